@@ -1,0 +1,56 @@
+# Repatria's make targets. `make help` lists them.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DATA ?= data
+export REPATRIA_DATABASE_URL ?= sqlite:///$(DATA)/repatria.sqlite3
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-test run db demo test lint typecheck contracts unit bench clean
+
+help: ## List the targets with what each does
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed ## Create the virtual environment and install Repatria
+
+install-test: $(VENV)/.installed-test ## Install Repatria with the test tools
+
+db: install ## Create or migrate the SQLite database in $(DATA)/
+	@mkdir -p $(DATA)
+	$(BIN)/repatria db upgrade
+
+demo: db ## Load the demo data (once; a second run adds nothing)
+	$(BIN)/repatria demo load
+
+run: demo ## Set up, load the demo data and serve on http://127.0.0.1:8000
+	$(BIN)/repatria serve --host 127.0.0.1 --port 8000
+
+lint: install-test ## ruff check and ruff format --check
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install-test ## mypy (strict on domain and law)
+	$(BIN)/mypy
+
+contracts: install-test ## The import-layer contract (import-linter)
+	$(BIN)/lint-imports
+
+unit: install-test ## The pytest suite, on SQLite and a real PostgreSQL it starts itself
+	$(BIN)/pytest -n 2 -q
+
+test: lint typecheck contracts unit ## Everything CI runs: lint, types, layers, the whole suite
+
+clean: ## Remove the virtual environment, caches and the local database
+	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,50 @@
+"""Who may do what, and which records a user may see at all."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+from repatria.domain.accounts import Principal, Role
+from repatria.domain.errors import PermissionDenied
+
+
+class Action(enum.StrEnum):
+    """Things a role may be allowed to do."""
+
+    READ = "read"
+    WRITE_PEOPLE = "write_people"
+    OPEN_CASE = "open_case"
+    MANAGE_ACCOUNTS = "manage_accounts"
+    MANAGE_OWN_TOKENS = "manage_own_tokens"
+
+
+_EVERY_ROLE = frozenset(Role)
+_ALLOWED: dict[Action, frozenset[Role]] = {
+    Action.READ: _EVERY_ROLE,
+    Action.WRITE_PEOPLE: frozenset({Role.CASE_OFFICER}),
+    Action.OPEN_CASE: frozenset({Role.CASE_OFFICER}),
+    Action.MANAGE_ACCOUNTS: frozenset({Role.ADMIN}),
+    Action.MANAGE_OWN_TOKENS: _EVERY_ROLE,
+}
+
+
+def allowed(principal: Principal, action: Action) -> bool:
+    """True when the principal's role may perform the action."""
+    return principal.role in _ALLOWED[action]
+
+
+def require(principal: Principal, action: Action) -> None:
+    """Raise PermissionDenied unless the principal's role may perform the action."""
+    if not allowed(principal, action):
+        raise PermissionDenied(f"the role {principal.role.value} may not {action.value}")
+
+
+def sees_everything(principal: Principal) -> bool:
+    """Auditors (and the system itself) read every state's records."""
+    return principal.role is Role.AUDITOR or principal.state == "*"
+
+
+def sees_states(principal: Principal, states: Iterable[str]) -> bool:
+    """True when a record touching these states is in the principal's scope."""
+    return sees_everything(principal) or principal.state in set(states)

@@ -1,0 +1,37 @@
+"""Typed domain errors, turned into HTTP responses and CLI messages once, at the edge."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or the user may not know that it exists."""
+
+    def __init__(self, kind: str, key: object) -> None:
+        super().__init__(f"{kind} {key} not found")
+        self.kind = kind
+        self.key = key
+
+
+class NotAuthenticated(DomainError):
+    """No valid credentials were presented."""
+
+
+class PermissionDenied(DomainError):
+    """The user's role does not allow the action."""
+
+
+class Conflict(DomainError):
+    """The change collides with the current state (stale version, duplicate key)."""
+
+
+class InvalidInput(DomainError):
+    """A field's value is not acceptable; names the field and the reason."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason

@@ -1,0 +1,80 @@
+"""Login, logout, who am I, and API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from sqlalchemy import select
+
+from repatria.adapters.db import tables as t
+from repatria.bootstrap import Container
+from repatria.domain.accounts import User
+from repatria.entrypoints.api.deps import (
+    SESSION_COOKIE,
+    CurrentPrincipal,
+    RecordId,
+    Uow,
+    get_container,
+)
+from repatria.entrypoints.api.schemas import LoginIn, NewTokenIn, NewTokenOut, TokenOut, UserOut
+from repatria.services import accounts
+
+router = APIRouter(tags=["auth"])
+
+
+@router.post("/auth/login", response_model=UserOut, summary="Sign in and get a session cookie")
+def login(
+    body: LoginIn,
+    response: Response,
+    uow: Uow,
+    container: Annotated[Container, Depends(get_container)],
+) -> User:
+    """Check the password and set a secure, HTTP-only session cookie."""
+    hours = container.settings.session_hours
+    user, raw = accounts.login(uow, body.username, body.password, hours)
+    uow.commit()
+    response.set_cookie(
+        SESSION_COOKIE, raw, max_age=hours * 3600, httponly=True, secure=True, samesite="lax"
+    )
+    return user
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT, summary="End the session")
+def logout(request: Request, response: Response, uow: Uow) -> None:
+    """Revoke the session behind the cookie and clear it."""
+    raw = request.cookies.get(SESSION_COOKIE)
+    if raw:
+        accounts.revoke_raw_token(uow, raw)
+        uow.commit()
+    response.delete_cookie(SESSION_COOKIE, httponly=True, secure=True, samesite="lax")
+
+
+@router.get("/auth/me", response_model=UserOut, summary="The signed-in user")
+def me(principal: CurrentPrincipal, uow: Uow) -> User | None:
+    """Who the credentials belong to, with their role and organisation."""
+    return uow.session.scalar(select(User).where(t.users.c.id == principal.user_id))
+
+
+@router.get("/tokens", response_model=list[TokenOut], summary="My API tokens")
+def list_tokens(principal: CurrentPrincipal, uow: Uow) -> object:
+    """The caller's API tokens (never the secret itself)."""
+    return accounts.list_own_tokens(uow, principal)
+
+
+@router.post("/tokens", response_model=NewTokenOut, status_code=201, summary="Create an API token")
+def create_token(body: NewTokenIn, principal: CurrentPrincipal, uow: Uow) -> NewTokenOut:
+    """Issue a token (shown once); administrators may issue one for another user."""
+    credential, raw = accounts.issue_api_token(
+        uow, principal, body.username or principal.username, body.name, body.days
+    )
+    uow.commit()
+    return NewTokenOut(**TokenOut.model_validate(credential).model_dump(), token=raw)
+
+
+@router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke an API token")
+def revoke_token(token_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> object:
+    """Revoke one's own token, or any token as an administrator."""
+    credential = accounts.revoke_credential(uow, principal, token_id)
+    uow.commit()
+    return credential

@@ -1,0 +1,53 @@
+"""Cases: one person's proposed movement under one authority."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from repatria.domain.cases import CaseState
+from repatria.entrypoints.api.deps import MAX_ID, CurrentPrincipal, Limit, Offset, RecordId, Uow
+from repatria.entrypoints.api.schemas import CaseOut, PageOut
+from repatria.services import cases
+from repatria.services.commands import OpenCase
+
+router = APIRouter(tags=["cases"])
+
+
+@router.post("/cases", response_model=CaseOut, status_code=201, summary="Open a case")
+def open_case(body: OpenCase, principal: CurrentPrincipal, uow: Uow) -> object:
+    """Open a case for a person your state holds or will receive."""
+    case = cases.open_case(uow, principal, body)
+    uow.commit()
+    return case
+
+
+@router.get("/cases/{case_id}", response_model=CaseOut, summary="Read a case")
+def read_case(case_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> object:
+    """A case involving your state (404 otherwise)."""
+    return cases.get_or_raise(uow, principal, case_id)
+
+
+@router.get("/cases", response_model=PageOut[CaseOut], summary="List cases")
+def list_cases(
+    principal: CurrentPrincipal,
+    uow: Uow,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    state: CaseState | None = None,
+    authority: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z0-9-]*$")] = None,
+    person_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    counterpart: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
+) -> object:
+    """Cases involving your state, newest first."""
+    return cases.list_cases(
+        uow,
+        principal,
+        limit=limit,
+        offset=offset,
+        state=state,
+        authority=authority,
+        person_id=person_id,
+        counterpart=counterpart,
+    )

@@ -1,0 +1,51 @@
+"""Request dependencies: the container, a unit of work and the authenticated principal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from repatria.bootstrap import Container
+from repatria.domain.accounts import Principal
+from repatria.domain.errors import NotAuthenticated
+from repatria.services import accounts
+from repatria.services.unit_of_work import UnitOfWork
+
+SESSION_COOKIE = "repatria_session"
+_bearer = HTTPBearer(auto_error=False, description="An API token from `repatria tokens create`")
+
+
+def get_container(request: Request) -> Container:
+    """The application's container, set by create_app."""
+    container: Container = request.app.state.container
+    return container
+
+
+def get_uow(container: Annotated[Container, Depends(get_container)]) -> Iterator[UnitOfWork]:
+    """One unit of work for the request, closed (and rolled back if uncommitted) afterwards."""
+    with container.uow() as uow:
+        yield uow
+
+
+def get_principal(
+    request: Request,
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller, from a bearer token or the session cookie; 401 without either."""
+    raw = bearer.credentials if bearer else request.cookies.get(SESSION_COOKIE)
+    if not raw:
+        raise NotAuthenticated("sign in, or send an API token as 'Authorization: Bearer …'")
+    return accounts.authenticate(uow, raw)
+
+
+Uow = Annotated[UnitOfWork, Depends(get_uow)]
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+# Database ids are signed 64-bit integers; anything larger cannot name a record.
+MAX_ID = 2**63 - 1
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="record id")]
+Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]

@@ -1,0 +1,61 @@
+"""People in custody."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from repatria.entrypoints.api.deps import CurrentPrincipal, Limit, Offset, RecordId, Uow
+from repatria.entrypoints.api.schemas import PageOut, PersonOut
+from repatria.services import people
+from repatria.services.commands import RecordPerson, UpdatePerson
+
+router = APIRouter(tags=["people"])
+Country = Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")]
+
+
+@router.post("/people", response_model=PersonOut, status_code=201, summary="Record a person")
+def record_person(body: RecordPerson, principal: CurrentPrincipal, uow: Uow) -> object:
+    """Record a person held by your state, with their legal facts."""
+    person = people.record(uow, principal, body)
+    uow.commit()
+    return person
+
+
+@router.get("/people/{person_id}", response_model=PersonOut, summary="Read a person")
+def read_person(person_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> object:
+    """A person your state holds or has a case about (404 otherwise)."""
+    return people.get_or_raise(uow, principal, person_id)
+
+
+@router.patch("/people/{person_id}", response_model=PersonOut, summary="Correct a person")
+def update_person(
+    person_id: RecordId, body: UpdatePerson, principal: CurrentPrincipal, uow: Uow
+) -> object:
+    """Correct identity facts; send `version` to be refused (409) if it changed meanwhile."""
+    person = people.update(uow, principal, person_id, body)
+    uow.commit()
+    return person
+
+
+@router.get("/people", response_model=PageOut[PersonOut], summary="List people")
+def list_people(
+    principal: CurrentPrincipal,
+    uow: Uow,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    citizenship: Country = None,
+    held_by_state: Country = None,
+    name: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")] = None,
+) -> object:
+    """People in your scope, filtered by citizenship, holding state or part of a name."""
+    return people.list_people(
+        uow,
+        principal,
+        limit=limit,
+        offset=offset,
+        citizenship=citizenship,
+        held_by_state=held_by_state,
+        name=name,
+    )

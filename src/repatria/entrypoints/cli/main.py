@@ -1,0 +1,205 @@
+"""The `repatria` command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from repatria import __version__
+from repatria.adapters.db import migrate
+from repatria.bootstrap import build
+from repatria.domain.accounts import Principal, Role
+from repatria.entrypoints.cli.errors import INVALID_INPUT, cli_errors, fail
+from repatria.services import accounts, demo, importing
+from repatria.services.commands import CreateUser
+
+app = typer.Typer(
+    help="Repatria: lawful international transfers of people in custody.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demonstration data.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+people_app = typer.Typer(help="People in custody.", no_args_is_help=True)
+for sub, name in (
+    (db_app, "db"),
+    (demo_app, "demo"),
+    (users_app, "users"),
+    (tokens_app, "tokens"),
+    (people_app, "people"),
+):
+    app.add_typer(sub, name=name)
+console = Console()
+OPERATOR = Principal.system("operator")
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        console.print(__version__)
+        raise typer.Exit()
+
+
+@app.command()
+@cli_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 0,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+) -> None:
+    """Serve the API and web interface (refuses an unmigrated database)."""
+    container = build()
+    migrate.ensure_migrated(container.engine)
+    settings = container.settings
+    host, port = host or settings.host, port or settings.port
+    console.print(f"Repatria {__version__} on http://{host}:{port}/  (API docs: /api/docs)")
+    uvicorn.run(
+        "repatria.entrypoints.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+@db_app.command("upgrade")
+@cli_errors
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Create or migrate the database up to the newest schema."""
+    container = build()
+    migrate.upgrade(container.engine, revision)
+    console.print(f"database at {migrate.current_revision(container.engine)}")
+
+
+@db_app.command("downgrade")
+@cli_errors
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision, or base.")],
+) -> None:
+    """Migrate the database down to a revision ('base' removes every table)."""
+    container = build()
+    migrate.downgrade(container.engine, revision)
+    console.print(f"database at {migrate.current_revision(container.engine) or 'base'}")
+
+
+@db_app.command("current")
+@cli_errors
+def db_current() -> None:
+    """Print the database's migration and the newest one this version ships."""
+    container = build()
+    current = migrate.current_revision(container.engine) or "none (empty database)"
+    console.print(f"current: {current}\nhead:    {migrate.head_revision()}")
+
+
+@demo_app.command("load")
+@cli_errors
+def demo_load() -> None:
+    """Load the demonstration data (idempotent: a second run adds nothing)."""
+    container = build()
+    migrate.ensure_migrated(container.engine)
+    with container.uow() as uow:
+        loaded = demo.load(uow)
+        uow.commit()
+    console.print("demo data loaded" if loaded else "demo data already present; nothing added")
+    table = Table(title=f"Demo logins (password: {demo.DEMO_PASSWORD})")
+    for column in ("username", "role", "state"):
+        table.add_column(column)
+    for username, role, state in demo.demo_logins():
+        table.add_row(username, role, state)
+    console.print(table)
+
+
+@users_app.command("create")
+@cli_errors
+def users_create(
+    username: str,
+    organisation: Annotated[str, typer.Option("--org", help="Organisation code.")],
+    role: Annotated[Role, typer.Option(help="The user's role.")],
+    display_name: Annotated[str, typer.Option(help="Full name.")] = "",
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True, hide_input=True, confirmation_prompt=True, envvar="REPATRIA_NEW_PASSWORD"
+        ),
+    ] = "",
+) -> None:
+    """Create a user in an organisation."""
+    command = CreateUser(
+        username=username,
+        display_name=display_name or username,
+        password=password,
+        role=role,
+        organisation_code=organisation,
+    )
+    container = build()
+    with container.uow() as uow:
+        user = accounts.create_user(uow, OPERATOR, command)
+        uow.commit()
+    console.print(f"created user {user.username} ({user.role.value}) in {organisation}")
+
+
+@tokens_app.command("create")
+@cli_errors
+def tokens_create(
+    username: str,
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "api token",
+    days: Annotated[int, typer.Option(help="Days until it expires (1-366).")] = 30,
+) -> None:
+    """Issue an API token for a user; it is printed once and stored only as a hash."""
+    container = build()
+    with container.uow() as uow:
+        credential, raw = accounts.issue_api_token(uow, OPERATOR, username, name, days)
+        uow.commit()
+    console.print(f"token {credential.id} for {username}, expires {credential.expires_at:%Y-%m-%d}")
+    typer.echo(raw)
+
+
+@tokens_app.command("revoke")
+@cli_errors
+def tokens_revoke(token_id: int) -> None:
+    """Revoke an API token by its id."""
+    container = build()
+    with container.uow() as uow:
+        accounts.revoke_credential(uow, OPERATOR, token_id)
+        uow.commit()
+    console.print(f"token {token_id} revoked")
+
+
+@people_app.command("import")
+@cli_errors
+def people_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    as_user: Annotated[str, typer.Option("--as", help="The case officer importing the file.")],
+) -> None:
+    """Import people from a CSV file: every row is checked first; one bad row imports nothing."""
+    container = build()
+    migrate.ensure_migrated(container.engine)
+    with container.uow() as uow:
+        principal = importing.principal_for(uow, as_user)
+        commands, problems = importing.validate_csv(file, principal)
+        if problems:
+            for problem in problems:
+                fail(str(problem), INVALID_INPUT)
+            raise fail(f"{len(problems)} bad row(s) in {file}; nothing was imported", INVALID_INPUT)
+        taken = importing.existing_identifiers(uow, commands)
+        if taken:
+            listed = ", ".join(f"{s}:{v}" for s, v in sorted(taken))
+            raise fail(
+                f"identifiers: already recorded: {listed}; nothing was imported", INVALID_INPUT
+            )
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("importing", total=len(commands))
+            importing.write(uow, principal, commands, lambda: bar.advance(task))
+        uow.commit()
+    console.print(f"imported {len(commands)} people from {file}")

@@ -1,0 +1,221 @@
+"""Organisations, users, logins, sessions and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from repatria.adapters.db import tables as t
+from repatria.domain.access import Action, allowed, require
+from repatria.domain.accounts import Credential, CredentialKind, Organisation, Principal, User
+from repatria.domain.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from repatria.services.commands import CreateOrganisation, CreateUser
+from repatria.services.unit_of_work import UnitOfWork, utcnow
+
+_hasher = PasswordHasher()
+# Verifying against a real hash when the user does not exist keeps timing from telling
+# whether a username is taken.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+TOKEN_PREFIX = "rpt_"  # noqa: S105 - a public prefix that makes leaked tokens findable
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of the password."""
+    return _hasher.hash(password)
+
+
+def _token_digest(raw: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is enough; argon2 is for passwords.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def principal_of(user: User) -> Principal:
+    """The acting principal for a loaded user."""
+    assert user.organisation is not None and user.id is not None
+    return Principal(
+        user.id, user.username, user.role, user.organisation_id, user.organisation.state
+    )
+
+
+def create_organisation(
+    uow: UnitOfWork, actor: Principal, command: CreateOrganisation
+) -> Organisation:
+    """Create an organisation of one state."""
+    require(actor, Action.MANAGE_ACCOUNTS)
+    if uow.session.scalar(select(Organisation).where(t.organisations.c.code == command.code)):
+        raise Conflict(f"an organisation with code {command.code!r} already exists")
+    organisation = Organisation(code=command.code, name=command.name, state=command.state)
+    uow.session.add(organisation)
+    uow.session.flush()
+    uow.record(
+        actor,
+        "CreateOrganisation",
+        "organisation",
+        organisation.id,
+        after=command.model_dump(mode="json"),
+        states=[command.state],
+    )
+    return organisation
+
+
+def create_user(uow: UnitOfWork, actor: Principal, command: CreateUser) -> User:
+    """Create a user in an organisation, storing only an argon2 hash of the password."""
+    require(actor, Action.MANAGE_ACCOUNTS)
+    organisation = uow.session.scalar(
+        select(Organisation).where(t.organisations.c.code == command.organisation_code)
+    )
+    if organisation is None:
+        raise InvalidInput("organisation_code", f"no organisation {command.organisation_code!r}")
+    if uow.session.scalar(select(User).where(t.users.c.username == command.username)):
+        raise Conflict(f"the username {command.username!r} is taken")
+    assert organisation.id is not None
+    user = User(
+        username=command.username,
+        display_name=command.display_name,
+        password_hash=hash_password(command.password),
+        role=command.role,
+        organisation_id=organisation.id,
+        organisation=organisation,
+    )
+    uow.session.add(user)
+    uow.session.flush()
+    after = command.model_dump(mode="json", exclude={"password"})
+    uow.record(actor, "CreateUser", "user", user.id, after=after, states=[organisation.state])
+    return user
+
+
+def _user_by_name(uow: UnitOfWork, username: str) -> User | None:
+    return uow.session.scalar(select(User).where(t.users.c.username == username))
+
+
+def issue_credential(
+    uow: UnitOfWork,
+    actor: Principal,
+    user: User,
+    kind: CredentialKind,
+    name: str,
+    lifetime: timedelta,
+) -> tuple[Credential, str]:
+    """Issue a session or API token; the raw token is returned once and never stored."""
+    assert user.id is not None
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    credential = Credential(
+        user_id=user.id,
+        kind=kind,
+        token_hash=_token_digest(raw),
+        name=name,
+        created_at=now,
+        expires_at=now + lifetime,
+        user=user,
+    )
+    uow.session.add(credential)
+    uow.session.flush()
+    if kind is CredentialKind.API:
+        uow.record(
+            actor,
+            "IssueApiToken",
+            "credential",
+            credential.id,
+            after={
+                "user": user.username,
+                "name": name,
+                "expires_at": credential.expires_at.isoformat(),
+            },
+        )
+    return credential, raw
+
+
+def issue_api_token(
+    uow: UnitOfWork, actor: Principal, username: str, name: str, days: int
+) -> tuple[Credential, str]:
+    """Issue an API token for a user: for oneself, or for anyone by an administrator."""
+    if username != actor.username:
+        require(actor, Action.MANAGE_ACCOUNTS)
+    if not 1 <= days <= 366:
+        raise InvalidInput("days", "must be between 1 and 366")
+    user = _user_by_name(uow, username)
+    if user is None or not user.active:
+        raise InvalidInput("username", f"no active user {username!r}")
+    return issue_credential(uow, actor, user, CredentialKind.API, name, timedelta(days=days))
+
+
+def login(uow: UnitOfWork, username: str, password: str, hours: int) -> tuple[User, str]:
+    """Check a username and password and open a session; the same error for any failure."""
+    user = _user_by_name(uow, username)
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        raise NotAuthenticated("wrong username or password") from None
+    if user is None or not user.active:
+        raise NotAuthenticated("wrong username or password")
+    _, raw = issue_credential(
+        uow,
+        principal_of(user),
+        user,
+        CredentialKind.SESSION,
+        "browser session",
+        timedelta(hours=hours),
+    )
+    return user, raw
+
+
+def authenticate(uow: UnitOfWork, raw_token: str) -> Principal:
+    """The principal a session or API token stands for, if it is still valid."""
+    credential = uow.session.scalar(
+        select(Credential).where(t.credentials.c.token_hash == _token_digest(raw_token))
+    )
+    if credential is None or not credential.usable_at(utcnow()):
+        raise NotAuthenticated("the token is unknown, expired or revoked")
+    user = credential.user
+    if user is None or not user.active:
+        raise NotAuthenticated("the user is disabled")
+    return principal_of(user)
+
+
+def revoke_credential(uow: UnitOfWork, actor: Principal, credential_id: int) -> Credential:
+    """Revoke a token: one's own, or anyone's by an administrator."""
+    credential = uow.session.get(Credential, credential_id)
+    if credential is None or (
+        credential.user_id != actor.user_id and not allowed(actor, Action.MANAGE_ACCOUNTS)
+    ):
+        raise NotFound("token", credential_id)
+    if credential.revoked_at is None:
+        credential.revoked_at = utcnow()
+        uow.record(
+            actor,
+            "RevokeToken",
+            "credential",
+            credential.id,
+            after={"revoked_at": credential.revoked_at.isoformat()},
+        )
+    return credential
+
+
+def revoke_raw_token(uow: UnitOfWork, raw_token: str) -> None:
+    """End a session by its raw token (logout); unknown tokens are ignored."""
+    credential = uow.session.scalar(
+        select(Credential).where(t.credentials.c.token_hash == _token_digest(raw_token))
+    )
+    if credential is not None and credential.revoked_at is None:
+        credential.revoked_at = utcnow()
+
+
+def list_own_tokens(uow: UnitOfWork, actor: Principal) -> list[Credential]:
+    """The API tokens of the acting user, newest first."""
+    query = (
+        select(Credential)
+        .where(t.credentials.c.user_id == actor.user_id, t.credentials.c.kind == CredentialKind.API)
+        .order_by(t.credentials.c.id.desc())
+    )
+    return list(uow.session.scalars(query))
+
+
+def list_organisations(uow: UnitOfWork) -> list[Organisation]:
+    """Every organisation; their names and states are not confidential."""
+    return list(uow.session.scalars(select(Organisation).order_by(t.organisations.c.code)))

@@ -1,0 +1,104 @@
+"""Use cases for cases: open, read, list (the workflow of transitions builds on these)."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, or_, select
+
+from repatria.adapters.db import tables as t
+from repatria.domain.access import Action, require, sees_everything, sees_states
+from repatria.domain.accounts import Principal
+from repatria.domain.cases import AUTHORITY_IDS, Case, CaseState, initial_state
+from repatria.domain.errors import InvalidInput, NotFound, PermissionDenied
+from repatria.domain.records import snapshot
+from repatria.services import people
+from repatria.services.commands import OpenCase
+from repatria.services.people import Page
+from repatria.services.unit_of_work import UnitOfWork, utcnow
+
+
+def get_or_raise(uow: UnitOfWork, principal: Principal, case_id: int) -> Case:
+    """The case, if it involves the principal's state; otherwise NotFound."""
+    case = uow.session.get(Case, case_id)
+    if case is None or not sees_states(principal, case.states_involved):
+        raise NotFound("case", case_id)
+    return case
+
+
+def new_reference(case: Case) -> str:
+    """A human-quotable, unguessable reference such as US-MX-2025-7F3A2C."""
+    return f"{case.from_state}-{case.to_state}-{case.opened_at.year}-{secrets.token_hex(3).upper()}"
+
+
+def open_case(uow: UnitOfWork, principal: Principal, command: OpenCase) -> Case:
+    """Open a case for a person the principal's state holds or will receive."""
+    require(principal, Action.OPEN_CASE)
+    if command.authority not in AUTHORITY_IDS:
+        known = ", ".join(sorted(AUTHORITY_IDS))
+        raise InvalidInput("authority", f"unknown authority {command.authority!r}; known: {known}")
+    if principal.state not in (command.from_state, command.to_state):
+        raise PermissionDenied(
+            f"from_state/to_state: a case must involve your state, {principal.state}"
+        )
+    person = people.get_or_raise(uow, principal, command.person_id)
+    if person.held_by_state != command.from_state:
+        raise InvalidInput(
+            "from_state",
+            f"the person is held by {person.held_by_state}, not {command.from_state}",
+        )
+    now = utcnow()
+    assert person.id is not None
+    case = Case(
+        person_id=person.id,
+        authority=command.authority,
+        from_state=command.from_state,
+        to_state=command.to_state,
+        state=initial_state(command.authority),
+        opened_by=principal.user_id,
+        opened_at=now,
+        updated_at=now,
+    )
+    case.reference = new_reference(case)
+    uow.session.add(case)
+    uow.session.flush()
+    uow.record(
+        principal,
+        "OpenCase",
+        "case",
+        case.id,
+        after=snapshot(case),
+        states=list(case.states_involved),
+    )
+    return case
+
+
+def list_cases(
+    uow: UnitOfWork,
+    principal: Principal,
+    *,
+    limit: int,
+    offset: int,
+    state: CaseState | None = None,
+    authority: str | None = None,
+    person_id: int | None = None,
+    counterpart: str | None = None,
+) -> Page[Case]:
+    """A page of the cases involving the principal's state, filtered, newest first."""
+    query = select(Case)
+    if not sees_everything(principal):
+        query = query.where(
+            or_(t.cases.c.from_state == principal.state, t.cases.c.to_state == principal.state)
+        )
+    if state is not None:
+        query = query.where(t.cases.c.state == state)
+    if authority:
+        query = query.where(t.cases.c.authority == authority)
+    if person_id is not None:
+        query = query.where(t.cases.c.person_id == person_id)
+    if counterpart:
+        code = counterpart.upper()
+        query = query.where(or_(t.cases.c.from_state == code, t.cases.c.to_state == code))
+    total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = uow.session.scalars(query.order_by(t.cases.c.id.desc()).limit(limit).offset(offset))
+    return Page(list(items), total, limit, offset)

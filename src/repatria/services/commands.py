@@ -1,0 +1,187 @@
+"""Commands: the validated orders that use cases accept (also the API's request bodies)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from repatria.domain.accounts import Role
+from repatria.domain.people import HoldKind, OffenseCategory, ProtectionKind
+
+
+def _upper(value: str) -> str:
+    return value.upper()
+
+
+CountryCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$"),
+    AfterValidator(_upper),
+    Field(description="ISO 3166-1 alpha-2 country code", examples=["MX"]),
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def no_control_characters(value: object) -> object:
+    """Refuse NUL and other control characters, which no name or reference contains."""
+    if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        raise ValueError("contains a control character")
+    return value
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Command(BaseModel):
+    """Base of every command: unknown fields are refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value: object) -> object:
+        return no_control_characters(value)
+
+
+class CitizenshipIn(Command):
+    country: CountryCode
+    acquired_on: date | None = None
+    lost_on: date | None = None
+
+    @model_validator(mode="after")
+    def _lost_after_acquired(self) -> Self:
+        if self.acquired_on and self.lost_on and self.lost_on < self.acquired_on:
+            raise ValueError("lost_on is before acquired_on")
+        return self
+
+
+class IdentifierIn(Command):
+    scheme: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    value: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class SentenceIn(Command):
+    offense: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    offense_category: OffenseCategory
+    jurisdiction: Annotated[str, StringConstraints(min_length=2, max_length=10)] = Field(
+        description="Sentencing jurisdiction: a country code, or country-subdivision (US-TX)"
+    )
+    start_date: date
+    length_days: Annotated[int, Field(ge=1, le=365 * 200)] | None = None
+    credit_days: Annotated[int, Field(ge=0, le=365 * 200)] = 0
+    indeterminate: bool = False
+    death_sentence: bool = False
+    final: bool = True
+    appeal_pending: bool = False
+    collateral_attack_pending: bool = False
+    state_prisoner: bool = False
+
+    @model_validator(mode="after")
+    def _length_or_indeterminate(self) -> Self:
+        if self.length_days is None and not self.indeterminate:
+            raise ValueError("length_days is required unless the sentence is indeterminate")
+        return self
+
+
+class ProtectionOrderIn(Command):
+    kind: ProtectionKind
+    country: CountryCode
+    issued_on: date
+    terminated_on: date | None = None
+    issued_by: Annotated[str, StringConstraints(max_length=200)] = ""
+
+
+class HoldIn(Command):
+    kind: HoldKind
+    issued_on: date
+    lifted_on: date | None = None
+    court: Annotated[str, StringConstraints(max_length=200)] = ""
+    reference: Annotated[str, StringConstraints(max_length=100)] = ""
+
+
+class RemovalOrderIn(Command):
+    issued_on: date
+    final: bool
+    designated_countries: list[CountryCode] = Field(default_factory=list)
+
+
+class RecordPerson(Command):
+    """Record a person in the custody of one state, with the legal facts known about them."""
+
+    family_name: Name
+    given_names: Name
+    birth_date: date | None = None
+    held_by_state: CountryCode
+    citizenships: list[CitizenshipIn] = Field(default_factory=list, max_length=10)
+    identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=20)
+    sentences: list[SentenceIn] = Field(default_factory=list, max_length=20)
+    protection_orders: list[ProtectionOrderIn] = Field(default_factory=list, max_length=20)
+    holds: list[HoldIn] = Field(default_factory=list, max_length=20)
+    removal_orders: list[RemovalOrderIn] = Field(default_factory=list, max_length=10)
+
+    @model_validator(mode="after")
+    def _birth_date_not_in_future(self) -> Self:
+        if self.birth_date and self.birth_date > date.today():
+            raise ValueError("birth_date is in the future")
+        return self
+
+
+class UpdatePerson(Command):
+    """Correct a person's identity facts; `version` guards against overwriting someone else."""
+
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = Field(
+        default=None, description="the version you read (optional)"
+    )
+    family_name: Name | None = None
+    given_names: Name | None = None
+    birth_date: date | None = None
+    citizenships: list[CitizenshipIn] | None = Field(default=None, max_length=10)
+    identifiers: list[IdentifierIn] | None = Field(default=None, max_length=20)
+
+    @field_validator("family_name", "given_names", "citizenships", "identifiers")
+    @classmethod
+    def _not_null_when_given(cls, value: object) -> object:
+        # Absent means "keep"; an explicit null would erase a fact the record must have.
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep its value")
+        return value
+
+
+class OpenCase(Command):
+    """Open a case: one person's proposed movement under one authority."""
+
+    person_id: Annotated[int, Field(ge=1, le=2**63 - 1)]
+    authority: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    from_state: CountryCode
+    to_state: CountryCode
+
+    @model_validator(mode="after")
+    def _two_states(self) -> Self:
+        if self.from_state == self.to_state:
+            raise ValueError("from_state and to_state are the same state")
+        return self
+
+
+class CreateOrganisation(Command):
+    code: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
+    name: Name
+    state: CountryCode
+
+
+class CreateUser(Command):
+    username: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{1,79}$")]
+    display_name: Name
+    password: Annotated[str, StringConstraints(min_length=10, max_length=200)]
+    role: Role
+    organisation_code: str

@@ -1,0 +1,204 @@
+"""Demonstration data: fictional people in the real shapes of 2025's transfers and removals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from repatria.adapters.db import tables as t
+from repatria.domain.accounts import Organisation, Principal, Role
+from repatria.domain.cases import CaseState
+from repatria.services import accounts, cases, people
+from repatria.services.commands import (
+    CreateOrganisation,
+    CreateUser,
+    OpenCase,
+    RecordPerson,
+)
+from repatria.services.unit_of_work import UnitOfWork
+
+DEMO_PASSWORD = "repatria-demo"  # noqa: S105 - published demo logins, development only
+BATCH_DATE = date(2025, 4, 11)
+ORGANISATIONS = (
+    ("us-iptu", "United States — International Prisoner Transfer Unit (demo)", "US"),
+    ("mx-transfer", "Mexico — National prisoner transfer authority (demo)", "MX"),
+    ("sv-dgcp", "El Salvador — General Directorate of Prisons (demo)", "SV"),
+)
+# Years left on 11 April 2025 for the thirteen people of that day's batch: 75 in all.
+BATCH_YEARS_LEFT = (3, 4, 5, 6, 7, 8, 4, 5, 6, 7, 8, 6, 6)
+BATCH_NAMES = (
+    ("Alvarado Ruiz", "Martín"),
+    ("Benítez Soto", "Raúl"),
+    ("Cárdenas Lima", "Jorge"),
+    ("Delgado Paz", "Héctor"),
+    ("Espinoza Vega", "Luis"),
+    ("Fuentes Mora", "Óscar"),
+    ("Gallegos Ríos", "Iván"),
+    ("Herrera Cruz", "Samuel"),
+    ("Ibarra Luna", "Tomás"),
+    ("Juárez Peña", "Andrés"),
+    ("Lara Campos", "Felipe"),
+    ("Méndez Rojas", "Adrián"),
+    ("Navarro León", "Emilio"),
+)
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(username, role, state) of every demo user."""
+    return [
+        (f"{state.lower()}-{role.value.replace('_', '-')}", role.value, state)
+        for _, _, state in ORGANISATIONS
+        for role in Role
+    ]
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _batch_person(index: int, years_left: int) -> RecordPerson:
+    family, given = BATCH_NAMES[index]
+    release = _add_years(BATCH_DATE, years_left)
+    start = _add_years(BATCH_DATE, -(2 + index % 4))
+    return RecordPerson.model_validate(
+        {
+            "family_name": family,
+            "given_names": given,
+            "birth_date": date(1975 + index, 1 + index % 12, 3 + index),
+            "held_by_state": "US",
+            "citizenships": [{"country": "MX"}],
+            "identifiers": [{"scheme": "bop-register", "value": f"{40000 + index:05d}-479"}],
+            "sentences": [
+                {
+                    "offense": "Distribution of a controlled substance (21 U.S.C. § 841)",
+                    "offense_category": "drug_trafficking",
+                    "jurisdiction": "US",
+                    "start_date": start.isoformat(),
+                    "length_days": (release - start).days,
+                }
+            ],
+        }
+    )
+
+
+OTHERS = (
+    (
+        "inter-american-1993",
+        "SV",
+        {
+            "family_name": "Quintanilla Ayala",
+            "given_names": "Rodrigo",
+            "birth_date": "1990-06-14",
+            "citizenships": [{"country": "SV"}],
+            "identifiers": [{"scheme": "bop-register", "value": "51234-051"}],
+            "sentences": [
+                {
+                    "offense": "Wire fraud (18 U.S.C. § 1343)",
+                    "offense_category": "fraud",
+                    "jurisdiction": "US",
+                    "start_date": "2022-02-01",
+                    "length_days": 2190,
+                }
+            ],
+        },
+    ),
+    (
+        "us-removal",
+        "VE",
+        {
+            "family_name": "Rondón Salazar",
+            "given_names": "Daniel",
+            "birth_date": "1995-09-30",
+            "citizenships": [{"country": "VE"}],
+            "identifiers": [{"scheme": "a-number", "value": "A212345678"}],
+            "removal_orders": [
+                {"issued_on": "2025-01-20", "final": True, "designated_countries": ["VE"]}
+            ],
+        },
+    ),
+    (
+        "custody-agreement",
+        "SV",
+        {
+            "family_name": "Portillo Méndez",
+            "given_names": "Kilmer",
+            "birth_date": "1996-07-24",
+            "citizenships": [{"country": "SV"}],
+            "identifiers": [{"scheme": "a-number", "value": "A201234567"}],
+            "protection_orders": [
+                {
+                    "kind": "withholding",
+                    "country": "SV",
+                    "issued_on": "2019-10-10",
+                    "issued_by": "Immigration judge (demo)",
+                }
+            ],
+            "removal_orders": [
+                {"issued_on": "2019-10-10", "final": True, "designated_countries": ["SV"]}
+            ],
+        },
+    ),
+)
+
+
+def load(uow: UnitOfWork) -> bool:
+    """Load the demo data once; returns False (adding nothing) when it is already there."""
+    if uow.session.scalar(
+        select(Organisation).where(t.organisations.c.code == ORGANISATIONS[0][0])
+    ):
+        return False
+    operator = Principal.system("demo-loader")
+    for code, name, state in ORGANISATIONS:
+        accounts.create_organisation(
+            uow, operator, CreateOrganisation(code=code, name=name, state=state)
+        )
+    users = {}
+    for (code, _, state), (username, role, _) in zip(
+        [o for o in ORGANISATIONS for _ in Role], demo_logins(), strict=True
+    ):
+        command = CreateUser(
+            username=username,
+            display_name=f"{role} ({state}, demo)",
+            password=DEMO_PASSWORD,
+            role=Role(role),
+            organisation_code=code,
+        )
+        users[username] = accounts.create_user(uow, operator, command)
+    officer = accounts.principal_of(users["us-case-officer"])
+    for index, years_left in enumerate(BATCH_YEARS_LEFT):
+        person = people.record(uow, officer, _batch_person(index, years_left))
+        assert person.id is not None
+        case = cases.open_case(
+            uow,
+            officer,
+            OpenCase(person_id=person.id, authority="us-mx-1976", from_state="US", to_state="MX"),
+        )
+        case.state = CaseState.COMPLETED
+        uow.record(
+            operator,
+            "RecordHistoricalTransfer",
+            "case",
+            case.id,
+            after={"state": CaseState.COMPLETED.value},
+            reason="transferred to Mexico in the batch of 11 April 2025 (demo history)",
+            legal_basis="us-mx-1976",
+            states=["US", "MX"],
+        )
+    for authority, destination, facts in OTHERS:
+        person = people.record(
+            uow, officer, RecordPerson.model_validate({**facts, "held_by_state": "US"})
+        )
+        assert person.id is not None
+        cases.open_case(
+            uow,
+            officer,
+            OpenCase(
+                person_id=person.id, authority=authority, from_state="US", to_state=destination
+            ),
+        )
+    uow.session.flush()
+    return True

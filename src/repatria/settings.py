@@ -1,0 +1,61 @@
+"""Settings read once from the environment (prefix REPATRIA_) through a cached accessor."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused outside development
+
+
+class Settings(BaseSettings):
+    """Everything an operator can configure; see docs/configuration.md."""
+
+    model_config = SettingsConfigDict(env_prefix="REPATRIA_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///./data/repatria.sqlite3"
+    secret_key: str = DEVELOPMENT_SECRET
+    session_hours: int = 12
+    token_days: int = 30
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @field_validator("database_url")
+    @classmethod
+    def _use_psycopg_driver(cls, value: str) -> str:
+        # Plain postgresql:// URLs would pick psycopg2, which we do not ship.
+        if value.startswith("postgresql://") or value.startswith("postgres://"):
+            return "postgresql+psycopg://" + value.split("://", 1)[1]
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.env != "development" and self.secret_key == DEVELOPMENT_SECRET:
+            raise ValueError(
+                "REPATRIA_SECRET_KEY must be set outside development "
+                f"(REPATRIA_ENV={self.env}); the default secret is public"
+            )
+        return self
+
+    @property
+    def database_kind(self) -> str:
+        """'sqlite' or 'postgresql', as reported by the health endpoint."""
+        return "postgresql" if self.database_url.startswith("postgresql") else "sqlite"
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file named by the URL, if the database is a SQLite file."""
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
+            return Path(self.database_url[len(prefix) :])
+        return None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()

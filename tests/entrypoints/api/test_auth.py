@@ -1,0 +1,86 @@
+"""Signing in, sessions, API tokens: expiry, revocation, and what no credentials get."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from repatria.bootstrap import Container
+from repatria.services.demo import DEMO_PASSWORD
+from tests.entrypoints.api.conftest import issue_token
+
+
+def test_login_sets_a_secure_http_only_session_cookie_that_authenticates(
+    anonymous: TestClient,
+) -> None:
+    response = anonymous.post(
+        "/api/v1/auth/login", json={"username": "mx-reviewer", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 200
+    assert response.json()["organisation"]["state"] == "MX"
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "secure" in cookie and "samesite=lax" in cookie
+    assert anonymous.get("/api/v1/auth/me").json()["username"] == "mx-reviewer"
+
+
+def test_wrong_password_and_unknown_user_get_the_same_401(anonymous: TestClient) -> None:
+    wrong = anonymous.post(
+        "/api/v1/auth/login", json={"username": "mx-reviewer", "password": "nope-nope-nope"}
+    )
+    unknown = anonymous.post(
+        "/api/v1/auth/login", json={"username": "nobody", "password": DEMO_PASSWORD}
+    )
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json() == unknown.json()
+
+
+def test_logout_ends_the_session(anonymous: TestClient) -> None:
+    anonymous.post("/api/v1/auth/login", json={"username": "us-auditor", "password": DEMO_PASSWORD})
+    cookie = anonymous.cookies.get("repatria_session")
+    assert anonymous.post("/api/v1/auth/logout").status_code == 204
+    anonymous.cookies.set("repatria_session", cookie)  # a stolen copy of the cookie
+    assert anonymous.get("/api/v1/auth/me").status_code == 401
+
+
+def test_no_credentials_get_401_with_a_bearer_challenge(anonymous: TestClient) -> None:
+    response = anonymous.get("/api/v1/cases")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_an_expired_token_is_refused(anonymous: TestClient, container: Container) -> None:
+    raw = issue_token(container, "us-case-officer", timedelta(seconds=-1))
+    response = anonymous.get("/api/v1/cases", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 401
+
+
+def test_a_revoked_token_is_refused_and_the_secret_is_shown_only_once(
+    client_for: Callable[[str], TestClient], anonymous: TestClient
+) -> None:
+    officer = client_for("us-case-officer")
+    created = officer.post("/api/v1/tokens", json={"name": "batch uploader", "days": 7})
+    assert created.status_code == 201
+    token = created.json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert anonymous.get("/api/v1/cases", headers=headers).status_code == 200
+    assert all("token" not in item for item in officer.get("/api/v1/tokens").json())
+    assert officer.delete(f"/api/v1/tokens/{created.json()['id']}").status_code == 200
+    assert anonymous.get("/api/v1/cases", headers=headers).status_code == 401
+
+
+def test_a_user_cannot_revoke_someone_elses_token(
+    client_for: Callable[[str], TestClient],
+) -> None:
+    created = client_for("us-case-officer").post("/api/v1/tokens", json={"name": "mine"})
+    other = client_for("mx-case-officer").delete(f"/api/v1/tokens/{created.json()['id']}")
+    assert other.status_code == 404
+
+
+def test_token_lifetime_outside_one_to_366_days_is_refused_naming_the_field(
+    client_for: Callable[[str], TestClient],
+) -> None:
+    response = client_for("us-case-officer").post("/api/v1/tokens", json={"days": 0})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "days"

@@ -1,0 +1,82 @@
+"""Opening, reading and listing cases through the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.entrypoints.api.test_people import PERSON
+
+
+def _new_person(officer: TestClient) -> int:
+    response = officer.post("/api/v1/people", json=PERSON)
+    assert response.status_code == 201
+    return int(response.json()["id"])
+
+
+def test_opening_a_treaty_case_starts_it_as_a_draft_visible_to_both_states(
+    client_for: Any,
+) -> None:
+    officer = client_for("us-case-officer")
+    person_id = _new_person(officer)
+    body = {"person_id": person_id, "authority": "us-mx-1976", "from_state": "US", "to_state": "MX"}
+    created = officer.post("/api/v1/cases", json=body)
+    assert created.status_code == 201
+    case = created.json()
+    assert case["state"] == "draft" and case["reference"].startswith("US-MX-")
+    mexican = client_for("mx-reviewer")
+    assert mexican.get(f"/api/v1/cases/{case['id']}").json() == case
+    assert mexican.get(f"/api/v1/people/{person_id}").status_code == 200
+    assert client_for("sv-reviewer").get(f"/api/v1/cases/{case['id']}").status_code == 404
+
+
+def test_a_removal_case_starts_at_order_final(client_for: Any) -> None:
+    officer = client_for("us-case-officer")
+    body = {
+        "person_id": _new_person(officer),
+        "authority": "us-removal",
+        "from_state": "US",
+        "to_state": "MX",
+    }
+    assert officer.post("/api/v1/cases", json=body).json()["state"] == "order_final"
+
+
+def test_an_unknown_authority_is_refused_naming_the_field(client_for: Any) -> None:
+    officer = client_for("us-case-officer")
+    body = {
+        "person_id": _new_person(officer),
+        "authority": "us-mars-2099",
+        "from_state": "US",
+        "to_state": "MX",
+    }
+    response = officer.post("/api/v1/cases", json=body)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "authority", "reason": response.json()["errors"][0]["reason"]}
+    ]
+    assert "us-mars-2099" in response.json()["detail"]
+
+
+def test_a_case_must_leave_from_the_state_holding_the_person(client_for: Any) -> None:
+    officer = client_for("us-case-officer")
+    body = {
+        "person_id": _new_person(officer),
+        "authority": "us-mx-1976",
+        "from_state": "MX",
+        "to_state": "US",
+    }
+    response = officer.post("/api/v1/cases", json=body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "from_state"
+
+
+def test_cases_are_listed_newest_first_with_filters(client_for: Any) -> None:
+    auditor = client_for("us-auditor")
+    all_cases = auditor.get("/api/v1/cases?limit=500").json()
+    ids = [c["id"] for c in all_cases["items"]]
+    assert ids == sorted(ids, reverse=True) and all_cases["total"] == 16
+    completed = auditor.get("/api/v1/cases?state=completed&authority=us-mx-1976").json()
+    assert completed["total"] == 13
+    to_venezuela = auditor.get("/api/v1/cases?counterpart=VE").json()
+    assert [c["to_state"] for c in to_venezuela["items"]] == ["VE"]

@@ -1,0 +1,36 @@
+"""The health endpoint and the refusal to serve an unmigrated database."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from repatria.adapters.db import migrate
+from repatria.adapters.db.migrate import DatabaseNotMigrated
+from repatria.bootstrap import build
+from repatria.entrypoints.api.app import create_app
+from repatria.settings import Settings
+
+
+def test_health_reports_database_kind_migration_and_version(
+    anonymous: TestClient, backend: str
+) -> None:
+    body = anonymous.get("/api/v1/health").json()
+    assert body["status"] == "ok"
+    assert body["database"] == backend
+    assert body["migration"] == body["migration_head"] == migrate.head_revision()
+
+
+def test_the_app_refuses_an_unmigrated_database_and_names_the_command(
+    empty_database_url: str,
+) -> None:
+    container = build(Settings(database_url=empty_database_url))
+    with pytest.raises(DatabaseNotMigrated, match="repatria db upgrade"):
+        create_app(container)
+    container.engine.dispose()
+
+
+def test_openapi_is_served_at_api_docs(anonymous: TestClient) -> None:
+    assert anonymous.get("/api/docs").status_code == 200
+    schema = anonymous.get("/api/openapi.json").json()
+    assert "/api/v1/people" in schema["paths"]

@@ -1,0 +1,120 @@
+"""The operator's commands: migrations, demo data, users, tokens, and serve's refusal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner, Result
+
+from repatria.adapters.db import tables as t
+from repatria.bootstrap import Container
+from repatria.entrypoints.cli.main import app
+from repatria.services.demo import BATCH_DATE
+
+
+def _count(container: Container, table: object) -> int:
+    with container.engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(table)) or 0)  # type: ignore[arg-type]
+
+
+def test_demo_load_twice_adds_nothing_the_second_time(
+    repatria: Callable[..., Result], container: Container
+) -> None:
+    first = repatria("demo", "load")
+    assert first.exit_code == 0, first.output
+    counts = [_count(container, table) for table in (t.people, t.users, t.cases, t.events)]
+    second = repatria("demo", "load")
+    assert second.exit_code == 0 and "already present" in second.stdout
+    assert [_count(container, table) for table in (t.people, t.users, t.cases, t.events)] == counts
+    assert "us-case-officer" in second.stdout
+
+
+def test_the_demo_batch_has_13_mexicans_with_75_years_left_on_11_april_2025(
+    repatria: Callable[..., Result], container: Container
+) -> None:
+    repatria("demo", "load")
+    query = (
+        select(t.sentences.c.start_date, t.sentences.c.length_days)
+        .join(t.cases, t.cases.c.person_id == t.sentences.c.person_id)
+        .join(t.citizenships, t.citizenships.c.person_id == t.sentences.c.person_id)
+        .where(t.cases.c.authority == "us-mx-1976", t.citizenships.c.country == "MX")
+    )
+    with container.engine.connect() as connection:
+        rows = connection.execute(query).all()
+    assert len(rows) == 13
+    days_left = sum(
+        (date.fromordinal(start.toordinal() + length) - BATCH_DATE).days for start, length in rows
+    )
+    assert round(days_left / 365.25) == 75
+
+
+def test_users_and_tokens_are_created_from_the_command_line(
+    repatria: Callable[..., Result], container: Container
+) -> None:
+    repatria("demo", "load")
+    created = repatria(
+        "users",
+        "create",
+        "gt-officer",
+        "--org",
+        "us-iptu",
+        "--role",
+        "case_officer",
+        input="long-enough-pw\nlong-enough-pw\n",
+    )
+    assert created.exit_code == 0, created.output
+    token = repatria("tokens", "create", "gt-officer", "--days", "5")
+    assert token.exit_code == 0
+    assert token.stdout.strip().splitlines()[-1].startswith("rpt_")
+
+
+def test_a_bad_role_is_a_usage_error(repatria: Callable[..., Result]) -> None:
+    result = repatria(
+        "users",
+        "create",
+        "x-user",
+        "--org",
+        "us-iptu",
+        "--role",
+        "king",
+        input="long-enough-pw\nlong-enough-pw\n",
+    )
+    assert result.exit_code == 2 and "king" in result.output
+
+
+def test_a_short_password_is_refused_naming_the_field(repatria: Callable[..., Result]) -> None:
+    repatria("demo", "load")
+    result = repatria(
+        "users", "create", "x-user", "--org", "us-iptu", "--role", "auditor", input="short\nshort\n"
+    )
+    assert result.exit_code == 2 and "password" in result.stderr
+
+
+def test_serve_refuses_an_unmigrated_database_and_says_what_to_run(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from repatria.settings import get_settings
+
+    monkeypatch.setenv("REPATRIA_DATABASE_URL", empty_database_url)
+    get_settings.cache_clear()
+    result = CliRunner().invoke(app, ["serve", "--port", "8799"])
+    get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "repatria db upgrade" in result.stderr
+
+
+def test_db_upgrade_then_current_reports_the_head(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from repatria.settings import get_settings
+
+    monkeypatch.setenv("REPATRIA_DATABASE_URL", empty_database_url)
+    get_settings.cache_clear()
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    current = runner.invoke(app, ["db", "current"])
+    get_settings.cache_clear()
+    assert current.stdout.count("0001") == 2
