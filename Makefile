@@ -38,8 +38,8 @@ run: demo ## Set up, load the demo data and serve on http://127.0.0.1:8000
 	$(BIN)/repatria serve --host 127.0.0.1 --port 8000
 
 lint: install-test ## ruff check and ruff format --check
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
 
 typecheck: install-test ## mypy (strict on domain and law)
 	$(BIN)/mypy
