@@ -182,3 +182,23 @@ events = Table(
     Column("states", JSON, nullable=False),
 )
 Index("ix_events_subject", events.c.subject_type, events.c.subject_id)
+
+# Every assessment made through the API or a case transition, kept so it can be replayed.
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("case_id", Id, ForeignKey("cases.id"), index=True),
+    Column("requested_by", Id, ForeignKey("users.id")),
+    Column("requested_at", Moment, nullable=False),
+    Column("authority", String(40), nullable=False),
+    Column("from_state", String(2), nullable=False),
+    Column("to_state", String(2), nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("allowed", Boolean, nullable=False),
+    Column("document", JSON, nullable=False),
+    Column("verdict", JSON, nullable=False),
+    Column("engine_version", String(20), nullable=False),
+    Column("law_digest", String(64), nullable=False),
+    Column("states", JSON, nullable=False),
+)
