@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     token_days: int = 30
     host: str = "127.0.0.1"
     port: int = 8000
+    # Ed25519 key (PEM, PKCS#8) that signs audit checkpoints; required outside development.
+    audit_key_file: Path | None = None
 
     @field_validator("database_url")
     @classmethod

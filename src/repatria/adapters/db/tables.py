@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -180,6 +181,9 @@ events = Table(
     Column("reason", Text, nullable=False),
     Column("legal_basis", Text, nullable=False),
     Column("states", JSON, nullable=False),
+    # The event's 0-based position in the Merkle log and SHA-256(0x00 || canonical leaf).
+    Column("seq", BigInteger, nullable=False, unique=True),
+    Column("leaf_hash", LargeBinary(32), nullable=False),
 )
 Index("ix_events_subject", events.c.subject_type, events.c.subject_id)
 
@@ -201,4 +205,27 @@ assessments = Table(
     Column("engine_version", String(20), nullable=False),
     Column("law_digest", String(64), nullable=False),
     Column("states", JSON, nullable=False),
+)
+
+# The Merkle log's head: one row, locked by each writer, holding the size and the compact
+# frontier (one hash per perfect subtree) from which the current root follows.
+audit_log_head = Table(
+    "audit_log_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("size", BigInteger, nullable=False),
+    Column("root_hash", LargeBinary(32), nullable=False),
+    Column("frontier", LargeBinary, nullable=False),
+)
+
+# Signed tree heads: Ed25519 over the message in docs/audit.md.
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("tree_size", BigInteger, nullable=False, unique=True),
+    Column("root_hash", LargeBinary(32), nullable=False),
+    Column("signed_at", Moment, nullable=False),
+    Column("signature", LargeBinary(64), nullable=False),
+    Column("key_id", String(64), nullable=False),
 )

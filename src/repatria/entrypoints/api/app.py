@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from repatria import __version__
 from repatria.adapters.db.migrate import ensure_migrated
 from repatria.bootstrap import Container, build
-from repatria.entrypoints.api import auth, cases, errors, health, organisations, people
+from repatria.entrypoints.api import audit, auth, cases, errors, health, organisations, people
 
 API_PREFIX = "/api/v1"
 
@@ -36,6 +36,6 @@ def create_app(container: Container | None = None) -> FastAPI:
     )
     app.state.container = container
     errors.install(app)
-    for module in (health, auth, organisations, people, cases):
+    for module in (health, auth, organisations, people, cases, audit):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

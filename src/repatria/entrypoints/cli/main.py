@@ -15,6 +15,7 @@ from repatria import __version__
 from repatria.adapters.db import migrate
 from repatria.bootstrap import build
 from repatria.domain.accounts import Principal, Role
+from repatria.entrypoints.cli.audit import audit_app
 from repatria.entrypoints.cli.errors import INVALID_INPUT, cli_errors, fail
 from repatria.services import accounts, demo, importing
 from repatria.services.commands import CreateUser
@@ -37,6 +38,7 @@ for sub, name in (
     (people_app, "people"),
 ):
     app.add_typer(sub, name=name)
+app.add_typer(audit_app, name="audit")
 console = Console()
 OPERATOR = Principal.system("operator")
 
