@@ -1,0 +1,134 @@
+"""The `repatria law` commands and `repatria assess`: the legal engine at the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from repatria.law import ENGINE_VERSION
+from repatria.law.catalog import DATA_DIR, load_catalog, load_catalog_from
+from repatria.law.document import parse_document
+from repatria.law.engine import assess
+from repatria.law.errors import InvalidDocument, LawDataError
+from repatria.law.scenarios import load_scenarios, run_scenario
+
+law_app = typer.Typer(help="The law as data: check it, show it, test it.", no_args_is_help=True)
+
+
+def _out() -> Console:
+    # Made per call, so the terminal width is read when the command runs, not at import.
+    return Console()
+
+
+DEFAULT_SCENARIOS = Path("tests/law/scenarios")
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    print(f"error: {message}", file=sys.stderr)
+    return typer.Exit(code)
+
+
+@law_app.command("check")
+def check_command() -> None:
+    """Validate every law data file and print a summary."""
+    try:
+        catalog = load_catalog_from(DATA_DIR)
+    except LawDataError as exc:
+        raise _fail(str(exc), 1) from None
+    table = Table(title=f"Law data (engine {ENGINE_VERSION})")
+    for column in ("authority", "kind", "parties", "rules", "unverified facts"):
+        table.add_column(column)
+    for authority_id, authority in catalog.authorities.items():
+        rules = catalog.rules_for(authority_id)
+        unverified = sum(not p.verified for p in authority.parties)
+        unverified += sum(not rule.verified for _, rule in rules)
+        table.add_row(
+            authority_id,
+            authority.kind,
+            str(len(authority.parties)),
+            str(len(rules)),
+            str(unverified),
+        )
+    _out().print(table)
+    _out().print(f"digest {catalog.digest}")
+
+
+@law_app.command("show")
+def show_command(authority_id: Annotated[str, typer.Argument(help="An authority id.")]) -> None:
+    """Print an authority's parties, rules and parameters with their citations."""
+    catalog = load_catalog()
+    authority = catalog.authorities.get(authority_id)
+    if authority is None:
+        raise _fail(
+            f"unknown authority {authority_id!r}; known: {', '.join(catalog.authorities)}", 2
+        )
+    _out().print(f"[bold]{authority.id}[/] — {authority.title}\n{authority.citation.render()}")
+    parties = Table("state", "from", "until", "verified", "source", title="Parties")
+    for party in authority.parties:
+        until = str(party.until or "")
+        parties.add_row(party.state, str(party.from_), until, str(party.verified), party.source)
+    _out().print(parties)
+    rules = Table("rule", "ground", "when", "citation", "verified", title="Rules")
+    for owner, rule in catalog.rules_for(authority.id):
+        rules.add_row(
+            f"{owner.id}/{rule.id}",
+            rule.ground,
+            rule.when,
+            rule.citation.render(),
+            str(rule.verified),
+        )
+    _out().print(rules)
+    values = Table("parameter", "from", "value", "citation", "verified", title="Parameters")
+    for owner in catalog.rule_sources(authority):
+        for name, parameter in owner.parameters.items():
+            for entry in parameter.values:
+                value = json.dumps(entry.value) + (f" {entry.by_state}" if entry.by_state else "")
+                values.add_row(
+                    name, str(entry.from_), value, entry.citation.render(), str(entry.verified)
+                )
+    _out().print(values)
+
+
+@law_app.command("test")
+def test_command(
+    directory: Annotated[
+        Path, typer.Argument(help="Folder of scenario YAML files.")
+    ] = DEFAULT_SCENARIOS,
+) -> None:
+    """Run every scenario file and print pass or fail per scenario."""
+    try:
+        scenarios = load_scenarios(directory)
+    except LawDataError as exc:
+        raise _fail(str(exc), 1) from None
+    failures = 0
+    for scenario in scenarios:
+        problems = run_scenario(scenario)
+        failures += bool(problems)
+        mark = "[red]FAIL[/]" if problems else "[green]pass[/]"
+        _out().print(f"{mark} {scenario.file}: {scenario.name}", highlight=False)
+        for problem in problems:
+            _out().print(f"     {problem}", highlight=False)
+    _out().print(f"{len(scenarios) - failures} passed, {failures} failed")
+    if failures or not scenarios:
+        raise typer.Exit(1)
+
+
+def assess_file_command(path: Path) -> None:
+    """Print the verdict on one JSON document; exit 2 naming the field if it is invalid."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(f"document: cannot read {path}: {exc}", 2) from None
+    except json.JSONDecodeError as exc:
+        raise _fail(f"document: not valid JSON ({exc.msg} at line {exc.lineno})", 2) from None
+    try:
+        document = parse_document(raw)
+    except InvalidDocument as exc:
+        raise _fail(f"{exc.field}: {exc.reason}", 2) from None
+    print(json.dumps(assess(document).to_json(), ensure_ascii=False))

@@ -1,0 +1,105 @@
+"""The engine: assesses a document under its authority's rules, as of the document's date."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from repatria.law import AUTHORITY_IDS
+from repatria.law.catalog import LawCatalog, load_catalog
+from repatria.law.document import AssessmentDocument
+from repatria.law.facts import ContextFacts
+from repatria.law.rules import REGISTRY, RuleContext
+from repatria.law.schema import Authority, Rule, RuleSet
+from repatria.law.values import ValueInForce, value_on
+from repatria.law.verdict import Check, Verdict
+
+_WHEN: dict[str, Callable[[AssessmentDocument], bool]] = {
+    "always": lambda doc: True,
+    "us_involved": lambda doc: "US" in (doc.from_state, doc.to_state),
+    "us_outbound": lambda doc: doc.from_state == "US",
+    "us_inbound": lambda doc: doc.to_state == "US",
+}
+
+
+def _resolve(
+    rule: Rule, owner: RuleSet, authority: Authority, doc: AssessmentDocument
+) -> dict[str, ValueInForce] | str:
+    values = {}
+    for argument, name in rule.params.items():
+        parameter = authority.parameters.get(name) or owner.parameters[name]
+        found = value_on(name, parameter, doc.as_of, (doc.from_state, doc.to_state))
+        if found is None:
+            return f"no value of {name} is in force on {doc.as_of}"
+        values[argument] = found
+    return values
+
+
+def _evaluate(rule: Rule, owner: RuleSet, ctx: RuleContext) -> Check:
+    citation = rule.citation.render()
+    resolved = _resolve(rule, owner, ctx.authority, ctx.document)
+    rule_id = f"{owner.id}/{rule.id}"
+    if isinstance(resolved, str):
+        return Check(rule_id, rule.ground, "unknown", resolved, citation)
+    params = {argument: found.value for argument, found in resolved.items()}
+    finding = REGISTRY[rule.check].function(ctx, params)
+    if resolved:
+        citation += "; " + "; ".join(found.cite() for found in resolved.values())
+    return Check(rule_id, rule.ground, finding.outcome, finding.reason, citation)
+
+
+def _checks(catalog: LawCatalog, authority: Authority, ctx: RuleContext) -> list[Check]:
+    return [
+        _evaluate(rule, owner, ctx)
+        for owner, rule in catalog.rules_for(authority.id)
+        if _WHEN[rule.when](ctx.document)
+    ]
+
+
+def _removal_basis(catalog: LawCatalog, authority: Authority, ctx: RuleContext) -> list[Check]:
+    # A custody transfer is lawful only if removal to the host is: run that authority's rules.
+    for owner, rule in catalog.rules_for(authority.id):
+        if rule.check == "removal-basis":
+            resolved = _resolve(rule, owner, authority, ctx.document)
+            if isinstance(resolved, str):
+                return []
+            allowed = resolved["allowed"].value
+            chosen = ctx.document.removal_authority or allowed[0]
+            if chosen in allowed and chosen in catalog.authorities:
+                base = catalog.authorities[chosen]
+                return _checks(catalog, base, RuleContext(ctx.document, base, ctx.facts))
+    return []
+
+
+def _deadlines(authority: Authority, doc: AssessmentDocument) -> dict[str, Any]:
+    starts = {
+        "request_received_on": doc.request_received_on,
+        "receiving_state_approval": doc.approvals.receiving_state if doc.approvals else None,
+    }
+    due: dict[str, str] = {}
+    for name, parameter in authority.parameters.items():
+        start: date | None = starts.get(parameter.deadline_from or "")
+        found = value_on(name, parameter, doc.as_of, ()) if parameter.deadline_from else None
+        if start is not None and found is not None:
+            due[name] = (start + timedelta(days=int(found.value))).isoformat()
+    return {"deadlines": due} if due else {}
+
+
+def _unknown_authority(doc: AssessmentDocument) -> Verdict:
+    reason = f"unknown authority {doc.authority!r}; known: {', '.join(AUTHORITY_IDS)}"
+    check = Check("authority/known", "AUTHORITY", "fail", reason, "Repatria assessment contract")
+    return Verdict(doc.authority, doc.as_of, (check,))
+
+
+def assess(document: AssessmentDocument, facts: ContextFacts | None = None) -> Verdict:
+    """The verdict on a document: every applicable rule checked as of the document's date."""
+    catalog = load_catalog()
+    authority = catalog.authorities.get(document.authority)
+    if authority is None:
+        return _unknown_authority(document)
+    ctx = RuleContext(document, authority, facts or ContextFacts())
+    checks = _checks(catalog, authority, ctx)
+    if authority.kind == "custody":
+        checks += _removal_basis(catalog, authority, ctx)
+    return Verdict(authority.id, document.as_of, tuple(checks), _deadlines(authority, document))

@@ -1,0 +1,21 @@
+"""Errors of the legal engine: an invalid assessment document, or invalid law data."""
+
+from __future__ import annotations
+
+
+class InvalidDocument(Exception):
+    """An assessment document that cannot be assessed; names the first bad field."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class LawDataError(Exception):
+    """Law data that fails validation; names the file and what is wrong in it."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        super().__init__(f"{file}: {reason}")
+        self.file = file
+        self.reason = reason

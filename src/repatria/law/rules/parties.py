@@ -1,0 +1,68 @@
+"""Whether the authority binds the states involved on the date: parties and agreements."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from repatria.law.rules.base import Finding, RuleContext, check, failed, passed
+from repatria.law.schema import Authority, Party
+
+
+def party_on(authority: Authority, state: str, on: date) -> Party | None:
+    """The party entry binding `state` on a date, or None."""
+    for party in authority.parties:
+        if (
+            party.state == state
+            and party.from_ <= on
+            and (party.until is None or on <= party.until)
+        ):
+            return party
+    return None
+
+
+def _why_not_party(authority: Authority, state: str, on: date) -> str:
+    entries = [party for party in authority.parties if party.state == state]
+    if not entries:
+        checked = [entry for entry in authority.not_parties if entry.state == state]
+        suffix = f" (checked: {checked[0].source})" if checked else ""
+        return f"{state} is not a party to {authority.id}{suffix}"
+    entry = entries[0]
+    if on < entry.from_:
+        return f"{state} is bound by {authority.id} only from {entry.from_}, after {on}"
+    return f"{state} ceased to be bound by {authority.id} after {entry.until}"
+
+
+@check("in-force")
+def in_force(ctx: RuleContext, params: Mapping[str, Any]) -> Finding:
+    """Both states bound on the date (transfers) or the sending state (removals)."""
+    doc, authority = ctx.document, ctx.authority
+    if doc.from_state == doc.to_state:
+        return failed(f"from and to are the same state ({doc.from_state})")
+    states = [doc.from_state] if authority.kind == "removal" else [doc.from_state, doc.to_state]
+    bound = {state: party_on(authority, state, ctx.as_of) for state in states}
+    problems = [_why_not_party(authority, s, ctx.as_of) for s, party in bound.items() if not party]
+    if problems:
+        return failed("; ".join(problems))
+    since = ", ".join(f"{s} since {party.from_}" for s, party in bound.items() if party)
+    return passed(f"{authority.id} binds {since} (on {ctx.as_of})")
+
+
+@check("agreement-in-force")
+def agreement_in_force(ctx: RuleContext, params: Mapping[str, Any]) -> Finding:
+    """A custody arrangement between the sending and the host state in force on the date."""
+    doc = ctx.document
+    for agreement in ctx.authority.agreements:
+        if (agreement.sending, agreement.host) != (doc.from_state, doc.to_state):
+            continue
+        if agreement.from_ <= ctx.as_of and (
+            agreement.until is None or ctx.as_of <= agreement.until
+        ):
+            pair = f"{doc.from_state}→{doc.to_state}"
+            return passed(f"custody arrangement {pair} in force since {agreement.from_}")
+        return failed(
+            f"the {doc.from_state}→{doc.to_state} custody arrangement runs from {agreement.from_}"
+            f" to {agreement.until or 'open-ended'}, not on {ctx.as_of}"
+        )
+    return failed(f"no custody arrangement is recorded for {doc.from_state}→{doc.to_state}")

@@ -1,0 +1,177 @@
+"""The schema every law data file must satisfy: citations, parties, dated values, rules."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from repatria.law.countries import country_problem
+
+GROUNDS = (
+    "AUTHORITY",
+    "NATIONALITY",
+    "CITIZENSHIP",
+    "DOMICILE",
+    "FINALITY",
+    "REMAINING_SENTENCE",
+    "DUAL_CRIMINALITY",
+    "EXCLUDED_OFFENSE",
+    "PENDING_CHARGES",
+    "CONSENT",
+    "APPROVAL",
+    "DEATH_PENALTY",
+    "PROTECTION_ORDER",
+    "HOLD",
+    "NOTICE",
+    "REMOVAL_ORDER",
+    "CAPACITY",
+    "CONTRACT",
+)
+Ground = Literal[
+    "AUTHORITY",
+    "NATIONALITY",
+    "CITIZENSHIP",
+    "DOMICILE",
+    "FINALITY",
+    "REMAINING_SENTENCE",
+    "DUAL_CRIMINALITY",
+    "EXCLUDED_OFFENSE",
+    "PENDING_CHARGES",
+    "CONSENT",
+    "APPROVAL",
+    "DEATH_PENALTY",
+    "PROTECTION_ORDER",
+    "HOLD",
+    "NOTICE",
+    "REMOVAL_ORDER",
+    "CAPACITY",
+    "CONTRACT",
+]
+When = Literal["always", "us_involved", "us_outbound", "us_inbound"]
+DATA = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+
+
+def _country(value: object) -> object:
+    problem = country_problem(value) if isinstance(value, str) else "must be a country code"
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+State = Annotated[str, BeforeValidator(_country)]
+
+
+class Citation(BaseModel):
+    """Where a rule or value comes from: title, article or section, link where one exists."""
+
+    model_config = DATA
+    title: str = Field(min_length=1)
+    article: str | None = None
+    url: str | None = None
+
+    def render(self) -> str:
+        """One line: title, article (link)."""
+        text = self.title + (f", {self.article}" if self.article else "")
+        return text + (f" ({self.url})" if self.url else "")
+
+
+class Fact(BaseModel):
+    """Any recorded fact: whether it was checked against the legal text, and where."""
+
+    model_config = DATA
+    verified: bool
+    source: str = Field(min_length=1)
+    note: str | None = None
+
+
+class Party(Fact):
+    """A state bound by an instrument from one date (and, if it left, until another)."""
+
+    state: State
+    from_: date = Field(alias="from")
+    until: date | None = None
+
+
+class NonParty(Fact):
+    """A state checked and found not to be bound by an instrument."""
+
+    state: State
+
+
+class Agreement(Fact):
+    """A custody arrangement under which a host state holds another state's people."""
+
+    sending: State
+    host: State
+    from_: date = Field(alias="from")
+    until: date | None = None
+    citation: Citation
+
+
+class DatedValue(Fact):
+    """A parameter value in force from a date, with optional values for particular states."""
+
+    from_: date = Field(alias="from")
+    value: Any
+    by_state: dict[State, Any] = Field(default_factory=dict)
+    citation: Citation
+
+
+class Parameter(BaseModel):
+    """A parameter of the law, as a history of dated values (never rewritten, only extended)."""
+
+    model_config = DATA
+    description: str = Field(min_length=1)
+    unit: str | None = None
+    deadline_from: Literal["request_received_on", "receiving_state_approval"] | None = None
+    values: list[DatedValue] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ascending(self) -> Parameter:
+        starts = [value.from_ for value in self.values]
+        if starts != sorted(set(starts)):
+            raise ValueError("values must be in ascending order of 'from', one per date")
+        return self
+
+
+class Rule(Fact):
+    """One condition of an authority: which check runs, its ground, and its citation."""
+
+    id: Identifier
+    check: Identifier
+    ground: Ground
+    description: str = Field(min_length=1)
+    citation: Citation
+    when: When = "always"
+    params: dict[str, str] = Field(default_factory=dict)
+
+
+class RuleSet(Fact):
+    """A named set of rules and parameters (an authority, or rules shared across several)."""
+
+    id: Identifier
+    title: str = Field(min_length=1)
+    citation: Citation
+    rules: list[Rule] = Field(default_factory=list)
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _unique_rule_ids(self) -> RuleSet:
+        ids = [rule.id for rule in self.rules]
+        duplicates = sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1})
+        if duplicates:
+            raise ValueError(f"rule ids used twice: {', '.join(duplicates)}")
+        return self
+
+
+class Authority(RuleSet):
+    """A legal basis for moving people, with its parties and the rule sets it includes."""
+
+    kind: Literal["transfer", "removal", "custody"]
+    parties: list[Party] = Field(min_length=1)
+    not_parties: list[NonParty] = Field(default_factory=list)
+    agreements: list[Agreement] = Field(default_factory=list)
+    includes: list[Identifier] = Field(default_factory=list)

@@ -1,0 +1,74 @@
+"""`repatria law` and `repatria assess` at the command line: output and exit status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from repatria.entrypoints.cli.law import assess_file_command, law_app
+
+runner = CliRunner()
+EXAMPLE = Path(__file__).parent / "example.json"
+assess_app = typer.Typer()
+assess_app.command()(assess_file_command)
+
+
+def test_assess_prints_one_json_verdict_and_exits_zero() -> None:
+    result = runner.invoke(assess_app, [str(EXAMPLE)])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["allowed"] is True
+
+
+def test_assess_exits_two_naming_the_field_of_an_invalid_document(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(
+        json.dumps({"authority": "us-mx-1976", "from": "US", "to": "mx", "as_of": "2025-01-01"})
+    )
+    result = runner.invoke(assess_app, [str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: to: ")
+
+
+def test_assess_exits_two_for_text_that_is_not_json(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text("{not json")
+    result = runner.invoke(assess_app, [str(path)])
+    assert result.exit_code == 2 and "error: document:" in result.stderr
+
+
+def test_assess_exits_two_for_a_missing_file(tmp_path: Path) -> None:
+    result = runner.invoke(assess_app, [str(tmp_path / "absent.json")])
+    assert result.exit_code == 2 and "error: document:" in result.stderr
+
+
+def test_law_check_passes_and_prints_the_digest() -> None:
+    result = runner.invoke(law_app, ["check"])
+    assert result.exit_code == 0 and "digest" in result.stdout
+
+
+def test_law_show_lists_rules_with_citations() -> None:
+    result = runner.invoke(law_app, ["show", "us-mx-1976"], env={"COLUMNS": "250"})
+    assert result.exit_code == 0
+    assert "us-mx-1976/domicile" in result.stdout and "Art. II(3)" in result.stdout
+
+
+def test_law_show_refuses_an_unknown_authority() -> None:
+    assert runner.invoke(law_app, ["show", "nope"]).exit_code == 2
+
+
+def test_law_test_runs_the_scenarios() -> None:
+    result = runner.invoke(law_app, ["test", str(Path(__file__).parent / "scenarios")])
+    assert result.exit_code == 0 and "0 failed" in result.stdout
+
+
+def test_law_test_exits_one_on_a_failing_scenario(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_text(
+        "- name: wrong on purpose\n"
+        "  input: {authority: us-mx-1976, from: US, to: MX, as_of: '2025-01-01'}\n"
+        "  expect: {allowed: true}\n"
+    )
+    result = runner.invoke(law_app, ["test", str(tmp_path)])
+    assert result.exit_code == 1 and "FAIL" in result.stdout

@@ -1,0 +1,97 @@
+"""The engine's contract: verdict shape, unknown never passes, reasons carry the numbers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from repatria.law import ContextFacts
+from repatria.law.document import parse_document
+from repatria.law.engine import assess
+from repatria.law.errors import InvalidDocument
+from repatria.law.schema import GROUNDS
+
+SCENARIO_DIR = Path(__file__).parent / "scenarios"
+
+
+def _document(**changes: Any) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((Path(__file__).parent / "example.json").read_text())
+    document.update(changes)
+    return document
+
+
+def test_the_verdict_has_exactly_the_contract_shape() -> None:
+    verdict = assess(parse_document(_document())).to_json()
+    assert {"allowed", "authority", "as_of", "checks"} <= set(verdict)
+    for check in verdict["checks"]:
+        assert set(check) == {"rule", "ground", "outcome", "reason", "citation"}
+        assert check["outcome"] in {"pass", "fail", "unknown"}
+        assert check["ground"] in GROUNDS
+        assert check["citation"]
+
+
+def test_the_design_example_is_allowed_under_the_us_mexico_treaty() -> None:
+    assert assess(parse_document(_document())).allowed
+
+
+def test_a_short_sentence_reason_gives_the_numbers_and_the_date() -> None:
+    document = _document(
+        sentence={**_document()["sentence"], "start_date": "2024-01-01", "length_days": 286}
+    )
+    reasons = [c.reason for c in assess(parse_document(document)).checks if c.outcome == "fail"]
+    assert "4 months 12 days left on 2024-06-01; the minimum is 6 months" in reasons
+
+
+def test_without_a_request_date_the_reason_says_as_of_was_used() -> None:
+    document = _document(request_received_on=None)
+    check = next(
+        c for c in assess(parse_document(document)).checks if c.rule.endswith("/remaining-sentence")
+    )
+    assert "as_of" in check.reason
+
+
+def test_unknown_never_passes() -> None:
+    verdict = assess(parse_document(_document(authority="custody-agreement", to="SV")))
+    assert any(check.outcome == "unknown" for check in verdict.checks)
+    assert not verdict.allowed
+
+
+def test_context_facts_turn_custody_unknowns_into_outcomes() -> None:
+    document = _document(
+        authority="custody-agreement",
+        to="SV",
+        person={"birth_date": "1990-01-01", "citizenships": ["VE"]},
+        removal_order={"final": True, "designated_countries": ["SV"]},
+        protection_orders=[],
+        holds=[],
+    )
+    facts = ContextFacts(
+        contract_in_force=True, contract_has_room=True, standard_place_available=True
+    )
+    assert assess(parse_document(document), facts).allowed
+
+
+def test_the_eu_verdict_adds_its_deadlines() -> None:
+    document = _document(
+        authority="eu-fd-2008-909",
+        **{"from": "FR", "to": "DE"},
+        person={
+            "citizenships": ["DE"],
+            "residence_country": "DE",
+            "birth_date": "1980-01-01",
+            "competent": True,
+        },
+        consent={"opinion_recorded": True},
+    )
+    deadlines = assess(parse_document(document)).to_json()["deadlines"]
+    assert deadlines == {"decision_days": "2024-08-30", "transfer_days": "2025-03-31"}
+
+
+def test_invalid_document_names_the_field_and_reason() -> None:
+    with pytest.raises(InvalidDocument) as raised:
+        parse_document(_document(sentence={"length_days": "ten"}))
+    assert raised.value.field == "sentence.length_days"
+    assert str(raised.value) == f"sentence.length_days: {raised.value.reason}"
