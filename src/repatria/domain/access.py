@@ -15,8 +15,11 @@ class Action(enum.StrEnum):
     READ = "read"
     WRITE_PEOPLE = "write_people"
     OPEN_CASE = "open_case"
+    ASSESS = "assess"
     MANAGE_ACCOUNTS = "manage_accounts"
     MANAGE_OWN_TOKENS = "manage_own_tokens"
+    MANAGE_FACILITIES = "manage_facilities"  # cells, stays, allocation
+    MANAGE_CONTRACTS = "manage_contracts"  # custody contracts
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -24,8 +27,11 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.READ: _EVERY_ROLE,
     Action.WRITE_PEOPLE: frozenset({Role.CASE_OFFICER}),
     Action.OPEN_CASE: frozenset({Role.CASE_OFFICER}),
+    Action.ASSESS: frozenset({Role.CASE_OFFICER, Role.REVIEWER, Role.VERIFIER}),
     Action.MANAGE_ACCOUNTS: frozenset({Role.ADMIN}),
     Action.MANAGE_OWN_TOKENS: _EVERY_ROLE,
+    Action.MANAGE_FACILITIES: frozenset({Role.FACILITY_ADMIN}),
+    Action.MANAGE_CONTRACTS: frozenset({Role.FINANCE}),
 }
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
 
 class CaseState(enum.StrEnum):
@@ -55,6 +56,10 @@ class Case:
     opened_at: datetime
     updated_at: datetime
     reference: str = ""
+    request_received_on: date | None = None
+    departure_at: datetime | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    prepared_by: int | None = None
     version: int = 1
     id: int | None = None
 

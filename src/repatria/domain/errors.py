@@ -35,3 +35,16 @@ class InvalidInput(DomainError):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+
+
+class NotEligible(DomainError):
+    """The legal engine refuses the step: the failing checks say why, with citations."""
+
+    def __init__(
+        self, command: str, checks: list[dict[str, object]], assessment: dict[str, object]
+    ):
+        grounds = ", ".join(sorted({str(c["ground"]) for c in checks}))
+        super().__init__(f"{command} refused by the legal engine: {grounds}")
+        self.command = command
+        self.checks = checks
+        self.assessment = assessment

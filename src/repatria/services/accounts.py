@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -18,9 +19,15 @@ from repatria.services.commands import CreateOrganisation, CreateUser
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 _hasher = PasswordHasher()
-# Verifying against a real hash when the user does not exist keeps timing from telling
-# whether a username is taken.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # Verifying against a real hash when the user does not exist keeps timing from telling
+    # whether a username is taken. Made on first use: hashing costs a quarter of a second.
+    return _hasher.hash("not-a-real-password")
+
+
 TOKEN_PREFIX = "rpt_"  # noqa: S105 - a public prefix that makes leaked tokens findable
 
 
@@ -63,8 +70,13 @@ def create_organisation(
     return organisation
 
 
-def create_user(uow: UnitOfWork, actor: Principal, command: CreateUser) -> User:
-    """Create a user in an organisation, storing only an argon2 hash of the password."""
+def create_user(
+    uow: UnitOfWork, actor: Principal, command: CreateUser, *, password_hash: str | None = None
+) -> User:
+    """Create a user in an organisation, storing only an argon2 hash of the password.
+
+    `password_hash`, when given, must be hash_password(command.password) made by the caller
+    (the demo loader makes one for the shared published demo password)."""
     require(actor, Action.MANAGE_ACCOUNTS)
     organisation = uow.session.scalar(
         select(Organisation).where(t.organisations.c.code == command.organisation_code)
@@ -77,7 +89,7 @@ def create_user(uow: UnitOfWork, actor: Principal, command: CreateUser) -> User:
     user = User(
         username=command.username,
         display_name=command.display_name,
-        password_hash=hash_password(command.password),
+        password_hash=password_hash or hash_password(command.password),
         role=command.role,
         organisation_id=organisation.id,
         organisation=organisation,
@@ -149,7 +161,7 @@ def login(uow: UnitOfWork, username: str, password: str, hours: int) -> tuple[Us
     """Check a username and password and open a session; the same error for any failure."""
     user = _user_by_name(uow, username)
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         raise NotAuthenticated("wrong username or password") from None
     if user is None or not user.active:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date
-from typing import Annotated, Self
+from datetime import date, datetime
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -18,6 +18,7 @@ from pydantic import (
 
 from repatria.domain.accounts import Role
 from repatria.domain.people import HoldKind, OffenseCategory, ProtectionKind
+from repatria.domain.workflow import ConsentGiver, FearOutcome, VerifierRole
 
 
 def _upper(value: str) -> str:
@@ -185,3 +186,86 @@ class CreateUser(Command):
     password: Annotated[str, StringConstraints(min_length=10, max_length=200)]
     role: Role
     organisation_code: str
+
+
+class TakeStep(Command):
+    """Take one lifecycle step on a case."""
+
+    command: Annotated[str, StringConstraints(pattern=r"^[a-z_]{3,40}$")]
+    on: date | None = Field(default=None, description="the date the step takes effect (today)")
+    reason: Annotated[str, StringConstraints(max_length=4000)] = ""
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = Field(
+        default=None, description="the case version you read; refused (409) if it changed"
+    )
+
+
+class RecordConsentVerification(Command):
+    """The record of a consent verification hearing (18 U.S.C. §§ 4107-4109)."""
+
+    verifier_name: Name
+    verifier_role: VerifierRole
+    verified_on: date
+    counsel: Literal["present", "waived"]
+    advisements: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]{3,60}$")], bool] = Field(
+        max_length=10
+    )
+    given_by: ConsentGiver = ConsentGiver.PERSON
+    consents: bool
+    recording_reference: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    opinion_recorded: bool = True
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
+
+
+class AssertCaseFacts(Command):
+    """Facts an officer asserts for the legal engine (absent facts stay unknown)."""
+
+    request_received_on: date | None = None
+    departure_at: datetime | None = None
+    person_competent: bool | None = None
+    person_years_in_sending_state: Annotated[int, Field(ge=0, le=120)] | None = None
+    person_intends_to_remain: bool | None = None
+    sentence_dual_criminality: bool | None = None
+    sentence_other_charges_pending: bool | None = None
+    approvals_us_state: date | None = None
+
+
+class ServeNotice(Command):
+    served_at: datetime
+    language_understood: bool
+    explains_how_to_contest: bool
+
+
+class RaiseFearClaim(Command):
+    raised_on: date
+    outcome: FearOutcome | None = None
+    decided_on: date | None = None
+
+
+class PlanMovement(Command):
+    """Plan a movement: a numbered batch under one authority between two states."""
+
+    authority: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    from_state: CountryCode
+    to_state: CountryCode
+    seats: Annotated[int, Field(ge=1, le=1000)]
+    planned_departure: datetime
+    sequence: Annotated[int, Field(ge=1, le=100_000)] | None = Field(
+        default=None,
+        description=(
+            "the number history gives this movement (transfers made before Repatria count); "
+            "must be above every number already used; default: the next one"
+        ),
+    )
+
+
+class ManifestChange(Command):
+    case_id: Annotated[int, Field(ge=1, le=2**63 - 1)]
+    reason: Annotated[str, StringConstraints(max_length=4000)] = ""
+
+
+class MovementStep(Command):
+    command: Literal["lock", "depart", "confirm_arrival", "close"]
+    on: date | None = Field(
+        default=None, description="the day it happened, for arrival (default: today)"
+    )
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None

@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Organisation, Principal, Role
-from repatria.domain.cases import CaseState
-from repatria.services import accounts, cases, people
+from repatria.services import accounts, cases, demo_cases, demo_facilities, people
 from repatria.services.commands import (
     CreateOrganisation,
     CreateUser,
@@ -19,7 +18,7 @@ from repatria.services.commands import (
 from repatria.services.unit_of_work import UnitOfWork
 
 DEMO_PASSWORD = "repatria-demo"  # noqa: S105 - published demo logins, development only
-BATCH_DATE = date(2025, 4, 11)
+BATCH_DATE = demo_cases.BATCH_DATE
 ORGANISATIONS = (
     ("us-iptu", "United States — International Prisoner Transfer Unit (demo)", "US"),
     ("mx-transfer", "Mexico — National prisoner transfer authority (demo)", "MX"),
@@ -150,13 +149,14 @@ def load(uow: UnitOfWork) -> bool:
     if uow.session.scalar(
         select(Organisation).where(t.organisations.c.code == ORGANISATIONS[0][0])
     ):
-        return False
+        return demo_facilities.load(uow)  # added in a later release: load it on its own
     operator = Principal.system("demo-loader")
     for code, name, state in ORGANISATIONS:
         accounts.create_organisation(
             uow, operator, CreateOrganisation(code=code, name=name, state=state)
         )
     users = {}
+    demo_hash = accounts.hash_password(DEMO_PASSWORD)  # one argon2 run, not 21
     for (code, _, state), (username, role, _) in zip(
         [o for o in ORGANISATIONS for _ in Role], demo_logins(), strict=True
     ):
@@ -167,27 +167,12 @@ def load(uow: UnitOfWork) -> bool:
             role=Role(role),
             organisation_code=code,
         )
-        users[username] = accounts.create_user(uow, operator, command)
+        users[username] = accounts.create_user(uow, operator, command, password_hash=demo_hash)
     officer = accounts.principal_of(users["us-case-officer"])
-    for index, years_left in enumerate(BATCH_YEARS_LEFT):
-        person = people.record(uow, officer, _batch_person(index, years_left))
-        assert person.id is not None
-        case = cases.open_case(
-            uow,
-            officer,
-            OpenCase(person_id=person.id, authority="us-mx-1976", from_state="US", to_state="MX"),
-        )
-        case.state = CaseState.COMPLETED
-        uow.record(
-            operator,
-            "RecordHistoricalTransfer",
-            "case",
-            case.id,
-            after={"state": CaseState.COMPLETED.value},
-            reason="transferred to Mexico in the batch of 11 April 2025 (demo history)",
-            legal_basis="us-mx-1976",
-            states=["US", "MX"],
-        )
+    actors = demo_cases.Actors(users)
+    batch = [_batch_person(i, years) for i, years in enumerate(BATCH_YEARS_LEFT)]
+    demo_cases.load_batch_of_april_2025(uow, actors, batch)
+    demo_cases.load_lifecycle(uow, actors, date.today())
     for authority, destination, facts in OTHERS:
         person = people.record(
             uow, officer, RecordPerson.model_validate({**facts, "held_by_state": "US"})
@@ -201,4 +186,5 @@ def load(uow: UnitOfWork) -> bool:
             ),
         )
     uow.session.flush()
+    demo_facilities.load(uow)
     return True

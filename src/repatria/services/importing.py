@@ -44,12 +44,17 @@ class RowProblem:
         return f"line {self.line}: {self.field}: {self.reason}"
 
 
-def principal_for(uow: UnitOfWork, username: str) -> Principal:
-    """The principal of the named user, who must be allowed to record people."""
+def principal_of_username(uow: UnitOfWork, username: str) -> Principal:
+    """The principal of the named active user (for CLI commands run on someone's behalf)."""
     user = uow.session.scalar(select(User).where(t.users.c.username == username))
     if user is None or not user.active:
         raise InvalidInput("--as", f"no active user {username!r}")
-    principal = accounts.principal_of(user)
+    return accounts.principal_of(user)
+
+
+def principal_for(uow: UnitOfWork, username: str) -> Principal:
+    """The principal of the named user, who must be allowed to record people."""
+    principal = principal_of_username(uow, username)
     require(principal, Action.WRITE_PEOPLE)
     return principal
 

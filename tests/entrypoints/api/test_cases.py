@@ -6,6 +6,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from repatria.services.demo import BATCH_YEARS_LEFT, OTHERS
+from repatria.services.demo_cases import LIFECYCLE
 from tests.entrypoints.api.test_people import PERSON
 
 
@@ -75,8 +77,23 @@ def test_cases_are_listed_newest_first_with_filters(client_for: Any) -> None:
     auditor = client_for("us-auditor")
     all_cases = auditor.get("/api/v1/cases?limit=500").json()
     ids = [c["id"] for c in all_cases["items"]]
-    assert ids == sorted(ids, reverse=True) and all_cases["total"] == 16
+    demo_cases = len(BATCH_YEARS_LEFT) + len(LIFECYCLE) + len(OTHERS)
+    assert ids == sorted(ids, reverse=True) and all_cases["total"] == demo_cases
     completed = auditor.get("/api/v1/cases?state=completed&authority=us-mx-1976").json()
     assert completed["total"] == 13
     to_venezuela = auditor.get("/api/v1/cases?counterpart=VE").json()
     assert [c["to_state"] for c in to_venezuela["items"]] == ["VE"]
+
+
+def test_the_demo_leaves_a_treaty_case_at_every_state_of_its_lifecycle(client_for: Any) -> None:
+    auditor = client_for("us-auditor")
+    cases = auditor.get("/api/v1/cases?authority=us-mx-1976&limit=500").json()["items"]
+    treaty_states = {
+        "draft", "screening", "sending_review", "receiving_review", "consent_verification",
+        "approved", "scheduled", "in_transit", "completed", "ineligible", "denied", "withdrawn",
+        "cancelled",
+    }  # fmt: skip
+    assert {c["state"] for c in cases} == treaty_states
+    movements = auditor.get("/api/v1/movements?limit=50").json()["items"]
+    numbers = {m["sequence"]: m["state"] for m in movements if m["authority"] == "us-mx-1976"}
+    assert numbers == {184: "closed", 185: "departed", 186: "planned"}

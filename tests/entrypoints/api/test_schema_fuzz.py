@@ -23,7 +23,7 @@ def _fuzz(operation: Any, headers: dict[str, str]) -> set[int]:
 
     @given(case=operation.as_strategy())
     @settings(
-        max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck)
     )
     def run(case: Any) -> None:
         response = case.call_and_validate(headers=headers, checks=[not_a_server_error])

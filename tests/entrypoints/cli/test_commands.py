@@ -40,8 +40,14 @@ def test_the_demo_batch_has_13_mexicans_with_75_years_left_on_11_april_2025(
     query = (
         select(t.sentences.c.start_date, t.sentences.c.length_days)
         .join(t.cases, t.cases.c.person_id == t.sentences.c.person_id)
-        .join(t.citizenships, t.citizenships.c.person_id == t.sentences.c.person_id)
-        .where(t.cases.c.authority == "us-mx-1976", t.citizenships.c.country == "MX")
+        .join(t.manifest_entries, t.manifest_entries.c.case_id == t.cases.c.id)
+        .join(t.movements, t.movements.c.id == t.manifest_entries.c.movement_id)
+        .where(
+            t.movements.c.authority == "us-mx-1976",
+            t.movements.c.sequence == 184,
+            t.movements.c.state == "closed",
+            t.cases.c.state == "completed",
+        )
     )
     with container.engine.connect() as connection:
         rows = connection.execute(query).all()

@@ -6,8 +6,11 @@ from sqlalchemy.orm import registry, relationship
 
 from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Credential, Organisation, User
+from repatria.domain.assessments import Assessment
 from repatria.domain.cases import Case
+from repatria.domain.contracts import ContractRecord
 from repatria.domain.events import Event
+from repatria.domain.movements import ManifestEntry, Movement
 from repatria.domain.people import (
     Citizenship,
     Hold,
@@ -17,6 +20,8 @@ from repatria.domain.people import (
     RemovalOrder,
     Sentence,
 )
+from repatria.domain.places import CellRecord, FacilityRecord, StayRecord, UnitRecord
+from repatria.domain.workflow import ConsentVerification, Decision, FearClaim, Notice
 
 mapper_registry = registry(metadata=t.metadata)
 _started = False
@@ -59,4 +64,16 @@ def start_mappers() -> None:
         },
     )
     m(Case, t.cases, version_id_col=t.cases.c.version)
+    m(Movement, t.movements, version_id_col=t.movements.c.version)
+    m(ManifestEntry, t.manifest_entries)
+    m(Decision, t.decisions)
+    m(ConsentVerification, t.consent_verifications)
+    m(Notice, t.notices)
+    m(FearClaim, t.fear_claims)
     m(Event, t.events)
+    m(Assessment, t.assessments)
+    m(FacilityRecord, t.facilities, version_id_col=t.facilities.c.version)
+    m(UnitRecord, t.facility_units)
+    m(CellRecord, t.cells)
+    m(StayRecord, t.stays)
+    m(ContractRecord, t.custody_contracts, version_id_col=t.custody_contracts.c.version)

@@ -16,12 +16,17 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
-from repatria.adapters.db.types import EnumValue, UtcDateTime
+from repatria.adapters.db.types import EnumValue, ExactDecimal, UtcDateTime
 from repatria.domain.accounts import CredentialKind, Role
 from repatria.domain.cases import CaseState
+from repatria.domain.facilities import Occupancy
+from repatria.domain.money import FeeBasis
+from repatria.domain.movements import MovementState
 from repatria.domain.people import HoldKind, OffenseCategory, ProtectionKind
+from repatria.domain.workflow import ConsentGiver, DecisionKind, FearOutcome, VerifierRole
 
 # Named constraints keep migrations identical on SQLite and PostgreSQL.
 metadata = MetaData(
@@ -161,7 +166,109 @@ cases = Table(
     Column("opened_by", Id, ForeignKey("users.id")),
     Column("opened_at", Moment, nullable=False),
     Column("updated_at", Moment, nullable=False),
+    Column("request_received_on", Date),
+    Column("departure_at", Moment),
+    Column("facts", JSON, nullable=False, default=dict),
+    Column("prepared_by", Id, ForeignKey("users.id")),
     Column("version", Integer, nullable=False),
+)
+
+
+# A command's answer kept under the client's Idempotency-Key, written in the same transaction
+# as the command, so a retried request acts once and gets the first answer again.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id"), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("created_at", Moment, nullable=False),
+    UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_id_key"),
+)
+
+
+movements = Table(
+    "movements",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("authority", String(40), nullable=False),
+    Column("from_state", String(2), nullable=False, index=True),
+    Column("to_state", String(2), nullable=False, index=True),
+    Column("sequence", Integer, nullable=False),
+    Column("seats", Integer, nullable=False),
+    Column("planned_departure", Moment, nullable=False),
+    Column("state", EnumValue(MovementState, 20), nullable=False),
+    Column("created_by", Id, ForeignKey("users.id")),
+    Column("created_at", Moment, nullable=False),
+    Column("updated_at", Moment, nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint(
+        "authority",
+        "from_state",
+        "to_state",
+        "sequence",
+        name="uq_movements_authority_pair_sequence",
+    ),
+)
+manifest_entries = Table(
+    "manifest_entries",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("movement_id", Id, ForeignKey("movements.id"), nullable=False, index=True),
+    Column("case_id", Id, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("added_at", Moment, nullable=False),
+    Column("removed_at", Moment),
+    Column("removed_reason", Text, nullable=False),
+    Column("assessment_id", Id, ForeignKey("assessments.id")),
+)
+
+
+def _case_record(name: str, *columns: Column[object]) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("id", Id, primary_key=True),
+        Column("case_id", Id, ForeignKey("cases.id"), nullable=False, index=True),
+        *columns,
+    )
+
+
+decisions = _case_record(
+    "decisions",
+    Column("state", String(2), nullable=False),
+    Column("kind", EnumValue(DecisionKind, 10), nullable=False),
+    Column("decided_on", Date, nullable=False),
+    Column("decided_by", Id, ForeignKey("users.id")),
+    Column("reasons", Text, nullable=False),
+)
+consent_verifications = _case_record(
+    "consent_verifications",
+    Column("verifier_name", String(200), nullable=False),
+    Column("verifier_role", EnumValue(VerifierRole, 30), nullable=False),
+    Column("verified_on", Date, nullable=False),
+    Column("counsel", String(10), nullable=False),
+    Column("advisements", JSON, nullable=False),
+    Column("given_by", EnumValue(ConsentGiver, 10), nullable=False),
+    Column("consents", Boolean, nullable=False),
+    Column("recording_reference", String(200), nullable=False),
+    Column("opinion_recorded", Boolean, nullable=False),
+    Column("recorded_by", Id, ForeignKey("users.id")),
+)
+notices = _case_record(
+    "notices",
+    Column("served_at", Moment, nullable=False),
+    Column("language_understood", Boolean, nullable=False),
+    Column("explains_how_to_contest", Boolean, nullable=False),
+)
+fear_claims = _case_record(
+    "fear_claims",
+    Column("raised_on", Date, nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("outcome", EnumValue(FearOutcome, 10)),
+    Column("decided_on", Date),
 )
 
 events = Table(
@@ -205,6 +312,8 @@ assessments = Table(
     Column("engine_version", String(20), nullable=False),
     Column("law_digest", String(64), nullable=False),
     Column("states", JSON, nullable=False),
+    # The database facts (custody contract, free place) the verdict used, so it replays.
+    Column("context_facts", JSON),
 )
 
 # The Merkle log's head: one row, locked by each writer, holding the size and the compact
@@ -228,4 +337,84 @@ audit_checkpoints = Table(
     Column("signed_at", Moment, nullable=False),
     Column("signature", LargeBinary(64), nullable=False),
     Column("key_id", String(64), nullable=False),
+)
+
+
+# Facilities, units and cells (areas exact, sanitary annex apart), the stays that fill them,
+# and the custody contracts under which a host holds another state's people (docs/facilities.md).
+facilities = Table(
+    "facilities",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("state", String(2), nullable=False, index=True),
+    Column("standard", String(10), nullable=False),
+    Column("declared_capacity", Integer),
+    Column("created_at", Moment, nullable=False),
+    Column("updated_at", Moment, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+facility_units = Table(
+    "facility_units",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("facility_id", Id, ForeignKey("facilities.id"), nullable=False, index=True),
+    Column("code", String(40), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("declared_capacity", Integer),
+    UniqueConstraint("facility_id", "code", name="uq_facility_units_facility_id_code"),
+)
+cells = Table(
+    "cells",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("unit_id", Id, ForeignKey("facility_units.id"), nullable=False, index=True),
+    Column("code", String(40), nullable=False),
+    Column("floor_area_m2", ExactDecimal(), nullable=False),
+    Column("sanitary_area_m2", ExactDecimal(), nullable=False),
+    Column("beds", Integer, nullable=False),
+    Column("security_level", String(20), nullable=False),
+    Column("occupancy", EnumValue(Occupancy, 10), nullable=False),
+    Column("declared_capacity", Integer),
+    UniqueConstraint("unit_id", "code", name="uq_cells_unit_id_code"),
+)
+custody_contracts = Table(
+    "custody_contracts",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("reference", String(60), nullable=False, unique=True),
+    Column("payer_state", String(2), nullable=False, index=True),
+    Column("host_state", String(2), nullable=False, index=True),
+    Column("facility_id", Id, ForeignKey("facilities.id")),
+    Column("fee_basis", EnumValue(FeeBasis, 20), nullable=False),
+    Column("fee", ExactDecimal(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("cap_people", Integer),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("funding_source", Text, nullable=False),
+    Column("citation", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("created_by", Id, ForeignKey("users.id")),
+    Column("created_at", Moment, nullable=False),
+    Column("updated_at", Moment, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+stays = Table(
+    "stays",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("person_id", Id, ForeignKey("people.id"), nullable=False, index=True),
+    Column("cell_id", Id, ForeignKey("cells.id"), nullable=False, index=True),
+    Column("arrival", Date, nullable=False),
+    Column("release", Date),
+    Column("contract_id", Id, ForeignKey("custody_contracts.id"), index=True),
+    Column("security_level", String(20), nullable=False),
+    Column("affiliation_group", String(60)),
+    Column("affiliation_source", String(200)),
+    Column("affiliation_recorded_on", Date),
+    Column("affiliation_verified", Boolean),
+    Column("placed_by", Id, ForeignKey("users.id")),
+    Column("placed_at", Moment, nullable=False),
 )

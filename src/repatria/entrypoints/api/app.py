@@ -10,7 +10,23 @@ from fastapi import FastAPI
 from repatria import __version__
 from repatria.adapters.db.migrate import ensure_migrated
 from repatria.bootstrap import Container, build
-from repatria.entrypoints.api import audit, auth, cases, errors, health, organisations, people
+from repatria.entrypoints.api import (
+    allocation,
+    assessments,
+    audit,
+    auth,
+    cases,
+    contracts,
+    errors,
+    facilities,
+    health,
+    movements,
+    organisations,
+    people,
+    savings,
+    workflow,
+)
+from repatria.entrypoints.web import install as install_web
 
 API_PREFIX = "/api/v1"
 
@@ -36,6 +52,11 @@ def create_app(container: Container | None = None) -> FastAPI:
     )
     app.state.container = container
     errors.install(app)
-    for module in (health, auth, organisations, people, cases, audit):
+    # workflow before cases: /cases/overdue must not be read as /cases/{case_id}.
+    routers = (health, auth, organisations, people, workflow, cases, assessments, movements, audit)
+    for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
+    for module in (facilities, allocation, contracts, savings):  # docs/facilities.md
+        app.include_router(module.router, prefix=API_PREFIX)
+    install_web(app)  # the browser pages (entrypoints/web), over the same services
     return app

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from repatria.domain.cases import CaseState
 from repatria.entrypoints.api.deps import MAX_ID, CurrentPrincipal, Limit, Offset, RecordId, Uow
+from repatria.entrypoints.api.idempotency import Idempotent
 from repatria.entrypoints.api.schemas import CaseOut, PageOut
 from repatria.services import cases
 from repatria.services.commands import OpenCase
@@ -16,11 +17,10 @@ router = APIRouter(tags=["cases"])
 
 
 @router.post("/cases", response_model=CaseOut, status_code=201, summary="Open a case")
-def open_case(body: OpenCase, principal: CurrentPrincipal, uow: Uow) -> object:
+def open_case(body: OpenCase, principal: CurrentPrincipal, uow: Uow, idem: Idempotent) -> object:
     """Open a case for a person your state holds or will receive."""
     case = cases.open_case(uow, principal, body)
-    uow.commit()
-    return case
+    return idem.commit(uow, CaseOut.model_validate(case).model_dump(mode="json"), 201)
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut, summary="Read a case")

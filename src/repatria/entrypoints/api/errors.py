@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from repatria.domain.errors import (
@@ -12,9 +13,12 @@ from repatria.domain.errors import (
     DomainError,
     InvalidInput,
     NotAuthenticated,
+    NotEligible,
     NotFound,
     PermissionDenied,
 )
+from repatria.domain.lifecycle import TransitionNotAllowed
+from repatria.entrypoints.api.idempotency import AnswerReplayed
 
 
 def field_path(location: tuple[int | str, ...]) -> str:
@@ -53,11 +57,34 @@ def install(app: FastAPI) -> None:
     async def _input_invalid(_: Request, exc: InvalidInput) -> JSONResponse:
         return _invalid([{"field": exc.field, "reason": exc.reason}])
 
+    @app.exception_handler(NotEligible)
+    async def _not_eligible(_: Request, exc: NotEligible) -> JSONResponse:
+        content = {"detail": str(exc), "checks": exc.checks, "verdict": exc.assessment}
+        return JSONResponse(status_code=409, content=content)
+
+    @app.exception_handler(TransitionNotAllowed)
+    async def _not_drawn(_: Request, exc: TransitionNotAllowed) -> JSONResponse:
+        content = {"detail": str(exc), "citation": exc.citation or None}
+        return JSONResponse(status_code=409, content=content)
+
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
         status = next((code for kind, code in _STATUS if isinstance(exc, kind)), 400)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(status_code=status, content={"detail": str(exc)}, headers=headers)
+
+    @app.exception_handler(AnswerReplayed)
+    async def _replayed(_: Request, exc: AnswerReplayed) -> JSONResponse:
+        headers = {"Idempotent-Replayed": "true"}
+        return JSONResponse(exc.answer.body, status_code=exc.answer.status_code, headers=headers)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+        # Two first attempts under one Idempotency-Key raced; the other one won. Other
+        # integrity errors are conflicts with what is stored; nothing was written.
+        detail = "the change conflicts with what is stored (or a request with the same "
+        detail += "Idempotency-Key is being processed): nothing was written; reload and retry"
+        return JSONResponse(status_code=409, content={"detail": detail})
 
     @app.exception_handler(StaleDataError)
     async def _stale(_: Request, exc: StaleDataError) -> JSONResponse:

@@ -7,20 +7,22 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from repatria.entrypoints.api.deps import CurrentPrincipal, Limit, Offset, RecordId, Uow
-from repatria.entrypoints.api.schemas import PageOut, PersonOut
-from repatria.services import people
-from repatria.services.commands import RecordPerson, UpdatePerson
+from repatria.entrypoints.api.idempotency import Idempotent
+from repatria.entrypoints.api.schemas import HoldOut, PageOut, PersonOut, ProtectionOrderOut
+from repatria.services import people, safeguards
+from repatria.services.commands import HoldIn, ProtectionOrderIn, RecordPerson, UpdatePerson
 
 router = APIRouter(tags=["people"])
 Country = Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")]
 
 
 @router.post("/people", response_model=PersonOut, status_code=201, summary="Record a person")
-def record_person(body: RecordPerson, principal: CurrentPrincipal, uow: Uow) -> object:
+def record_person(
+    body: RecordPerson, principal: CurrentPrincipal, uow: Uow, idem: Idempotent
+) -> object:
     """Record a person held by your state, with their legal facts."""
     person = people.record(uow, principal, body)
-    uow.commit()
-    return person
+    return idem.commit(uow, PersonOut.model_validate(person).model_dump(mode="json"), 201)
 
 
 @router.get("/people/{person_id}", response_model=PersonOut, summary="Read a person")
@@ -31,12 +33,15 @@ def read_person(person_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> o
 
 @router.patch("/people/{person_id}", response_model=PersonOut, summary="Correct a person")
 def update_person(
-    person_id: RecordId, body: UpdatePerson, principal: CurrentPrincipal, uow: Uow
+    person_id: RecordId,
+    body: UpdatePerson,
+    principal: CurrentPrincipal,
+    uow: Uow,
+    idem: Idempotent,
 ) -> object:
     """Correct identity facts; send `version` to be refused (409) if it changed meanwhile."""
     person = people.update(uow, principal, person_id, body)
-    uow.commit()
-    return person
+    return idem.commit(uow, PersonOut.model_validate(person).model_dump(mode="json"))
 
 
 @router.get("/people", response_model=PageOut[PersonOut], summary="List people")
@@ -59,3 +64,35 @@ def list_people(
         held_by_state=held_by_state,
         name=name,
     )
+
+
+@router.post("/people/{person_id}/holds", status_code=201, summary="Record a court hold")
+def add_hold(
+    person_id: RecordId, body: HoldIn, principal: CurrentPrincipal, uow: Uow, idem: Idempotent
+) -> object:
+    """Record a TRO, injunction, stay or pending habeas: every open case stops at once."""
+    hold, stopped = safeguards.add_hold(uow, principal, person_id, body)
+    answer = {
+        "hold": HoldOut.model_validate(hold).model_dump(mode="json"),
+        "stopped_cases": [c.reference for c in stopped],
+    }
+    return idem.commit(uow, answer, 201)
+
+
+@router.post(
+    "/people/{person_id}/protection-orders", status_code=201, summary="Record a protection order"
+)
+def add_protection_order(
+    person_id: RecordId,
+    body: ProtectionOrderIn,
+    principal: CurrentPrincipal,
+    uow: Uow,
+    idem: Idempotent,
+) -> object:
+    """Record withholding or CAT protection: every open case to that country stops at once."""
+    order, stopped = safeguards.add_protection_order(uow, principal, person_id, body)
+    answer = {
+        "protection_order": ProtectionOrderOut.model_validate(order).model_dump(mode="json"),
+        "stopped_cases": [c.reference for c in stopped],
+    }
+    return idem.commit(uow, answer, 201)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -16,8 +17,12 @@ from repatria.adapters.db import migrate
 from repatria.bootstrap import build
 from repatria.domain.accounts import Principal, Role
 from repatria.entrypoints.cli.audit import audit_app
-from repatria.entrypoints.cli.errors import INVALID_INPUT, cli_errors, fail
-from repatria.services import accounts, demo, importing
+from repatria.entrypoints.cli.cases import cases_app, movements_app
+from repatria.entrypoints.cli.errors import INVALID_INPUT, cli_errors, fail, stderr
+from repatria.entrypoints.cli.facilities import allocate_command, facilities_app, money_app
+from repatria.entrypoints.cli.law import assess_file_command, law_app
+from repatria.entrypoints.cli.screen import screen_command
+from repatria.services import accounts, assessments, demo, importing
 from repatria.services.commands import CreateUser
 
 app = typer.Typer(
@@ -38,7 +43,14 @@ for sub, name in (
     (people_app, "people"),
 ):
     app.add_typer(sub, name=name)
+app.add_typer(law_app, name="law")
 app.add_typer(audit_app, name="audit")
+app.add_typer(cases_app, name="cases")
+app.add_typer(movements_app, name="movements")
+app.add_typer(facilities_app, name="facilities")
+app.add_typer(money_app, name="money")
+app.command("allocate")(allocate_command)
+app.command("screen")(screen_command)
 console = Console()
 OPERATOR = Principal.system("operator")
 
@@ -73,6 +85,31 @@ def serve(
         workers=workers,
         log_level="info",
     )
+
+
+@app.command()
+@cli_errors
+def assess(
+    file: Annotated[
+        Path | None, typer.Argument(help="An assessment document (JSON), or - for stdin.")
+    ] = None,
+    replay: Annotated[
+        int | None, typer.Option(help="Replay a stored assessment by its id instead.")
+    ] = None,
+) -> None:
+    """Print the legal engine's verdict on one proposed movement (exit 0 for any verdict)."""
+    if (file is None) == (replay is None):
+        raise fail("give either FILE or --replay ID", INVALID_INPUT)
+    if file is not None:
+        assess_file_command(file)
+        return
+    assert replay is not None
+    container = build()
+    migrate.ensure_migrated(container.engine)
+    with container.uow() as uow:
+        replayed = assessments.replay(uow, OPERATOR, replay)
+    typer.echo(json.dumps(replayed.verdict, indent=2, ensure_ascii=False))
+    stderr.print(f"assessment {replay}: {replayed.explanation()}")
 
 
 @db_app.command("upgrade")

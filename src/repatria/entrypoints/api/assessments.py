@@ -1,0 +1,108 @@
+"""Assessments: the legal engine's verdict on a proposed movement, stored and replayable."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Response
+from pydantic import BaseModel
+
+from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
+from repatria.entrypoints.api.idempotency import Idempotent
+from repatria.services import assessments
+
+router = APIRouter(tags=["assessments"])
+
+EXAMPLE = {
+    "authority": "us-mx-1976",
+    "from": "US",
+    "to": "MX",
+    "as_of": "2025-04-11",
+    "request_received_on": "2024-06-01",
+    "person": {
+        "birth_date": "1984-02-10",
+        "citizenships": ["MX"],
+        "competent": True,
+        "years_in_sending_state": 3,
+        "intends_to_remain": False,
+    },
+    "sentence": {
+        "offense_category": "drug_trafficking",
+        "dual_criminality": True,
+        "start_date": "2019-01-15",
+        "length_days": 3650,
+        "final": True,
+    },
+}
+
+
+class ReplayOut(BaseModel):
+    verdict: dict[str, Any]
+    same_verdict: bool
+    law_changed: bool
+    engine_changed: bool
+    explanation: str
+
+
+class AssessmentOut(BaseModel):
+    id: int
+    requested_at: datetime
+    case_id: int | None
+    document: dict[str, Any]
+    verdict: dict[str, Any]
+    engine_version: str
+    law_digest: str
+    replay: ReplayOut
+
+
+@router.post("/assessments", status_code=201, summary="Assess a proposed movement")
+def create_assessment(
+    document: Annotated[dict[str, Any], Body(examples=[EXAMPLE])],
+    principal: CurrentPrincipal,
+    uow: Uow,
+    response: Response,
+    idem: Idempotent,
+) -> object:
+    """The verdict of shared/DESIGN.md §4 for one document, stored with its legal basis.
+
+    The body is the public assessment document; the answer is the verdict (`allowed`,
+    `authority`, `as_of`, `checks`), plus the stored assessment's `id`, the engine version
+    and the digest of the law data used.
+    """
+    assessment = assessments.record(uow, principal, document)
+    response.headers["Location"] = f"/api/v1/assessments/{assessment.id}"
+    answer = {
+        **assessment.verdict,
+        "id": assessment.id,
+        "engine_version": assessment.engine_version,
+        "law_digest": assessment.law_digest,
+    }
+    return idem.commit(uow, answer, 201)
+
+
+@router.get(
+    "/assessments/{assessment_id}",
+    response_model=AssessmentOut,
+    summary="A stored assessment, replayed",
+)
+def read_assessment(assessment_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> object:
+    """The stored assessment, run again on today's law: says whether it reproduces."""
+    replayed = assessments.replay(uow, principal, assessment_id)
+    original = replayed.original
+    return AssessmentOut(
+        id=original.id or 0,
+        requested_at=original.requested_at,
+        case_id=original.case_id,
+        document=original.document,
+        verdict=original.verdict,
+        engine_version=original.engine_version,
+        law_digest=original.law_digest,
+        replay=ReplayOut(
+            verdict=replayed.verdict,
+            same_verdict=replayed.same_verdict,
+            law_changed=replayed.law_changed,
+            engine_changed=replayed.engine_changed,
+            explanation=replayed.explanation(),
+        ),
+    )

@@ -1,0 +1,68 @@
+"""The Idempotency-Key header on command endpoints: a retried request acts once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+
+from repatria.domain.accounts import Principal
+from repatria.entrypoints.api.deps import CurrentPrincipal, Uow
+from repatria.services import idempotency
+from repatria.services.idempotency import StoredAnswer
+from repatria.services.unit_of_work import UnitOfWork
+
+
+class AnswerReplayed(Exception):
+    """Raised to send back the stored first answer of a retried request."""
+
+    def __init__(self, answer: StoredAnswer) -> None:
+        super().__init__("replayed")
+        self.answer = answer
+
+
+async def _fingerprint(request: Request) -> str:
+    return idempotency.fingerprint(request.method, request.url.path, await request.body())
+
+
+@dataclass
+class Idempotency:
+    """The request's key (if any) and fingerprint; `commit` stores the answer with the change."""
+
+    principal: Principal
+    key: str | None
+    fingerprint: str
+
+    def commit(self, uow: UnitOfWork, body: Any, status_code: int = 200) -> Any:
+        """Store the answer under the key (if one was sent) and commit, in one transaction."""
+        if self.key:
+            idempotency.remember(uow, self.principal, self.key, self.fingerprint, status_code, body)
+        uow.commit()
+        return body
+
+
+def get_idempotency(
+    principal: CurrentPrincipal,
+    uow: Uow,
+    fingerprint: Annotated[str, Depends(_fingerprint)],
+    key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=200,
+            pattern=r"^[\x21-\x7e]+$",
+            description="Send the same key when retrying: the command acts once.",
+        ),
+    ] = None,
+) -> Idempotency:
+    """Look the key up; a key seen before ends the request with the first answer."""
+    if key:
+        stored = idempotency.lookup(uow, principal, key, fingerprint)
+        if stored is not None:
+            raise AnswerReplayed(stored)
+    return Idempotency(principal, key, fingerprint)
+
+
+Idempotent = Annotated[Idempotency, Depends(get_idempotency)]

@@ -1,0 +1,172 @@
+"""Case workflow: lifecycle steps, consent verification, facts, notices, fear claims."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter
+
+from repatria.domain.lifecycle import LIFECYCLES, available
+from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
+from repatria.entrypoints.api.idempotency import Idempotent
+from repatria.entrypoints.api.schemas import CaseOut
+from repatria.services import cases, deadlines, workflow
+from repatria.services.commands import (
+    AssertCaseFacts,
+    RaiseFearClaim,
+    RecordConsentVerification,
+    ServeNotice,
+    TakeStep,
+)
+
+router = APIRouter(tags=["workflow"])
+
+
+def _step_result(case: object, assessment: Any) -> dict[str, Any]:
+    return {
+        "case": CaseOut.model_validate(case).model_dump(mode="json"),
+        "assessment_id": assessment.id,
+        "verdict": assessment.verdict,
+    }
+
+
+@router.post("/cases/{case_id}/transitions", summary="Take a lifecycle step")
+def take_step(
+    case_id: RecordId, body: TakeStep, principal: CurrentPrincipal, uow: Uow, idem: Idempotent
+) -> object:
+    """Take one step; refused with 409 and the failing checks when the law does not allow it."""
+    step = workflow.Step(
+        command=body.command,
+        on=body.on or date.today(),
+        reason=body.reason,
+        expected_version=body.version,
+    )
+    case, assessment = workflow.take(uow, principal, case_id, step)
+    return idem.commit(uow, _step_result(case, assessment))
+
+
+@router.post("/cases/{case_id}/consent-verification", summary="Record a consent hearing")
+def verify_consent(
+    case_id: RecordId,
+    body: RecordConsentVerification,
+    principal: CurrentPrincipal,
+    uow: Uow,
+    idem: Idempotent,
+) -> object:
+    """Record the verification hearing and, if consent was given, approve the case."""
+    case, assessment = workflow.verify_consent(uow, principal, case_id, body)
+    return idem.commit(uow, _step_result(case, assessment))
+
+
+@router.put("/cases/{case_id}/facts", response_model=CaseOut, summary="Assert case facts")
+def assert_facts(
+    case_id: RecordId,
+    body: AssertCaseFacts,
+    principal: CurrentPrincipal,
+    uow: Uow,
+    idem: Idempotent,
+) -> object:
+    """Set the facts the engine reads from the case (absent facts stay unknown)."""
+    case = workflow.assert_facts(uow, principal, case_id, body)
+    return idem.commit(uow, CaseOut.model_validate(case).model_dump(mode="json"))
+
+
+@router.post("/cases/{case_id}/notices", response_model=CaseOut, summary="Record a notice")
+def serve_notice(
+    case_id: RecordId, body: ServeNotice, principal: CurrentPrincipal, uow: Uow, idem: Idempotent
+) -> object:
+    """Record the written notice of the destination served on the person."""
+    case = workflow.add_notice(uow, principal, case_id, body)
+    return idem.commit(uow, CaseOut.model_validate(case).model_dump(mode="json"))
+
+
+@router.post("/cases/{case_id}/fear-claims", response_model=CaseOut, summary="Record a fear claim")
+def raise_fear_claim(
+    case_id: RecordId, body: RaiseFearClaim, principal: CurrentPrincipal, uow: Uow, idem: Idempotent
+) -> object:
+    """Record a fear claim about the destination (undecided claims block the removal)."""
+    case = workflow.add_fear_claim(uow, principal, case_id, body)
+    return idem.commit(uow, CaseOut.model_validate(case).model_dump(mode="json"))
+
+
+@router.get("/cases/{case_id}/timeline", summary="The case's recorded events")
+def timeline(case_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> object:
+    """Every recorded event of the case, oldest first, and the steps open from here."""
+    case = cases.get_or_raise(uow, principal, case_id)
+    events = [
+        {
+            "id": row.id,
+            "command": row.command,
+            "occurred_at": row.occurred_at,
+            "recorded_at": row.recorded_at,
+            "actor": row.actor,
+            "reason": row.reason,
+            "legal_basis": row.legal_basis,
+            "before": row.before,
+            "after": row.after,
+        }
+        for row in workflow.transitions_of(uow, case_id)
+    ]
+    steps = [
+        {
+            "command": s.command,
+            "to": s.target.value,
+            "roles": sorted(s.roles),
+            "needs_reason": s.needs_reason,
+            "summary": s.summary,
+        }
+        for s in available(case.authority, case.state)
+    ]
+    return {"case_id": case_id, "state": case.state.value, "events": events, "next": steps}
+
+
+def _deadline_out(d: deadlines.Deadline) -> dict[str, Any]:
+    return {
+        "case_id": d.case_id,
+        "reference": d.reference,
+        "authority": d.authority,
+        "name": d.name,
+        "label": d.label,
+        "due_on": d.due_on.isoformat(),
+        "met": d.met,
+        "days_late": d.days_late,
+        "citation": d.citation,
+    }
+
+
+@router.get("/cases/overdue", summary="Cases past a time limit")
+def overdue_cases(principal: CurrentPrincipal, uow: Uow, on: date | None = None) -> object:
+    """Every missed time limit of an open case in your scope, most late first."""
+    late = deadlines.overdue(uow, principal, on or date.today())
+    return {"on": (on or date.today()).isoformat(), "items": [_deadline_out(d) for d in late]}
+
+
+@router.get("/cases/{case_id}/deadlines", summary="A case's time limits")
+def case_deadlines(
+    case_id: RecordId, principal: CurrentPrincipal, uow: Uow, on: date | None = None
+) -> object:
+    """The time limits the law sets for this case, when each falls due and whether it is met."""
+    found = deadlines.for_case(uow, principal, case_id, on or date.today())
+    return {"case_id": case_id, "items": [_deadline_out(d) for d in found]}
+
+
+@router.get("/lifecycles", summary="The case lifecycles")
+def lifecycles() -> object:
+    """Every transition of both lifecycles: command, from, to, roles, side, gating."""
+    return {
+        track.value: [
+            {
+                "command": t.command,
+                "from": sorted(s.value for s in t.sources),
+                "to": t.target.value,
+                "roles": sorted(t.roles),
+                "side": t.side.value,
+                "pending_grounds": None if t.gate is None else sorted(t.gate),
+                "needs_reason": t.needs_reason,
+                "summary": t.summary,
+            }
+            for t in transitions
+        ]
+        for track, transitions in LIFECYCLES.items()
+    }

@@ -1,0 +1,175 @@
+"""Case pages: the list with filters and paging, and one case with its assessment,
+timeline and the steps the user may take."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Query, Request, Response
+
+from repatria.domain.accounts import Principal, Role
+from repatria.domain.cases import AUTHORITY_IDS, Case, CaseState
+from repatria.domain.lifecycle import Track, available, track_of
+from repatria.domain.people import Person
+from repatria.domain.workflow import REQUIRED_ADVISEMENTS, ConsentGiver, FearOutcome, VerifierRole
+from repatria.entrypoints.web import queries
+from repatria.entrypoints.web.deps import PAGE_SIZE, Page, Uow, User
+from repatria.entrypoints.web.rendering import render
+from repatria.entrypoints.web.routing import web_router
+from repatria.law.errors import LawDataError
+from repatria.services import assessments, cases, deadlines, workflow
+from repatria.services.case_documents import build_document
+from repatria.services.unit_of_work import UnitOfWork
+
+router = web_router()
+DONE = {
+    "opened": "The case was opened.",
+    "facts": "The facts were recorded; the assessment below reflects them at the next step.",
+    "notice": "The notice was recorded.",
+    "fear_claim": "The fear claim was recorded.",
+    "consent": "The consent verification was recorded.",
+}
+ADVISEMENT_LABELS = {
+    "only_us_courts_may_modify_or_set_aside": "Only US courts may modify or set aside the "
+    "conviction or sentence (§ 4107(b)(1))",
+    "sentence_carried_out_under_receiving_law": "The sentence will be carried out under the "
+    "receiving state's law (§ 4107(b)(2))",
+    "may_be_returned_if_transfer_found_unlawful": "The person may be returned if the transfer "
+    "is found unlawful (§ 4107(b)(3))",
+    "consent_once_verified_is_irrevocable": "Consent, once verified, is irrevocable (§ 4107(b)(4))",
+}
+
+
+@router.get("/cases")
+def case_list(
+    request: Request,
+    uow: Uow,
+    principal: User,
+    page: Page = 1,
+    state: Annotated[str, Query(max_length=40)] = "",
+    authority: Annotated[str, Query(max_length=40)] = "",
+    counterpart: Annotated[str, Query(max_length=2)] = "",
+) -> Response:
+    """Cases involving the user's state, newest first, filtered and paged."""
+    chosen_state = CaseState(state) if state in set(CaseState) else None
+    chosen_authority = authority if authority in AUTHORITY_IDS else ""
+    chosen_counterpart = counterpart.upper() if counterpart.isalpha() else ""
+    found = cases.list_cases(
+        uow,
+        principal,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+        state=chosen_state,
+        authority=chosen_authority or None,
+        counterpart=chosen_counterpart or None,
+    )
+    people = {c.person_id: uow.session.get(Person, c.person_id) for c in found.items}
+    filters = {"state": state, "authority": chosen_authority, "counterpart": chosen_counterpart}
+    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    context = {
+        "page": found,
+        "people": people,
+        "number": page,
+        "pages": max(1, -(-found.total // PAGE_SIZE)),
+        "filters": filters,
+        "query": query,
+        "states": list(CaseState),
+        "authorities": sorted(AUTHORITY_IDS),
+    }
+    return render(request, "cases/list.html", context)
+
+
+def _verdict(uow: UnitOfWork, case: Case) -> tuple[dict[str, Any] | None, str, Any]:
+    """The latest stored assessment, or one computed now (not stored) if none is."""
+    assert case.id is not None
+    stored = queries.latest_assessment(uow, case.id)
+    if stored is not None:
+        return stored.verdict, f"assessment {stored.id}, as of {stored.as_of}", stored
+    try:
+        document = build_document(workflow.load_records(uow, case), date.today())
+        return assessments.evaluate(document), "computed now, not yet stored", None
+    except LawDataError as exc:
+        return None, f"the law data could not be loaded: {exc}", None
+
+
+def _actions(principal: Principal, case: Case) -> list[dict[str, Any]]:
+    actions = []
+    for step in available(case.authority, case.state):
+        if step.command == "verify_consent" or not queries.may_take(principal, case, step.command):
+            continue
+        blocked = ""
+        if step.command in workflow.APPROVALS and case.prepared_by == principal.user_id:
+            blocked = (
+                "Separation of duties: you prepared this decision, so another reviewer "
+                f"must {step.command.replace('_', ' ')}."
+            )
+        exit_step = step.command in queries.SIDE_EXITS or step.command == "mark_ineligible"
+        actions.append({"step": step, "blocked": blocked, "exit": exit_step})
+    return actions
+
+
+def _pending_grounds(case: Case) -> set[str]:
+    """Grounds the next steps still allow to be open (consent before the hearing, say)."""
+    pending: set[str] = set()
+    for step in available(case.authority, case.state):
+        if step.gate and step.command not in queries.SIDE_EXITS:
+            pending |= step.gate
+    return pending
+
+
+def _deadlines(uow: UnitOfWork, case: Case) -> list[deadlines.Deadline]:
+    try:
+        return deadlines.of_case(uow, case, date.today())
+    except (LawDataError, KeyError):
+        return []
+
+
+@router.get("/cases/{case_id}")
+def case_detail(
+    request: Request,
+    case_id: int,
+    uow: Uow,
+    principal: User,
+    done: Annotated[str, Query(max_length=40)] = "",
+) -> Response:
+    """One case: its facts, current assessment with every check, timeline and actions."""
+    case = cases.get_or_raise(uow, principal, case_id)
+    records = workflow.load_records(uow, case)
+    verdict, verdict_source, stored = _verdict(uow, case)
+    events = workflow.transitions_of(uow, case_id)
+    pending = _pending_grounds(case)
+    open_checks = [c for c in (verdict or {}).get("checks", []) if c["outcome"] != "pass"]
+    officer_here = principal.role is Role.CASE_OFFICER and principal.state == case.from_state
+    names = queries.user_names(
+        uow,
+        {case.prepared_by, *(d.decided_by for d in records.decisions)}
+        | {c.recorded_by for c in records.consents},
+    )
+    message = DONE.get(done) or (f"Done: {done.replace('_', ' ')}." if done.isidentifier() else "")
+    context = {
+        "case": case,
+        "person": records.person,
+        "records": records,
+        "verdict": verdict,
+        "verdict_source": verdict_source,
+        "pending": pending,
+        "blocking": [c for c in open_checks if c["ground"] not in pending],
+        "waiting_for": sorted({c["ground"] for c in open_checks if c["ground"] in pending}),
+        "assessment": stored,
+        "events": events,
+        "actions": _actions(principal, case),
+        "can_verify": queries.may_take(principal, case, "verify_consent"),
+        "officer_here": officer_here,
+        "removal": track_of(case.authority) is Track.REMOVAL,
+        "names": names,
+        "deadlines": _deadlines(uow, case),
+        "message": message,
+        "today": date.today().isoformat(),
+        "advisements": [(a, ADVISEMENT_LABELS.get(a, a)) for a in REQUIRED_ADVISEMENTS],
+        "verifier_roles": list(VerifierRole),
+        "givers": list(ConsentGiver),
+        "fear_outcomes": list(FearOutcome),
+        "facts": dict(case.facts or {}),
+    }
+    return render(request, "cases/detail.html", context)

@@ -1,0 +1,52 @@
+"""The dashboard: what needs the user's attention, by role."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from fastapi import Request, Response
+
+from repatria.domain.accounts import Role
+from repatria.entrypoints.web import facilities, queries
+from repatria.entrypoints.web.deps import Uow, User
+from repatria.entrypoints.web.rendering import render
+from repatria.entrypoints.web.routing import web_router
+from repatria.law.errors import LawDataError
+from repatria.services import deadlines
+
+router = web_router()
+
+
+def _week() -> tuple[datetime, datetime]:
+    today = date.today()
+    monday = today - timedelta(days=today.weekday())
+    start = datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
+    return start, start + timedelta(days=7)
+
+
+@router.get("/dashboard")
+def dashboard(request: Request, uow: Uow, principal: User) -> Response:
+    """My open cases, overdue ones, this week's movements, facility occupancy, the record."""
+    try:
+        overdue = deadlines.overdue(uow, principal, date.today())
+        overdue_note = ""
+    except (LawDataError, KeyError) as exc:
+        overdue, overdue_note = [], f"time limits unavailable: {exc}"
+    start, end = _week()
+    context = {
+        "mine": queries.actionable_cases(uow, principal),
+        "overdue": overdue,
+        "overdue_note": overdue_note,
+        "stale": queries.stale_cases(uow, principal)[:20],
+        "week": queries.movements_between(uow, principal, start, end),
+        "week_start": start.date(),
+        "occupancy": facilities.occupancy_summary(uow, principal),
+        "record": {
+            "size": queries.log_size(uow),
+            "checkpoint": queries.latest_checkpoint(uow),
+        }
+        if principal.role in (Role.AUDITOR, Role.ADMIN)
+        else None,
+        "events": queries.recent_events(uow, principal, 8),
+    }
+    return render(request, "dashboard.html", context)

@@ -1,0 +1,55 @@
+"""What pages depend on: a unit of work, the signed-in user, and paging parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from repatria.bootstrap import Container
+from repatria.domain.accounts import Principal
+from repatria.domain.errors import NotAuthenticated
+from repatria.entrypoints.api.deps import SESSION_COOKIE, get_container
+from repatria.entrypoints.web.errors import LoginRequired
+from repatria.services import accounts
+from repatria.services.unit_of_work import UnitOfWork
+
+PAGE_SIZE = 25
+
+
+def get_uow(container: Annotated[Container, Depends(get_container)]) -> Iterator[UnitOfWork]:
+    """One unit of work for the page."""
+    with container.uow() as uow:
+        yield uow
+
+
+Uow = Annotated[UnitOfWork, Depends(get_uow)]
+AppContainer = Annotated[Container, Depends(get_container)]
+
+
+def optional_principal(request: Request, uow: Uow) -> Principal | None:
+    """The signed-in user, or None (public pages show a lighter navigation)."""
+    raw = request.cookies.get(SESSION_COOKIE)
+    if not raw:
+        return None
+    try:
+        principal = accounts.authenticate(uow, raw)
+    except NotAuthenticated:
+        return None
+    request.state.principal = principal
+    return principal
+
+
+def require_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
+    """The signed-in user; without one the browser goes to the login page."""
+    if principal is None:
+        raise LoginRequired
+    return principal
+
+
+User = Annotated[Principal, Depends(require_principal)]
+MaybeUser = Annotated[Principal | None, Depends(optional_principal)]
+Page = Annotated[int, Query(ge=1, le=100_000, description="page number")]

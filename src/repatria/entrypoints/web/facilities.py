@@ -1,0 +1,175 @@
+"""Facility and money pages: occupancy against declared and standard capacity per unit,
+custody contracts with their invoices, and the savings of each movement."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Query, Request, Response
+
+from repatria.domain.accounts import Principal
+from repatria.domain.errors import DomainError, InvalidInput
+from repatria.domain.reference_data import space_standards
+from repatria.entrypoints.web import charts
+from repatria.entrypoints.web.deps import Uow, User
+from repatria.entrypoints.web.rendering import render
+from repatria.entrypoints.web.routing import web_router
+from repatria.entrypoints.web.security import SVG_POLICY
+from repatria.services import contracts, facilities, movements, savings
+from repatria.services.facility_commands import standard_code
+from repatria.services.unit_of_work import UnitOfWork
+
+router = web_router()
+StandardQuery = Annotated[str, Query(max_length=10)]
+
+
+def _standard(code: str) -> str | None:
+    if not code:
+        return None
+    try:
+        return standard_code(code)
+    except ValueError as exc:
+        raise InvalidInput("standard", str(exc)) from None
+
+
+def occupancy_summary(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
+    """Occupancy of each facility in scope today, for the dashboard."""
+    summary = []
+    for facility in facilities.list_facilities(uow, principal):
+        assert facility.id is not None
+        found = facilities.report(uow, principal, facility.id, standard=None, on=date.today())
+        summary.append(
+            {
+                "href": f"/facilities/{facility.id}",
+                "name": facility.name,
+                "occupied": found.occupancy,
+                "standard": found.capacity.standard_capacity,
+                "declared": found.capacity.declared_capacity,
+            }
+        )
+    return summary
+
+
+@router.get("/facilities")
+def facility_list(
+    request: Request, uow: Uow, principal: User, standard: StandardQuery = ""
+) -> Response:
+    """Facilities in scope with declared beside standard capacity and occupancy today."""
+    code = _standard(standard)
+    reports = []
+    for facility in facilities.list_facilities(uow, principal):
+        assert facility.id is not None
+        reports.append(
+            facilities.report(uow, principal, facility.id, standard=code, on=date.today())
+        )
+    context = {"reports": reports, "standards": sorted(space_standards()), "chosen": code or ""}
+    return render(request, "facilities/list.html", context)
+
+
+@router.get("/facilities/{facility_id}")
+def facility_detail(
+    request: Request, facility_id: int, uow: Uow, principal: User, standard: StandardQuery = ""
+) -> Response:
+    """One facility unit by unit: declared, standard capacity and placement limit, occupancy."""
+    code = _standard(standard)
+    found = facilities.report(uow, principal, facility_id, standard=code, on=date.today())
+    context = {"report": found, "standards": sorted(space_standards()), "chosen": code or ""}
+    return render(request, "facilities/detail.html", context)
+
+
+@router.get("/facilities/{facility_id}/occupancy.svg")
+def occupancy_chart(
+    facility_id: int, uow: Uow, principal: User, standard: StandardQuery = ""
+) -> Response:
+    """Occupancy against standard capacity per unit, as SVG."""
+    found = facilities.report(
+        uow, principal, facility_id, standard=_standard(standard), on=date.today()
+    )
+    svg = charts.paired_bars(
+        f"{found.facility.name}: people held against {found.standard.code} capacity",
+        [u.unit.code for u in found.units],
+        ("held today", [u.occupancy for u in found.units]),
+        (
+            f"{found.standard.code} standard capacity",
+            [u.capacity.standard_capacity for u in found.units],
+        ),
+        "people",
+    )
+    return _svg(svg)
+
+
+def _svg(content: bytes) -> Response:
+    return Response(
+        content, media_type="image/svg+xml", headers={"Content-Security-Policy": SVG_POLICY}
+    )
+
+
+@router.get("/contracts")
+def contract_list(request: Request, uow: Uow, principal: User) -> Response:
+    """Custody contracts the user's state pays for or hosts, with room under each cap."""
+    rows = []
+    for contract in contracts.list_contracts(uow, principal):
+        admitted = contracts.admitted(uow, contract)
+        rows.append(
+            {
+                "contract": contract,
+                "admitted": admitted,
+                "room": contract.as_contract().room_under_cap(admitted),
+            }
+        )
+    return render(request, "facilities/contracts.html", {"rows": rows})
+
+
+@router.get("/contracts/{contract_id}")
+def contract_detail(request: Request, contract_id: int, uow: Uow, principal: User) -> Response:
+    """A contract with each month's invoice so far (person-days and total)."""
+    contract = contracts.get_or_raise(uow, principal, contract_id)
+    assert contract.id is not None
+    admitted = contracts.admitted(uow, contract)
+    bills = [
+        contracts.invoice(uow, principal, contract.id, month)[1]
+        for month in contracts.invoice_months(contract, date.today())
+    ]
+    context = {
+        "contract": contract,
+        "admitted": admitted,
+        "room": contract.as_contract().room_under_cap(admitted),
+        "bills": bills,
+    }
+    return render(request, "facilities/contract.html", context)
+
+
+def _savings_rows(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
+    rows = []
+    page = movements.list_movements(uow, principal, limit=200, offset=0)
+    for movement in page.items:
+        assert movement.id is not None
+        try:
+            report = savings.of_movement(uow, principal, movement.id)
+        except DomainError as exc:
+            rows.append({"movement": movement, "report": None, "note": str(exc)})
+            continue
+        rows.append({"movement": movement, "report": report, "note": ""})
+    return rows
+
+
+@router.get("/savings")
+def savings_page(request: Request, uow: Uow, principal: User) -> Response:
+    """The savings of each movement: years left times the sending state's yearly cost."""
+    return render(request, "facilities/savings.html", {"rows": _savings_rows(uow, principal)})
+
+
+@router.get("/savings.svg")
+def savings_chart(uow: Uow, principal: User) -> Response:
+    """Savings per movement, as SVG (in the rate's currency, millions)."""
+    rows = [r for r in _savings_rows(uow, principal) if r["report"] is not None]
+    rows.reverse()  # oldest first, left to right
+    labels = [r["movement"].label for r in rows]
+    series: dict[str, dict[str, float]] = {}
+    for row in rows:
+        currency = row["report"].rate.currency
+        series.setdefault(f"savings ({currency}, millions)", {})[row["movement"].label] = float(
+            row["report"].total / 1_000_000
+        )
+    return _svg(charts.stacked_bars("Savings per movement", labels, series, "millions"))

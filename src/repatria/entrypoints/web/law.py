@@ -1,0 +1,38 @@
+"""The law browser: each authority, its parties and dates, its rules with citations."""
+
+from __future__ import annotations
+
+from fastapi import Request, Response
+
+from repatria.domain.errors import NotFound
+from repatria.entrypoints.web.deps import MaybeUser
+from repatria.entrypoints.web.rendering import render
+from repatria.entrypoints.web.routing import web_router
+from repatria.law.catalog import load_catalog
+
+router = web_router()
+
+
+@router.get("/law")
+def authorities(request: Request, _: MaybeUser) -> Response:
+    """Every authority the engine knows, with its kind and parties."""
+    catalog = load_catalog()
+    context = {"authorities": list(catalog.authorities.values()), "digest": catalog.digest}
+    return render(request, "law/list.html", context)
+
+
+@router.get("/law/{authority_id}")
+def authority(request: Request, authority_id: str, _: MaybeUser) -> Response:
+    """One authority: parties and dates, agreements, rules and parameters with citations."""
+    catalog = load_catalog()
+    found = catalog.authorities.get(authority_id)
+    if found is None:
+        raise NotFound("authority", authority_id)
+    context = {
+        "authority": found,
+        "rules": catalog.rules_for(authority_id),
+        "sources": catalog.rule_sources(found),
+        "file": catalog.files.get(authority_id, ""),
+        "digest": catalog.digest,
+    }
+    return render(request, "law/detail.html", context)

@@ -1,0 +1,159 @@
+"""PDF layout with ReportLab: a title, key facts, tables, and the checkpoint that covers it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from repatria.entrypoints.web.queries import CheckpointView
+
+
+@lru_cache(maxsize=1)
+def fonts() -> tuple[str, str]:
+    """(regular, bold) font names: DejaVu Sans from matplotlib's data (full Unicode: names,
+    arrows, §), else the built-in Helvetica."""
+    try:
+        import matplotlib
+
+        base = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+        pdfmetrics.registerFont(TTFont("DejaVuSans", str(base / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(base / "DejaVuSans-Bold.ttf")))
+    except Exception:
+        return "Helvetica", "Helvetica-Bold"
+    return "DejaVuSans", "DejaVuSans-Bold"
+
+
+@lru_cache(maxsize=1)
+def styles() -> dict[str, ParagraphStyle]:
+    """The few paragraph styles the documents use."""
+    regular, bold = fonts()
+    sheet = getSampleStyleSheet()
+    return {
+        "title": ParagraphStyle("title", sheet["Title"], fontName=bold, fontSize=16),
+        "h2": ParagraphStyle("h2", sheet["Heading2"], fontName=bold, fontSize=12),
+        "body": ParagraphStyle("body", sheet["BodyText"], fontName=regular, fontSize=9.5),
+        "small": ParagraphStyle(
+            "small",
+            sheet["BodyText"],
+            fontName=regular,
+            fontSize=8,
+            textColor=colors.HexColor("#333333"),
+        ),
+        "cell": ParagraphStyle("cell", sheet["BodyText"], fontName=regular, fontSize=8, leading=10),
+        "head": ParagraphStyle("head", sheet["BodyText"], fontName=bold, fontSize=8, leading=10),
+    }
+
+
+def text(value: object, style: str = "body") -> Paragraph:
+    """A paragraph of plain text (escaped, never read as markup)."""
+    return Paragraph(escape("" if value is None else str(value)), styles()[style])
+
+
+def heading(value: str) -> Paragraph:
+    """A section heading."""
+    return text(value, "h2")
+
+
+def facts(pairs: Sequence[tuple[str, object]]) -> Table:
+    """Label / value pairs as a two-column table."""
+    rows = [[text(label, "head"), text(value, "cell")] for label, value in pairs]
+    table = Table(rows, colWidths=[45 * mm, 125 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def grid(
+    header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float] | None = None
+) -> Table:
+    """A table with a header row and thin rules."""
+    data = [[text(h, "head") for h in header]]
+    data += [[text(cell, "cell") for cell in row] for row in rows]
+    table = Table(data, colWidths=list(widths) if widths else None, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ecf2")),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#999999")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def checkpoint_section(
+    checkpoint: CheckpointView | None, seq: int | None, latest: CheckpointView | None
+) -> list[Flowable]:
+    """Which signed checkpoint covers the document's last event, and how to check it."""
+    parts: list[Flowable] = [heading("Covering checkpoint")]
+    if seq is None:
+        return [*parts, text("No event is recorded for this document's subject.")]
+    if checkpoint is None:
+        newest = f"the latest covers {latest.tree_size} events" if latest else "none is signed"
+        return [
+            *parts,
+            text(
+                f"Not yet covered by a signed checkpoint: its last event is at log position "
+                f"{seq} and {newest}. Sign one with `repatria audit checkpoint` and print again."
+            ),
+        ]
+    return [
+        *parts,
+        text(
+            f"The last event of this document (log position {seq}) is included in the signed "
+            f"checkpoint of {checkpoint.tree_size} events; an auditor can ask for its "
+            "inclusion proof and check the signature with the published key."
+        ),
+        facts(
+            [
+                ("Tree size", checkpoint.tree_size),
+                ("Root hash", checkpoint.root_hash),
+                ("Signed at", checkpoint.signed_at.astimezone(UTC).isoformat()),
+                ("Key id", checkpoint.key_id),
+                ("Signature", checkpoint.signature),
+            ]
+        ),
+    ]
+
+
+def build(title: str, subtitle: str, body: Sequence[Flowable]) -> bytes:
+    """Lay out a document on A4 and return the PDF bytes."""
+    buffer = io.BytesIO()
+    printed = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    regular, _ = fonts()
+
+    def footer(canvas: object, document: object) -> None:
+        canvas.saveState()  # type: ignore[attr-defined]
+        canvas.setFont(regular, 7)  # type: ignore[attr-defined]
+        page = canvas.getPageNumber()  # type: ignore[attr-defined]
+        canvas.drawString(  # type: ignore[attr-defined]
+            15 * mm, 10 * mm, f"Repatria · {title} · printed {printed} · page {page}"
+        )
+        canvas.restoreState()  # type: ignore[attr-defined]
+
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=title,
+        author="Repatria",
+        subject=subtitle,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=18 * mm,
+    )
+    story: list[Flowable] = [text(title, "title"), text(subtitle, "small"), Spacer(1, 4 * mm)]
+    document.build([*story, *body], onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()

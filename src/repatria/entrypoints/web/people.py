@@ -1,0 +1,151 @@
+"""People pages: the list, one person with their legal facts and cases, and the forms to
+record a person, a court hold or a protection order."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Query, Request, Response
+from fastapi.responses import RedirectResponse
+
+from repatria.domain.accounts import Role
+from repatria.domain.cases import AUTHORITY_IDS
+from repatria.domain.people import HoldKind, OffenseCategory, ProtectionKind
+from repatria.entrypoints.web.case_actions import Short, given
+from repatria.entrypoints.web.deps import PAGE_SIZE, Page, Uow, User
+from repatria.entrypoints.web.rendering import render
+from repatria.entrypoints.web.routing import web_router
+from repatria.services import cases, people, safeguards
+from repatria.services.commands import HoldIn, ProtectionOrderIn, RecordPerson
+
+router = web_router()
+
+
+@router.get("/people")
+def people_list(
+    request: Request,
+    uow: Uow,
+    principal: User,
+    page: Page = 1,
+    name: Annotated[str, Query(max_length=100)] = "",
+    citizenship: Annotated[str, Query(max_length=2)] = "",
+) -> Response:
+    """People the user's state holds or has a case about."""
+    clean_name = "".join(ch for ch in name if ch.isprintable()).strip()
+    country = citizenship.upper() if citizenship.isalpha() else ""
+    found = people.list_people(
+        uow,
+        principal,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+        name=clean_name or None,
+        citizenship=country or None,
+    )
+    query = "&".join(f"{k}={v}" for k, v in (("name", clean_name), ("citizenship", country)) if v)
+    context = {
+        "page": found,
+        "number": page,
+        "pages": max(1, -(-found.total // PAGE_SIZE)),
+        "filters": {"name": clean_name, "citizenship": country},
+        "query": query,
+        "may_record": principal.role is Role.CASE_OFFICER,
+        "categories": list(OffenseCategory),
+    }
+    return render(request, "people/list.html", context)
+
+
+@router.get("/people/{person_id}")
+def person_detail(request: Request, person_id: int, uow: Uow, principal: User) -> Response:
+    """One person: nationality, identifiers, sentences, orders, holds and cases."""
+    person = people.get_or_raise(uow, principal, person_id)
+    their_cases = cases.list_cases(uow, principal, limit=100, offset=0, person_id=person_id)
+    holding_officer = (
+        principal.role is Role.CASE_OFFICER and principal.state == person.held_by_state
+    )
+    context = {
+        "person": person,
+        "cases": their_cases.items,
+        "holding_officer": holding_officer,
+        "authorities": sorted(AUTHORITY_IDS),
+        "hold_kinds": list(HoldKind),
+        "protection_kinds": list(ProtectionKind),
+    }
+    return render(request, "people/detail.html", context)
+
+
+@router.post("/people")
+def record_person(
+    uow: Uow,
+    principal: User,
+    family_name: Short,
+    given_names: Short,
+    citizenship: Short,
+    birth_date: Short = "",
+    identifier_scheme: Short = "",
+    identifier_value: Short = "",
+    offense: Short = "",
+    offense_category: Short = "",
+    sentence_start: Short = "",
+    sentence_days: Short = "",
+) -> Response:
+    """Record a person held by the user's state, with one nationality and one sentence."""
+    body: dict[str, Any] = {
+        "family_name": family_name,
+        "given_names": given_names,
+        "held_by_state": principal.state,
+        "citizenships": [{"country": citizenship}],
+        **given(birth_date=birth_date),
+    }
+    if identifier_scheme.strip() and identifier_value.strip():
+        body["identifiers"] = [{"scheme": identifier_scheme, "value": identifier_value}]
+    if offense.strip():
+        body["sentences"] = [
+            {
+                "offense": offense,
+                "offense_category": offense_category,
+                "jurisdiction": principal.state,
+                "start_date": sentence_start,
+                **given(length_days=sentence_days),
+            }
+        ]
+    person = people.record(uow, principal, RecordPerson.model_validate(body))
+    uow.commit()
+    return RedirectResponse(f"/people/{person.id}", status_code=303)
+
+
+@router.post("/people/{person_id}/holds")
+def add_hold(
+    person_id: int,
+    uow: Uow,
+    principal: User,
+    kind: Short,
+    issued_on: Short,
+    court: Short = "",
+    reference: Short = "",
+) -> Response:
+    """Record a court hold: every open case of the person stops at once."""
+    command = HoldIn.model_validate(
+        {"kind": kind, "issued_on": issued_on, "court": court, "reference": reference}
+    )
+    safeguards.add_hold(uow, principal, person_id, command)
+    uow.commit()
+    return RedirectResponse(f"/people/{person_id}", status_code=303)
+
+
+@router.post("/people/{person_id}/protection-orders")
+def add_protection_order(
+    person_id: int,
+    uow: Uow,
+    principal: User,
+    kind: Short,
+    country: Short,
+    issued_on: Short,
+    issued_by: Short = "",
+) -> Response:
+    """Record a withholding or CAT order: every open case to that country stops at once."""
+    command = ProtectionOrderIn.model_validate(
+        {"kind": kind, "country": country, "issued_on": issued_on, "issued_by": issued_by}
+    )
+    safeguards.add_protection_order(uow, principal, person_id, command)
+    uow.commit()
+    return RedirectResponse(f"/people/{person_id}", status_code=303)

@@ -1,0 +1,66 @@
+"""The record, for auditors and administrators: checkpoints, verification, inclusion proofs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, Request, Response
+
+from repatria.domain.audit import require_audit_reader
+from repatria.domain.audit_checkpoints import key_id, raw_public_key
+from repatria.entrypoints.web.deps import AppContainer, Uow, User
+from repatria.entrypoints.web.rendering import render
+from repatria.entrypoints.web.routing import web_router
+from repatria.services import audit
+
+router = web_router()
+
+
+@router.get("/record")
+def record_page(
+    request: Request,
+    uow: Uow,
+    principal: User,
+    container: AppContainer,
+    verify: Annotated[bool, Query()] = False,
+) -> Response:
+    """The latest checkpoint and the key to check it; verification of the whole log on demand."""
+    require_audit_reader(principal)
+    public_key = audit.load_signing_key(container.settings).public_key
+    checkpoints = audit.list_checkpoints(uow, principal)
+    report = None
+    if verify:
+        # One process: the page must not fork the server; the CLI verifies in parallel.
+        report = audit.verify(uow, container.settings.database_url, public_key, workers=1)
+    context = {
+        "size": audit.log_size(uow),
+        "latest": checkpoints[-1] if checkpoints else None,
+        "checkpoints": list(reversed(checkpoints))[:20],
+        "count": len(checkpoints),
+        "public_key": raw_public_key(public_key).hex(),
+        "key_id": key_id(public_key),
+        "report": report,
+    }
+    return render(request, "record/index.html", context)
+
+
+@router.get("/record/events/{event_id}/proof")
+def proof_page(
+    request: Request, event_id: int, uow: Uow, principal: User, container: AppContainer
+) -> Response:
+    """An event's inclusion proof against the latest checkpoint (RFC 6962 §2.1.1)."""
+    public_key = audit.load_signing_key(container.settings).public_key
+    proof = audit.event_proof(uow, principal, event_id, public_key)
+    return render(request, "record/proof.html", {"proof": proof})
+
+
+@router.get("/record/proof")
+def proof_lookup(
+    request: Request,
+    uow: Uow,
+    principal: User,
+    container: AppContainer,
+    event: Annotated[int, Query(ge=1, le=2**63 - 1)],
+) -> Response:
+    """The proof form's target: the inclusion proof of the event named in the form."""
+    return proof_page(request, event, uow, principal, container)

@@ -1,0 +1,90 @@
+"""Public statistics: aggregated counts with small counts suppressed; no login needed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from typing import Any
+
+from fastapi import Request, Response
+
+from repatria.entrypoints.web import charts, queries
+from repatria.entrypoints.web.deps import MaybeUser, Uow
+from repatria.entrypoints.web.rendering import render
+from repatria.entrypoints.web.routing import web_router
+from repatria.entrypoints.web.security import SVG_POLICY
+
+router = web_router()
+# Counts under this are shown as "<5", so that no one can be singled out.
+SUPPRESS_BELOW = 5
+MEASURES = {
+    "moved": "People moved (cases completed or delivered), by the year they arrived",
+    "opened": "Cases opened, by year",
+}
+COLUMNS = ("measure", "year", "authority", "from_state", "to_state", "count")
+
+
+def shown(count: int) -> str:
+    """A count as published: '<5' below the threshold."""
+    return f"<{SUPPRESS_BELOW}" if count < SUPPRESS_BELOW else str(count)
+
+
+def published_rows(uow: Any) -> list[dict[str, Any]]:
+    """The public rows, each count already suppressed where small (no totals are given, so
+    a suppressed cell cannot be worked out by subtraction)."""
+    return [{**row, "count": shown(row["count"])} for row in queries.public_counts(uow)]
+
+
+@router.get("/statistics")
+def statistics_page(request: Request, uow: Uow, _: MaybeUser) -> Response:
+    """Counts by year, authority and pair of states, with small counts shown as <5."""
+    rows = published_rows(uow)
+    tables = {m: [r for r in rows if r["measure"] == m] for m in MEASURES}
+    context = {"tables": tables, "measures": MEASURES, "threshold": SUPPRESS_BELOW}
+    response = render(request, "statistics/index.html", context)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@router.get("/statistics.csv")
+def statistics_csv(uow: Uow) -> Response:
+    """The same counts as CSV (UTF-8, one header line)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(published_rows(uow))
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": 'attachment; filename="repatria-statistics.csv"',
+            "Cache-Control": "public, max-age=300",
+        },
+    )
+
+
+@router.get("/statistics/transfers.svg")
+def transfers_chart(uow: Uow) -> Response:
+    """People moved per year, stacked by authority and destination; cells under the
+    threshold are left out of the chart as they are suppressed in the table."""
+    series: dict[str, dict[str, float]] = defaultdict(dict)
+    years: set[str] = set()
+    for row in queries.public_counts(uow):
+        if row["measure"] != "moved" or row["count"] < SUPPRESS_BELOW:
+            continue
+        year = str(row["year"])
+        years.add(year)
+        series[f"{row['authority']} → {row['to_state']}"][year] = row["count"]
+    svg = charts.stacked_bars(
+        "People moved per year, by authority and destination",
+        sorted(years),
+        dict(series),
+        "people",
+        empty_note=f"no published count yet (counts under {SUPPRESS_BELOW} are not drawn)",
+    )
+    return Response(
+        svg,
+        media_type="image/svg+xml",
+        headers={"Content-Security-Policy": SVG_POLICY, "Cache-Control": "public, max-age=300"},
+    )

@@ -1,0 +1,294 @@
+"""Allocation: place arriving people in a facility's cells, never past the chosen space standard.
+
+The people already held there take part: the solver keeps them where they are unless a move
+is needed (moves cost), and never leaves one of them out to make room for an arrival (leaving
+someone out costs more than a move). One it cannot fit under the standard stays where they are
+and is reported as held beyond standard capacity; nobody is added to such a cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from repatria.allocation import (
+    Affiliation,
+    AllocationRequest,
+    AllocationResult,
+    Person,
+    Place,
+    allocate,
+)
+from repatria.domain.accounts import Principal
+from repatria.domain.contracts import ContractRecord
+from repatria.domain.errors import InvalidInput
+from repatria.domain.facilities import SpaceStandard, placement_limit
+from repatria.domain.money import ContractNotInForce
+from repatria.domain.people import Person as PersonRecord
+from repatria.domain.places import CellRecord, FacilityRecord, StayRecord, UnitRecord
+from repatria.services import contracts, facilities
+from repatria.services.facility_commands import Allocate, ArrivalIn
+from repatria.services.unit_of_work import UnitOfWork, utcnow
+
+
+@dataclass
+class Placement:
+    """Where one person goes (or went, for a move)."""
+
+    person_id: int
+    cell: CellRecord
+    unit: UnitRecord
+    from_cell: CellRecord | None = None
+
+
+@dataclass
+class Left:
+    """Someone not placed, with the constraint that blocks them and why."""
+
+    person_id: int
+    constraint: str
+    reason: str
+
+
+@dataclass
+class AllocationOutcome:
+    """What an allocation did (or, on a dry run, would do)."""
+
+    facility: FacilityRecord
+    standard: SpaceStandard
+    on: date
+    result: AllocationResult
+    placed: list[Placement] = field(default_factory=list)
+    moved: list[Placement] = field(default_factory=list)
+    unplaced: list[Left] = field(default_factory=list)
+    held_beyond_standard: list[Left] = field(default_factory=list)
+    contract: ContractRecord | None = None
+    dry_run: bool = False
+
+
+def _affiliation(stay: StayRecord) -> Affiliation | None:
+    if stay.affiliation_group is None:
+        return None
+    return Affiliation(
+        stay.affiliation_group,
+        stay.affiliation_source or "",
+        stay.affiliation_recorded_on or stay.arrival,
+        bool(stay.affiliation_verified),
+    )
+
+
+def _arrival_affiliation(arrival: ArrivalIn) -> Affiliation | None:
+    given = arrival.affiliation
+    if given is None:
+        return None
+    return Affiliation(given.group, given.source, given.recorded_on, given.verified)
+
+
+def _contract(
+    uow: UnitOfWork, principal: Principal, facility: FacilityRecord, command: Allocate
+) -> tuple[ContractRecord | None, set[int]]:
+    """The contract the arrivals are held under, and the people it has admitted so far."""
+    if command.contract_id is None:
+        return None, set()
+    contract = contracts.get_or_raise(uow, principal, command.contract_id)
+    if contract.host_state != facility.state or contract.facility_id not in (None, facility.id):
+        raise InvalidInput("contract_id", f"contract {contract.reference} is not for this facility")
+    if not contract.as_contract().in_force_on(command.on):
+        raise ContractNotInForce(
+            f"contract {contract.reference} is in force {contract.starts_on} to "
+            f"{contract.ends_on}, not on {command.on}"
+        )
+    return contract, contracts.admitted_people(uow, contract)
+
+
+def run(
+    uow: UnitOfWork, principal: Principal, facility_id: int, command: Allocate
+) -> AllocationOutcome:
+    """Place the arrivals (and move those already held only where needed); store the stays."""
+    facility = facilities.get_or_raise(uow, principal, facility_id)
+    facilities.require_operator(principal, facility)
+    standard = facilities.standard_of(facility, command.standard, command.on)
+    units, cells = facilities.structure(uow, facility)
+    unit_of = {u.id: u for u in units}
+    cell_of = {str(c.id): c for c in cells}
+    held: dict[int, StayRecord] = {}
+    for stay in facilities.stays_in(uow, facility):
+        if stay.held_on(command.on):
+            held.setdefault(stay.person_id, stay)
+    contract, admitted = _contract(uow, principal, facility, command)
+    cap = contract.cap_people if contract is not None else None
+    outcome = AllocationOutcome(facility, standard, command.on, _empty_result(), contract=contract)
+    arrivals: dict[int, ArrivalIn] = {}
+    for index, arrival in enumerate(command.arrivals):
+        _check_arrival(uow, index, arrival, held, command.on)
+        if contract is not None and cap is not None and arrival.person_id not in admitted:
+            if len(admitted) >= cap:
+                reason = f"contract {contract.reference} is at its cap of {cap} people"
+                outcome.unplaced.append(Left(arrival.person_id, "contract", reason))
+                continue
+            admitted.add(arrival.person_id)  # counted against the cap from here on
+        arrivals[arrival.person_id] = arrival
+    request = AllocationRequest(
+        people=tuple(
+            [
+                Person(str(pid), s.security_level, _affiliation(s), str(s.cell_id))
+                for pid, s in held.items()
+            ]
+            + [
+                Person(str(pid), a.security_level, _arrival_affiliation(a))
+                for pid, a in arrivals.items()
+            ]
+        ),
+        places=tuple(
+            Place(
+                str(c.id),
+                c.security_level,
+                placement_limit(c.as_cell(), standard),
+                str(c.unit_id),
+                str(facility.id),
+            )
+            for c in cells
+        ),
+        standard=standard.code,
+        rivalries=tuple(command.rivalries),
+        keep_apart=_pairs("keep_apart", command.keep_apart, held, arrivals),
+        keep_together=_pairs("keep_together", command.keep_together, held, arrivals),
+    )
+    result = allocate(request, time_limit_s=command.time_limit_s)
+    outcome.result = result
+    reasons = {u.person_id: u for u in result.unplaced}
+    for pid in arrivals:
+        cell_id = result.placements.get(str(pid))
+        if cell_id is None:
+            why = reasons[str(pid)]
+            outcome.unplaced.append(Left(pid, why.constraint, why.reason))
+        else:
+            cell = cell_of[cell_id]
+            outcome.placed.append(Placement(pid, cell, unit_of[cell.unit_id]))
+    for pid, stay in held.items():
+        cell_id = result.placements.get(str(pid))
+        if cell_id is None:
+            why = reasons[str(pid)]
+            outcome.held_beyond_standard.append(Left(pid, why.constraint, why.reason))
+        elif cell_id != str(stay.cell_id):
+            cell = cell_of[cell_id]
+            origin = cell_of[str(stay.cell_id)]
+            outcome.moved.append(Placement(pid, cell, unit_of[cell.unit_id], origin))
+    if command.dry_run:
+        outcome.dry_run = True
+        return outcome
+    _store(uow, principal, outcome, arrivals, held)
+    return outcome
+
+
+def _check_arrival(
+    uow: UnitOfWork, index: int, arrival: ArrivalIn, held: dict[int, StayRecord], on: date
+) -> None:
+    where = f"arrivals.{index}.person_id"
+    if uow.session.get(PersonRecord, arrival.person_id) is None:
+        raise InvalidInput(where, f"no person {arrival.person_id}")
+    if arrival.person_id in held:
+        raise InvalidInput(where, f"person {arrival.person_id} is already held here")
+    if arrival.release_on is not None and arrival.release_on <= on:
+        raise InvalidInput(f"arrivals.{index}.release_on", "must be after the arrival day")
+
+
+def _pairs(
+    name: str,
+    pairs: list[tuple[int, int]],
+    held: dict[int, StayRecord],
+    arrivals: dict[int, ArrivalIn],
+) -> tuple[tuple[str, str], ...]:
+    present = set(held) | set(arrivals)
+    for index, pair in enumerate(pairs):
+        for person_id in pair:
+            if person_id not in present:
+                raise InvalidInput(
+                    f"{name}.{index}", f"person {person_id} is neither arriving nor held here"
+                )
+    return tuple((str(a), str(b)) for a, b in pairs)
+
+
+def _store(
+    uow: UnitOfWork,
+    principal: Principal,
+    outcome: AllocationOutcome,
+    arrivals: dict[int, ArrivalIn],
+    held: dict[int, StayRecord],
+) -> None:
+    now = utcnow()
+    on = outcome.on
+    contract_id = outcome.contract.id if outcome.contract is not None else None
+    for placement in outcome.placed:
+        arrival = arrivals[placement.person_id]
+        given = arrival.affiliation
+        uow.session.add(
+            StayRecord(
+                person_id=placement.person_id,
+                cell_id=placement.cell.id or 0,
+                arrival=on,
+                release=arrival.release_on,
+                contract_id=contract_id,
+                security_level=arrival.security_level,
+                affiliation_group=given.group if given else None,
+                affiliation_source=given.source if given else None,
+                affiliation_recorded_on=given.recorded_on if given else None,
+                affiliation_verified=given.verified if given else None,
+                placed_by=principal.user_id,
+                placed_at=now,
+            )
+        )
+    for move in outcome.moved:
+        stay = held[move.person_id]
+        if stay.arrival == on:  # placed earlier the same day: correct the cell, add no stay
+            stay.cell_id = move.cell.id or 0
+            continue
+        stay.release = on
+        uow.session.add(
+            StayRecord(
+                person_id=stay.person_id,
+                cell_id=move.cell.id or 0,
+                arrival=on,
+                release=None,
+                contract_id=stay.contract_id,
+                security_level=stay.security_level,
+                affiliation_group=stay.affiliation_group,
+                affiliation_source=stay.affiliation_source,
+                affiliation_recorded_on=stay.affiliation_recorded_on,
+                affiliation_verified=stay.affiliation_verified,
+                placed_by=principal.user_id,
+                placed_at=now,
+            )
+        )
+    uow.session.flush()
+    states = facilities.states_of(uow, outcome.facility)
+    uow.record(
+        principal,
+        "CellsAllocated",
+        "facility",
+        outcome.facility.id,
+        after=summary(outcome),
+        reason=f"allocation under {outcome.standard.code} on {on.isoformat()}",
+        legal_basis=outcome.contract.citation if outcome.contract is not None else "",
+        states=sorted(states),
+    )
+
+
+def summary(outcome: AllocationOutcome) -> dict[str, Any]:
+    """A plain account of an allocation, for its event and for the command line."""
+    return {
+        "on": outcome.on.isoformat(),
+        "standard": outcome.standard.code,
+        "contract": outcome.contract.reference if outcome.contract is not None else None,
+        "placed": {str(p.person_id): p.cell.code for p in outcome.placed},
+        "moved": {str(p.person_id): p.cell.code for p in outcome.moved},
+        "unplaced": {str(u.person_id): u.constraint for u in outcome.unplaced},
+        "held_beyond_standard": len(outcome.held_beyond_standard),
+        "objective": outcome.result.objective,
+        "bound": outcome.result.bound,
+    }
+
+
+def _empty_result() -> AllocationResult:
+    return AllocationResult({}, (), 0, 0, 0, 0, 0.0, "NOT_RUN", 0.0)

@@ -1,0 +1,125 @@
+"""Assessing proposed movements through the legal engine, storing and replaying verdicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from repatria import law
+from repatria.domain.access import Action, require, sees_states
+from repatria.domain.accounts import Principal
+from repatria.domain.assessments import Assessment
+from repatria.domain.errors import InvalidInput, NotFound
+from repatria.law.catalog import load_catalog
+from repatria.law.document import parse_document
+from repatria.law.engine import assess
+from repatria.law.errors import InvalidDocument
+from repatria.services import custody
+from repatria.services.unit_of_work import UnitOfWork, utcnow
+
+
+def evaluate(document: dict[str, Any], facts: law.ContextFacts | None = None) -> dict[str, Any]:
+    """The verdict on a raw document; an invalid one raises InvalidInput naming the field."""
+    try:
+        parsed = parse_document(document)
+    except InvalidDocument as exc:
+        raise InvalidInput(exc.field, exc.reason) from None
+    return assess(parsed, facts).to_json()
+
+
+def record(
+    uow: UnitOfWork,
+    principal: Principal,
+    document: dict[str, Any],
+    *,
+    case_id: int | None = None,
+    facts: law.ContextFacts | None = None,
+    check_role: bool = True,
+) -> Assessment:
+    """Assess a document and store the verdict with the engine version and law digest.
+
+    Case transitions pass check_role=False: the step's own role rule applies instead."""
+    if check_role:
+        require(principal, Action.ASSESS)
+    if facts is None:  # a custody agreement's contract and free place are read from the database
+        facts = custody.context_facts(uow, document, case_id)
+    verdict = evaluate(document, facts)
+    states = sorted({str(document["from"]), str(document["to"])})
+    assessment = Assessment(
+        requested_at=utcnow(),
+        authority=str(document["authority"]),
+        from_state=str(document["from"]),
+        to_state=str(document["to"]),
+        as_of=parse_document(document).as_of,
+        allowed=bool(verdict["allowed"]),
+        document=document,
+        verdict=verdict,
+        engine_version=law.ENGINE_VERSION,
+        law_digest=load_catalog().digest,
+        states=states,
+        requested_by=principal.user_id,
+        case_id=case_id,
+        context_facts=custody.stored(facts),
+    )
+    uow.session.add(assessment)
+    uow.session.flush()
+    return assessment
+
+
+def get_or_raise(uow: UnitOfWork, principal: Principal, assessment_id: int) -> Assessment:
+    """A stored assessment involving the principal's state (404 otherwise)."""
+    assessment = uow.session.get(Assessment, assessment_id)
+    if assessment is None or not sees_states(principal, assessment.states):
+        raise NotFound("assessment", assessment_id)
+    return assessment
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A stored assessment run again on today's engine and law data."""
+
+    original: Assessment
+    verdict: dict[str, Any]
+    engine_version: str
+    law_digest: str
+
+    @property
+    def same_verdict(self) -> bool:
+        """True when today's engine reaches exactly the stored verdict."""
+        return self.verdict == self.original.verdict
+
+    @property
+    def law_changed(self) -> bool:
+        """True when the law data differs from what the original assessment used."""
+        return self.law_digest != self.original.law_digest
+
+    @property
+    def engine_changed(self) -> bool:
+        """True when the engine version differs from the original's."""
+        return self.engine_version != self.original.engine_version
+
+    def explanation(self) -> str:
+        """One sentence saying whether the decision reproduces, and if not, what changed."""
+        changed = [
+            name
+            for name, flag in (
+                ("the law data", self.law_changed),
+                ("the engine", self.engine_changed),
+            )
+            if flag
+        ]
+        since = f"; {' and '.join(changed)} changed since" if changed else ""
+        if self.same_verdict:
+            return "reproduced exactly" + since
+        return "the verdict differs from the stored one" + (since or " (same law and engine)")
+
+
+def replay(uow: UnitOfWork, principal: Principal, assessment_id: int) -> Replay:
+    """Re-run a stored assessment and say whether it reproduces and what changed."""
+    original = get_or_raise(uow, principal, assessment_id)
+    return Replay(
+        original=original,
+        verdict=evaluate(original.document, custody.restored(original.context_facts)),
+        engine_version=law.ENGINE_VERSION,
+        law_digest=load_catalog().digest,
+    )

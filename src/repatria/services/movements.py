@@ -1,0 +1,287 @@
+"""Movements: plan a batch, fill its manifest, and re-check everyone at lock and departure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+
+from repatria.adapters.db import tables as t
+from repatria.domain.access import Action, require, sees_everything, sees_states
+from repatria.domain.accounts import Principal
+from repatria.domain.cases import AUTHORITY_IDS, Case, CaseState
+from repatria.domain.errors import Conflict, InvalidInput, NotEligible, NotFound, PermissionDenied
+from repatria.domain.lifecycle import Track, track_of
+from repatria.domain.movements import ManifestEntry, Movement, MovementState, next_state
+from repatria.domain.people import Person
+from repatria.domain.records import snapshot
+from repatria.services import cases, workflow
+from repatria.services.commands import ManifestChange, MovementStep, PlanMovement
+from repatria.services.people import Page
+from repatria.services.unit_of_work import UnitOfWork, utcnow
+
+
+def get_or_raise(uow: UnitOfWork, principal: Principal, movement_id: int) -> Movement:
+    """The movement, if it involves the principal's state; otherwise NotFound."""
+    movement = uow.session.get(Movement, movement_id)
+    if movement is None or not sees_states(principal, (movement.from_state, movement.to_state)):
+        raise NotFound("movement", movement_id)
+    return movement
+
+
+def _require_sending_officer(principal: Principal, movement: Movement | PlanMovement) -> None:
+    require(principal, Action.OPEN_CASE)
+    if principal.state != movement.from_state:
+        raise PermissionDenied(f"only {movement.from_state}, the sending state, plans this")
+
+
+def plan(uow: UnitOfWork, principal: Principal, command: PlanMovement) -> Movement:
+    """Plan a movement; it takes the next sequence number for its authority and states."""
+    _require_sending_officer(principal, command)
+    if command.authority not in AUTHORITY_IDS:
+        raise InvalidInput("authority", f"unknown authority {command.authority!r}")
+    last = uow.session.scalar(
+        select(func.max(t.movements.c.sequence)).where(
+            t.movements.c.authority == command.authority,
+            t.movements.c.from_state == command.from_state,
+            t.movements.c.to_state == command.to_state,
+        )
+    )
+    sequence = (last or 0) + 1
+    if command.sequence is not None:
+        if command.sequence < sequence:
+            raise InvalidInput(
+                "sequence", f"must be at least {sequence}: numbers up to {last} are taken"
+            )
+        sequence = command.sequence
+    now = utcnow()
+    movement = Movement(
+        authority=command.authority,
+        from_state=command.from_state,
+        to_state=command.to_state,
+        sequence=sequence,
+        seats=command.seats,
+        planned_departure=command.planned_departure,
+        state=MovementState.PLANNED,
+        created_by=principal.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.session.add(movement)
+    uow.session.flush()
+    uow.record(
+        principal,
+        "MovementPlanned",
+        "movement",
+        movement.id,
+        after=snapshot(movement),
+        states=[movement.from_state, movement.to_state],
+    )
+    return movement
+
+
+def manifest(
+    uow: UnitOfWork, movement_id: int, *, on_board_only: bool = False
+) -> list[ManifestEntry]:
+    """The manifest's entries, in the order they were added."""
+    query = select(ManifestEntry).where(t.manifest_entries.c.movement_id == movement_id)
+    if on_board_only:
+        query = query.where(t.manifest_entries.c.removed_at.is_(None))
+    return list(uow.session.scalars(query.order_by(t.manifest_entries.c.id)))
+
+
+def add_case(
+    uow: UnitOfWork, principal: Principal, movement_id: int, command: ManifestChange
+) -> ManifestEntry:
+    """Put an approved (or cleared) case on a planned movement: the case becomes scheduled."""
+    movement = get_or_raise(uow, principal, movement_id)
+    _require_sending_officer(principal, movement)
+    if movement.state is not MovementState.PLANNED:
+        raise Conflict(f"the manifest of {movement.label} is {movement.state.value}")
+    case = cases.get_or_raise(uow, principal, command.case_id)
+    if (case.authority, case.from_state, case.to_state) != (
+        movement.authority,
+        movement.from_state,
+        movement.to_state,
+    ):
+        raise InvalidInput("case_id", f"case {case.reference} is not a {movement.label} case")
+    aboard = manifest(uow, movement_id, on_board_only=True)
+    if any(entry.case_id == case.id for entry in aboard):
+        raise Conflict(f"case {case.reference} is already on {movement.label}")
+    if len(aboard) >= movement.seats:
+        raise Conflict(f"{movement.label} is full ({movement.seats} seats)")
+    _, assessment = workflow.take(
+        uow,
+        principal,
+        command.case_id,
+        workflow.Step(
+            command="schedule",
+            on=movement.planned_departure.date(),
+            reason=f"placed on {movement.label}",
+        ),
+    )
+    assert movement.id is not None and case.id is not None
+    entry = ManifestEntry(
+        movement_id=movement.id, case_id=case.id, added_at=utcnow(), assessment_id=assessment.id
+    )
+    uow.session.add(entry)
+    uow.session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class Removal:
+    """Someone taken off a manifest, and why."""
+
+    case_id: int
+    reference: str
+    reason: str
+
+
+def _take_off(
+    uow: UnitOfWork,
+    principal: Principal,
+    movement: Movement,
+    entry: ManifestEntry,
+    exc: NotEligible,
+) -> Removal:
+    case = uow.session.get(Case, entry.case_id)
+    assert case is not None
+    reason = "; ".join(f"{c['ground']}: {c['reason']} ({c['citation']})" for c in exc.checks)
+    entry.removed_at = utcnow()
+    entry.removed_reason = f"no longer passes the law at {exc.command}: {reason}"
+    end = "block" if track_of(case.authority) is Track.REMOVAL else "cancel"
+    workflow.take(
+        uow,
+        principal,
+        entry.case_id,
+        workflow.Step(
+            command=end, on=movement.planned_departure.date(), reason=entry.removed_reason
+        ),
+    )
+    return Removal(entry.case_id, case.reference, entry.removed_reason)
+
+
+def _recheck(
+    uow: UnitOfWork, principal: Principal, movement: Movement, command: str
+) -> list[Removal]:
+    """Re-assess everyone aboard; whoever fails comes off with the reason, the rest go on."""
+    removals = []
+    for entry in manifest(uow, movement.id or 0, on_board_only=True):
+        case = uow.session.get(Case, entry.case_id)
+        assert case is not None
+        if case.state is not CaseState.SCHEDULED:  # stopped meanwhile by a hold or an order
+            entry.removed_at = utcnow()
+            entry.removed_reason = f"the case was {case.state.value} before {command}"
+            removals.append(Removal(entry.case_id, case.reference, entry.removed_reason))
+            continue
+        step = workflow.Step(command=command, on=movement.planned_departure.date())
+        try:
+            with uow.session.begin_nested():
+                if command == "lock":
+                    workflow.recheck(uow, principal, entry.case_id, step)
+                else:
+                    workflow.take(uow, principal, entry.case_id, step)
+        except NotEligible as exc:
+            removals.append(_take_off(uow, principal, movement, entry, exc))
+    return removals
+
+
+def step(
+    uow: UnitOfWork, principal: Principal, movement_id: int, command: MovementStep
+) -> tuple[Movement, list[Removal]]:
+    """Lock, depart, confirm arrival or close a movement."""
+    movement = get_or_raise(uow, principal, movement_id)
+    if command.version is not None and command.version != movement.version:
+        raise Conflict(f"{movement.label} is at version {movement.version}, not {command.version}")
+    target = next_state(command.command, movement.state)
+    if command.command == "confirm_arrival":
+        require(principal, Action.OPEN_CASE)
+        if principal.state != movement.to_state:
+            raise PermissionDenied(f"only {movement.to_state}, the receiving state, confirms")
+    else:
+        _require_sending_officer(principal, movement)
+    before = snapshot(movement)
+    removals: list[Removal] = []
+    if command.command == "lock":
+        removals = _recheck(uow, principal, movement, "lock")
+    elif command.command == "depart":
+        removals = _recheck(uow, principal, movement, "depart")
+    elif command.command == "confirm_arrival":
+        for entry in manifest(uow, movement_id, on_board_only=True):
+            workflow.take(
+                uow,
+                principal,
+                entry.case_id,
+                workflow.Step(
+                    command="confirm_arrival",
+                    on=command.on or utcnow().date(),
+                    reason=f"arrived with {movement.label}",
+                ),
+            )
+    movement.state = target
+    movement.updated_at = utcnow()
+    uow.session.flush()
+    after = {**snapshot(movement), "removed": [r.__dict__ for r in removals]}
+    uow.record(
+        principal,
+        f"Movement{command.command.title().replace('_', '')}",
+        "movement",
+        movement.id,
+        before=before,
+        after=after,
+        states=[movement.from_state, movement.to_state],
+    )
+    return movement, removals
+
+
+def list_movements(
+    uow: UnitOfWork, principal: Principal, *, limit: int, offset: int
+) -> Page[Movement]:
+    """Movements involving the principal's state, newest first."""
+    query = select(Movement)
+    if not sees_everything(principal):
+        query = query.where(
+            or_(
+                t.movements.c.from_state == principal.state,
+                t.movements.c.to_state == principal.state,
+            )
+        )
+    total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = uow.session.scalars(query.order_by(t.movements.c.id.desc()).limit(limit).offset(offset))
+    return Page(list(items), total, limit, offset)
+
+
+MANIFEST_COLUMNS = (
+    "movement",
+    "case",
+    "family_name",
+    "given_names",
+    "birth_date",
+    "status",
+    "removed_reason",
+    "legal_basis",
+)
+
+
+def manifest_rows(uow: UnitOfWork, movement: Movement) -> list[dict[str, str]]:
+    """The manifest as rows for CSV or JSON export (people aboard and those taken off)."""
+    rows = []
+    for entry in manifest(uow, movement.id or 0):
+        case = uow.session.get(Case, entry.case_id)
+        assert case is not None
+        person = uow.session.get(Person, case.person_id)
+        assert person is not None
+        rows.append(
+            {
+                "movement": movement.label,
+                "case": case.reference,
+                "family_name": person.family_name,
+                "given_names": person.given_names,
+                "birth_date": person.birth_date.isoformat() if person.birth_date else "",
+                "status": "aboard" if entry.on_board else "removed",
+                "removed_reason": entry.removed_reason,
+                "legal_basis": f"assessment {entry.assessment_id}" if entry.assessment_id else "",
+            }
+        )
+    return rows

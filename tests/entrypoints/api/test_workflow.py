@@ -1,0 +1,347 @@
+"""Case lifecycles through the API: every step checked by role, state and the law."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from repatria.domain.cases import CaseState
+from repatria.domain.lifecycle import TREATY
+from repatria.domain.workflow import REQUIRED_ADVISEMENTS
+
+Clients = Callable[[str], TestClient]
+TODAY = date.today()
+MEXICAN = {
+    "family_name": "Ortega Salas",
+    "given_names": "Julio",
+    "birth_date": "1984-02-10",
+    "held_by_state": "US",
+    "citizenships": [{"country": "MX"}],
+    "sentences": [
+        {
+            "offense": "Possession with intent to distribute",
+            "offense_category": "drug_trafficking",
+            "jurisdiction": "US",
+            "start_date": (TODAY - timedelta(days=700)).isoformat(),
+            "length_days": 3650,
+        }
+    ],
+}
+FACTS = {
+    "request_received_on": (TODAY - timedelta(days=30)).isoformat(),
+    "person_competent": True,
+    "person_years_in_sending_state": 3,
+    "person_intends_to_remain": False,
+    "sentence_dual_criminality": True,
+    "sentence_other_charges_pending": False,
+}
+CONSENT = {
+    "verifier_name": "Hon. A. Magistrate",
+    "verifier_role": "magistrate_judge",
+    "verified_on": TODAY.isoformat(),
+    "counsel": "present",
+    "advisements": dict.fromkeys(REQUIRED_ADVISEMENTS, True),
+    "given_by": "person",
+    "consents": True,
+    "recording_reference": "CVH-2026-0042",
+}
+
+
+def _ok(response: Any, status: int = 200) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def step(client: TestClient, case_id: int, command: str, reason: str = "") -> Any:
+    return client.post(
+        f"/api/v1/cases/{case_id}/transitions", json={"command": command, "reason": reason}
+    )
+
+
+@pytest.fixture
+def treaty_case(client_for: Clients) -> int:
+    """A new US→MX treaty case in draft, with the facts the engine needs asserted."""
+    officer = client_for("us-case-officer")
+    person = _ok(officer.post("/api/v1/people", json=MEXICAN), 201)
+    case = _ok(
+        officer.post(
+            "/api/v1/cases",
+            json={
+                "person_id": person["id"],
+                "authority": "us-mx-1976",
+                "from_state": "US",
+                "to_state": "MX",
+            },
+        ),
+        201,
+    )
+    _ok(officer.put(f"/api/v1/cases/{case['id']}/facts", json=FACTS))
+    return int(case["id"])
+
+
+def advance_to_approved(client_for: Clients, case_id: int) -> None:
+    officer = client_for("us-case-officer")
+    _ok(step(officer, case_id, "submit"))
+    _ok(step(officer, case_id, "screen"))
+    _ok(step(client_for("us-reviewer"), case_id, "approve_sending"))
+    _ok(step(client_for("mx-reviewer"), case_id, "approve_receiving"))
+    _ok(
+        client_for("us-verifier").post(
+            f"/api/v1/cases/{case_id}/consent-verification", json=CONSENT
+        )
+    )
+
+
+def test_a_treaty_case_goes_from_draft_to_completed_on_a_movement(
+    client_for: Clients, treaty_case: int
+) -> None:
+    advance_to_approved(client_for, treaty_case)
+    officer = client_for("us-case-officer")
+    movement = _ok(
+        officer.post(
+            "/api/v1/movements",
+            json={
+                "authority": "us-mx-1976",
+                "from_state": "US",
+                "to_state": "MX",
+                "seats": 30,
+                "planned_departure": f"{TODAY.isoformat()}T12:00:00Z",
+            },
+        ),
+        201,
+    )
+    _ok(
+        officer.post(f"/api/v1/movements/{movement['id']}/manifest", json={"case_id": treaty_case}),
+        201,
+    )
+    assert (
+        _ok(officer.post(f"/api/v1/movements/{movement['id']}/steps", json={"command": "lock"}))[
+            "removed"
+        ]
+        == []
+    )
+    _ok(officer.post(f"/api/v1/movements/{movement['id']}/steps", json={"command": "depart"}))
+    _ok(
+        client_for("mx-case-officer").post(
+            f"/api/v1/movements/{movement['id']}/steps", json={"command": "confirm_arrival"}
+        )
+    )
+    timeline = _ok(officer.get(f"/api/v1/cases/{treaty_case}/timeline"))
+    assert timeline["state"] == "completed"
+    commands = [e["command"] for e in timeline["events"]]
+    assert commands[-1] == "CaseArrivalConfirmed" and "CaseConsentVerified" in commands
+    assert all(
+        e["legal_basis"].startswith("assessment ")
+        for e in timeline["events"]
+        if e["command"].startswith("Case") and e["command"] not in {"CaseFactsAsserted"}
+    )
+
+
+@pytest.mark.parametrize("transition", TREATY, ids=lambda t: t.command)
+def test_a_command_is_refused_from_every_state_it_is_not_drawn_from(
+    client_for: Clients, treaty_case: int, transition: Any
+) -> None:
+    # The case sits in draft: only the commands drawn from draft exist there.
+    response = step(client_for("us-case-officer"), treaty_case, transition.command, "why")
+    if CaseState.DRAFT in transition.sources:
+        assert response.status_code in (200, 403), response.text
+    else:
+        assert response.status_code in (409, 403), response.text
+        if transition.roles == {"case_officer"} and transition.side.value == "sending":
+            assert response.status_code == 409
+
+
+def test_the_reviewer_who_prepared_a_decision_may_not_take_it(
+    client_for: Clients, treaty_case: int
+) -> None:
+    officer = client_for("us-case-officer")
+    _ok(step(officer, treaty_case, "submit"))
+    _ok(step(officer, treaty_case, "screen"))
+    reviewer = client_for("us-reviewer")
+    _ok(step(reviewer, treaty_case, "prepare_sending", "rehabilitation prospects good"))
+    refused = step(reviewer, treaty_case, "approve_sending")
+    assert refused.status_code == 403 and "separation of duties" in refused.json()["detail"]
+    assert _ok(officer.get(f"/api/v1/cases/{treaty_case}"))["state"] == "sending_review"
+
+
+def test_a_reviewer_decides_only_for_their_own_state(client_for: Clients, treaty_case: int) -> None:
+    officer = client_for("us-case-officer")
+    _ok(step(officer, treaty_case, "submit"))
+    _ok(step(officer, treaty_case, "screen"))
+    assert step(client_for("mx-reviewer"), treaty_case, "approve_sending").status_code == 403
+
+
+def test_denial_requires_a_reason(client_for: Clients, treaty_case: int) -> None:
+    officer = client_for("us-case-officer")
+    _ok(step(officer, treaty_case, "submit"))
+    _ok(step(officer, treaty_case, "screen"))
+    response = step(client_for("us-reviewer"), treaty_case, "deny")
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "reason"
+    denied = _ok(step(client_for("us-reviewer"), treaty_case, "deny", "law enforcement"))
+    assert denied["case"]["state"] == "denied"
+
+
+def test_withdrawal_after_verified_consent_is_refused_with_the_citation(
+    client_for: Clients, treaty_case: int
+) -> None:
+    advance_to_approved(client_for, treaty_case)
+    response = step(client_for("us-case-officer"), treaty_case, "withdraw", "changed mind")
+    assert response.status_code == 409
+    assert "4107" in response.json()["citation"]
+
+
+def test_withdrawal_before_consent_is_verified_is_allowed(
+    client_for: Clients, treaty_case: int
+) -> None:
+    officer = client_for("us-case-officer")
+    _ok(step(officer, treaty_case, "submit"))
+    assert _ok(step(officer, treaty_case, "withdraw", "wants to stay"))["case"]["state"] == (
+        "withdrawn"
+    )
+
+
+def test_screening_refuses_an_ineligible_case_with_failing_checks_and_citations(
+    client_for: Clients, treaty_case: int
+) -> None:
+    officer = client_for("us-case-officer")
+    _ok(
+        officer.put(
+            f"/api/v1/cases/{treaty_case}/facts",
+            json={"person_years_in_sending_state": 9, "person_intends_to_remain": True},
+        )
+    )
+    _ok(step(officer, treaty_case, "submit"))
+    refused = step(officer, treaty_case, "screen")
+    assert refused.status_code == 409
+    failing = refused.json()["checks"]
+    assert {c["ground"] for c in failing} == {"DOMICILE"}
+    assert all(c["citation"] for c in failing)
+    assert _ok(officer.get(f"/api/v1/cases/{treaty_case}"))["state"] == "screening"
+
+
+def test_consent_without_every_advisement_does_not_approve(
+    client_for: Clients, treaty_case: int
+) -> None:
+    officer = client_for("us-case-officer")
+    _ok(step(officer, treaty_case, "submit"))
+    _ok(step(officer, treaty_case, "screen"))
+    _ok(step(client_for("us-reviewer"), treaty_case, "approve_sending"))
+    _ok(step(client_for("mx-reviewer"), treaty_case, "approve_receiving"))
+    partial = {**CONSENT, "advisements": {REQUIRED_ADVISEMENTS[0]: True}}
+    response = client_for("us-verifier").post(
+        f"/api/v1/cases/{treaty_case}/consent-verification", json=partial
+    )
+    assert response.status_code == 409
+    assert "CONSENT" in {c["ground"] for c in response.json()["checks"]}
+
+
+def test_a_hold_entered_while_scheduled_takes_the_person_off_at_lock_and_the_rest_go(
+    client_for: Clients, treaty_case: int, request: pytest.FixtureRequest
+) -> None:
+    other = request.getfixturevalue("treaty_case_two")
+    officer = client_for("us-case-officer")
+    for case_id in (treaty_case, other):
+        advance_to_approved(client_for, case_id)
+    movement = _ok(
+        officer.post(
+            "/api/v1/movements",
+            json={
+                "authority": "us-mx-1976",
+                "from_state": "US",
+                "to_state": "MX",
+                "seats": 2,
+                "planned_departure": f"{TODAY.isoformat()}T12:00:00Z",
+            },
+        ),
+        201,
+    )
+    for case_id in (treaty_case, other):
+        _ok(
+            officer.post(f"/api/v1/movements/{movement['id']}/manifest", json={"case_id": case_id}),
+            201,
+        )
+    person_id = _ok(officer.get(f"/api/v1/cases/{treaty_case}"))["person_id"]
+    hold = _ok(
+        officer.post(
+            f"/api/v1/people/{person_id}/holds",
+            json={"kind": "tro", "issued_on": TODAY.isoformat(), "court": "D. Example"},
+        ),
+        201,
+    )
+    assert len(hold["stopped_cases"]) == 1
+    assert _ok(officer.get(f"/api/v1/cases/{treaty_case}"))["state"] == "cancelled"
+    locked = _ok(
+        officer.post(f"/api/v1/movements/{movement['id']}/steps", json={"command": "lock"})
+    )
+    assert [r["case_id"] for r in locked["removed"]] == [treaty_case]
+    assert locked["state"] == "manifest_locked"
+    manifest = _ok(officer.get(f"/api/v1/movements/{movement['id']}"))["manifest"]
+    assert [m["status"] for m in manifest] == ["removed", "aboard"]
+    assert manifest[0]["removed_reason"]
+
+
+@pytest.fixture
+def treaty_case_two(client_for: Clients) -> int:
+    officer = client_for("us-case-officer")
+    person = _ok(officer.post("/api/v1/people", json={**MEXICAN, "given_names": "Pedro"}), 201)
+    case = _ok(
+        officer.post(
+            "/api/v1/cases",
+            json={
+                "person_id": person["id"],
+                "authority": "us-mx-1976",
+                "from_state": "US",
+                "to_state": "MX",
+            },
+        ),
+        201,
+    )
+    _ok(officer.put(f"/api/v1/cases/{case['id']}/facts", json=FACTS))
+    return int(case["id"])
+
+
+def test_a_stale_version_loses_and_nothing_is_half_written(
+    client_for: Clients, treaty_case: int
+) -> None:
+    officer = client_for("us-case-officer")
+    version = _ok(officer.get(f"/api/v1/cases/{treaty_case}"))["version"]
+    _ok(
+        officer.post(
+            f"/api/v1/cases/{treaty_case}/transitions",
+            json={"command": "submit", "version": version},
+        )
+    )
+    stale = officer.post(
+        f"/api/v1/cases/{treaty_case}/transitions",
+        json={"command": "withdraw", "reason": "x", "version": version},
+    )
+    assert stale.status_code == 409
+    assert _ok(officer.get(f"/api/v1/cases/{treaty_case}"))["state"] == "screening"
+
+
+def test_a_retried_request_with_the_same_idempotency_key_acts_once(
+    client_for: Clients, treaty_case: int
+) -> None:
+    officer = client_for("us-case-officer")
+    headers = {"Idempotency-Key": "submit-once-7"}
+    first = officer.post(
+        f"/api/v1/cases/{treaty_case}/transitions", json={"command": "submit"}, headers=headers
+    )
+    again = officer.post(
+        f"/api/v1/cases/{treaty_case}/transitions", json={"command": "submit"}, headers=headers
+    )
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json() and again.headers["idempotent-replayed"] == "true"
+    events = _ok(officer.get(f"/api/v1/cases/{treaty_case}/timeline"))["events"]
+    assert [e["command"] for e in events].count("CaseSubmitted") == 1
+    reused = officer.post(
+        f"/api/v1/cases/{treaty_case}/transitions",
+        json={"command": "withdraw", "reason": "x"},
+        headers=headers,
+    )
+    assert reused.status_code == 422
