@@ -108,8 +108,9 @@ def assess(
     migrate.ensure_migrated(container.engine)
     with container.uow() as uow:
         replayed = assessments.replay(uow, OPERATOR, replay)
+        explanation = replayed.explanation()  # reads the stored row: inside the session
     typer.echo(json.dumps(replayed.verdict, indent=2, ensure_ascii=False))
-    stderr.print(f"assessment {replay}: {replayed.explanation()}")
+    stderr.print(f"assessment {replay}: {explanation}")
 
 
 @db_app.command("upgrade")

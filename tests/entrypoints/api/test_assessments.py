@@ -1,0 +1,106 @@
+"""POST /assessments gives the verdict `repatria assess` gives; stored verdicts replay, and say
+so when the law data has changed since."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from repatria.entrypoints.api.assessments import EXAMPLE
+from repatria.entrypoints.cli.main import app
+from repatria.law import catalog as law_catalog
+from repatria.law import engine
+from repatria.law.document import parse_document
+from repatria.services import assessments as assessment_service
+
+Clients = Callable[[str], TestClient]
+
+
+def _ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def test_the_api_returns_the_engines_verdict_and_stores_it(client_for: Clients) -> None:
+    officer = client_for("us-case-officer")
+    answer = _ok(officer.post("/api/v1/assessments", json=EXAMPLE), 201)
+    expected = engine.assess(parse_document(EXAMPLE)).to_json()
+    stored_keys = {"id", "engine_version", "law_digest"}
+    assert {k: v for k, v in answer.items() if k not in stored_keys} == expected
+    assert answer["law_digest"] == law_catalog.load_catalog().digest
+    assert all(check["citation"] for check in answer["checks"])
+    again = _ok(officer.get(f"/api/v1/assessments/{answer['id']}"))
+    assert again["verdict"] == expected and again["document"] == EXAMPLE
+    assert again["replay"]["same_verdict"] is True
+    assert again["replay"]["explanation"] == "reproduced exactly"
+
+
+def test_an_invalid_document_is_refused_naming_the_field(client_for: Clients) -> None:
+    officer = client_for("us-case-officer")
+    broken = {**EXAMPLE, "as_of": "11 April 2025"}
+    response = officer.post("/api/v1/assessments", json=broken)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "as_of"
+
+
+def test_an_assessment_between_other_states_is_not_found(client_for: Clients) -> None:
+    officer = client_for("us-case-officer")
+    created = _ok(officer.post("/api/v1/assessments", json=EXAMPLE), 201)
+    assert client_for("sv-reviewer").get(f"/api/v1/assessments/{created['id']}").status_code == 404
+    assert client_for("mx-reviewer").get(f"/api/v1/assessments/{created['id']}").status_code == 200
+
+
+@pytest.fixture
+def stricter_law(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The law data with the treaty's minimum raised to 120 months from 2020 on."""
+    data = tmp_path / "data"
+    shutil.copytree(law_catalog.DATA_DIR, data)
+    treaty = data / "authorities" / "us-mx-1976.yaml"
+    text = treaty.read_text(encoding="utf-8")
+    marker = "  minimum_months_remaining:\n"
+    head, tail = text.split(marker)
+    lines = tail.splitlines(keepends=True)
+    # Append one dated value at the end of this parameter's list of values.
+    end = next(
+        (i for i, line in enumerate(lines) if i and line.startswith("  ") and line[2] != " "),
+        len(lines),
+    )
+    added = (
+        "      - from: 2020-01-01\n"
+        "        value: 120\n"
+        "        citation: {title: A test amendment}\n"
+        "        verified: false\n"
+        "        source: tests/entrypoints/api/test_assessments.py\n"
+    )
+    treaty.write_text(head + marker + "".join(lines[:end]) + added + "".join(lines[end:]))
+    changed = law_catalog.load_catalog_from(data)
+    monkeypatch.setattr(engine, "load_catalog", lambda: changed)
+    monkeypatch.setattr(assessment_service, "load_catalog", lambda: changed)
+
+
+def test_a_replay_says_when_the_law_data_changed_since(
+    client_for: Clients, request: pytest.FixtureRequest
+) -> None:
+    officer = client_for("us-case-officer")
+    created = _ok(officer.post("/api/v1/assessments", json=EXAMPLE), 201)
+    assert created["allowed"] is True
+    request.getfixturevalue("stricter_law")
+    replayed = _ok(officer.get(f"/api/v1/assessments/{created['id']}"))["replay"]
+    assert replayed["law_changed"] is True and replayed["same_verdict"] is False
+    assert replayed["verdict"]["allowed"] is False
+    assert "law data" in replayed["explanation"]
+
+
+def test_the_cli_replays_a_stored_assessment(client_for: Clients, settings: object) -> None:
+    created = _ok(client_for("us-case-officer").post("/api/v1/assessments", json=EXAMPLE), 201)
+    result = CliRunner().invoke(app, ["assess", "--replay", str(created["id"])])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["allowed"] is True
+    assert "reproduced exactly" in result.stderr
