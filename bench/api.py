@@ -106,8 +106,10 @@ def seed(env: dict[str, str], count: int) -> tuple[list[int], str]:
                 ids.append(case.id)
             uow.commit()
     with container.uow() as uow:
+        user = uow.session.scalar(wanted)
+        assert user is not None
         _, raw = accounts.issue_credential(
-            uow, Principal.system("bench"), officer_user, CredentialKind.API, "bench", timedelta(1)
+            uow, Principal.system("bench"), user, CredentialKind.API, "bench", timedelta(1)
         )
         uow.commit()
     container.engine.dispose()

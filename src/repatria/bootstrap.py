@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from repatria.adapters.db.engine import make_engine
+from repatria.adapters.db.engine import READ_ONLY, make_engine
 from repatria.adapters.db.mapping import start_mappers
 from repatria.services.unit_of_work import UnitOfWork
 from repatria.settings import Settings, get_settings
@@ -20,9 +20,13 @@ class Container:
     settings: Settings
     engine: Engine
     session_factory: sessionmaker[Session]
+    read_session_factory: sessionmaker[Session] | None = None
 
-    def uow(self) -> UnitOfWork:
-        """A fresh unit of work for one use case."""
+    def uow(self, *, read_only: bool = False) -> UnitOfWork:
+        """A fresh unit of work for one use case; `read_only` for one that only reads (on
+        SQLite it then does not take the write lock, so reads do not queue behind writes)."""
+        if read_only and self.read_session_factory is not None:
+            return UnitOfWork(self.read_session_factory)
         return UnitOfWork(self.session_factory)
 
 
@@ -32,4 +36,5 @@ def build(settings: Settings | None = None) -> Container:
     start_mappers()
     engine = make_engine(settings.database_url)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
-    return Container(settings=settings, engine=engine, session_factory=factory)
+    reader = sessionmaker(bind=engine.execution_options(**READ_ONLY), expire_on_commit=False)
+    return Container(settings, engine, factory, reader)

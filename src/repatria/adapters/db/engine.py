@@ -34,7 +34,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = {"sqlite_begin": "DEFERRED"}  # execution options of a reading engine
+
+
 def _sqlite_begin_immediate(connection: Any) -> None:
     # Taking the write lock at BEGIN avoids the deadlock-prone read-then-upgrade of SQLite's
-    # default deferred transactions when two writers race.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # default deferred transactions when two writers race. Readers (an engine with READ_ONLY
+    # options) begin deferred instead: under WAL they then neither wait for a writer nor
+    # make one wait, so reads scale while writes stay serialised.
+    mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    if mode not in ("IMMEDIATE", "DEFERRED"):
+        raise ValueError(f"sqlite_begin must be IMMEDIATE or DEFERRED, not {mode!r}")
+    connection.exec_driver_sql(f"BEGIN {mode}")

@@ -24,9 +24,13 @@ def get_container(request: Request) -> Container:
     return container
 
 
-def get_uow(container: Annotated[Container, Depends(get_container)]) -> Iterator[UnitOfWork]:
-    """One unit of work for the request, closed (and rolled back if uncommitted) afterwards."""
-    with container.uow() as uow:
+def get_uow(
+    request: Request, container: Annotated[Container, Depends(get_container)]
+) -> Iterator[UnitOfWork]:
+    """One unit of work for the request, closed (and rolled back if uncommitted) afterwards.
+
+    GET and HEAD only read, so they take a reading unit of work."""
+    with container.uow(read_only=request.method in ("GET", "HEAD")) as uow:
         yield uow
 
 
