@@ -3,32 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from repatria.law.countries import country_problem
 
-GROUNDS = (
-    "AUTHORITY",
-    "NATIONALITY",
-    "CITIZENSHIP",
-    "DOMICILE",
-    "FINALITY",
-    "REMAINING_SENTENCE",
-    "DUAL_CRIMINALITY",
-    "EXCLUDED_OFFENSE",
-    "PENDING_CHARGES",
-    "CONSENT",
-    "APPROVAL",
-    "DEATH_PENALTY",
-    "PROTECTION_ORDER",
-    "HOLD",
-    "NOTICE",
-    "REMOVAL_ORDER",
-    "CAPACITY",
-    "CONTRACT",
-)
 Ground = Literal[
     "AUTHORITY",
     "NATIONALITY",
@@ -49,6 +29,7 @@ Ground = Literal[
     "CAPACITY",
     "CONTRACT",
 ]
+GROUNDS: tuple[str, ...] = get_args(Ground)  # the closed list of DESIGN.md §4, in order
 When = Literal["always", "us_involved", "us_outbound", "us_inbound"]
 DATA = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]

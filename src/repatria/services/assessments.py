@@ -17,6 +17,42 @@ from repatria.law.errors import InvalidDocument
 from repatria.services import custody
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
+EXAMPLE: dict[
+    str, Any
+] = {  # a complete US-to-Mexico transfer application, allowed as of 11 April 2025
+    "authority": "us-mx-1976",
+    "from": "US",
+    "to": "MX",
+    "as_of": "2025-04-11",
+    "request_received_on": "2024-06-01",
+    "person": {
+        "birth_date": "1984-02-10",
+        "citizenships": ["MX"],
+        "competent": True,
+        "years_in_sending_state": 3,
+        "intends_to_remain": False,
+    },
+    "sentence": {
+        "offense_category": "drug_trafficking",
+        "dual_criminality": True,
+        "start_date": "2019-01-15",
+        "length_days": 3650,
+        "credit_days": 0,
+        "final": True,
+        "appeal_pending": False,
+        "collateral_attack_pending": False,
+        "other_charges_pending": False,
+        "state_prisoner": False,
+    },
+    "consent": {
+        "given_by": "person",
+        "verified_on": "2025-02-03",
+        "verified_by": "magistrate_judge",
+        "opinion_recorded": True,
+    },
+    "approvals": {"sending_state": "2025-01-10", "receiving_state": "2025-03-01"},
+}
+
 
 def evaluate(document: dict[str, Any], facts: law.ContextFacts | None = None) -> dict[str, Any]:
     """The verdict on a raw document; an invalid one raises InvalidInput naming the field."""

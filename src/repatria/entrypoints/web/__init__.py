@@ -13,6 +13,8 @@ from starlette.responses import Response
 
 from repatria.entrypoints.web import (
     account,
+    admin,
+    assessments,
     auth,
     case_actions,
     cases,
@@ -42,6 +44,8 @@ ROUTERS = (
     facilities,
     statistics,
     account,
+    assessments,
+    admin,
     static_files,
 )
 

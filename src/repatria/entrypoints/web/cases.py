@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Query, Request, Response
 
@@ -66,7 +67,7 @@ def case_list(
     )
     people = {c.person_id: uow.session.get(Person, c.person_id) for c in found.items}
     filters = {"state": state, "authority": chosen_authority, "counterpart": chosen_counterpart}
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    query = urlencode([(k, v) for k, v in filters.items() if v])
     context = {
         "page": found,
         "people": people,

@@ -18,9 +18,11 @@ from repatria.services.unit_of_work import UnitOfWork
 PAGE_SIZE = 25
 
 
-def get_uow(container: Annotated[Container, Depends(get_container)]) -> Iterator[UnitOfWork]:
-    """One unit of work for the page."""
-    with container.uow() as uow:
+def get_uow(
+    request: Request, container: Annotated[Container, Depends(get_container)]
+) -> Iterator[UnitOfWork]:
+    """One unit of work for the page; a reading one for GET and HEAD."""
+    with container.uow(read_only=request.method in ("GET", "HEAD")) as uow:
         yield uow
 
 

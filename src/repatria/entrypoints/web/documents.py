@@ -89,7 +89,13 @@ def case_summary(case_id: int, uow: Uow, principal: User) -> Response:
             (c["rule"], c["ground"], c["outcome"], c["reason"], c["citation"])
             for c in verdict.get("checks", [])
         ]
-        body.append(pdf.grid(("Rule", "Ground", "Outcome", "Reason", "Citation"), rows))
+        body.append(
+            pdf.grid(
+                ("Rule", "Ground", "Outcome", "Reason", "Citation"),
+                rows,
+                pdf.mm_widths(34, 28, 15, 43, 60),
+            )
+        )
     if records.decisions:
         body.append(pdf.heading("Decisions of the states"))
         names = queries.user_names(uow, {d.decided_by for d in records.decisions})
@@ -106,6 +112,7 @@ def case_summary(case_id: int, uow: Uow, principal: User) -> Response:
                     )
                     for d in records.decisions
                 ],
+                pdf.mm_widths(12, 18, 22, 48, 80),
             )
         )
     body.append(pdf.heading("Timeline"))
@@ -122,6 +129,7 @@ def case_summary(case_id: int, uow: Uow, principal: User) -> Response:
                 )
                 for e in events
             ],
+            pdf.mm_widths(28, 38, 30, 36, 48),
         )
     )
     last = queries.last_event(uow, "case", case_id)
@@ -182,6 +190,7 @@ def consent_record(case_id: int, uow: Uow, principal: User) -> Response:
                     (ADVISEMENTS.get(name, name), "yes" if given else "NO")
                     for name, given in sorted(hearing.advisements.items())
                 ],
+                pdf.mm_widths(140, 40),
             )
         )
         missing = hearing.missing_advisements()
@@ -232,6 +241,7 @@ def manifest(movement_id: int, uow: Uow, principal: User) -> Response:
                 )
                 for r in rows
             ],
+            pdf.mm_widths(32, 28, 22, 20, 16, 24, 38),
         ),
     ]
     last = queries.last_event(uow, "movement", movement_id)

@@ -6,18 +6,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Query, Request, Response
+from fastapi import Form, Query, Request, Response
+from fastapi.responses import RedirectResponse
 
+from repatria.domain.access import Action, allowed
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import DomainError, InvalidInput
+from repatria.domain.money import FeeBasis
 from repatria.domain.reference_data import space_standards
 from repatria.entrypoints.web import charts
+from repatria.entrypoints.web.case_actions import Short, given
 from repatria.entrypoints.web.deps import Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.security import SVG_POLICY
 from repatria.services import contracts, facilities, movements, savings
-from repatria.services.facility_commands import standard_code
+from repatria.services.facility_commands import CreateContract, ReleaseStay, standard_code
 from repatria.services.unit_of_work import UnitOfWork
 
 router = web_router()
@@ -78,6 +82,41 @@ def facility_detail(
     return render(request, "facilities/detail.html", context)
 
 
+@router.get("/facilities/{facility_id}/stays")
+def stays_page(
+    request: Request, facility_id: int, uow: Uow, principal: User, standard: StandardQuery = ""
+) -> Response:
+    """Every occupied cell with the people held in it today, and a form to end each stay."""
+    facility, chosen, rows = facilities.occupancy(
+        uow, principal, facility_id, standard=_standard(standard), on=date.today()
+    )
+    context = {
+        "facility": facility,
+        "standard": chosen,
+        "rows": [r for r in rows if r.stays],
+        "operator": allowed(principal, Action.MANAGE_FACILITIES)
+        and principal.state == facility.state,
+        "today": date.today().isoformat(),
+    }
+    return render(request, "facilities/stays.html", context)
+
+
+@router.post("/facilities/{facility_id}/stays/{stay_id}/release")
+def release_stay(
+    facility_id: int,
+    stay_id: int,
+    uow: Uow,
+    principal: User,
+    on: Short,
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """End a stay: the person leaves the cell on that day (the day itself is not counted)."""
+    command = ReleaseStay.model_validate({"on": on, "reason": reason})
+    facilities.release(uow, principal, facility_id, stay_id, command)
+    uow.commit()
+    return RedirectResponse(f"/facilities/{facility_id}/stays", status_code=303)
+
+
 @router.get("/facilities/{facility_id}/occupancy.svg")
 def occupancy_chart(
     facility_id: int, uow: Uow, principal: User, standard: StandardQuery = ""
@@ -118,7 +157,51 @@ def contract_list(request: Request, uow: Uow, principal: User) -> Response:
                 "room": contract.as_contract().room_under_cap(admitted),
             }
         )
-    return render(request, "facilities/contracts.html", {"rows": rows})
+    context = {
+        "rows": rows,
+        "may_record": allowed(principal, Action.MANAGE_CONTRACTS),
+        "fee_bases": list(FeeBasis),
+        "facilities": facilities.list_facilities(uow, principal),
+    }
+    return render(request, "facilities/contracts.html", context)
+
+
+@router.post("/contracts")
+def create_contract(
+    uow: Uow,
+    principal: User,
+    reference: Short,
+    payer_state: Short,
+    host_state: Short,
+    fee_basis: Short,
+    fee: Short,
+    starts_on: Short,
+    ends_on: Short,
+    funding_source: Annotated[str, Form(max_length=500)],
+    currency: Short = "USD",
+    cap_people: Short = "",
+    facility_id: Short = "",
+    citation: Short = "",
+    url: Short = "",
+) -> Response:
+    """Record a custody contract (a finance officer of the paying or the host state)."""
+    body: dict[str, Any] = {
+        "reference": reference,
+        "payer_state": payer_state,
+        "host_state": host_state,
+        "fee_basis": fee_basis,
+        "fee": fee,
+        "currency": currency.upper(),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "funding_source": funding_source,
+        "citation": citation,
+        "url": url,
+        **given(cap_people=cap_people, facility_id=facility_id),
+    }
+    contract = contracts.create(uow, principal, CreateContract.model_validate(body))
+    uow.commit()
+    return RedirectResponse(f"/contracts/{contract.id}", status_code=303)
 
 
 @router.get("/contracts/{contract_id}")
@@ -141,7 +224,7 @@ def contract_detail(request: Request, contract_id: int, uow: Uow, principal: Use
 
 
 def _savings_rows(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     page = movements.list_movements(uow, principal, limit=200, offset=0)
     for movement in page.items:
         assert movement.id is not None

@@ -74,6 +74,11 @@ def facts(pairs: Sequence[tuple[str, object]]) -> Table:
     return table
 
 
+def mm_widths(*widths: float) -> list[float]:
+    """Column widths given in millimetres (the page's text is 180 mm wide)."""
+    return [w * mm for w in widths]
+
+
 def grid(
     header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float] | None = None
 ) -> Table:

@@ -4,8 +4,9 @@ record a person, a court hold or a protection order."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import Query, Request, Response
+from fastapi import Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from repatria.domain.accounts import Role
@@ -16,7 +17,7 @@ from repatria.entrypoints.web.deps import PAGE_SIZE, Page, Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.services import cases, people, safeguards
-from repatria.services.commands import HoldIn, ProtectionOrderIn, RecordPerson
+from repatria.services.commands import HoldIn, ProtectionOrderIn, RecordPerson, UpdatePerson
 
 router = web_router()
 
@@ -41,7 +42,7 @@ def people_list(
         name=clean_name or None,
         citizenship=country or None,
     )
-    query = "&".join(f"{k}={v}" for k, v in (("name", clean_name), ("citizenship", country)) if v)
+    query = urlencode([(k, v) for k, v in (("name", clean_name), ("citizenship", country)) if v])
     context = {
         "page": found,
         "number": page,
@@ -147,5 +148,29 @@ def add_protection_order(
         {"kind": kind, "country": country, "issued_on": issued_on, "issued_by": issued_by}
     )
     safeguards.add_protection_order(uow, principal, person_id, command)
+    uow.commit()
+    return RedirectResponse(f"/people/{person_id}", status_code=303)
+
+
+@router.post("/people/{person_id}")
+def correct_person(
+    person_id: int,
+    uow: Uow,
+    principal: User,
+    version: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    family_name: Short,
+    given_names: Short,
+    birth_date: Short = "",
+) -> Response:
+    """Correct identity facts; refused (409) if someone changed the person meanwhile."""
+    command = UpdatePerson.model_validate(
+        {
+            "version": version,
+            "family_name": family_name,
+            "given_names": given_names,
+            "birth_date": birth_date or None,
+        }
+    )
+    people.update(uow, principal, person_id, command)
     uow.commit()
     return RedirectResponse(f"/people/{person_id}", status_code=303)

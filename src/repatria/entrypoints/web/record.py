@@ -64,3 +64,18 @@ def proof_lookup(
 ) -> Response:
     """The proof form's target: the inclusion proof of the event named in the form."""
     return proof_page(request, event, uow, principal, container)
+
+
+@router.get("/record/consistency")
+def consistency_page(
+    request: Request,
+    uow: Uow,
+    principal: User,
+    container: AppContainer,
+    size: Annotated[int, Query(ge=0, le=2**63 - 1)],
+    from_size: Annotated[int, Query(alias="from", ge=0, le=2**63 - 1)],
+) -> Response:
+    """Proof (RFC 6962 §2.1.2) that the log at size `from` is a prefix of checkpoint `size`."""
+    public_key = audit.load_signing_key(container.settings).public_key
+    proof = audit.consistency(uow, principal, size, from_size, public_key)
+    return render(request, "record/consistency.html", {"proof": proof})

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from repatria import __version__
+from repatria.domain.access import Action, allowed
 from repatria.domain.accounts import Principal, Role
 from repatria.entrypoints.api.deps import SESSION_COOKIE
 from repatria.entrypoints.web import assets
@@ -67,8 +68,12 @@ def nav_items(principal: Principal | None) -> list[tuple[str, str]]:
     items = [("/dashboard", "Dashboard"), ("/cases", "Cases"), ("/people", "People")]
     items += [("/movements", "Movements"), ("/law", "Law")]
     items += [("/facilities", "Facilities"), ("/contracts", "Contracts"), ("/savings", "Savings")]
+    if allowed(principal, Action.ASSESS):
+        items.append(("/assessments/new", "Assess"))
     if principal.role in (Role.AUDITOR, Role.ADMIN):
         items.append(("/record", "Record"))
+    if allowed(principal, Action.MANAGE_ACCOUNTS):
+        items.append(("/admin", "Admin"))
     items += [("/statistics", "Statistics"), ("/account", "Account")]
     return items
 

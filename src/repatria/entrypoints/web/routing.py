@@ -52,7 +52,9 @@ class WebRoute(APIRoute):
                 if problem is None:
                     raise
                 response = error_page(request, problem)
-            if seed is None:
+            # A response others may cache (public statistics, static files) sets no cookie.
+            public = response.headers.get("cache-control", "").startswith("public")
+            if seed is None and not public:
                 security.set_cookie(
                     response, security.CSRF_COOKIE, request.state.csrf_seed, 7 * 24 * 3600
                 )

@@ -37,13 +37,14 @@ def published_rows(uow: Any) -> list[dict[str, Any]]:
 
 
 @router.get("/statistics")
-def statistics_page(request: Request, uow: Uow, _: MaybeUser) -> Response:
+def statistics_page(request: Request, uow: Uow, principal: MaybeUser) -> Response:
     """Counts by year, authority and pair of states, with small counts shown as <5."""
     rows = published_rows(uow)
     tables = {m: [r for r in rows if r["measure"] == m] for m in MEASURES}
     context = {"tables": tables, "measures": MEASURES, "threshold": SUPPRESS_BELOW}
     response = render(request, "statistics/index.html", context)
-    response.headers["Cache-Control"] = "public, max-age=300"
+    if principal is None:  # a signed-in page carries the user's name and CSRF token
+        response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
 

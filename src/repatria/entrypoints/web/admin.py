@@ -1,0 +1,63 @@
+"""Administration: organisations and users (administrators only; the services refuse others)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form, Request, Response
+from fastapi.responses import RedirectResponse
+
+from repatria.domain.access import Action, require
+from repatria.domain.accounts import Role
+from repatria.entrypoints.web.case_actions import Short
+from repatria.entrypoints.web.deps import Uow, User
+from repatria.entrypoints.web.rendering import render
+from repatria.entrypoints.web.routing import web_router
+from repatria.services import accounts
+from repatria.services.commands import CreateOrganisation, CreateUser
+
+router = web_router()
+
+
+@router.get("/admin")
+def admin_page(request: Request, uow: Uow, principal: User) -> Response:
+    """Every organisation, and forms to add an organisation or a user."""
+    require(principal, Action.MANAGE_ACCOUNTS)
+    context = {"organisations": accounts.list_organisations(uow), "roles": list(Role)}
+    return render(request, "admin/index.html", context)
+
+
+@router.post("/admin/organisations")
+def create_organisation(
+    uow: Uow, principal: User, code: Short, name: Short, state: Short
+) -> Response:
+    """Create an organisation of one state."""
+    command = CreateOrganisation.model_validate({"code": code, "name": name, "state": state})
+    accounts.create_organisation(uow, principal, command)
+    uow.commit()
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/admin/users")
+def create_user(
+    uow: Uow,
+    principal: User,
+    username: Short,
+    display_name: Short,
+    role: Short,
+    organisation_code: Short,
+    password: Annotated[str, Form(min_length=10, max_length=200)],
+) -> Response:
+    """Create a user (the password is stored only as an argon2 hash)."""
+    command = CreateUser.model_validate(
+        {
+            "username": username,
+            "display_name": display_name,
+            "password": password,
+            "role": role,
+            "organisation_code": organisation_code,
+        }
+    )
+    accounts.create_user(uow, principal, command)
+    uow.commit()
+    return RedirectResponse("/admin", status_code=303)

@@ -1,0 +1,51 @@
+"""Assessments in the browser: assess a proposed movement (the public document of
+shared/DESIGN.md §4, pasted as JSON) and replay a stored assessment on today's law."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import Form, Request, Response
+from fastapi.responses import RedirectResponse
+
+from repatria.domain.errors import InvalidInput
+from repatria.entrypoints.web.deps import Uow, User
+from repatria.entrypoints.web.rendering import render
+from repatria.entrypoints.web.routing import web_router
+from repatria.services import assessments
+
+router = web_router()
+EXAMPLE = assessments.EXAMPLE
+
+
+@router.get("/assessments/new")
+def assessment_form(request: Request, principal: User) -> Response:
+    """A form to assess one proposed movement, prefilled with an example document."""
+    example = json.dumps(EXAMPLE, indent=2)
+    return render(request, "assessments/new.html", {"document": example})
+
+
+@router.post("/assessments")
+def assess(
+    uow: Uow, principal: User, document: Annotated[str, Form(max_length=100_000)]
+) -> Response:
+    """Assess the document, store the verdict with its legal basis, and show it."""
+    try:
+        parsed = json.loads(document)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput("document", f"not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    if not isinstance(parsed, dict):
+        raise InvalidInput("document", "must be a JSON object")
+    assessment = assessments.record(uow, principal, parsed)
+    uow.commit()
+    return RedirectResponse(f"/assessments/{assessment.id}", status_code=303)
+
+
+@router.get("/assessments/{assessment_id}")
+def assessment_detail(request: Request, assessment_id: int, uow: Uow, principal: User) -> Response:
+    """A stored assessment with its document, and whether today's engine reproduces it."""
+    replayed = assessments.replay(uow, principal, assessment_id)
+    document = json.dumps(replayed.original.document, indent=2, ensure_ascii=False)
+    context = {"replay": replayed, "assessment": replayed.original, "document": document}
+    return render(request, "assessments/detail.html", context)

@@ -1,0 +1,35 @@
+"""Administrators add organisations and users in the browser; nobody else may."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import csrf_of, sign_in
+
+Browsers = Callable[[str | None], TestClient]
+
+
+def test_an_administrator_adds_a_user_who_can_then_sign_in(browser_for: Browsers) -> None:
+    admin = browser_for("us-admin")
+    page = admin.get("/admin")
+    assert page.status_code == 200 and "<code>us-iptu</code>" in page.text
+    added = admin.post(
+        "/admin/users",
+        data={
+            "username": "ana",
+            "display_name": "Ana Officer",
+            "role": "case_officer",
+            "organisation_code": "us-iptu",
+            "password": "repatria-demo",
+            "csrf_token": csrf_of(page.text),
+        },
+    )
+    assert added.status_code == 200
+    ana = sign_in(browser_for(None), "ana")
+    assert "ana · case officer · US" in ana.get("/dashboard").text
+
+
+def test_the_admin_page_is_refused_to_other_roles(browser_for: Browsers) -> None:
+    assert browser_for("us-case-officer").get("/admin").status_code == 403

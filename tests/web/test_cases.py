@@ -1,0 +1,130 @@
+"""Case pages: scope, the assessment with citations, the timeline, and actions as forms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, or_, select
+
+from repatria.adapters.db import tables as t
+from repatria.bootstrap import Container
+from repatria.domain.accounts import Role
+from tests.web.conftest import csrf_of, post_step
+from tests.web.scenarios import add_user, demo_case, treaty_case
+
+Browsers = Callable[[str | None], TestClient]
+ROW = re.compile(r"<td>([A-Z]{2}) → ([A-Z]{2})</td>")
+
+
+def count_cases(container: Container, *conditions: Any) -> int:
+    with container.uow() as uow:
+        query = select(func.count()).select_from(t.cases).where(*conditions)
+        return int(uow.session.scalar(query) or 0)
+
+
+def test_a_reviewer_lists_only_the_cases_involving_their_state(
+    browser_for: Browsers, container: Container
+) -> None:
+    mexican = count_cases(container, or_(t.cases.c.from_state == "MX", t.cases.c.to_state == "MX"))
+    page = browser_for("mx-reviewer").get("/cases")
+    pairs = ROW.findall(page.text)
+    assert pairs and all("MX" in pair for pair in pairs)
+    assert f"<caption>{mexican} cases</caption>" in page.text
+    assert count_cases(container) > mexican
+
+
+def test_another_states_case_is_not_found_in_the_pages_too(
+    browser_for: Browsers, container: Container
+) -> None:
+    salvadoran = demo_case(container, "inter-american-1993")
+    response = browser_for("mx-reviewer").get(f"/cases/{salvadoran}")
+    assert response.status_code == 404
+    assert "Not found" in response.text and "Quintanilla" not in response.text
+    assert browser_for("mx-reviewer").get(f"/cases/{salvadoran}/summary.pdf").status_code == 404
+
+
+def test_the_case_list_filters_by_state_and_pages(
+    browser_for: Browsers, container: Container
+) -> None:
+    officer = browser_for("us-case-officer")
+    drafts = count_cases(container, t.cases.c.state == "draft")
+    page = officer.get("/cases?state=draft")
+    assert len(ROW.findall(page.text)) == drafts
+    completed = count_cases(container, t.cases.c.state == "completed", t.cases.c.to_state == "MX")
+    page = officer.get("/cases?state=completed&counterpart=mx")
+    assert f"<caption>{completed} cases matching the filters</caption>" in page.text
+    pages = -(-completed // 25)
+    assert f"Page 1 of {pages}" in page.text
+
+
+def test_a_step_taken_through_the_form_appears_on_the_timeline(
+    browser_for: Browsers, container: Container
+) -> None:
+    case_id = treaty_case(container)
+    response = post_step(browser_for("us-case-officer"), case_id, "submit")
+    assert response.status_code == 200, response.text
+    assert 'id="case-state">screening<' in response.text
+    assert "CaseSubmitted" in response.text
+
+
+def test_the_case_page_shows_every_check_with_its_citation(
+    browser_for: Browsers, container: Container
+) -> None:
+    case_id = treaty_case(container, through="screened")
+    page = browser_for("us-reviewer").get(f"/cases/{case_id}")
+    checks = re.findall(r'<span class="outcome (pass|fail|unknown)">', page.text)
+    citations = re.findall(r'<td class="cite">([^<]+)</td>', page.text)
+    assert checks and len(citations) >= len(checks)
+    assert "Prepare sending" in page.text and "Approve sending" in page.text
+
+
+def test_a_reviewer_may_not_approve_a_decision_they_prepared(
+    browser_for: Browsers, container: Container
+) -> None:
+    case_id = treaty_case(container, through="screened")
+    reviewer = browser_for("us-reviewer")
+    prepared = post_step(reviewer, case_id, "prepare_sending", "good prospects")
+    assert "Separation of duties" in prepared.text
+    assert 'value="approve_sending"' not in prepared.text
+    refused = post_step(reviewer, case_id, "approve_sending")
+    assert refused.status_code == 403 and "separation of duties" in refused.text
+    add_user(container, "us-reviewer-2", Role.REVIEWER, "us-iptu")
+    approved = post_step(browser_for("us-reviewer-2"), case_id, "approve_sending")
+    assert 'id="case-state">receiving review<' in approved.text
+
+
+def test_a_step_the_law_refuses_shows_the_failing_checks_with_citations(
+    browser_for: Browsers, container: Container
+) -> None:
+    case_id = treaty_case(container)
+    officer = browser_for("us-case-officer")
+    token = csrf_of(officer.get(f"/cases/{case_id}").text)
+    officer.post(
+        f"/cases/{case_id}/facts",
+        data={
+            "person_years_in_sending_state": "9",
+            "person_intends_to_remain": "yes",
+            "csrf_token": token,
+        },
+    )
+    post_step(officer, case_id, "submit")
+    refused = post_step(officer, case_id, "screen")
+    assert refused.status_code == 409
+    assert "Refused by the legal engine" in refused.text and "DOMICILE" in refused.text
+
+
+def test_a_stale_form_is_a_409_page_that_says_to_reload(
+    browser_for: Browsers, container: Container
+) -> None:
+    case_id = treaty_case(container)
+    officer = browser_for("us-case-officer")
+    token = csrf_of(officer.get(f"/cases/{case_id}").text)
+    post_step(officer, case_id, "submit")
+    response = officer.post(
+        f"/cases/{case_id}/steps",
+        data={"command": "withdraw", "version": "1", "reason": "x", "csrf_token": token},
+    )
+    assert response.status_code == 409 and "Reload the page" in response.text

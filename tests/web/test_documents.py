@@ -1,0 +1,92 @@
+"""PDF documents, checked by reading their text back: a case summary with its legal basis,
+a consent verification record and a movement manifest, each with its covering checkpoint."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+
+from repatria.bootstrap import Container
+from repatria.services import movements
+from repatria.services.commands import ManifestChange, PlanMovement
+from tests.web.scenarios import TODAY, principal, sign_checkpoint, treaty_case
+
+Browsers = Callable[[str | None], TestClient]
+
+
+def pdf_text(client: TestClient, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_case_summary_gives_the_legal_basis_and_the_covering_checkpoint(
+    browser_for: Browsers, container: Container
+) -> None:
+    case_id = treaty_case(container, through="approved")
+    size = sign_checkpoint(container)
+    text = _flat(pdf_text(browser_for("mx-reviewer"), f"/cases/{case_id}/summary.pdf"))
+    assert "Case summary US-MX-" in text and "Ortega Salas, Julio" in text
+    assert "Legal basis" in text and "us-mx-1976" in text and "allowed" in text
+    assert "CaseConsentVerified" in text
+    assert "Covering checkpoint" in text and f"checkpoint of {size} events" in text
+
+
+def test_a_document_printed_before_any_checkpoint_says_so(
+    browser_for: Browsers, container: Container
+) -> None:
+    case_id = treaty_case(container)
+    text = _flat(pdf_text(browser_for("us-case-officer"), f"/cases/{case_id}/summary.pdf"))
+    assert "Not yet covered by a signed checkpoint" in text
+
+
+def test_the_consent_record_lists_the_hearing_and_every_advisement(
+    browser_for: Browsers, container: Container
+) -> None:
+    case_id = treaty_case(container, through="approved")
+    sign_checkpoint(container)
+    text = _flat(pdf_text(browser_for("us-verifier"), f"/cases/{case_id}/consent.pdf"))
+    assert "Consent verification record" in text and "Hon. A. Magistrate" in text
+    assert "magistrate judge" in text and "CVH-2026-0042" in text and "consents" in text
+    assert "§ 4107(b)(4)" in text and "NO" not in text.split()
+    assert "Covering checkpoint" in text and "Tree size" in text
+
+
+def test_the_manifest_lists_everyone_aboard_with_the_checkpoint(
+    browser_for: Browsers, container: Container
+) -> None:
+    case_id = treaty_case(container, through="approved")
+    officer = principal(container, "us-case-officer")
+    with container.uow() as uow:
+        movement = movements.plan(
+            uow,
+            officer,
+            PlanMovement.model_validate(
+                {
+                    "authority": "us-mx-1976",
+                    "from_state": "US",
+                    "to_state": "MX",
+                    "seats": 20,
+                    "planned_departure": f"{TODAY.isoformat()}T12:00:00Z",
+                }
+            ),
+        )
+        assert movement.id is not None
+        movements.add_case(uow, officer, movement.id, ManifestChange(case_id=case_id))
+        uow.commit()
+        movement_id = movement.id
+    size = sign_checkpoint(container)
+    text = _flat(pdf_text(browser_for("mx-case-officer"), f"/movements/{movement_id}/manifest.pdf"))
+    assert re.search(r"Manifest us-mx-1976 US→MX #\d+ ", text)
+    assert "Ortega Salas" in text and "aboard" in text and "1 of 20 seats" in text
+    assert f"checkpoint of {size} events" in text
