@@ -16,7 +16,7 @@ from rich.table import Table
 from repatria.law.countries import country_problem
 from repatria.screening import screen
 from repatria.screening.results import RESULT_SUFFIXES, summary, write_results
-from repatria.screening.roster import SUFFIXES, Fill, RosterError, read_roster
+from repatria.screening.roster import Fill, RosterError, read_roster
 
 console = Console()
 INVALID_INPUT = 2
@@ -27,7 +27,9 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(INVALID_INPUT)
 
 
-def _check_options(out: Path, from_state: str | None, to_state: str | None, as_of: str | None) -> None:
+def _check_options(
+    out: Path, from_state: str | None, to_state: str | None, as_of: str | None
+) -> None:
     if out.suffix.lower() not in RESULT_SUFFIXES:
         raise _fail(f"--out: {out.name} must end in {', '.join(RESULT_SUFFIXES)}")
     for option, value in (("--from", from_state), ("--to", to_state)):
@@ -51,10 +53,14 @@ def _report(problems: RosterError) -> typer.Exit:
     return _fail(f"{count} invalid row(s){more}; nothing was screened")
 
 
-def _print_summary(results_path: Path, rows: int, seconds: float, table_data: list[dict[str, object]]) -> None:
+def _print_summary(
+    results_path: Path, rows: int, seconds: float, table_data: list[dict[str, object]]
+) -> None:
     table = Table(title=f"Screened {rows:,} row(s) in {seconds:.1f} s → {results_path}")
     for column in ("authority", "results", "allowed", "refused", "most common ground"):
-        table.add_column(column, justify="right" if column in ("results", "allowed", "refused") else "left")
+        table.add_column(
+            column, justify="right" if column in ("results", "allowed", "refused") else "left"
+        )
     for entry in table_data:
         table.add_row(
             str(entry["authority"] or "(none in force)"),
@@ -70,7 +76,7 @@ def screen_command(
     roster: Annotated[
         Path,
         typer.Argument(
-            help=f"Assessment documents: JSON Lines, or CSV/Parquet with dotted columns ({', '.join(SUFFIXES)}).",
+            help="Assessment documents: JSON Lines, or CSV or Parquet with dotted columns.",
             exists=True,
             dir_okay=False,
             readable=True,
@@ -81,9 +87,15 @@ def screen_command(
         str | None,
         typer.Option(help="Authority id where the roster has none; 'all': every one in force."),
     ] = None,
-    from_state: Annotated[str | None, typer.Option("--from", help="Sending state where none is given.")] = None,
-    to_state: Annotated[str | None, typer.Option("--to", help="Receiving state where none is given.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Date (YYYY-MM-DD) where none is given.")] = None,
+    from_state: Annotated[
+        str | None, typer.Option("--from", help="Sending state where none is given.")
+    ] = None,
+    to_state: Annotated[
+        str | None, typer.Option("--to", help="Receiving state where none is given.")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date (YYYY-MM-DD) where none is given.")
+    ] = None,
 ) -> None:
     """Screen a roster: one result row per (row, authority, destination), and a summary."""
     _check_options(out, from_state, to_state, as_of)

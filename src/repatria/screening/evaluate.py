@@ -1,0 +1,139 @@
+"""One authority's rules over many rows: an outcome column per rule, and the grounds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import polars as pl
+
+from repatria.law.catalog import LawCatalog
+from repatria.law.facts import ContextFacts
+from repatria.law.schema import GROUNDS, Authority
+from repatria.screening.checks import UNKNOWN, VECTOR_REGISTRY, Columns
+from repatria.screening.checks.base import OUTCOME, PASS, in_list, yes
+from repatria.screening.checks.custody import chosen_removal_authority
+from repatria.screening.params import by_parameters, options_for
+
+# Grounds as bits, in alphabetical order, so that a mask lists them sorted.
+GROUND_BITS: dict[str, int] = {ground: 1 << i for i, ground in enumerate(sorted(GROUNDS))}
+MASK = pl.UInt32
+
+_WHEN: dict[str, Callable[[Columns], pl.Expr] | None] = {
+    "always": None,
+    "us_involved": lambda c: yes(c.from_state == "US") | yes(c.to_state == "US"),
+    "us_outbound": lambda c: yes(c.from_state == "US"),
+    "us_inbound": lambda c: yes(c.to_state == "US"),
+}
+
+
+class MissingVectorCheck(LookupError):
+    """Law data names a check that has no vectorised counterpart yet."""
+
+
+@dataclass(frozen=True)
+class RuleColumn:
+    """One rule's outcome over the rows (null where the rule does not apply), and its ground."""
+
+    rule: str
+    ground: str
+    outcome: pl.Expr
+
+
+def _checks(
+    catalog: LawCatalog, authority: Authority, columns: Columns, gate: pl.Expr | None = None
+) -> list[RuleColumn]:
+    found = []
+    for owner, rule in catalog.rules_for(authority.id):
+        check = VECTOR_REGISTRY.get(rule.check)
+        if check is None:
+            raise MissingVectorCheck(f"check {rule.check!r} has no vectorised counterpart")
+        outcome = by_parameters(rule, owner, columns, check, pl.lit(UNKNOWN, OUTCOME))
+        when = _WHEN[rule.when]
+        applies = when(columns) if when is not None else None
+        if gate is not None:
+            applies = gate if applies is None else gate & applies
+        if applies is not None:
+            outcome = pl.when(applies).then(outcome)
+        found.append(RuleColumn(f"{owner.id}/{rule.id}", rule.ground, outcome.cast(OUTCOME)))
+    return found
+
+
+def _removal_basis(catalog: LawCatalog, authority: Authority, columns: Columns) -> list[RuleColumn]:
+    """A custody transfer also runs the rules of the removal authority it relies on."""
+    found: list[RuleColumn] = []
+    settled = pl.lit(False)  # rows whose removal basis an earlier rule already decided
+    for owner, rule in catalog.rules_for(authority.id):
+        if rule.check != "removal-basis":
+            continue
+        resolved = pl.lit(False)
+        for where, values in options_for(rule, owner, columns):
+            allowed = values["allowed"]
+            chosen = chosen_removal_authority(columns, allowed)
+            for base_id in dict.fromkeys(allowed):
+                if base_id not in catalog.authorities:
+                    continue
+                base = catalog.authorities[base_id]
+                base_columns = Columns(base, columns.facts, columns.longest, columns.months)
+                gate = ~settled & where & yes(chosen == base_id)
+                found += _checks(catalog, base, base_columns, gate)
+            resolved = resolved | where
+            known = [a for a in allowed if a in catalog.authorities]
+            settled = settled | (where & in_list(chosen, known))
+        settled = settled | ~resolved  # no value in force: the per-case engine stops here
+    return found
+
+
+def rule_columns(
+    catalog: LawCatalog,
+    authority: Authority,
+    facts: ContextFacts,
+    longest: Mapping[str, int],
+    months: frozenset[int] = frozenset(),
+) -> list[RuleColumn]:
+    """Every rule that may apply under an authority, as outcome expressions.
+
+    `longest`: the most entries of each list column; `months`: the values of N for which
+    the roster holds reference + N months (see `derived`).
+    """
+    columns = Columns(authority, facts, longest, months)
+    found = _checks(catalog, authority, columns)
+    if authority.kind == "custody":
+        found += _removal_basis(catalog, authority, columns)
+    return found
+
+
+def months_used(catalog: LawCatalog) -> frozenset[int]:
+    """Every number of months a minimum-time-left rule may ask for, in any dated value."""
+    found: set[int] = set()
+    for owner, rule in catalog.all_rules():
+        if rule.check != "minimum-time-left":
+            continue
+        for authority in catalog.authorities.values():
+            parameter = authority.parameters.get(rule.params["months"]) or owner.parameters.get(
+                rule.params["months"]
+            )
+            for entry in parameter.values if parameter else ():
+                found.update([entry.value, *entry.by_state.values()])
+    return frozenset(found)
+
+
+def ground_mask(rules: list[RuleColumn], names: list[str]) -> pl.Expr:
+    """The grounds of the rules that did not pass, as a bit mask, from outcome columns."""
+    by_ground: dict[str, list[str]] = {}
+    for rule, name in zip(rules, names, strict=True):
+        by_ground.setdefault(rule.ground, []).append(name)
+    mask = pl.lit(0, MASK)
+    for ground, columns in by_ground.items():
+        failed = pl.any_horizontal(*(yes(pl.col(name) != PASS) for name in columns))
+        mask = mask | (failed.cast(MASK) * GROUND_BITS[ground])
+    return mask
+
+
+def grounds_text(masks: pl.Series) -> pl.Series:
+    """Sorted `;`-separated ground names for each mask (empty for 0), as a categorical."""
+    distinct = masks.unique().sort().to_list()
+    texts = [";".join(g for g, bit in GROUND_BITS.items() if mask & bit) for mask in distinct]
+    # Two masks never spell the same text, so the texts can be the enum's categories.
+    positions = masks.replace_strict(distinct, list(range(len(distinct))), return_dtype=pl.UInt32)
+    return pl.Series(texts, dtype=pl.Enum(texts)).gather(positions)

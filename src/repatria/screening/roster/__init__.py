@@ -1,0 +1,70 @@
+"""Reading a roster (JSON Lines, CSV or Parquet) into checked, typed columns.
+
+Invalid rows fail the whole run, as `repatria assess` fails on an invalid document: the first
+problems are reported with their line, field and reason, and nothing is screened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+
+from repatria.screening.documents import frame_from_rows
+from repatria.screening.roster.convert import Fill, typed
+from repatria.screening.roster.exact import (
+    MAX_PROBLEMS,
+    Problem,
+    RosterError,
+    cell_document,
+    exact_rows,
+    json_items,
+)
+from repatria.screening.roster.jsonl import read_jsonl
+from repatria.screening.roster.tabular import raw_columns, read_csv, read_parquet
+
+SUFFIXES = (".jsonl", ".ndjson", ".csv", ".parquet")
+
+__all__ = ["MAX_PROBLEMS", "SUFFIXES", "Fill", "Problem", "RosterError", "read_roster"]
+
+
+def _cells(
+    source: pl.DataFrame, rows: pl.Series, line_offset: int | None
+) -> Iterator[tuple[int, int | None, object]]:
+    for cells in source.filter(pl.col("row").is_in(rows.implode())).iter_rows(named=True):
+        row = int(cells["row"])
+        line = None if line_offset is None else row + line_offset
+        yield row, line, cell_document(row, line, cells)
+
+
+def read_roster(path: Path, fill: Fill) -> pl.DataFrame:
+    """The typed roster of a file, numbered by `row`; RosterError if any row is invalid."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise RosterError(
+            [Problem(0, None, "roster", f"{path.name}: expected one of {', '.join(SUFFIXES)}")]
+        )
+    if suffix in (".jsonl", ".ndjson"):
+        raw, odd, undecoded, lines = read_jsonl(path)
+    else:
+        cells = read_csv(path) if suffix == ".csv" else read_parquet(path)
+        raw, odd = raw_columns(cells)
+    frame, bad = typed(raw, fill)
+    bad = bad | odd
+    flagged = frame.filter(bad)["row"] if bool(bad.any()) else pl.Series("row", [], pl.Int64)
+    if suffix in (".jsonl", ".ndjson"):
+        wanted = pl.concat([flagged, undecoded]).sort()
+        chosen = lines.filter(pl.col("row").is_in(wanted.implode()))
+        items = json_items(chosen.iter_rows())
+    else:
+        items = _cells(cells, flagged, 2 if suffix == ".csv" else None)
+    rows, numbers, problems, more = exact_rows(items, fill)
+    if problems:
+        raise RosterError(problems, more)
+    if bool(bad.any()):
+        frame = frame.filter(~bad)
+    if rows:
+        exact = frame_from_rows(rows, numbers).select(frame.columns)
+        frame = pl.concat([frame, exact]).sort("row")
+    return frame

@@ -1,0 +1,56 @@
+"""The vectorised evaluator mirrors the per-case engine: every check, field and calendar rule."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+import pytest
+from pydantic import BaseModel
+
+from repatria.law import arithmetic
+from repatria.law.document import AssessmentDocument
+from repatria.law.rules import REGISTRY
+from repatria.law.rules.exemptions import EXEMPTIONS
+from repatria.screening.arithmetic import add_months, age_on
+from repatria.screening.checks import VECTOR_REGISTRY
+from repatria.screening.checks.exemptions import VECTOR_EXEMPTIONS
+from repatria.screening.fields import FIELDS, GROUPS
+
+DAYS = [date(2019, 1, 1) + timedelta(days=n) for n in range(366 * 6)]
+
+
+def test_every_check_the_law_data_may_name_has_a_vectorised_counterpart() -> None:
+    assert set(VECTOR_REGISTRY) == set(REGISTRY)
+    assert set(VECTOR_EXEMPTIONS) == set(EXEMPTIONS)
+
+
+def _dotted(model: type[BaseModel], prefix: str = "") -> set[str]:
+    names = set()
+    for name, field in model.model_fields.items():
+        key = prefix + (field.alias or name)
+        inner = [a for a in getattr(field.annotation, "__args__", ()) if isinstance(a, type)]
+        nested = [a for a in inner if issubclass(a, BaseModel)]
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            nested = [field.annotation]
+        names |= _dotted(nested[0], key + ".") if nested and key not in GROUPS else {key}
+    return names
+
+
+def test_the_roster_columns_are_exactly_the_documents_fields() -> None:
+    assert _dotted(AssessmentDocument) == set(FIELDS) | set(GROUPS)
+
+
+@pytest.mark.parametrize("months", [1, 6, 12, -216])
+def test_calendar_months_clamp_to_the_end_of_the_month_as_the_engine_does(months: int) -> None:
+    frame = pl.DataFrame({"day": DAYS})
+    found = frame.select(add_months(pl.col("day"), months))["day"].to_list()
+    assert found == [arithmetic.add_months(day, months) for day in DAYS]
+
+
+def test_ages_turn_over_on_the_same_days_as_the_engine_including_leap_birthdays() -> None:
+    births = [date(2000, 2, 29), date(2001, 2, 28), date(2001, 3, 1), date(2004, 12, 31)]
+    pairs = [(birth, day) for birth in births for day in DAYS]
+    frame = pl.DataFrame({"birth": [b for b, _ in pairs], "on": [d for _, d in pairs]})
+    found = frame.select(age_on(pl.col("birth"), pl.col("on")).alias("age"))["age"].to_list()
+    assert found == [arithmetic.age_on(birth, day) for birth, day in pairs]
