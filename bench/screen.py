@@ -15,6 +15,13 @@ The last line printed is one JSON object with the figures.
 
 from __future__ import annotations
 
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,6 +29,10 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from repatria.law.catalog import authorities_in_force, load_catalog
+from repatria.law.document import parse_document
+from repatria.law.engine import assess
+from repatria.screening import screen
 from repatria.screening.fields import COUNTRY, DEPARTURE_DAY, ENUMS, FIELDS, GROUPS, typed_schema
 
 SENDERS = ("US", "US", "US", "US", "US", "MX", "SV", "CA", "FR", "DE", "ES", "GB", "NL", "PL")
@@ -226,3 +237,114 @@ def write_jsonl(roster: pl.DataFrame, path: Path) -> None:
         columns.append(pl.when(known).then(struct).alias(head))
     columns += [pl.col(n) for n in ("departure_at", "removal_authority", *GROUPS)]
     values.select(columns).drop("authority", "removal_authority").write_ndjson(path)
+
+
+Verdict = tuple[int, str | None, str | None, bool, str]
+
+
+def per_case(documents: list[dict[str, Any]]) -> list[Verdict]:
+    """The per-case engine on each document, as `repatria screen --authority all` would call it."""
+    found: list[Verdict] = []
+    for row, raw in enumerate(documents):
+        citizenships = (raw.get("person") or {}).get("citizenships") or []
+        destinations = [state for state in dict.fromkeys(citizenships) if state != raw["from"]]
+        if not destinations:
+            found.append((row, None, None, False, "NATIONALITY"))
+        for to_state in destinations:
+            ids = authorities_in_force(raw["from"], to_state, date.fromisoformat(raw["as_of"]))
+            if not ids:
+                found.append((row, None, to_state, False, "AUTHORITY"))
+            for authority in ids:
+                verdict = assess(parse_document({**raw, "authority": authority, "to": to_state}))
+                found.append((row, authority, to_state, verdict.allowed, ";".join(verdict.grounds)))
+    return found
+
+
+def _sample_documents(roster: pl.DataFrame, positions: np.ndarray, folder: Path) -> list[Any]:
+    path = folder / "sample.jsonl"
+    write_jsonl(roster[positions], path)
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def _screened_sample(results: pl.DataFrame, positions: np.ndarray) -> list[Verdict]:
+    """The screening results of the sampled rows, renumbered 0, 1, ... as in the sample."""
+    numbering = pl.DataFrame({"row": positions.astype(np.int64), "_n": np.arange(len(positions))})
+    chosen = results.join(numbering, on="row").sort("_n", maintain_order=True)
+    return [
+        (n, authority, to, allowed, str(grounds))
+        for n, authority, to, allowed, grounds in chosen.select(
+            "_n", "authority", "to", "allowed", pl.col("grounds").cast(pl.String)
+        ).iter_rows()
+    ]
+
+
+def _cli(roster: pl.DataFrame, folder: Path) -> float:
+    source, out = folder / "roster.jsonl", folder / "results.parquet"
+    write_jsonl(roster, source)
+    command = [str(Path(sys.executable).parent / "repatria"), "screen", str(source)]
+    started = time.perf_counter()
+    subprocess.run([*command, "--out", str(out), "--authority", "all"], check=True)
+    seconds = time.perf_counter() - started
+    if pl.scan_parquet(out).select(pl.len()).collect().item() == 0:
+        raise SystemExit("repatria screen wrote no results")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--sample", type=int, default=2_000, help="documents for the per-case engine"
+    )
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--skip-cli", action="store_true", help="skip the end-to-end CLI run")
+    parser.add_argument("--keep", type=Path, help="write the roster and results here")
+    args = parser.parse_args()
+
+    roster = synthetic_roster(args.rows, args.seed)
+    load_catalog()  # read the law once, outside every timing
+    screen(roster.head(100))  # and warm Polars up, as a long-running screening would be
+    started = time.perf_counter()
+    results = screen(roster)
+    screen_s = time.perf_counter() - started
+    print(f"screened {args.rows:,} rows in {screen_s:.2f} s: {results.height:,} verdicts")
+
+    rng = np.random.default_rng(args.seed + 1)
+    positions = np.sort(rng.choice(args.rows, min(args.sample, args.rows), replace=False))
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = args.keep or Path(temporary)
+        folder.mkdir(parents=True, exist_ok=True)
+        documents = _sample_documents(roster, positions, folder)
+        started = time.perf_counter()
+        expected = per_case(documents)
+        per_case_s = time.perf_counter() - started
+        mismatches = sum(
+            a != b for a, b in zip(_screened_sample(results, positions), expected, strict=False)
+        ) + abs(len(_screened_sample(results, positions)) - len(expected))
+        print(f"per-case engine: {len(documents):,} documents in {per_case_s:.2f} s")
+        cli_s = None if args.skip_cli else _cli(roster, folder)
+        if cli_s is not None:
+            print(f"repatria screen, JSON Lines to Parquet, end to end: {cli_s:.2f} s")
+
+    screen_rate = args.rows / screen_s
+    per_case_rate = len(documents) / per_case_s
+    figures = {
+        "rows": args.rows,
+        "verdicts": results.height,
+        "screen_s": round(screen_s, 3),
+        "screen_rows_per_s": round(screen_rate),
+        "per_case_rows_per_s": round(per_case_rate),
+        "ratio": round(screen_rate / per_case_rate, 1),
+        "sample": len(documents),
+        "sample_mismatches": mismatches,
+        "cli_s": None if cli_s is None else round(cli_s, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "cli_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+    }
+    print(json.dumps(figures))
+    if mismatches:
+        raise SystemExit(f"{mismatches} verdict(s) differ from the per-case engine")
+
+
+if __name__ == "__main__":
+    main()
