@@ -6,7 +6,7 @@ DATA ?= data
 export REPATRIA_DATABASE_URL ?= sqlite:///$(DATA)/repatria.sqlite3
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run db demo test lint typecheck contracts unit bench clean
+.PHONY: help install install-test browser run db demo test lint typecheck contracts unit bench clean
 
 help: ## List the targets with what each does
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -27,6 +27,10 @@ install: $(VENV)/.installed ## Create the virtual environment and install Repatr
 
 install-test: $(VENV)/.installed-test ## Install Repatria with the test tools
 
+browser: ## Install Debian's Chromium for the browser tests when it is missing (needs root)
+	@[ -x /usr/bin/chromium ] || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 db: install ## Create or migrate the SQLite database in $(DATA)/
 	@mkdir -p $(DATA)
 	$(BIN)/repatria db upgrade
@@ -41,13 +45,13 @@ lint: install-test ## ruff check and ruff format --check
 	$(BIN)/ruff check
 	$(BIN)/ruff format --check
 
-typecheck: install-test ## mypy (strict on domain and law)
+typecheck: install-test ## mypy (strict on domain, law and screening)
 	$(BIN)/mypy
 
 contracts: install-test ## The import-layer contract (import-linter)
 	$(BIN)/lint-imports
 
-unit: install-test ## The pytest suite, on SQLite and a real PostgreSQL it starts itself
+unit: install-test browser ## The pytest suite, on SQLite and a real PostgreSQL it starts itself
 	$(BIN)/pytest -n 2 -q
 
 test: lint typecheck contracts unit ## Everything CI runs: lint, types, layers, the whole suite

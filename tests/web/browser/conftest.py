@@ -3,7 +3,6 @@ database, and Debian's Chromium driven by Playwright (no browser download)."""
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -49,9 +48,8 @@ def backend() -> str:
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, for the whole test session."""
     if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium package")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium)")
+        # A missing browser is a failure, never a skip: `make test` installs it (make browser).
+        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium package")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
