@@ -180,22 +180,42 @@ def custody_case(client_for: Clients, name: str) -> int:
     person_id = _ok(officer.post("/api/v1/people", json=person), 201)["id"]
     case = {"person_id": person_id, "authority": "custody-agreement", "from_state": "US",
             "to_state": "SV"}  # fmt: skip
-    return int(_ok(officer.post("/api/v1/cases", json=case), 201)["id"])
+    case_id = int(_ok(officer.post("/api/v1/cases", json=case), 201)["id"])
+    # Served with a notice it understood, and no fear claim raised: only the contract and the
+    # facility are left to decide the next step.
+    notice = {
+        "served_at": f"{TODAY.isoformat()}T09:00:00Z",
+        "language_understood": True,
+        "explains_how_to_contest": True,
+    }
+    _ok(officer.post(f"/api/v1/cases/{case_id}/notices", json=notice))
+    return case_id
 
 
-def contract_check(client_for: Clients, case_id: int) -> dict[str, Any]:
-    """The CONTRACT check of the case's next step, whether the step is taken or refused."""
-    officer = client_for("us-case-officer")
+def designate(client_for: Clients, case_id: int) -> Any:
+    """Ask for the case's next step (designating the host as destination) today."""
     step = {"command": "designate_destination", "on": TODAY.isoformat()}
-    response = officer.post(f"/api/v1/cases/{case_id}/transitions", json=step)
+    officer = client_for("us-case-officer")
+    return officer.post(f"/api/v1/cases/{case_id}/transitions", json=step)
+
+
+def check_of(client_for: Clients, response: Any, ground: str) -> dict[str, Any]:
+    """The check on one ground of a step, whether the step was taken (200) or refused (409)."""
     assert response.status_code in (200, 409), response.text
     if response.status_code == 200:
         assessment_id = response.json()["assessment_id"]
+        officer = client_for("us-case-officer")
         checks = _ok(officer.get(f"/api/v1/assessments/{assessment_id}"))["verdict"]["checks"]
     else:
         checks = response.json()["verdict"]["checks"]
-    found: dict[str, Any] = next(c for c in checks if c["ground"] == "CONTRACT")
+    found: dict[str, Any] = next(c for c in checks if c["ground"] == ground)
     return found
+
+
+def case_state(client_for: Clients, case_id: int) -> tuple[str, int]:
+    """The case's state and version."""
+    case = _ok(client_for("us-case-officer").get(f"/api/v1/cases/{case_id}"))
+    return case["state"], case["version"]
 
 
 def test_a_contract_past_its_cap_refuses_the_next_case(client_for: Clients, annex: int) -> None:
@@ -210,11 +230,82 @@ def test_a_contract_past_its_cap_refuses_the_next_case(client_for: Clients, anne
         ends_on=ends.isoformat(),
     )
     first, second = custody_case(client_for, "First"), custody_case(client_for, "Second")
-    assert contract_check(client_for, first)["outcome"] == "pass"
+    taken = designate(client_for, first)
+    assert check_of(client_for, taken, "CONTRACT")["outcome"] == "pass"
+    assert taken.status_code == 200, taken.text  # room under the cap: the step is taken
     place(client_for, annex, terms["id"], held_person(client_for, "Admitted"), starts.isoformat())
-    refused = contract_check(client_for, second)
+    before = case_state(client_for, second)
+    response = designate(client_for, second)
+    assert response.status_code == 409, response.text
+    refused = check_of(client_for, response, "CONTRACT")
     assert refused["outcome"] == "fail"
     assert refused["reason"] == "the custody contract has no room left under its cap"
+    assert [c["ground"] for c in response.json()["checks"]] == ["CONTRACT"]  # the only refusal
+    assert case_state(client_for, second) == before  # same state, same version
+    assert before[0] == "order_final"
+
+
+@pytest.fixture
+def dormitory(client_for: Clients) -> int:
+    """One SV cell of 6.8 m² with two beds, run under ICRC: two places (CPT would allow one)."""
+    cell = {"code": "d", "floor_area_m2": "6.8", "beds": 2, "security_level": "min"}
+    body = {
+        "code": "dormitory",
+        "name": "Test dormitory",
+        "state": "SV",
+        "standard": "icrc",
+        "units": [{"code": "a", "name": "A", "cells": [cell]}],
+    }
+    admin = client_for("sv-facility-admin")
+    return int(_ok(admin.post("/api/v1/facilities", json=body), 201)["id"])
+
+
+def contract_for_today(client_for: Clients, facility: int) -> dict[str, Any]:
+    """A contract with room for fifty, naming the facility and covering today."""
+    starts, ends = TODAY - timedelta(days=30), TODAY + timedelta(days=300)
+    return contract(
+        client_for,
+        facility,
+        reference="dormitory-contract",
+        starts_on=starts.isoformat(),
+        ends_on=ends.isoformat(),
+    )
+
+
+def test_a_place_free_under_the_operators_standard_passes_the_capacity_check(
+    client_for: Clients, dormitory: int
+) -> None:
+    terms = contract_for_today(client_for, dormitory)
+    case = custody_case(client_for, "Room")
+    # One person held: full under CPT, one place left under ICRC, the standard the operator chose.
+    place(client_for, dormitory, terms["id"], held_person(client_for, "One"), TODAY.isoformat())
+    response = designate(client_for, case)
+    found = check_of(client_for, response, "CAPACITY")
+    assert (found["outcome"], found["reason"]) == ("pass", "a standard-compliant place is free")
+    assert response.status_code == 200, response.text  # nothing else refuses it
+
+
+def test_a_facility_full_under_its_standard_refuses_the_next_custody_case(
+    client_for: Clients, dormitory: int
+) -> None:
+    terms = contract_for_today(client_for, dormitory)
+    case = custody_case(client_for, "Full")
+    for name in ("One", "Two"):  # the ICRC limit of the only cell
+        placed = place(
+            client_for, dormitory, terms["id"], held_person(client_for, name), TODAY.isoformat()
+        )
+        assert len(placed["placed"]) == 1
+    before = case_state(client_for, case)
+    response = designate(client_for, case)
+    assert response.status_code == 409, response.text
+    refused = check_of(client_for, response, "CAPACITY")
+    assert (refused["outcome"], refused["reason"]) == (
+        "fail",
+        "no place meeting the space standard is free",
+    )
+    assert [c["ground"] for c in response.json()["checks"]] == ["CAPACITY"]  # the only refusal
+    assert case_state(client_for, case) == before  # same state, same version
+    assert before[0] == "order_final"
 
 
 def test_only_finance_of_the_payer_or_host_records_a_contract(
