@@ -1,28 +1,25 @@
-"""`repatria cases …` and `repatria movements …`: the workflow from the command line."""
+"""`repatria cases …`: open, read and step cases through their lifecycles."""
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from repatria.adapters.db import migrate
-from repatria.bootstrap import build
-from repatria.domain.lifecycle import LIFECYCLES
+from repatria.domain.lifecycle import LIFECYCLES, available
 from repatria.entrypoints.cli.errors import cli_errors
-from repatria.services import deadlines, importing, movements, workflow
-from repatria.services.commands import ManifestChange, MovementStep, PlanMovement
+from repatria.entrypoints.cli.inputs import AsUser, acting_as, parse_day
+from repatria.entrypoints.cli.workflow import report_step, workflow_app
+from repatria.services import cases, deadlines, workflow
+from repatria.services.commands import OpenCase, TakeStep
 
 cases_app = typer.Typer(help="Case lifecycles.", no_args_is_help=True)
-movements_app = typer.Typer(help="Movements and manifests.", no_args_is_help=True)
-console = Console()
-AsUser = Annotated[str, typer.Option("--as", help="The user taking the step.")]
+cases_app.add_typer(workflow_app)  # verify-consent, facts, notice, fear-claim: same group
+console = Console(soft_wrap=True)
+Day = Annotated[str | None, typer.Option(help="Effective date (YYYY-MM-DD); default today.")]
 
 
 @cases_app.command("states")
@@ -30,7 +27,8 @@ def states() -> None:
     """Print every lifecycle: each command, the states it leaves from, where it goes, who."""
     for track, transitions in LIFECYCLES.items():
         table = Table(title=f"{track.value} cases")
-        for column in ("command", "from", "to", "roles", "side", "gate"):
+        table.add_column("command", no_wrap=True)  # whole, to be copied into `cases step`
+        for column in ("from", "to", "roles", "side", "gate"):
             table.add_column(column)
         for t in transitions:
             gate = (
@@ -49,18 +47,115 @@ def states() -> None:
         console.print(table)
 
 
+@cases_app.command("open")
+@cli_errors
+def open_case(
+    person_id: Annotated[int, typer.Argument(help="The person's id.")],
+    authority: Annotated[str, typer.Argument(help="The legal authority, e.g. us-mx-1976.")],
+    from_state: Annotated[str, typer.Argument(help="Sending state (country code).")],
+    to_state: Annotated[str, typer.Argument(help="Receiving state (country code).")],
+    as_user: AsUser,
+) -> None:
+    """Open a case for a person your state holds or will receive; it starts at its first state."""
+    command = OpenCase.model_validate(
+        {
+            "person_id": person_id,
+            "authority": authority,
+            "from_state": from_state,
+            "to_state": to_state,
+        }
+    )
+    with acting_as(as_user) as (uow, principal):
+        case = cases.open_case(uow, principal, command)
+        uow.commit()
+        console.print(f"opened case {case.reference} (id {case.id}) in {case.state.value}")
+
+
+@cases_app.command("show")
+@cli_errors
+def show(case_id: int, as_user: AsUser, on: Day = None) -> None:
+    """Print a case: its state and version, its time limits, and the steps open from here."""
+    day = parse_day(on, "on")
+    with acting_as(as_user) as (uow, principal):
+        case = cases.get_or_raise(uow, principal, case_id)
+        console.print(
+            f"case {case.reference} (id {case.id}, version {case.version}): "
+            f"{case.authority} {case.from_state}→{case.to_state}, person {case.person_id}, "
+            f"{case.state.value}"
+        )
+        steps = Table(title="steps open from here")
+        steps.add_column("command", no_wrap=True)
+        for column in ("to", "roles", "reason"):
+            steps.add_column(column)
+        for t in available(case.authority, case.state):
+            needs = "required" if t.needs_reason else ""
+            steps.add_row(t.command, t.target.value, ", ".join(sorted(t.roles)), needs)
+        console.print(steps)
+        limits = deadlines.for_case(uow, principal, case_id, day)
+    for limit in limits:
+        status = "met" if limit.met else f"{limit.days_late} days late" if limit.days_late else ""
+        console.print(f"{limit.label}: due {limit.due_on} {status} ({limit.citation})")
+
+
+@cases_app.command("timeline")
+@cli_errors
+def timeline(case_id: int, as_user: AsUser) -> None:
+    """Print every recorded event of a case, oldest first, with its reason and legal basis."""
+    with acting_as(as_user) as (uow, principal):
+        cases.get_or_raise(uow, principal, case_id)
+        events = workflow.transitions_of(uow, case_id)
+    table = Table(title=f"case {case_id}")
+    table.add_column("id")
+    table.add_column("on", no_wrap=True)
+    table.add_column("event", no_wrap=True)
+    for column in ("by", "reason", "legal basis"):
+        table.add_column(column)
+    for row in events:
+        table.add_row(
+            str(row.id),
+            f"{row.occurred_at:%Y-%m-%d}",
+            row.command,
+            str(row.actor),
+            row.reason or "",
+            row.legal_basis or "",
+        )
+    console.print(table)
+
+
+@cases_app.command("step")
+@cli_errors
+def step(
+    case_id: int,
+    command: Annotated[str, typer.Argument(help="A command from `repatria cases states`.")],
+    as_user: AsUser,
+    reason: Annotated[str, typer.Option(help="Why (required to deny, cancel, withdraw…).")] = "",
+    on: Day = None,
+    version: Annotated[
+        int | None, typer.Option(help="The version you read; refused if it changed.")
+    ] = None,
+) -> None:
+    """Take one lifecycle step on a case, re-assessed through the legal engine as of its date."""
+    asked = TakeStep.model_validate(
+        {"command": command, "on": on, "reason": reason, "version": version}
+    )
+    with acting_as(as_user) as (uow, principal):
+        wanted = workflow.Step(
+            command=asked.command,
+            on=asked.on or date.today(),
+            reason=asked.reason,
+            expected_version=asked.version,
+        )
+        case, assessment = workflow.take(uow, principal, case_id, wanted)
+        uow.commit()
+        report_step(case, assessment)
+
+
 @cases_app.command("overdue")
 @cli_errors
-def overdue(
-    as_user: AsUser,
-    on: Annotated[str | None, typer.Option(help="The day to judge (YYYY-MM-DD).")] = None,
-) -> None:
+def overdue(as_user: AsUser, on: Day = None) -> None:
     """List every open case past a time limit the law sets (exit 1 when any is late)."""
-    container = build()
-    migrate.ensure_migrated(container.engine)
-    day = date.fromisoformat(on) if on else date.today()
-    with container.uow() as uow:
-        principal = importing.principal_of_username(uow, as_user)
+    day = parse_day(on, "on")
+    with acting_as(as_user) as (uow, principal):
         late = deadlines.overdue(uow, principal, day)
     if not late:
         console.print(f"nothing overdue on {day.isoformat()}")
@@ -74,103 +169,3 @@ def overdue(
         )
     console.print(table)
     raise typer.Exit(1)
-
-
-@cases_app.command("step")
-@cli_errors
-def step(
-    case_id: int,
-    command: str,
-    as_user: AsUser,
-    reason: Annotated[str, typer.Option(help="Why (required to deny, cancel, withdraw…).")] = "",
-    on: Annotated[str | None, typer.Option(help="Effective date (YYYY-MM-DD).")] = None,
-) -> None:
-    """Take one lifecycle step on a case (re-assessed through the legal engine)."""
-    container = build()
-    migrate.ensure_migrated(container.engine)
-    effective = date.fromisoformat(on) if on else date.today()
-    with container.uow() as uow:
-        principal = importing.principal_of_username(uow, as_user)
-        case, assessment = workflow.take(
-            uow, principal, case_id, workflow.Step(command=command, on=effective, reason=reason)
-        )
-        uow.commit()
-    console.print(
-        f"case {case.reference} is now {case.state.value} (legal basis: assessment {assessment.id})"
-    )
-
-
-@movements_app.command("plan")
-@cli_errors
-def plan(
-    authority: str,
-    from_state: str,
-    to_state: str,
-    as_user: AsUser,
-    seats: Annotated[int, typer.Option(help="Seat limit.")] = 30,
-    departure: Annotated[str, typer.Option(help="Planned departure (ISO 8601).")] = "",
-) -> None:
-    """Plan a numbered movement."""
-    command = PlanMovement(
-        authority=authority,
-        from_state=from_state,
-        to_state=to_state,
-        seats=seats,
-        planned_departure=datetime.fromisoformat(departure)
-        if departure
-        else datetime.now().astimezone(),
-    )
-    container = build()
-    with container.uow() as uow:
-        movement = movements.plan(uow, importing.principal_of_username(uow, as_user), command)
-        uow.commit()
-    console.print(f"planned {movement.label} (id {movement.id})")
-
-
-@movements_app.command("add")
-@cli_errors
-def add(movement_id: int, case_id: int, as_user: AsUser) -> None:
-    """Put an approved case on a movement's manifest."""
-    container = build()
-    with container.uow() as uow:
-        principal = importing.principal_of_username(uow, as_user)
-        movements.add_case(uow, principal, movement_id, ManifestChange(case_id=case_id))
-        uow.commit()
-    console.print(f"case {case_id} added to movement {movement_id}")
-
-
-@movements_app.command("step")
-@cli_errors
-def movement_step(movement_id: int, command: str, as_user: AsUser) -> None:
-    """Lock, depart, confirm_arrival or close a movement."""
-    container = build()
-    with container.uow() as uow:
-        principal = importing.principal_of_username(uow, as_user)
-        movement, removals = movements.step(
-            uow, principal, movement_id, MovementStep.model_validate({"command": command})
-        )
-        uow.commit()
-    console.print(f"{movement.label} is now {movement.state.value}")
-    for removal in removals:
-        console.print(f"  taken off: {removal.reference}: {removal.reason}")
-
-
-@movements_app.command("manifest")
-@cli_errors
-def export_manifest(
-    movement_id: int,
-    as_user: AsUser,
-    format: Annotated[str, typer.Option(help="csv or json")] = "csv",
-) -> None:
-    """Print a movement's manifest as CSV or JSON."""
-    container = build()
-    with container.uow() as uow:
-        principal = importing.principal_of_username(uow, as_user)
-        movement = movements.get_or_raise(uow, principal, movement_id)
-        rows = movements.manifest_rows(uow, movement)
-    if format == "json":
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(movements.MANIFEST_COLUMNS))
-    writer.writeheader()
-    writer.writerows(rows)

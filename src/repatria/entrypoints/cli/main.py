@@ -17,10 +17,12 @@ from repatria.adapters.db import migrate
 from repatria.bootstrap import build
 from repatria.domain.accounts import Principal, Role
 from repatria.entrypoints.cli.audit import audit_app
-from repatria.entrypoints.cli.cases import cases_app, movements_app
+from repatria.entrypoints.cli.cases import cases_app
 from repatria.entrypoints.cli.errors import INVALID_INPUT, cli_errors, fail, stderr
 from repatria.entrypoints.cli.facilities import allocate_command, facilities_app, money_app
 from repatria.entrypoints.cli.law import assess_file_command, law_app
+from repatria.entrypoints.cli.movements import movements_app
+from repatria.entrypoints.cli.people import people_commands
 from repatria.entrypoints.cli.screen import screen_command
 from repatria.services import accounts, assessments, demo, importing
 from repatria.services.commands import CreateUser
@@ -43,6 +45,7 @@ for sub, name in (
     (people_app, "people"),
 ):
     app.add_typer(sub, name=name)
+people_app.add_typer(people_commands)  # record, update, hold, protection-order
 app.add_typer(law_app, name="law")
 app.add_typer(audit_app, name="audit")
 app.add_typer(cases_app, name="cases")

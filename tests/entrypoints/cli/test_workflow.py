@@ -1,0 +1,367 @@
+"""Case lifecycles through `repatria cases …` only: open, facts, steps, the consent hearing."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from repatria.bootstrap import Container
+from repatria.domain.accounts import Principal, Role
+from repatria.domain.workflow import REQUIRED_ADVISEMENTS
+from repatria.services import accounts
+from repatria.services.commands import CreateOrganisation, CreateUser
+
+Run = Callable[..., Result]
+TODAY = date.today()
+# Demo cases (services/demo_cases.py): one US→MX treaty case left at each state.
+AT_CONSENT_VERIFICATION, APPROVED, REMOVAL_TO_VE = 18, 19, 27
+MEXICAN = {
+    "family_name": "Ortega Salas",
+    "given_names": "Julio",
+    "birth_date": "1984-02-10",
+    "held_by_state": "US",
+    "citizenships": [{"country": "MX"}],
+    "sentences": [
+        {
+            "offense": "Possession with intent to distribute",
+            "offense_category": "drug_trafficking",
+            "jurisdiction": "US",
+            "start_date": (TODAY - timedelta(days=700)).isoformat(),
+            "length_days": 3650,
+        }
+    ],
+}
+HEARING = {
+    "verifier_name": "Hon. A. Magistrate",
+    "verifier_role": "magistrate_judge",
+    "verified_on": TODAY.isoformat(),
+    "counsel": "present",
+    "advisements": dict.fromkeys(REQUIRED_ADVISEMENTS, True),
+    "given_by": "person",
+    "consents": True,
+    "recording_reference": "CVH-2026-0042",
+}
+
+
+@pytest.fixture
+def database_content() -> str:
+    return "demo"
+
+
+def ok(result: Result) -> str:
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def hearing_options(*advised: str) -> list[str]:
+    options = [
+        "--verifier-name",
+        "Hon. A. Magistrate",
+        "--verifier-role",
+        "magistrate_judge",
+        "--verified-on",
+        TODAY.isoformat(),
+        "--counsel",
+        "waived",
+        "--consents",
+        "--recording-reference",
+        "CVH-2026-0043",
+    ]
+    for name in advised:
+        options += ["--advised", name]
+    return options
+
+
+@pytest.fixture
+def draft_case(repatria: Run, tmp_path: Path) -> int:
+    """A new US→MX treaty case in draft, its person recorded from a JSON file."""
+    person_file = tmp_path / "person.json"
+    person_file.write_text(json.dumps(MEXICAN))
+    recorded = ok(repatria("people", "record", str(person_file), "--as", "us-case-officer"))
+    person_id = re.search(r"recorded person (\d+)", recorded)
+    assert person_id, recorded
+    opened = ok(
+        repatria("cases", "open", person_id[1], "us-mx-1976", "US", "MX", "--as", "us-case-officer")
+    )
+    case_id = re.search(r"\(id (\d+)\) in draft", opened)
+    assert case_id, opened
+    return int(case_id[1])
+
+
+def assert_facts(repatria: Run, case_id: int) -> None:
+    received = (TODAY - timedelta(days=30)).isoformat()
+    ok(
+        repatria(
+            "cases",
+            "facts",
+            str(case_id),
+            "--as",
+            "us-case-officer",
+            "--request-received-on",
+            received,
+            "--competent",
+            "--years-in-sending-state",
+            "3",
+            "--does-not-intend-to-remain",
+            "--dual-criminality",
+            "--no-other-charges-pending",
+        )
+    )
+
+
+def state_of(repatria: Run, case_id: int) -> str:
+    shown = ok(repatria("cases", "show", str(case_id), "--as", "us-case-officer"))
+    found = re.search(r"person \d+, (\w+)", shown)
+    assert found, shown
+    return found[1]
+
+
+def test_cases_states_prints_every_command_of_both_lifecycles(repatria: Run) -> None:
+    printed = ok(repatria("cases", "states"))
+    for command in ("verify_consent", "approve_receiving", "serve_notice", "block", "resume"):
+        assert command in printed
+
+
+def test_a_treaty_case_goes_from_draft_to_approved_through_the_cli_only(
+    repatria: Run, draft_case: int
+) -> None:
+    assert_facts(repatria, draft_case)
+    case = str(draft_case)
+    ok(repatria("cases", "step", case, "submit", "--as", "us-case-officer"))
+    ok(repatria("cases", "step", case, "screen", "--as", "us-case-officer"))
+    ok(repatria("cases", "step", case, "approve_sending", "--as", "us-reviewer"))
+    ok(repatria("cases", "step", case, "approve_receiving", "--as", "mx-reviewer"))
+    approved = ok(
+        repatria(
+            "cases",
+            "verify-consent",
+            case,
+            "--as",
+            "us-verifier",
+            *hearing_options(*REQUIRED_ADVISEMENTS),
+        )
+    )
+    assert "is now approved (legal basis: assessment" in approved
+    events = ok(repatria("cases", "timeline", case, "--as", "us-case-officer"))
+    assert "CaseFactsAsserted" in events and "CaseConsentVerified" in events.replace("\n", "")
+
+
+def test_the_hearing_can_be_read_from_a_json_file(repatria: Run, tmp_path: Path) -> None:
+    hearing = tmp_path / "hearing.json"
+    hearing.write_text(json.dumps(HEARING))
+    case = str(AT_CONSENT_VERIFICATION)
+    result = repatria(
+        "cases", "verify-consent", case, "--hearing", str(hearing), "--as", "us-verifier"
+    )
+    assert "is now approved" in ok(result)
+
+
+def test_a_step_without_the_hearing_is_refused_on_the_consent_ground(repatria: Run) -> None:
+    case = str(AT_CONSENT_VERIFICATION)
+    result = repatria("cases", "step", case, "verify_consent", "--as", "us-verifier")
+    assert result.exit_code == 1
+    assert "CONSENT" in result.stderr
+    assert state_of(repatria, AT_CONSENT_VERIFICATION) == "consent_verification"
+
+
+def test_a_hearing_without_its_recording_reference_names_the_field(
+    repatria: Run, tmp_path: Path
+) -> None:
+    hearing = tmp_path / "hearing.json"
+    hearing.write_text(json.dumps({k: v for k, v in HEARING.items() if k != "recording_reference"}))
+    case = str(AT_CONSENT_VERIFICATION)
+    result = repatria(
+        "cases", "verify-consent", case, "--hearing", str(hearing), "--as", "us-verifier"
+    )
+    assert result.exit_code == 2 and "recording_reference" in result.stderr
+
+
+def test_a_hearing_file_that_is_not_json_names_the_option(repatria: Run, tmp_path: Path) -> None:
+    hearing = tmp_path / "hearing.json"
+    hearing.write_text("{verifier: nobody")
+    case = str(AT_CONSENT_VERIFICATION)
+    result = repatria(
+        "cases", "verify-consent", case, "--hearing", str(hearing), "--as", "us-verifier"
+    )
+    assert result.exit_code == 2 and "hearing" in result.stderr
+
+
+def test_a_misspelt_advisement_is_a_usage_error(repatria: Run) -> None:
+    case = str(AT_CONSENT_VERIFICATION)
+    result = repatria(
+        "cases", "verify-consent", case, "--as", "us-verifier", *hearing_options("be_nice")
+    )
+    assert result.exit_code == 2 and "be_nice" in result.output
+
+
+def test_withdrawal_after_verified_consent_is_refused_with_the_citation(repatria: Run) -> None:
+    case = str(APPROVED)
+    result = repatria(
+        "cases", "step", case, "withdraw", "--reason", "changed mind", "--as", "us-case-officer"
+    )
+    assert result.exit_code == 1 and "4107" in result.stderr
+
+
+def test_the_reviewer_who_prepared_a_decision_may_not_take_it(
+    repatria: Run, draft_case: int
+) -> None:
+    assert_facts(repatria, draft_case)
+    case = str(draft_case)
+    ok(repatria("cases", "step", case, "submit", "--as", "us-case-officer"))
+    ok(repatria("cases", "step", case, "screen", "--as", "us-case-officer"))
+    ok(
+        repatria(
+            "cases",
+            "step",
+            case,
+            "prepare_sending",
+            "--reason",
+            "prospects good",
+            "--as",
+            "us-reviewer",
+        )
+    )
+    refused = repatria("cases", "step", case, "approve_sending", "--as", "us-reviewer")
+    assert refused.exit_code == 1 and "separation of duties" in refused.stderr
+
+
+def test_a_denial_without_a_reason_names_the_field(repatria: Run, draft_case: int) -> None:
+    result = repatria("cases", "step", str(draft_case), "cancel", "--as", "us-case-officer")
+    assert result.exit_code == 2 and "reason" in result.stderr
+
+
+def test_a_step_on_a_day_that_is_not_a_date_names_the_field(repatria: Run, draft_case: int) -> None:
+    result = repatria(
+        "cases", "step", str(draft_case), "submit", "--on", "2026-13-01", "--as", "us-case-officer"
+    )
+    assert result.exit_code == 2 and "on" in result.stderr
+    assert state_of(repatria, draft_case) == "draft"
+
+
+def test_a_step_on_a_stale_version_is_refused(repatria: Run, draft_case: int) -> None:
+    case = str(draft_case)
+    ok(repatria("cases", "step", case, "submit", "--version", "1", "--as", "us-case-officer"))
+    stale = repatria("cases", "step", case, "screen", "--version", "1", "--as", "us-case-officer")
+    assert stale.exit_code == 1 and "reload" in stale.stderr
+
+
+def test_facts_from_a_file_with_an_unknown_field_names_it(
+    repatria: Run, draft_case: int, tmp_path: Path
+) -> None:
+    facts = tmp_path / "facts.json"
+    facts.write_text(json.dumps({"person_competent": True, "person_happy": True}))
+    result = repatria("cases", "facts", str(draft_case), str(facts), "--as", "us-case-officer")
+    assert result.exit_code == 2 and "person_happy" in result.stderr
+
+
+def test_opening_a_case_under_an_unknown_authority_names_the_field(repatria: Run) -> None:
+    result = repatria("cases", "open", "14", "us-mars-2090", "US", "MX", "--as", "us-case-officer")
+    assert result.exit_code == 2 and "authority" in result.stderr
+
+
+def test_an_unknown_user_names_the_as_option(repatria: Run) -> None:
+    result = repatria("cases", "show", "14", "--as", "nobody")
+    assert result.exit_code == 2 and "--as" in result.stderr
+
+
+def test_a_case_outside_the_users_state_is_not_found(repatria: Run) -> None:
+    result = repatria("cases", "show", str(APPROVED), "--as", "sv-case-officer")
+    assert result.exit_code == 1 and "not found" in result.stderr
+
+
+def test_an_undecided_fear_claim_stops_a_removal_before_it_is_cleared(repatria: Run) -> None:
+    case = str(REMOVAL_TO_VE)
+    officer = ("--as", "us-case-officer")
+    ok(repatria("cases", "step", case, "designate_destination", *officer))
+    served_at = f"{(TODAY - timedelta(days=20)).isoformat()}T10:00:00Z"
+    ok(
+        repatria(
+            "cases",
+            "notice",
+            case,
+            "--served-at",
+            served_at,
+            "--language-understood",
+            "--explains-how-to-contest",
+            *officer,
+        )
+    )
+    ok(repatria("cases", "step", case, "serve_notice", *officer))
+    ok(repatria("cases", "step", case, "start_waiting_period", *officer))
+    claimed = repatria("cases", "fear-claim", case, "--raised-on", TODAY.isoformat(), *officer)
+    assert "recorded fear claim" in ok(claimed)
+    refused = repatria("cases", "step", case, "clear", *officer)
+    assert refused.exit_code == 1
+    assert state_of(repatria, REMOVAL_TO_VE) != "cleared"
+
+
+def test_a_notice_without_its_time_names_the_field(repatria: Run) -> None:
+    result = repatria(
+        "cases",
+        "notice",
+        str(REMOVAL_TO_VE),
+        "--language-understood",
+        "--explains-how-to-contest",
+        "--as",
+        "us-case-officer",
+    )
+    assert result.exit_code == 2 and "served_at" in result.stderr
+
+
+def test_overdue_says_nothing_is_late_when_nothing_is(repatria: Run) -> None:
+    result = repatria("cases", "overdue", "--as", "us-case-officer", "--on", "2025-01-01")
+    assert result.exit_code == 0 and "nothing overdue on 2025-01-01" in result.stdout
+
+
+@pytest.fixture
+def french_officer(container: Container) -> str:
+    """A case officer of France, which the EU framework decision's time limits bind."""
+    with container.uow() as uow:
+        system = Principal.system("test")
+        organisation = CreateOrganisation(code="fr-dacg", name="France (test)", state="FR")
+        accounts.create_organisation(uow, system, organisation)
+        officer = CreateUser(
+            username="fr-case-officer",
+            display_name="FR officer",
+            password="a long enough password",
+            role=Role.CASE_OFFICER,
+            organisation_code="fr-dacg",
+        )
+        accounts.create_user(uow, system, officer)
+        uow.commit()
+    return "fr-case-officer"
+
+
+def test_overdue_lists_a_case_past_its_limit_and_exits_1(
+    repatria: Run, french_officer: str, tmp_path: Path
+) -> None:
+    person = tmp_path / "person.json"
+    german = {"family_name": "Weber", "given_names": "Jonas", "held_by_state": "FR"}
+    person.write_text(json.dumps({**german, "citizenships": [{"country": "DE"}]}))
+    recorded = ok(repatria("people", "record", str(person), "--as", french_officer))
+    person_id = re.search(r"recorded person (\d+)", recorded)
+    assert person_id, recorded
+    opened = ok(
+        repatria(
+            "cases", "open", person_id[1], "eu-fd-2008-909", "FR", "DE", "--as", french_officer
+        )
+    )
+    case_id = re.search(r"\(id (\d+)\)", opened)
+    assert case_id, opened
+    received = (TODAY - timedelta(days=120)).isoformat()
+    facts = ("--request-received-on", received, "--as", french_officer)
+    ok(repatria("cases", "facts", case_id[1], *facts))
+    result = repatria("cases", "overdue", "--as", french_officer)
+    assert result.exit_code == 1
+    assert "30" in result.stdout and "Art. 12(2)" in result.stdout.replace("\n", " ")
+
+
+def test_overdue_on_a_day_that_is_not_a_date_names_the_option(repatria: Run) -> None:
+    result = repatria("cases", "overdue", "--as", "us-case-officer", "--on", "soon")
+    assert result.exit_code == 2 and "on" in result.stderr
