@@ -365,3 +365,22 @@ def test_overdue_lists_a_case_past_its_limit_and_exits_1(
 def test_overdue_on_a_day_that_is_not_a_date_names_the_option(repatria: Run) -> None:
     result = repatria("cases", "overdue", "--as", "us-case-officer", "--on", "soon")
     assert result.exit_code == 2 and "on" in result.stderr
+
+
+@pytest.mark.parametrize("group", ["cases", "people", "movements"])
+def test_every_command_says_what_it_does_in_its_help(group: str) -> None:
+    from typer.testing import CliRunner
+
+    from repatria.entrypoints.cli import cases, movements, people, workflow
+    from repatria.entrypoints.cli.main import app
+
+    apps = {
+        "cases": [cases.cases_app, workflow.workflow_app],
+        "people": [people.people_commands],
+        "movements": [movements.movements_app],
+    }[group]
+    for typer_app in apps:
+        for info in typer_app.registered_commands:
+            assert info.name and info.callback and (info.callback.__doc__ or "").strip()
+            shown = CliRunner().invoke(app, [group, info.name, "--help"], env={"COLUMNS": "200"})
+            assert shown.exit_code == 0 and info.callback.__doc__.split("\n")[0] in shown.stdout
