@@ -7,7 +7,7 @@ exactly. The formulas, and why, are in docs/facilities.md.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -207,6 +207,24 @@ def occupancy_on(stays: Iterable[Stay], day: date) -> dict[str, int]:
 
 
 @dataclass(frozen=True, slots=True)
+class ScheduledArrival:
+    """A person booked to arrive (on a movement to the facility's state) who has no cell yet."""
+
+    person_id: str
+    arrival: date
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastChange:
+    """A day in the horizon on which people are projected to arrive or leave."""
+
+    on: date
+    arrivals: int
+    releases: int
+    occupancy: int
+
+
+@dataclass(frozen=True, slots=True)
 class Forecast:
     """Projected occupancy of a facility day by day, and when it meets its standard capacity."""
 
@@ -215,6 +233,21 @@ class Forecast:
     days: tuple[tuple[date, int], ...]
     full_on: date | None  # first day projected occupancy reaches standard capacity (no room left)
     over_on: date | None  # first day it exceeds standard capacity
+    changes: tuple[ForecastChange, ...] = ()
+    scheduled_arrivals: int = 0  # people counted from a movement, not yet in a cell
+
+
+def _stay_end(
+    stay_release: date | None, begins: date, start: date, expected: date | None
+) -> date | None:
+    """When a projected presence ends: its own release, else the expected release date, which
+    counts only if it lies after both the first day projected and the arrival (a person held
+    past their expected date is, on the record, still held)."""
+    if stay_release is not None:
+        return stay_release
+    if expected is not None and expected > max(begins, start):
+        return expected
+    return None
 
 
 def forecast(
@@ -223,37 +256,63 @@ def forecast(
     stays: Iterable[Stay],
     start: date,
     horizon_days: int,
+    *,
+    arrivals: Iterable[ScheduledArrival] = (),
+    releases: Mapping[str, date] | None = None,
 ) -> Forecast:
-    """Project occupancy from current stays and scheduled arrivals and releases over a horizon.
+    """Project occupancy from stays, scheduled arrivals and release dates over a horizon.
 
-    Scheduled arrivals are stays whose arrival lies in the future; a stay without a release
-    date stays for the whole horizon. Only stays in the facility's cells count.
+    A stay whose arrival lies in the future is a booked arrival. A scheduled arrival (a person
+    on a movement, without a cell yet) counts from its day, unless the person already has a
+    stay here that is open then. `releases` gives each person's expected release (from their
+    sentence): it ends an open stay or an arrival; without one they stay the whole horizon.
+    Only stays in the facility's cells count.
     """
     if horizon_days < 1:
         raise InvalidInput("horizon_days", "must be at least 1")
+    expected = releases or {}
     cell_ids = {c.id for c in facility.cells()}
-    delta = [0] * (horizon_days + 1)
-    for stay in stays:
-        if stay.cell_id not in cell_ids:
-            continue
-        first = max((stay.arrival - start).days, 0)
-        last = (
-            horizon_days if stay.release is None else min((stay.release - start).days, horizon_days)
-        )
+    here = [s for s in stays if s.cell_id in cell_ids]
+    spans = [
+        (s.arrival, _stay_end(s.release, s.arrival, start, expected.get(s.person_id))) for s in here
+    ]
+    scheduled = 0
+    for booked in arrivals:
+        if any(
+            s.person_id == booked.person_id and (s.release is None or s.release > booked.arrival)
+            for s in here
+        ):
+            continue  # already placed (or booked) in a cell: counted by the stay
+        end = _stay_end(None, booked.arrival, start, expected.get(booked.person_id))
+        spans.append((booked.arrival, end))
+        scheduled += 1
+    held_from = [0] * (horizon_days + 1)  # already held on the first day, or arriving
+    arriving = [0] * (horizon_days + 1)  # arriving within the horizon
+    leaving = [0] * (horizon_days + 1)
+    for begins, ends in spans:
+        first = max((begins - start).days, 0)
+        last = horizon_days if ends is None else min((ends - start).days, horizon_days)
         if first < last:
-            delta[first] += 1
-            delta[last] -= 1
+            held_from[first] += 1
+            if begins >= start:
+                arriving[first] += 1
+            leaving[last] += 1
     capacity = facility_report(facility, standard).standard_capacity
     days: list[tuple[date, int]] = []
+    changes: list[ForecastChange] = []
     running = 0
     full_on: date | None = None
     over_on: date | None = None
     for offset in range(horizon_days):
-        running += delta[offset]
+        running += held_from[offset] - leaving[offset]
         day = start + timedelta(days=offset)
         days.append((day, running))
+        if arriving[offset] or leaving[offset]:
+            changes.append(ForecastChange(day, arriving[offset], leaving[offset], running))
         if full_on is None and running >= capacity:
             full_on = day
         if over_on is None and running > capacity:
             over_on = day
-    return Forecast(standard.code, capacity, tuple(days), full_on, over_on)
+    return Forecast(
+        standard.code, capacity, tuple(days), full_on, over_on, tuple(changes), scheduled
+    )

@@ -26,6 +26,7 @@ from repatria.domain.places import CellRecord, FacilityRecord, StayRecord, UnitR
 from repatria.domain.records import snapshot
 from repatria.domain.reference_data import space_standard
 from repatria.services.facility_commands import CreateFacility, ReleaseStay
+from repatria.services.facility_forecast import expected_releases, scheduled_arrivals
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 
@@ -283,11 +284,18 @@ def project(
     start: date,
     days: int,
 ) -> tuple[FacilityRecord, Forecast]:
-    """Projected occupancy from stays and booked arrivals and releases, and when room runs out."""
+    """Projected occupancy from stays, scheduled arrivals and release dates, and when room runs
+    out."""
     facility = get_or_raise(uow, principal, facility_id)
     chosen = standard_of(facility, standard, start)
     stays = [s.as_stay() for s in stays_in(uow, facility)]
-    return facility, forecast(pure(uow, facility), chosen, stays, start, days)
+    arrivals = scheduled_arrivals(uow, facility)
+    people = {s.person_id for s in stays if s.release is None} | {a.person_id for a in arrivals}
+    releases = expected_releases(uow, {int(p) for p in people})
+    projected = forecast(
+        pure(uow, facility), chosen, stays, start, days, arrivals=arrivals, releases=releases
+    )
+    return facility, projected
 
 
 def release(

@@ -181,3 +181,103 @@ def test_a_sanitary_annex_larger_than_the_cell_is_refused(client_for: Clients) -
     response = client_for("sv-facility-admin").post("/api/v1/facilities", json=body)
     assert response.status_code == 422
     assert "sanitary_area_m2" in response.json()["detail"]
+
+
+def mexican_facility(client_for: Clients) -> int:
+    """Mexico's only facility on record: one cell of 14 m² with four beds (CPT: three people)."""
+    cell = {"code": "c", "floor_area_m2": "14", "beds": 4, "security_level": "min"}
+    body = {
+        "code": "mx-one",
+        "name": "One cell in Mexico (test)",
+        "state": "MX",
+        "units": [{"code": "u", "name": "U", "cells": [cell]}],
+    }
+    return int(
+        _ok(client_for("mx-facility-admin").post("/api/v1/facilities", json=body), 201)["id"]
+    )
+
+
+def projected(client_for: Clients, facility: int, days: int = 30) -> dict[str, Any]:
+    """The facility's forecast from today."""
+    query = f"start={date.today().isoformat()}&days={days}"
+    return _ok(
+        client_for("mx-facility-admin").get(f"/api/v1/facilities/{facility}/forecast?{query}")
+    )
+
+
+def schedule_approved_case(client_for: Clients, departs_in_days: int) -> None:
+    """Put the demo's approved US-to-Mexico case on a movement leaving in so many days."""
+    officer = client_for("us-case-officer")
+    (case,) = _ok(officer.get("/api/v1/cases?state=approved&authority=us-mx-1976"))["items"]
+    leaves = date.today() + timedelta(days=departs_in_days)
+    plan = {
+        "authority": "us-mx-1976",
+        "from_state": "US",
+        "to_state": "MX",
+        "seats": 4,
+        "planned_departure": f"{leaves.isoformat()}T09:00:00Z",
+    }
+    movement = _ok(officer.post("/api/v1/movements", json=plan), 201)["id"]
+    manifest = f"/api/v1/movements/{movement}/manifest"
+    _ok(officer.post(manifest, json={"case_id": case["id"]}), 201)
+
+
+def test_a_movement_scheduled_to_the_state_raises_the_forecast_on_its_date(
+    client_for: Clients,
+) -> None:
+    mx_one = mexican_facility(client_for)
+    before = projected(client_for, mx_one)
+    schedule_approved_case(client_for, departs_in_days=5)
+    after = projected(client_for, mx_one)
+    raised = [
+        a["occupancy"] - b["occupancy"] for a, b in zip(after["days"], before["days"], strict=True)
+    ]
+    assert raised == [0] * 5 + [1] * 25  # from the day the movement leaves
+    assert after["scheduled_arrivals"] == before["scheduled_arrivals"] + 1
+    day_five = after["days"][5]
+    change = {
+        "on": day_five["on"],
+        "arrivals": 1,
+        "releases": 0,
+        "occupancy": day_five["occupancy"],
+    }
+    assert change in after["changes"]
+
+
+def test_the_forecast_falls_on_a_sentences_release_date_and_names_the_run_out_day(
+    client_for: Clients,
+) -> None:
+    mx_one = mexican_facility(client_for)
+    today = date.today()
+    start = date(2020, 1, 1)
+    person = {
+        "family_name": "Sentenced",
+        "given_names": "Short",
+        "held_by_state": "MX",
+        "sentences": [
+            {
+                "offense": "theft",
+                "offense_category": "property",
+                "jurisdiction": "MX",
+                "start_date": start.isoformat(),
+                "length_days": (today + timedelta(days=20) - start).days,  # ends in 20 days
+            }
+        ],
+    }
+    person_id = _ok(client_for("mx-case-officer").post("/api/v1/people", json=person), 201)["id"]
+    arrival = {"person_id": person_id, "security_level": "min"}
+    allocation = {"on": today.isoformat(), "arrivals": [arrival]}
+    admin = client_for("mx-facility-admin")
+    _ok(admin.post(f"/api/v1/facilities/{mx_one}/allocations", json=allocation), 201)
+    schedule_approved_case(client_for, departs_in_days=5)
+    forecast = projected(client_for, mx_one)
+    # Also bound for Mexico's only facility: the demo's movement that departed today and the
+    # one leaving in 14 days (one person each, years left on their sentences).
+    assert forecast["scheduled_arrivals"] == 3
+    occupancy = [d["occupancy"] for d in forecast["days"]]
+    assert occupancy == [2] * 5 + [3] * 9 + [4] * 6 + [3] * 10  # the sentence ends on day 20
+    assert forecast["standard_capacity"] == 3  # CPT: 6 + 4 + 4 m²
+    assert forecast["full_on"] == (today + timedelta(days=5)).isoformat()
+    assert forecast["over_on"] == (today + timedelta(days=14)).isoformat()
+    release = {"on": (today + timedelta(days=20)).isoformat(), "arrivals": 0, "releases": 1}
+    assert {**release, "occupancy": 3} in forecast["changes"]

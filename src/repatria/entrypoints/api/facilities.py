@@ -215,7 +215,13 @@ def forecast(
     start: Annotated[date | None, Query(description="first day (default: today)")] = None,
     days: Annotated[int, Query(ge=1, le=3660, description="days to project")] = 365,
 ) -> object:
-    """Occupancy day by day from stays, booked arrivals and releases, and when room runs out."""
+    """Occupancy day by day, and when room runs out.
+
+    Counted: the stays (booked arrivals and releases included), everyone on board a movement
+    to the facility's state that has not arrived yet (from its planned departure day, if the
+    movement is bound for this facility), and each person's expected release from their
+    latest determinate sentence. `changes` lists the days people arrive or leave.
+    """
     facility, projected = facilities.project(
         uow,
         principal,
@@ -230,6 +236,16 @@ def forecast(
         "standard_capacity": projected.standard_capacity,
         "full_on": projected.full_on.isoformat() if projected.full_on else None,
         "over_on": projected.over_on.isoformat() if projected.over_on else None,
+        "scheduled_arrivals": projected.scheduled_arrivals,
+        "changes": [
+            {
+                "on": change.on.isoformat(),
+                "arrivals": change.arrivals,
+                "releases": change.releases,
+                "occupancy": change.occupancy,
+            }
+            for change in projected.changes
+        ],
         "days": [{"on": day.isoformat(), "occupancy": n} for day, n in projected.days],
     }
 
