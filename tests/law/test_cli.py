@@ -18,8 +18,12 @@ assess_app.command()(assess_file_command)
 
 def test_assess_prints_one_json_verdict_and_exits_zero() -> None:
     result = runner.invoke(assess_app, [str(EXAMPLE)])
-    assert result.exit_code == 0
-    assert json.loads(result.stdout)["allowed"] is True
+    assert result.exit_code == 0  # a refusal is a verdict too
+    verdict = json.loads(result.stdout)
+    assert verdict["allowed"] is False
+    assert [c["rule"] for c in verdict["checks"] if c["outcome"] != "pass"] == [
+        "transfer-safeguards/no-hold"
+    ]
 
 
 def test_assess_exits_two_naming_the_field_of_an_invalid_document(tmp_path: Path) -> None:

@@ -33,8 +33,22 @@ def test_the_verdict_has_exactly_the_contract_shape() -> None:
         assert check["citation"]
 
 
-def test_the_design_example_is_allowed_under_the_us_mexico_treaty() -> None:
-    assert assess(parse_document(_document())).allowed
+def test_the_design_example_is_refused_for_its_restraining_order_alone() -> None:
+    # DESIGN.md's example lists a TRO issued 2025-03-15 and never lifted: no move during a hold.
+    verdict = assess(parse_document(_document()))
+    assert not verdict.allowed
+    assert verdict.grounds == ["HOLD"]
+
+
+def test_the_design_example_is_allowed_once_its_restraining_order_is_lifted() -> None:
+    lifted = [{"kind": "tro", "issued_on": "2025-03-15", "lifted_on": "2025-03-28"}]
+    assert assess(parse_document(_document(holds=lifted))).allowed
+
+
+def test_a_treaty_document_that_lists_no_holds_is_assessed_on_the_treaty_alone() -> None:
+    verdict = assess(parse_document(_document(holds=None)))
+    assert verdict.allowed
+    assert not [c for c in verdict.checks if c.ground == "HOLD"]
 
 
 def test_a_short_sentence_reason_gives_the_numbers_and_the_date() -> None:

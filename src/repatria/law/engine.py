@@ -20,6 +20,8 @@ _WHEN: dict[str, Callable[[AssessmentDocument], bool]] = {
     "us_involved": lambda doc: "US" in (doc.from_state, doc.to_state),
     "us_outbound": lambda doc: doc.from_state == "US",
     "us_inbound": lambda doc: doc.to_state == "US",
+    "holds_listed": lambda doc: doc.holds is not None,
+    "death_sentence_stated": lambda doc: doc.sentence.death_sentence is not None,
 }
 
 

@@ -30,7 +30,16 @@ Ground = Literal[
     "CONTRACT",
 ]
 GROUNDS: tuple[str, ...] = get_args(Ground)  # the closed list of DESIGN.md §4, in order
-When = Literal["always", "us_involved", "us_outbound", "us_inbound"]
+# When a rule applies. `holds_listed` and `death_sentence_stated`: only where the document
+# states that fact (a treaty transfer's scope and safeguard facts that a removal must have).
+When = Literal[
+    "always",
+    "us_involved",
+    "us_outbound",
+    "us_inbound",
+    "holds_listed",
+    "death_sentence_stated",
+]
 DATA = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 

@@ -70,12 +70,15 @@ def _hold_active(entries: int) -> pl.Expr:
 
 
 def _orders_in_force(entries: int) -> list[pl.Expr]:
-    orders, as_of = pl.col(ORDERS), pl.col("as_of")
+    orders, as_of, departure = pl.col(ORDERS), pl.col("as_of"), pl.col(DEPARTURE_DAY)
     barred = []
     for k in range(entries):
         order = orders.list.get(k, null_on_oob=True)
         issued, ended = order.struct.field("issued_on"), order.struct.field("terminated_on")
-        in_force = (orders.list.len() > k).fill_null(False) & _in_force(issued, ended, as_of)
+        bars = _in_force(issued, ended, as_of) | (
+            departure.is_not_null() & _in_force(issued, ended, departure)
+        )
+        in_force = (orders.list.len() > k).fill_null(False) & bars
         country = pl.when(in_force).then(order.struct.field("country"))
         barred.append(country.alias(spread_column(ORDERS, k)))
     return barred

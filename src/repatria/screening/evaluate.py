@@ -24,6 +24,8 @@ _WHEN: dict[str, Callable[[Columns], pl.Expr] | None] = {
     "us_involved": lambda c: yes(c.from_state == "US") | yes(c.to_state == "US"),
     "us_outbound": lambda c: yes(c.from_state == "US"),
     "us_inbound": lambda c: yes(c.to_state == "US"),
+    "holds_listed": lambda c: c.col("holds").is_not_null(),
+    "death_sentence_stated": lambda c: c.col("sentence.death_sentence").is_not_null(),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from repatria.law.document_parts import Notice
 from repatria.law.rules.base import (
     Finding,
     RuleContext,
@@ -18,11 +19,21 @@ from repatria.law.rules.base import (
 _REQUIREMENTS = {
     "language_understood": "in a language the person understands",
     "explains_how_to_contest": "explaining how to contest the removal and seek habeas",
+    "names_destination": "naming the country of removal",
 }
 
 
 def _requirements(value: object) -> bool:
     return isinstance(value, list) and all(name in _REQUIREMENTS for name in value)
+
+
+def _stated(notice: Notice, requirement: str) -> bool | None:
+    """Whether the notice met a requirement: true, false, or None when not known."""
+    if requirement == "names_destination":
+        # A named country other than the destination fails before this; none named is unknown.
+        return True if notice.country is not None else None
+    value: bool | None = getattr(notice, requirement)
+    return value
 
 
 @check("notice-content", requires=_requirements)
@@ -33,12 +44,11 @@ def notice_content(ctx: RuleContext, params: Mapping[str, Any]) -> Finding:
         return unknown("no written notice on file")
     if notice.country is not None and notice.country != to_state:
         return failed(f"the notice names {notice.country}, not {to_state}")
-    missing = [_REQUIREMENTS[name] for name in params["requires"] if getattr(notice, name) is False]
+    stated = {name: _stated(notice, name) for name in params["requires"]}
+    missing = [_REQUIREMENTS[name] for name, value in stated.items() if value is False]
     if missing:
         return failed("the notice was not " + " nor ".join(missing))
-    undecided = [
-        _REQUIREMENTS[name] for name in params["requires"] if getattr(notice, name) is None
-    ]
+    undecided = [_REQUIREMENTS[name] for name, value in stated.items() if value is None]
     if undecided:
         return unknown("not known whether the notice was " + " and ".join(undecided))
     return passed(f"written notice served {notice.served_at.isoformat()}")

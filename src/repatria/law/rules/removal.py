@@ -40,30 +40,37 @@ def _in_force(issued: date | None, ended: date | None, on: date) -> bool:
     return (issued is None or issued <= on) and (ended is None or ended > on)
 
 
+def _days(ctx: RuleContext) -> list[date]:
+    """The days a safeguard is checked on: as_of, and the day of departure where known."""
+    departure = ctx.document.departure_at
+    return [ctx.as_of] + ([departure.date()] if departure else [])
+
+
 @check("no-protection-order")
 def no_protection_order(ctx: RuleContext, params: Mapping[str, Any]) -> Finding:
-    """No withholding or CAT order in force bars removal to the destination."""
+    """No withholding or CAT order in force then or at departure bars removal there."""
     orders, to_state = ctx.document.protection_orders, ctx.document.to_state
     if orders is None:
         return unknown(f"not known whether a protection order bars removal to {to_state}")
     for order in orders:
-        if order.country == to_state and _in_force(order.issued_on, order.terminated_on, ctx.as_of):
-            issued = f" issued {order.issued_on}" if order.issued_on else ""
-            return failed(
-                f"a {order.kind or 'protection'} order{issued} bars removal to {to_state}"
-            )
+        for day in _days(ctx):
+            if order.country == to_state and _in_force(order.issued_on, order.terminated_on, day):
+                issued = f" issued {order.issued_on}" if order.issued_on else ""
+                return failed(
+                    f"a {order.kind or 'protection'} order{issued} bars removal to {to_state}"
+                    f" (in force on {day})"
+                )
     return passed(f"no protection order in force for {to_state}")
 
 
 @check("no-active-hold")
 def no_active_hold(ctx: RuleContext, params: Mapping[str, Any]) -> Finding:
     """No court order (TRO, injunction, stay, pending habeas) in force then or at departure."""
-    holds, doc = ctx.document.holds, ctx.document
+    holds = ctx.document.holds
     if holds is None:
         return unknown("not known whether any court order stops the movement")
-    days = [ctx.as_of] + ([doc.departure_at.date()] if doc.departure_at else [])
     for hold in holds:
-        for day in days:
+        for day in _days(ctx):
             if _in_force(hold.issued_on, hold.lifted_on, day):
                 issued = f" issued {hold.issued_on}" if hold.issued_on else ""
                 return failed(f"a {hold.kind or 'court order'}{issued} is in force on {day}")

@@ -69,7 +69,7 @@ class Columns:
         return pl.col(known_column("person.citizenships"))
 
     def order_bars(self, state: pl.Expr) -> pl.Expr:
-        """Whether a protection order in force on as_of bars removal to a state."""
+        """Whether a protection order in force on as_of or at departure bars removal there."""
         entries = range(self.longest.get(ORDERS, 0))
         return any_of(pl.col(spread_column(ORDERS, k)) == state for k in entries)
 

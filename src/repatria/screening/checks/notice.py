@@ -14,7 +14,13 @@ from repatria.screening.checks.base import FAIL, UNKNOWN, Columns, any_of, decid
 def notice_content(columns: Columns, params: Mapping[str, Any]) -> pl.Expr:
     """Written notice naming the destination and meeting each content requirement."""
     served, country = columns.col("notice.served_at"), columns.col("notice.country")
-    required = [columns.col(f"notice.{name}") for name in params["requires"]]
+    # As `law.rules.notice._stated`: a notice naming no known country leaves that unknown.
+    required = [
+        pl.when(country.is_not_null()).then(True)
+        if name == "names_destination"
+        else columns.col(f"notice.{name}")
+        for name in params["requires"]
+    ]
     return decide(
         (served.is_null(), UNKNOWN),
         (country.is_not_null() & (country != columns.to_state), FAIL),

@@ -29,8 +29,8 @@ def destination_designated(columns: Columns, params: Mapping[str, Any]) -> pl.Ex
 
 @vector_check("no-protection-order")
 def no_protection_order(columns: Columns, params: Mapping[str, Any]) -> pl.Expr:
-    """No withholding or CAT order in force bars removal to the destination."""
-    # Orders by position, each with its country only where it is in force on as_of.
+    """No withholding or CAT order in force then or at departure bars removal there."""
+    # Orders by position, each with its country only where it is in force (as_of, departure).
     known = columns.col(known_column(ORDERS))
     return decide((~known, UNKNOWN), (columns.order_bars(columns.to_state), FAIL))
 
