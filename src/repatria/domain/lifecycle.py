@@ -5,6 +5,9 @@ receiving state), whether it needs a reason, and how the legal engine gates it: 
 records the assessment without gating (a denial or an arrival can always be recorded);
 otherwise every check must pass except those whose ground is listed as still *pending* at
 that step (consent is not yet verified while the states are still reviewing, for example).
+A step may also *await* grounds: their checks may still be unknown there (the facts belong to a
+later stage) but never failing; a removal may not depart on an unknown, but a destination may
+be designated before the person has been told of it and could voice a fear of it.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ class Transition:
     gate: frozenset[str] | None  # grounds still pending at this step; None: not gated
     needs_reason: bool = False
     summary: str = ""
+    awaiting: frozenset[str] = frozenset()  # grounds that may still be unknown (never failing)
 
 
 class TransitionNotAllowed(DomainError):
@@ -68,10 +72,19 @@ def _t(
     gate: set[str] | frozenset[str] | None,
     summary: str,
     needs_reason: bool = False,
+    awaiting: set[str] | frozenset[str] = frozenset(),
 ) -> Transition:
     pending = None if gate is None else frozenset(gate)
     return Transition(
-        command, frozenset(sources), target, frozenset(roles), side, pending, needs_reason, summary
+        command,
+        frozenset(sources),
+        target,
+        frozenset(roles),
+        side,
+        pending,
+        needs_reason,
+        summary,
+        frozenset(awaiting),
     )
 
 
@@ -233,6 +246,10 @@ TREATY: tuple[Transition, ...] = (
     ),
 )
 
+# Whether the person fears the destination is known only once they have been told of it (the
+# notice): until then the fear-claim checks (grounds HOLD and PROTECTION_ORDER) are unknown.
+# A hold or protection order on file still fails them, and so still stops these steps.
+BEFORE_NOTICE = frozenset({"HOLD", "PROTECTION_ORDER"})
 REMOVAL_OPEN = {
     S.ORDER_FINAL,
     S.DESTINATION_DESIGNATED,
@@ -250,6 +267,7 @@ REMOVAL: tuple[Transition, ...] = (
         Side.SENDING,
         {"NOTICE"},
         "the destination country is designated",
+        awaiting=BEFORE_NOTICE,
     ),
     _t(
         "serve_notice",
@@ -259,6 +277,7 @@ REMOVAL: tuple[Transition, ...] = (
         Side.SENDING,
         {"NOTICE"},
         "written notice of the destination is served on the person",
+        awaiting=BEFORE_NOTICE,
     ),
     _t(
         "start_waiting_period",
@@ -321,9 +340,10 @@ REMOVAL: tuple[Transition, ...] = (
         S.ORDER_FINAL,
         {OFFICER},
         Side.SENDING,
-        None,
+        {"NOTICE"},
         "the block is lifted: the removal starts again from the final order",
         needs_reason=True,
+        awaiting=BEFORE_NOTICE,
     ),
     _t(
         "cancel",

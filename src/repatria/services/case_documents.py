@@ -1,5 +1,6 @@
 """Builds the public assessment document (shared/DESIGN.md §4) from what the database holds
-about a case, so that every transition is judged by the same engine as `repatria assess`."""
+about a case, so that every transition is judged by the same engine as `repatria assess`; and
+records the facts and notices a case officer adds to it."""
 
 from __future__ import annotations
 
@@ -7,15 +8,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from repatria.domain.access import Action, require
+from repatria.domain.accounts import Principal
 from repatria.domain.cases import Case
+from repatria.domain.errors import PermissionDenied
 from repatria.domain.people import Person, Sentence
+from repatria.domain.records import snapshot
 from repatria.domain.workflow import (
     ConsentVerification,
     Decision,
     DecisionKind,
     FearClaim,
+    FearOutcome,
     Notice,
 )
+from repatria.services import cases
+from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 # Facts an officer may assert on a case, by their place in the document.
 ASSERTABLE_FACTS = {
@@ -96,12 +104,26 @@ def _consent(records: CaseRecords) -> dict[str, Any] | None:
     }
 
 
+# The engine's words for a decided claim (shared/DESIGN.md §4): protected is "granted".
+ENGINE_FEAR_OUTCOMES = {FearOutcome.PROTECTED: "granted", FearOutcome.REJECTED: "denied"}
+
+
 def _fear_claim(records: CaseRecords) -> dict[str, Any] | None:
+    """Whether the person fears the destination: unknown (None) until they have been told of it
+    by a notice, since nobody can be said not to fear a country they were never named."""
     claims = [c for c in records.fear_claims if c.country == records.case.to_state]
     if not claims:
         return {"raised": False, "outcome": None} if records.notices else None
-    latest = max(claims, key=lambda c: (c.raised_on, c.id or 0))
-    return {"raised": True, "outcome": latest.outcome.value if latest.outcome else None}
+    # Fear is of a country, whichever of the person's cases it was raised on: a grant protects,
+    # and any claim still undecided holds the removal.
+    outcomes = {c.outcome for c in claims}
+    if FearOutcome.PROTECTED in outcomes:
+        outcome: str | None = ENGINE_FEAR_OUTCOMES[FearOutcome.PROTECTED]
+    elif None in outcomes:
+        outcome = None
+    else:
+        outcome = ENGINE_FEAR_OUTCOMES[FearOutcome.REJECTED]
+    return {"raised": True, "outcome": outcome}
 
 
 def build_document(records: CaseRecords, as_of: date) -> dict[str, Any]:
@@ -174,3 +196,69 @@ def _without_nulls(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_nulls(v) for v in value]
     return value
+
+
+def editable_case(uow: UnitOfWork, principal: Principal, case_id: int) -> Case:
+    """The case, if the principal is a case officer of its sending state (who records its facts,
+    notices and fear claims)."""
+    require(principal, Action.OPEN_CASE)
+    case = cases.get_or_raise(uow, principal, case_id)
+    if principal.state != case.from_state:
+        raise PermissionDenied(f"only {case.from_state}, the sending state, records this")
+    return case
+
+
+FACT_FIELDS = {
+    "person_competent": "person.competent",
+    "person_years_in_sending_state": "person.years_in_sending_state",
+    "person_intends_to_remain": "person.intends_to_remain",
+    "sentence_dual_criminality": "sentence.dual_criminality",
+    "sentence_other_charges_pending": "sentence.other_charges_pending",
+    "approvals_us_state": "approvals.us_state",
+}
+
+
+def assert_facts(uow: UnitOfWork, principal: Principal, case_id: int, command: Any) -> Case:
+    """Set facts for the engine on a case; recorded with before and after."""
+    case = editable_case(uow, principal, case_id)
+    before = snapshot(case)
+    given = command.model_dump(mode="json", exclude_unset=True)
+    facts = dict(case.facts or {})
+    for name, dotted in FACT_FIELDS.items():
+        if name in given:
+            facts[dotted] = given[name]
+    case.facts = facts
+    if "request_received_on" in given:
+        case.request_received_on = command.request_received_on
+    if "departure_at" in given:
+        case.departure_at = command.departure_at
+    case.updated_at = utcnow()
+    uow.session.flush()
+    uow.record(
+        principal,
+        "CaseFactsAsserted",
+        "case",
+        case.id,
+        before=before,
+        after=snapshot(case),
+        states=list(case.states_involved),
+    )
+    return case
+
+
+def add_notice(uow: UnitOfWork, principal: Principal, case_id: int, command: Any) -> Case:
+    """Record a written notice served on the person."""
+    case = editable_case(uow, principal, case_id)
+    assert case.id is not None
+    uow.session.add(Notice(case_id=case.id, **command.model_dump()))
+    case.updated_at = utcnow()
+    uow.session.flush()
+    uow.record(
+        principal,
+        "NoticeRecorded",
+        "case",
+        case.id,
+        after=command.model_dump(mode="json"),
+        states=list(case.states_involved),
+    )
+    return case

@@ -1,22 +1,53 @@
-"""Holds and protection orders: entered at any time, they stop every open case they affect."""
+"""Holds, protection orders and fear claims: entered at any time, they stop every open case
+they affect; lifted, terminated or decided, they let a blocked case resume."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, Literal, TypeVar
 
-from sqlalchemy import select
+from pydantic import StringConstraints
 
-from repatria.adapters.db import tables as t
 from repatria.domain.access import Action, require
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import Case
-from repatria.domain.errors import PermissionDenied
-from repatria.domain.lifecycle import BEFORE_TRANSIT, Track, track_of
-from repatria.domain.people import Hold, Person, ProtectionOrder
+from repatria.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from repatria.domain.people import Hold, Person, ProtectionKind, ProtectionOrder
 from repatria.domain.records import snapshot
+from repatria.domain.workflow import FearClaim, FearOutcome
 from repatria.services import people, workflow
-from repatria.services.commands import HoldIn, ProtectionOrderIn
+from repatria.services.commands import Command, HoldIn, ProtectionOrderIn
 from repatria.services.unit_of_work import UnitOfWork, utcnow
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+# The order or decision relied on: court or office, date, number.
+LegalBasis = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class LiftHold(Command):
+    """Lift a court hold from the day the order ending it takes effect."""
+
+    lifted_on: date
+    reason: Reason
+    legal_basis: LegalBasis
+
+
+class TerminateProtectionOrder(Command):
+    """End a withholding or CAT order from the day its termination takes effect."""
+
+    terminated_on: date
+    reason: Reason
+    legal_basis: LegalBasis
+
+
+class DecideFearClaim(Command):
+    """Record the decision on a pending fear claim; a grant is a protection order."""
+
+    outcome: Literal["granted", "denied"]
+    decided_on: date
+    protection: ProtectionKind = ProtectionKind.WITHHOLDING  # what a grant gives
+    reason: Reason
+    legal_basis: LegalBasis
 
 
 def _holding_officer(uow: UnitOfWork, principal: Principal, person_id: int) -> Person:
@@ -28,27 +59,6 @@ def _holding_officer(uow: UnitOfWork, principal: Principal, person_id: int) -> P
             "records court orders about them"
         )
     return person
-
-
-def open_cases(uow: UnitOfWork, person_id: int) -> list[Case]:
-    """The person's cases that have not yet left (the ones an order can still stop)."""
-    query = select(Case).where(t.cases.c.person_id == person_id).order_by(t.cases.c.id)
-    return [
-        c for c in uow.session.scalars(query) if c.state in BEFORE_TRANSIT[track_of(c.authority)]
-    ]
-
-
-def stop_cases(
-    uow: UnitOfWork, principal: Principal, cases: list[Case], reason: str, on: date
-) -> list[Case]:
-    """Cancel (treaty) or block (removal) each case, with the reason; returns those stopped."""
-    stopped = []
-    for case in cases:
-        command = "block" if track_of(case.authority) is Track.REMOVAL else "cancel"
-        assert case.id is not None
-        workflow.take(uow, principal, case.id, workflow.Step(command=command, on=on, reason=reason))
-        stopped.append(case)
-    return stopped
 
 
 def add_hold(
@@ -73,10 +83,10 @@ def add_hold(
     reason = f"{hold.kind.value} issued {hold.issued_on}"
     reason += f" by {hold.court}" if hold.court else ""
     reason += f" ({hold.reference})" if hold.reference else ""
-    stopped = stop_cases(
+    stopped = workflow.stop_cases(
         uow,
         principal,
-        open_cases(uow, person_id),
+        workflow.open_cases(uow, person_id),
         f"court hold: {reason}",
         max(hold.issued_on, date.today()),
     )
@@ -89,6 +99,12 @@ def add_protection_order(
     """Record a protection order; every open case to that country stops at once."""
     person = _holding_officer(uow, principal, person_id)
     order = ProtectionOrder(**command.model_dump())
+    return order, _protect(uow, principal, person, order)
+
+
+def _protect(
+    uow: UnitOfWork, principal: Principal, person: Person, order: ProtectionOrder
+) -> list[Case]:
     person.protection_orders.append(order)
     person.updated_at = utcnow()
     uow.session.flush()
@@ -102,9 +118,123 @@ def add_protection_order(
     )
     today = max(order.issued_on, date.today())
     if not order.in_force_on(today):
-        return order, []
-    affected = [c for c in open_cases(uow, person_id) if c.to_state == order.country]
+        return []
+    assert person.id is not None
+    affected = [c for c in workflow.open_cases(uow, person.id) if c.to_state == order.country]
     reason = (
         f"{order.kind.value} order of {order.issued_on} bars sending the person to {order.country}"
     )
-    return order, stop_cases(uow, principal, affected, reason, today)
+    return workflow.stop_cases(uow, principal, affected, reason, today)
+
+
+Record = TypeVar("Record", Hold, ProtectionOrder)
+
+
+def _one_of(records: list[Record], kind: str, record_id: int) -> Record:
+    for record in records:
+        if record.id == record_id:
+            return record
+    raise NotFound(kind, record_id)
+
+
+def lift_hold(
+    uow: UnitOfWork, principal: Principal, person_id: int, hold_id: int, command: LiftHold
+) -> Hold:
+    """Lift a hold; blocked cases stay blocked until an officer resumes them."""
+    person = _holding_officer(uow, principal, person_id)
+    hold = _one_of(person.holds, "hold", hold_id)
+    if hold.lifted_on is not None:
+        raise Conflict(f"hold {hold_id} was already lifted on {hold.lifted_on}")
+    if command.lifted_on < hold.issued_on:
+        raise InvalidInput("lifted_on", f"before the hold was issued on {hold.issued_on}")
+    before = snapshot(hold)
+    hold.lifted_on = command.lifted_on
+    person.updated_at = utcnow()
+    uow.session.flush()
+    uow.record(
+        principal,
+        "HoldLifted",
+        "person",
+        person.id,
+        before=before,
+        after=snapshot(hold),
+        reason=command.reason,
+        legal_basis=command.legal_basis,
+        states=[person.held_by_state],
+    )
+    return hold
+
+
+def terminate_protection_order(
+    uow: UnitOfWork,
+    principal: Principal,
+    person_id: int,
+    order_id: int,
+    command: TerminateProtectionOrder,
+) -> ProtectionOrder:
+    """End a protection order; blocked cases stay blocked until an officer resumes them."""
+    person = _holding_officer(uow, principal, person_id)
+    order = _one_of(person.protection_orders, "protection order", order_id)
+    if order.terminated_on is not None:
+        raise Conflict(
+            f"protection order {order_id} was already terminated on {order.terminated_on}"
+        )
+    if command.terminated_on < order.issued_on:
+        raise InvalidInput("terminated_on", f"before the order was issued on {order.issued_on}")
+    before = snapshot(order)
+    order.terminated_on = command.terminated_on
+    person.updated_at = utcnow()
+    uow.session.flush()
+    uow.record(
+        principal,
+        "ProtectionOrderTerminated",
+        "person",
+        person.id,
+        before=before,
+        after=snapshot(order),
+        reason=command.reason,
+        legal_basis=command.legal_basis,
+        states=[person.held_by_state, order.country],
+    )
+    return order
+
+
+def decide_fear_claim(
+    uow: UnitOfWork, principal: Principal, person_id: int, claim_id: int, command: DecideFearClaim
+) -> tuple[FearClaim, ProtectionOrder | None, list[Case]]:
+    """Record the decision on a pending fear claim. A grant is a protection order for that
+    country (8 C.F.R. §§ 1208.16-1208.17): it stops every open case of the person to it."""
+    person = _holding_officer(uow, principal, person_id)
+    claim = uow.session.get(FearClaim, claim_id)
+    case = uow.session.get(Case, claim.case_id) if claim is not None else None
+    if claim is None or case is None or case.person_id != person.id:
+        raise NotFound("fear claim", claim_id)
+    if claim.outcome is not None:
+        raise Conflict(f"fear claim {claim_id} was already decided ({claim.outcome.value})")
+    if command.decided_on < claim.raised_on:
+        raise InvalidInput("decided_on", f"before the claim was raised on {claim.raised_on}")
+    before = snapshot(claim)
+    granted = command.outcome == "granted"
+    claim.outcome = FearOutcome.PROTECTED if granted else FearOutcome.REJECTED
+    claim.decided_on = command.decided_on
+    uow.session.flush()
+    uow.record(
+        principal,
+        "FearClaimDecided",
+        "case",
+        case.id,
+        before=before,
+        after={**snapshot(claim), "decision": command.outcome},
+        reason=command.reason,
+        legal_basis=command.legal_basis,
+        states=list(case.states_involved),
+    )
+    if not granted:
+        return claim, None, []
+    order = ProtectionOrder(
+        kind=command.protection,
+        country=claim.country,
+        issued_on=command.decided_on,
+        issued_by=f"fear claim {claim.id} granted: {command.legal_basis}"[:200],
+    )
+    return claim, order, _protect(uow, principal, person, order)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -13,7 +14,7 @@ from repatria.domain.accounts import Principal
 from repatria.domain.assessments import Assessment
 from repatria.domain.cases import Case
 from repatria.domain.errors import Conflict, InvalidInput, NotEligible, PermissionDenied
-from repatria.domain.lifecycle import Side, Transition, find
+from repatria.domain.lifecycle import BEFORE_TRANSIT, Side, Track, Transition, find, track_of
 from repatria.domain.people import Person
 from repatria.domain.records import snapshot
 from repatria.domain.workflow import (
@@ -21,10 +22,13 @@ from repatria.domain.workflow import (
     Decision,
     DecisionKind,
     FearClaim,
+    FearOutcome,
     Notice,
 )
 from repatria.services import assessments, cases
-from repatria.services.case_documents import CaseRecords, build_document
+from repatria.services.case_documents import CaseRecords, build_document, editable_case
+from repatria.services.case_documents import add_notice as add_notice
+from repatria.services.case_documents import assert_facts as assert_facts
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 DECISIONS = {
@@ -32,8 +36,10 @@ DECISIONS = {
     "approve_receiving": DecisionKind.APPROVE,
     "deny": DecisionKind.DENY,
 }
-# Decisions someone may have prepared: the preparer may not take them (four eyes).
-APPROVALS = {"approve_sending", "approve_receiving", "deny"}
+# Decisions someone may have prepared: no preparer may take them (four eyes). A denial is the
+# decision of the state whose review is under way.
+PREPARED_BY = {"approve_sending": "prepare_sending", "approve_receiving": "prepare_receiving"}
+APPROVALS = {*PREPARED_BY, "deny"}
 
 
 @dataclass
@@ -60,10 +66,32 @@ def load_records(uow: UnitOfWork, case: Case) -> CaseRecords:
         decisions=list(uow.session.scalars(select(Decision).filter_by(**by_case))),
         consents=list(uow.session.scalars(select(ConsentVerification).filter_by(**by_case))),
         notices=list(uow.session.scalars(select(Notice).filter_by(**by_case))),
-        fear_claims=list(uow.session.scalars(select(FearClaim).filter_by(**by_case))),
+        fear_claims=_fear_claims_of(uow, case.person_id),
         request_received_on=case.request_received_on,
         departure_at=case.departure_at,
     )
+
+
+def _fear_claims_of(uow: UnitOfWork, person_id: int) -> list[FearClaim]:
+    # Fear is of a country: a claim raised on any of the person's cases counts for every case
+    # to that country.
+    of_person = select(t.cases.c.id).where(t.cases.c.person_id == person_id)
+    query = select(FearClaim).where(t.fear_claims.c.case_id.in_(of_person))
+    return list(uow.session.scalars(query.order_by(t.fear_claims.c.id)))
+
+
+def _preparers(uow: UnitOfWork, case: Case, command: str) -> set[int]:
+    """Everyone who, by the record, prepared the decision this command takes."""
+    if command == "deny":
+        review = "prepare_sending" if case.state.value == "sending_review" else "prepare_receiving"
+    else:
+        review = PREPARED_BY[command]
+    query = select(t.events.c.actor_id).where(
+        t.events.c.subject_type == "case",
+        t.events.c.subject_id == str(case.id),
+        t.events.c.command == _event_name(review),
+    )
+    return {actor for actor in uow.session.scalars(query) if actor is not None}
 
 
 def _acting_state(principal: Principal, case: Case, transition: Transition) -> str:
@@ -85,12 +113,16 @@ def _acting_state(principal: Principal, case: Case, transition: Transition) -> s
     return principal.state
 
 
-def _check_actor(principal: Principal, case: Case, transition: Transition, step: Step) -> str:
+def _check_actor(
+    uow: UnitOfWork, principal: Principal, case: Case, transition: Transition, step: Step
+) -> str:
     if principal.role not in transition.roles:
         roles = ", ".join(sorted(r.value for r in transition.roles))
         raise PermissionDenied(f"{transition.command} needs the role {roles}")
     state = _acting_state(principal, case, transition)
-    if transition.command in APPROVALS and case.prepared_by == principal.user_id:
+    if transition.command in APPROVALS and principal.user_id in _preparers(
+        uow, case, transition.command
+    ):
         raise PermissionDenied(
             "separation of duties: you prepared this decision, so another reviewer "
             f"must {transition.command.replace('_', ' ')}"
@@ -101,29 +133,36 @@ def _check_actor(principal: Principal, case: Case, transition: Transition, step:
 
 
 def _gate(transition: Transition, verdict: dict[str, Any]) -> list[dict[str, Any]]:
-    """The checks that stop this step: every non-passing check whose ground is not pending."""
+    """The checks that stop this step: every non-passing check whose ground is not pending,
+    except an unknown one whose ground the step awaits (its facts come at a later stage)."""
     if transition.gate is None:
         return []
     return [
         check
         for check in verdict["checks"]
-        if check["outcome"] != "pass" and check["ground"] not in transition.gate
+        if check["outcome"] != "pass"
+        and check["ground"] not in transition.gate
+        and not (check["outcome"] == "unknown" and check["ground"] in transition.awaiting)
     ]
+
+
+def _current(uow: UnitOfWork, principal: Principal, case_id: int, version: int | None) -> Case:
+    case = cases.get_or_raise(uow, principal, case_id)
+    if version is not None and version != case.version:
+        raise Conflict(
+            f"case {case.id} is at version {case.version}, not {version}: "
+            "someone else changed it; reload and decide again"
+        )
+    return case
 
 
 def take(
     uow: UnitOfWork, principal: Principal, case_id: int, step: Step
 ) -> tuple[Case, Assessment]:
     """Take one lifecycle step; refused unless the law, the role and the state all allow it."""
-    case = cases.get_or_raise(uow, principal, case_id)
-    if step.expected_version is not None and step.expected_version != case.version:
-        raise Conflict(
-            f"case {case.id} is at version {case.version}, not {step.expected_version}: "
-            "someone else changed it; reload and decide again"
-        )
+    case = _current(uow, principal, case_id, step.expected_version)
     transition = find(case.authority, step.command, case.state)
-    acting_state = _check_actor(principal, case, transition, step)
-    before = snapshot(case)
+    acting_state = _check_actor(uow, principal, case, transition, step)
     if step.command in DECISIONS:
         uow.session.add(
             Decision(
@@ -138,16 +177,36 @@ def take(
     if step.consent is not None:
         uow.session.add(step.consent)
     uow.session.flush()
-    records = load_records(uow, case)
-    document = build_document(records, step.on)
-    assessment = assessments.record(uow, principal, document, case_id=case_id, check_role=False)
+    assessment = _assess(uow, principal, case, step.on)
     failing = _gate(transition, assessment.verdict)
     if failing:
         raise NotEligible(step.command, failing, assessment.verdict)
+    _move(uow, principal, case, transition, step, assessment)
+    return case, assessment
+
+
+def _assess(uow: UnitOfWork, principal: Principal, case: Case, on: date) -> Assessment:
+    """Re-assess the case as of a day from what the database holds, and keep the assessment."""
+    document = build_document(load_records(uow, case), on)
+    return assessments.record(uow, principal, document, case_id=case.id, check_role=False)
+
+
+def _move(
+    uow: UnitOfWork,
+    principal: Principal,
+    case: Case,
+    transition: Transition,
+    step: Step,
+    assessment: Assessment,
+) -> None:
+    """Move the case along an allowed transition and record the step with its legal basis."""
+    before = snapshot(case)
     if step.command.startswith("prepare_"):
         case.prepared_by = principal.user_id
     elif transition.target is not case.state:
-        case.prepared_by = None  # a new stage: earlier preparations no longer apply
+        # A new stage. prepared_by only shows the latest preparer: four eyes reads every
+        # preparer from the record (_preparers).
+        case.prepared_by = None
     case.state = transition.target
     case.updated_at = utcnow()
     uow.session.flush()
@@ -163,33 +222,82 @@ def take(
         states=list(case.states_involved),
         occurred_at=datetime.combine(step.on, utcnow().timetz()),
     )
-    return case, assessment
+
+
+class HearingOutcome(enum.StrEnum):
+    """What a consent verification hearing led to."""
+
+    APPROVED = "approved"  # consent verified: the case is approved for transfer
+    WITHDRAWN = "withdrawn"  # consent refused at the hearing: the application is withdrawn
+    NOT_APPROVED = "not_approved"  # hearing kept, case unchanged: a check still fails
+
+
+@dataclass(frozen=True)
+class Hearing:
+    """A stored consent hearing, the case after it, and the checks that kept it from approval."""
+
+    record: ConsentVerification
+    case: Case
+    assessment: Assessment
+    outcome: HearingOutcome
+    failing: list[dict[str, Any]]
+
+
+def record_consent_hearing(
+    uow: UnitOfWork, principal: Principal, case_id: int, command: Any
+) -> Hearing:
+    """Record a consent verification hearing (18 U.S.C. §§ 4107-4108), whatever its outcome.
+
+    The record and its event are always kept: a refusal withdraws the application (consent was
+    never verified, so it may be), a hearing that fails a check leaves the case where it is, and
+    only consent that passes every check approves the case."""
+    case = _current(uow, principal, case_id, command.version)
+    verify = find(case.authority, "verify_consent", case.state)
+    on = command.verified_on
+    _check_actor(uow, principal, case, verify, Step(command="verify_consent", on=on))
+    record = ConsentVerification(
+        case_id=case_id, recorded_by=principal.user_id, **command.model_dump(exclude={"version"})
+    )
+    uow.session.add(record)
+    uow.session.flush()
+    uow.record(
+        principal,
+        "ConsentHearingRecorded",
+        "case",
+        case.id,
+        after={**snapshot(record), "missing_advisements": record.missing_advisements()},
+        reason="consent given" if record.consents else "consent refused",
+        legal_basis=f"18 U.S.C. §§ 4107-4108, hearing {record.id} ({record.recording_reference})",
+        states=list(case.states_involved),
+        occurred_at=datetime.combine(on, utcnow().timetz()),
+    )
+    assessment = _assess(uow, principal, case, on)
+    if not record.consents:
+        withdraw = find(case.authority, "withdraw", case.state)
+        reason = f"consent refused at the verification hearing of {on} ({record.id})"
+        _move(uow, principal, case, withdraw, Step("withdraw", on, reason), assessment)
+        return Hearing(record, case, assessment, HearingOutcome.WITHDRAWN, [])
+    failing = _gate(verify, assessment.verdict)
+    if failing:
+        return Hearing(record, case, assessment, HearingOutcome.NOT_APPROVED, failing)
+    _move(uow, principal, case, verify, Step("verify_consent", on), assessment)
+    return Hearing(record, case, assessment, HearingOutcome.APPROVED, [])
 
 
 def verify_consent(
     uow: UnitOfWork, principal: Principal, case_id: int, command: Any
 ) -> tuple[Case, Assessment]:
-    """Record a consent verification hearing; verified consent approves the case."""
-    record = ConsentVerification(
-        case_id=case_id,
-        recorded_by=principal.user_id,
-        **command.model_dump(exclude={"version"}),
-    )
-    step = Step(
-        command="verify_consent",
-        on=command.verified_on,
-        expected_version=command.version,
-        consent=record,
-    )
-    return take(uow, principal, case_id, step)
+    """Record a consent hearing and return the case after it (for the CLI and the web form,
+    which show the case's state and verdict; the API returns the whole Hearing)."""
+    hearing = record_consent_hearing(uow, principal, case_id, command)
+    return hearing.case, hearing.assessment
 
 
 def recheck(uow: UnitOfWork, principal: Principal, case_id: int, step: Step) -> Assessment:
     """Re-assess a case in place (no state change), as at a manifest lock; NotEligible if the
     law no longer allows the movement."""
     case = cases.get_or_raise(uow, principal, case_id)
-    document = build_document(load_records(uow, case), step.on)
-    assessment = assessments.record(uow, principal, document, case_id=case_id, check_role=False)
+    assessment = _assess(uow, principal, case, step.on)
     failing = [c for c in assessment.verdict["checks"] if c["outcome"] != "pass"]
     if failing:
         raise NotEligible(step.command, failing, assessment.verdict)
@@ -232,77 +340,13 @@ def transitions_of(uow: UnitOfWork, case_id: int) -> list[Any]:
     return list(uow.session.execute(query))
 
 
-def _editable_case(uow: UnitOfWork, principal: Principal, case_id: int) -> Case:
-    from repatria.domain.access import Action, require
-
-    require(principal, Action.OPEN_CASE)
-    case = cases.get_or_raise(uow, principal, case_id)
-    if principal.state != case.from_state:
-        raise PermissionDenied(f"only {case.from_state}, the sending state, records this")
-    return case
-
-
-FACT_FIELDS = {
-    "person_competent": "person.competent",
-    "person_years_in_sending_state": "person.years_in_sending_state",
-    "person_intends_to_remain": "person.intends_to_remain",
-    "sentence_dual_criminality": "sentence.dual_criminality",
-    "sentence_other_charges_pending": "sentence.other_charges_pending",
-    "approvals_us_state": "approvals.us_state",
-}
-
-
-def assert_facts(uow: UnitOfWork, principal: Principal, case_id: int, command: Any) -> Case:
-    """Set facts for the engine on a case; recorded with before and after."""
-    case = _editable_case(uow, principal, case_id)
-    before = snapshot(case)
-    given = command.model_dump(mode="json", exclude_unset=True)
-    facts = dict(case.facts or {})
-    for name, dotted in FACT_FIELDS.items():
-        if name in given:
-            facts[dotted] = given[name]
-    case.facts = facts
-    if "request_received_on" in given:
-        case.request_received_on = command.request_received_on
-    if "departure_at" in given:
-        case.departure_at = command.departure_at
-    case.updated_at = utcnow()
-    uow.session.flush()
-    uow.record(
-        principal,
-        "CaseFactsAsserted",
-        "case",
-        case.id,
-        before=before,
-        after=snapshot(case),
-        states=list(case.states_involved),
-    )
-    return case
-
-
-def add_notice(uow: UnitOfWork, principal: Principal, case_id: int, command: Any) -> Case:
-    """Record a written notice served on the person."""
-    case = _editable_case(uow, principal, case_id)
-    assert case.id is not None
-    uow.session.add(Notice(case_id=case.id, **command.model_dump()))
-    case.updated_at = utcnow()
-    uow.session.flush()
-    uow.record(
-        principal,
-        "NoticeRecorded",
-        "case",
-        case.id,
-        after=command.model_dump(mode="json"),
-        states=list(case.states_involved),
-    )
-    return case
-
-
 def add_fear_claim(uow: UnitOfWork, principal: Principal, case_id: int, command: Any) -> Case:
-    """Record a fear claim about the case's destination."""
-    case = _editable_case(uow, principal, case_id)
+    """Record a fear claim about the case's destination; unless it was already decided
+    against the person, every open removal of theirs to that country is blocked at once."""
+    case = editable_case(uow, principal, case_id)
     assert case.id is not None
-    uow.session.add(FearClaim(case_id=case.id, country=case.to_state, **command.model_dump()))
+    claim = FearClaim(case_id=case.id, country=case.to_state, **command.model_dump())
+    uow.session.add(claim)
     case.updated_at = utcnow()
     uow.session.flush()
     uow.record(
@@ -310,7 +354,34 @@ def add_fear_claim(uow: UnitOfWork, principal: Principal, case_id: int, command:
         "FearClaimRecorded",
         "case",
         case.id,
-        after=command.model_dump(mode="json"),
+        after=snapshot(claim),
         states=list(case.states_involved),
     )
+    if claim.outcome is not FearOutcome.REJECTED:
+        removals = [
+            c
+            for c in open_cases(uow, case.person_id)
+            if c.to_state == claim.country and track_of(c.authority) is Track.REMOVAL
+        ]
+        reason = f"fear claim {claim.id} raised on {claim.raised_on} about {claim.country}"
+        stop_cases(uow, principal, removals, reason, max(claim.raised_on, date.today()))
     return case
+
+
+def open_cases(uow: UnitOfWork, person_id: int) -> list[Case]:
+    """The person's cases that have not yet left (the ones an order can still stop)."""
+    query = select(Case).where(t.cases.c.person_id == person_id).order_by(t.cases.c.id)
+    return [
+        c for c in uow.session.scalars(query) if c.state in BEFORE_TRANSIT[track_of(c.authority)]
+    ]
+
+
+def stop_cases(
+    uow: UnitOfWork, principal: Principal, stopping: list[Case], reason: str, on: date
+) -> list[Case]:
+    """Cancel (treaty) or block (removal) each case, with the reason; returns those stopped."""
+    for case in stopping:
+        command = "block" if track_of(case.authority) is Track.REMOVAL else "cancel"
+        assert case.id is not None
+        take(uow, principal, case.id, Step(command=command, on=on, reason=reason))
+    return stopping

@@ -8,10 +8,16 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from repatria.adapters.db import tables as t
+from repatria.bootstrap import Container
+from repatria.domain.accounts import Principal, Role
 from repatria.domain.cases import CaseState
 from repatria.domain.lifecycle import TREATY
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS
+from repatria.services import accounts, workflow
+from repatria.services.commands import CreateUser
 
 Clients = Callable[[str], TestClient]
 TODAY = date.today()
@@ -93,7 +99,8 @@ def advance_to_approved(client_for: Clients, case_id: int) -> None:
     _ok(
         client_for("us-verifier").post(
             f"/api/v1/cases/{case_id}/consent-verification", json=CONSENT
-        )
+        ),
+        201,
     )
 
 
@@ -169,6 +176,36 @@ def test_the_reviewer_who_prepared_a_decision_may_not_take_it(
     assert _ok(officer.get(f"/api/v1/cases/{treaty_case}"))["state"] == "sending_review"
 
 
+@pytest.fixture
+def second_us_reviewer(container: Container) -> str:
+    """Another reviewer of the United States, beside the demo's us-reviewer."""
+    command = CreateUser(
+        username="us-reviewer-2",
+        display_name="Second US reviewer",
+        password="correct horse battery staple",
+        role=Role.REVIEWER,
+        organisation_code="us-iptu",
+    )
+    with container.uow() as uow:
+        accounts.create_user(uow, Principal.system("test"), command)
+        uow.commit()
+    return command.username
+
+
+def test_a_reviewer_who_prepared_a_decision_may_not_take_it_after_another_prepared_it_again(
+    client_for: Clients, treaty_case: int, second_us_reviewer: str
+) -> None:
+    officer = client_for("us-case-officer")
+    _ok(step(officer, treaty_case, "submit"))
+    _ok(step(officer, treaty_case, "screen"))
+    first, second = client_for("us-reviewer"), client_for(second_us_reviewer)
+    _ok(step(first, treaty_case, "prepare_sending", "rehabilitation prospects good"))
+    _ok(step(second, treaty_case, "prepare_sending", "family in Guadalajara confirmed"))
+    refused = step(first, treaty_case, "approve_sending")
+    assert refused.status_code == 403 and "separation of duties" in refused.json()["detail"]
+    assert _ok(officer.get(f"/api/v1/cases/{treaty_case}"))["state"] == "sending_review"
+
+
 def test_a_reviewer_decides_only_for_their_own_state(client_for: Clients, treaty_case: int) -> None:
     officer = client_for("us-case-officer")
     _ok(step(officer, treaty_case, "submit"))
@@ -224,20 +261,64 @@ def test_screening_refuses_an_ineligible_case_with_failing_checks_and_citations(
     assert _ok(officer.get(f"/api/v1/cases/{treaty_case}"))["state"] == "screening"
 
 
+def advance_to_consent_verification(client_for: Clients, case_id: int) -> None:
+    officer = client_for("us-case-officer")
+    _ok(step(officer, case_id, "submit"))
+    _ok(step(officer, case_id, "screen"))
+    _ok(step(client_for("us-reviewer"), case_id, "approve_sending"))
+    _ok(step(client_for("mx-reviewer"), case_id, "approve_receiving"))
+
+
+def hearing(client: TestClient, case_id: int, record: dict[str, Any]) -> Any:
+    return client.post(f"/api/v1/cases/{case_id}/consent-verification", json=record)
+
+
 def test_consent_without_every_advisement_does_not_approve(
     client_for: Clients, treaty_case: int
 ) -> None:
-    officer = client_for("us-case-officer")
-    _ok(step(officer, treaty_case, "submit"))
-    _ok(step(officer, treaty_case, "screen"))
-    _ok(step(client_for("us-reviewer"), treaty_case, "approve_sending"))
-    _ok(step(client_for("mx-reviewer"), treaty_case, "approve_receiving"))
+    advance_to_consent_verification(client_for, treaty_case)
     partial = {**CONSENT, "advisements": {REQUIRED_ADVISEMENTS[0]: True}}
-    response = client_for("us-verifier").post(
-        f"/api/v1/cases/{treaty_case}/consent-verification", json=partial
+    answer = _ok(hearing(client_for("us-verifier"), treaty_case, partial), 201)
+    assert answer["outcome"] == "not_approved"
+    assert answer["case"]["state"] == "consent_verification"
+    assert "CONSENT" in {c["ground"] for c in answer["failing_checks"]}
+    assert answer["missing_advisements"] == list(REQUIRED_ADVISEMENTS[1:])
+
+
+def test_a_hearing_missing_an_advisement_is_kept_on_the_record(
+    client_for: Clients, treaty_case: int
+) -> None:
+    advance_to_consent_verification(client_for, treaty_case)
+    partial = {**CONSENT, "advisements": {REQUIRED_ADVISEMENTS[0]: True}}
+    answer = _ok(hearing(client_for("us-verifier"), treaty_case, partial), 201)
+    events = _ok(client_for("us-auditor").get(f"/api/v1/cases/{treaty_case}/timeline"))["events"]
+    recorded = [e for e in events if e["command"] == "ConsentHearingRecorded"]
+    assert [e["after"]["id"] for e in recorded] == [answer["hearing_id"]]
+    assert "4107" in recorded[0]["legal_basis"]
+
+
+def test_a_refusal_at_the_hearing_is_kept_and_withdraws_the_case(
+    client_for: Clients, treaty_case: int
+) -> None:
+    advance_to_consent_verification(client_for, treaty_case)
+    answer = _ok(
+        hearing(client_for("us-verifier"), treaty_case, {**CONSENT, "consents": False}), 201
     )
-    assert response.status_code == 409
-    assert "CONSENT" in {c["ground"] for c in response.json()["checks"]}
+    assert answer["outcome"] == "withdrawn" and answer["case"]["state"] == "withdrawn"
+    events = _ok(client_for("us-auditor").get(f"/api/v1/cases/{treaty_case}/timeline"))["events"]
+    commands = [e["command"] for e in events]
+    assert commands[-2:] == ["ConsentHearingRecorded", "CaseWithdrawn"]
+    assert "consent refused at the verification hearing" in events[-1]["reason"]
+
+
+def test_a_hearing_that_approves_is_kept_beside_the_approval(
+    client_for: Clients, treaty_case: int
+) -> None:
+    advance_to_consent_verification(client_for, treaty_case)
+    answer = _ok(hearing(client_for("us-verifier"), treaty_case, CONSENT), 201)
+    assert answer["outcome"] == "approved" and answer["case"]["state"] == "approved"
+    events = _ok(client_for("us-auditor").get(f"/api/v1/cases/{treaty_case}/timeline"))["events"]
+    assert [e["command"] for e in events][-2:] == ["ConsentHearingRecorded", "CaseConsentVerified"]
 
 
 def test_a_hold_entered_while_scheduled_takes_the_person_off_at_lock_and_the_rest_go(
@@ -345,3 +426,41 @@ def test_a_retried_request_with_the_same_idempotency_key_acts_once(
         headers=headers,
     )
     assert reused.status_code == 422
+
+
+def _event_count(container: Container) -> int:
+    with container.uow() as uow:
+        return int(uow.session.scalar(select(func.count()).select_from(t.events)) or 0)
+
+
+def test_a_command_failing_after_it_changed_a_case_leaves_neither_the_change_nor_its_events(
+    client_for: Clients, treaty_case: int, container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    officer = client_for("us-case-officer")
+    first = _ok(officer.get(f"/api/v1/cases/{treaty_case}"))
+    body = {k: first[k] for k in ("person_id", "authority", "from_state", "to_state")}
+    second = _ok(officer.post("/api/v1/cases", json=body), 201)
+    events_before = _event_count(container)
+    # The hold cancels the first case, then fails while recording the second's cancellation,
+    # after that case has been changed and flushed.
+    named: list[str] = []
+    real_event_name = workflow._event_name
+
+    def failing_on_the_second(command: str) -> str:
+        named.append(command)
+        if len(named) == 2:
+            raise RuntimeError("the database connection dropped")
+        return real_event_name(command)
+
+    monkeypatch.setattr(workflow, "_event_name", failing_on_the_second)
+    with pytest.raises(RuntimeError):
+        officer.post(
+            f"/api/v1/people/{first['person_id']}/holds",
+            json={"kind": "tro", "issued_on": TODAY.isoformat(), "court": "D. Example"},
+        )
+    monkeypatch.undo()
+    assert named == ["cancel", "cancel"]
+    assert _event_count(container) == events_before
+    for case_id in (treaty_case, second["id"]):
+        assert _ok(officer.get(f"/api/v1/cases/{case_id}"))["state"] == "draft"
+    assert _ok(officer.get(f"/api/v1/people/{first['person_id']}"))["holds"] == []

@@ -11,6 +11,7 @@ from repatria.entrypoints.api.idempotency import Idempotent
 from repatria.entrypoints.api.schemas import HoldOut, PageOut, PersonOut, ProtectionOrderOut
 from repatria.services import people, safeguards
 from repatria.services.commands import HoldIn, ProtectionOrderIn, RecordPerson, UpdatePerson
+from repatria.services.safeguards import DecideFearClaim, LiftHold, TerminateProtectionOrder
 
 router = APIRouter(tags=["people"])
 Country = Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")]
@@ -96,3 +97,64 @@ def add_protection_order(
         "stopped_cases": [c.reference for c in stopped],
     }
     return idem.commit(uow, answer, 201)
+
+
+@router.post("/people/{person_id}/holds/{hold_id}/lift", summary="Lift a court hold")
+def lift_hold(
+    person_id: RecordId,
+    hold_id: RecordId,
+    body: LiftHold,
+    principal: CurrentPrincipal,
+    uow: Uow,
+    idem: Idempotent,
+) -> object:
+    """Record the order lifting a hold; blocked cases may then be resumed."""
+    hold = safeguards.lift_hold(uow, principal, person_id, hold_id, body)
+    return idem.commit(uow, {"hold": HoldOut.model_validate(hold).model_dump(mode="json")})
+
+
+@router.post(
+    "/people/{person_id}/protection-orders/{order_id}/terminate",
+    summary="Terminate a protection order",
+)
+def terminate_protection_order(
+    person_id: RecordId,
+    order_id: RecordId,
+    body: TerminateProtectionOrder,
+    principal: CurrentPrincipal,
+    uow: Uow,
+    idem: Idempotent,
+) -> object:
+    """Record the end of a protection order; blocked cases to that country may then resume."""
+    order = safeguards.terminate_protection_order(uow, principal, person_id, order_id, body)
+    answer = {"protection_order": ProtectionOrderOut.model_validate(order).model_dump(mode="json")}
+    return idem.commit(uow, answer)
+
+
+@router.post("/people/{person_id}/fear-claims/{claim_id}/decide", summary="Decide a fear claim")
+def decide_fear_claim(
+    person_id: RecordId,
+    claim_id: RecordId,
+    body: DecideFearClaim,
+    principal: CurrentPrincipal,
+    uow: Uow,
+    idem: Idempotent,
+) -> object:
+    """Record the decision on a pending fear claim; a grant is a protection order for that
+    country, which stops every open case of the person to it."""
+    claim, order, stopped = safeguards.decide_fear_claim(uow, principal, person_id, claim_id, body)
+    answer = {
+        "fear_claim": {
+            "id": claim.id,
+            "case_id": claim.case_id,
+            "country": claim.country,
+            "raised_on": claim.raised_on.isoformat(),
+            "decided_on": claim.decided_on.isoformat() if claim.decided_on else None,
+            "outcome": body.outcome,
+        },
+        "protection_order": (
+            ProtectionOrderOut.model_validate(order).model_dump(mode="json") if order else None
+        ),
+        "stopped_cases": [c.reference for c in stopped],
+    }
+    return idem.commit(uow, answer)

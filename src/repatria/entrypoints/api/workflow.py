@@ -46,7 +46,9 @@ def take_step(
     return idem.commit(uow, _step_result(case, assessment))
 
 
-@router.post("/cases/{case_id}/consent-verification", summary="Record a consent hearing")
+@router.post(
+    "/cases/{case_id}/consent-verification", status_code=201, summary="Record a consent hearing"
+)
 def verify_consent(
     case_id: RecordId,
     body: RecordConsentVerification,
@@ -54,9 +56,18 @@ def verify_consent(
     uow: Uow,
     idem: Idempotent,
 ) -> object:
-    """Record the verification hearing and, if consent was given, approve the case."""
-    case, assessment = workflow.verify_consent(uow, principal, case_id, body)
-    return idem.commit(uow, _step_result(case, assessment))
+    """Record the verification hearing, whatever its outcome (201): `approved` when consent
+    passes every check, `withdrawn` when the person refused, `not_approved` (case unchanged)
+    with the failing checks and any advisement not given."""
+    hearing = workflow.record_consent_hearing(uow, principal, case_id, body)
+    answer = {
+        **_step_result(hearing.case, hearing.assessment),
+        "hearing_id": hearing.record.id,
+        "outcome": hearing.outcome.value,
+        "failing_checks": hearing.failing,
+        "missing_advisements": hearing.record.missing_advisements(),
+    }
+    return idem.commit(uow, answer, 201)
 
 
 @router.put("/cases/{case_id}/facts", response_model=CaseOut, summary="Assert case facts")
@@ -153,7 +164,8 @@ def case_deadlines(
 
 @router.get("/lifecycles", summary="The case lifecycles")
 def lifecycles() -> object:
-    """Every transition of both lifecycles: command, from, to, roles, side, gating."""
+    """Every transition of both lifecycles: command, from, to, roles, side, gating (grounds
+    pending at a step, and grounds it awaits: unknown allowed, failing not)."""
     return {
         track.value: [
             {
@@ -163,6 +175,7 @@ def lifecycles() -> object:
                 "roles": sorted(t.roles),
                 "side": t.side.value,
                 "pending_grounds": None if t.gate is None else sorted(t.gate),
+                "awaited_grounds": sorted(t.awaiting),
                 "needs_reason": t.needs_reason,
                 "summary": t.summary,
             }
