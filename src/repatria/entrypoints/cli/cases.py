@@ -74,7 +74,7 @@ def open_case(
 @cases_app.command("show")
 @cli_errors
 def show(case_id: int, as_user: AsUser, on: Day = None) -> None:
-    """Print a case: its state and version, its time limits, and the steps open from here."""
+    """Print a case: state, version, fear claims, time limits and the steps open from here."""
     day = parse_day(on, "on")
     with acting_as(as_user) as (uow, principal):
         case = cases.get_or_raise(uow, principal, case_id)
@@ -91,6 +91,11 @@ def show(case_id: int, as_user: AsUser, on: Day = None) -> None:
             needs = "required" if t.needs_reason else ""
             steps.add_row(t.command, t.target.value, ", ".join(sorted(t.roles)), needs)
         console.print(steps)
+        for claim in workflow.load_records(uow, case).fear_claims:
+            decided = f"{claim.outcome.value} {claim.decided_on}" if claim.outcome else "undecided"
+            console.print(
+                f"fear claim {claim.id} about {claim.country}, raised {claim.raised_on}: {decided}"
+            )
         limits = deadlines.for_case(uow, principal, case_id, day)
     for limit in limits:
         status = "met" if limit.met else f"{limit.days_late} days late" if limit.days_late else ""

@@ -23,6 +23,7 @@ from repatria.entrypoints.cli.facilities import allocate_command, facilities_app
 from repatria.entrypoints.cli.law import assess_file_command, law_app
 from repatria.entrypoints.cli.movements import movements_app
 from repatria.entrypoints.cli.people import people_commands
+from repatria.entrypoints.cli.safeguards import safeguards_app
 from repatria.entrypoints.cli.screen import screen_command
 from repatria.services import accounts, assessments, demo, importing
 from repatria.services.commands import CreateUser
@@ -45,7 +46,8 @@ for sub, name in (
     (people_app, "people"),
 ):
     app.add_typer(sub, name=name)
-people_app.add_typer(people_commands)  # record, update, hold, protection-order
+people_app.add_typer(people_commands)  # record, show, update
+people_app.add_typer(safeguards_app)  # hold, protection-order, lift-hold, …, decide-fear-claim
 app.add_typer(law_app, name="law")
 app.add_typer(audit_app, name="audit")
 app.add_typer(cases_app, name="cases")
