@@ -170,6 +170,32 @@ def test_a_step_without_the_hearing_is_refused_on_the_consent_ground(repatria: R
     assert state_of(repatria, AT_CONSENT_VERIFICATION) == "consent_verification"
 
 
+def test_consent_without_every_advisement_is_kept_but_refused_on_the_consent_ground(
+    repatria: Run,
+) -> None:
+    advised = REQUIRED_ADVISEMENTS[:-1]  # § 4107(b)(4), irrevocability, was not given
+    case = str(AT_CONSENT_VERIFICATION)
+    result = repatria(
+        "cases", "verify-consent", case, "--as", "us-verifier", *hearing_options(*advised)
+    )
+    assert result.exit_code == 1
+    assert "refused by the legal engine: CONSENT" in result.stderr
+    assert "not_approved" in result.stdout and REQUIRED_ADVISEMENTS[-1] in result.stdout
+    assert state_of(repatria, AT_CONSENT_VERIFICATION) == "consent_verification"
+    events = ok(repatria("cases", "timeline", case, "--as", "us-verifier"))
+    assert "ConsentHearingRecorded" in events
+
+
+def test_consent_refused_at_the_hearing_withdraws_the_application(repatria: Run) -> None:
+    case = str(AT_CONSENT_VERIFICATION)
+    options = [
+        o if o != "--consents" else "--refuses" for o in hearing_options(*REQUIRED_ADVISEMENTS)
+    ]
+    result = repatria("cases", "verify-consent", case, "--as", "us-verifier", *options)
+    assert "withdrawn" in ok(result)
+    assert state_of(repatria, AT_CONSENT_VERIFICATION) == "withdrawn"
+
+
 def test_a_hearing_without_its_recording_reference_names_the_field(
     repatria: Run, tmp_path: Path
 ) -> None:
@@ -275,7 +301,7 @@ def test_a_case_outside_the_users_state_is_not_found(repatria: Run) -> None:
     assert result.exit_code == 1 and "not found" in result.stderr
 
 
-def test_an_undecided_fear_claim_stops_a_removal_before_it_is_cleared(repatria: Run) -> None:
+def test_an_undecided_fear_claim_blocks_the_removal_and_it_may_not_resume(repatria: Run) -> None:
     case = str(REMOVAL_TO_VE)
     officer = ("--as", "us-case-officer")
     ok(repatria("cases", "step", case, "designate_destination", *officer))
@@ -295,10 +321,10 @@ def test_an_undecided_fear_claim_stops_a_removal_before_it_is_cleared(repatria: 
     ok(repatria("cases", "step", case, "serve_notice", *officer))
     ok(repatria("cases", "step", case, "start_waiting_period", *officer))
     claimed = repatria("cases", "fear-claim", case, "--raised-on", TODAY.isoformat(), *officer)
-    assert "recorded fear claim" in ok(claimed)
-    refused = repatria("cases", "step", case, "clear", *officer)
-    assert refused.exit_code == 1
-    assert state_of(repatria, REMOVAL_TO_VE) != "cleared"
+    assert "recorded fear claim on case" in ok(claimed) and "(blocked," in claimed.stdout
+    refused = repatria("cases", "step", case, "resume", "--reason", "try again", *officer)
+    assert refused.exit_code == 1 and "HOLD" in refused.stderr
+    assert state_of(repatria, REMOVAL_TO_VE) == "blocked"
 
 
 def test_a_notice_without_its_time_names_the_field(repatria: Run) -> None:

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from repatria.domain.assessments import Assessment
 from repatria.domain.cases import Case
+from repatria.domain.errors import NotEligible
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS, ConsentGiver, FearOutcome, VerifierRole
 from repatria.entrypoints.cli.errors import cli_errors
 from repatria.entrypoints.cli.inputs import AsUser, acting_as, choices, merged, read_document
@@ -91,7 +92,9 @@ def verify_consent(
         int | None, typer.Option(help="The case version you read; refused if it changed.")
     ] = None,
 ) -> None:
-    """Record a consent verification hearing; consent given with every advisement approves."""
+    """Record a consent verification hearing, whatever its outcome: consent given with every
+    advisement approves the case, a refusal withdraws it, and a hearing that leaves a check
+    failing is kept with the case unchanged (exit 1, with the failing grounds)."""
     advisements = None if advised is None else {n: n in set(advised) for n in REQUIRED_ADVISEMENTS}
     command = RecordConsentVerification.model_validate(
         merged(
@@ -109,9 +112,15 @@ def verify_consent(
         )
     )
     with acting_as(as_user) as (uow, principal):
-        case, assessment = workflow.verify_consent(uow, principal, case_id, command)
-        uow.commit()
-        report_step(case, assessment)
+        held = workflow.record_consent_hearing(uow, principal, case_id, command)
+        uow.commit()  # the hearing is kept whatever its outcome
+        console.print(f"hearing {held.record.id} recorded: {held.outcome.value}")
+        missing = held.record.missing_advisements()
+        if missing:
+            console.print(f"  advisements not given: {', '.join(missing)}")
+        report_step(held.case, held.assessment)
+        if held.outcome is workflow.HearingOutcome.NOT_APPROVED:
+            raise NotEligible("verify_consent", held.failing, held.assessment.verdict)
 
 
 @workflow_app.command("facts")
