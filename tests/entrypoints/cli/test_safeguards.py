@@ -282,3 +282,13 @@ def test_a_fear_claim_outcome_other_than_granted_or_denied_names_the_field(repat
         *OFFICER,
     )
     assert result.exit_code == 2 and "outcome" in result.stderr
+
+
+def test_a_denied_fear_claim_lets_the_blocked_removal_resume(repatria: Run) -> None:
+    claim = raise_claim(repatria)
+    case = str(REMOVAL_CASE)
+    resume = ("cases", "step", case, "resume", "--reason", "claim denied", *OFFICER)
+    assert repatria(*resume).exit_code == 1  # refused while the claim stands
+    decide = ("--outcome", "denied", "--decided-on", TODAY, *BASIS, *OFFICER)
+    ok(repatria("people", "decide-fear-claim", str(REMOVAL_PERSON), claim, *decide))
+    assert "is now order_final" in ok(repatria(*resume))

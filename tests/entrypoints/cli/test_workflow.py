@@ -410,3 +410,33 @@ def test_every_command_says_what_it_does_in_its_help(group: str) -> None:
             assert info.name and info.callback and (info.callback.__doc__ or "").strip()
             shown = CliRunner().invoke(app, [group, info.name, "--help"], env={"COLUMNS": "200"})
             assert shown.exit_code == 0 and info.callback.__doc__.split("\n")[0] in shown.stdout
+
+
+def test_the_installed_command_exits_1_on_a_refusal_and_2_on_bad_input(
+    settings: object, tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    executable = str(Path(sys.executable).with_name("repatria"))
+    case = str(AT_CONSENT_VERIFICATION)
+    env = {**os.environ}
+    refused = subprocess.run(
+        [executable, "cases", "step", case, "verify_consent", "--as", "us-verifier"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+    assert refused.returncode == 1 and "CONSENT" in refused.stderr
+    invalid = subprocess.run(
+        [executable, "cases", "step", case, "verify_consent", "--on", "tomorrow", "--as", "x"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+    assert invalid.returncode == 2 and "on:" in invalid.stderr
