@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import csrf_of
+from tests.web.test_pages import assert_accessible
 
 Browsers = Callable[[str | None], TestClient]
 
@@ -102,3 +103,166 @@ def test_the_facility_administrator_ends_a_stay_and_occupancy_falls(
     after = re.search(r"<dt>Held on [^<]+</dt><dd>(\d+)</dd>", admin.get(facility).text)
     assert after and int(after.group(1)) == int(held.group(1)) - 1
     assert 'action="/facilities/' not in browser_for("us-finance").get(f"{facility}/stays").text
+
+
+def record_facility(admin: TestClient, code: str, cells: str, standard: str = "CPT") -> str:
+    """Record a facility through the form; the address of its page."""
+    form = admin.get("/facilities/new")
+    assert form.status_code == 200
+    recorded = admin.post(
+        "/facilities",
+        data={
+            "code": code,
+            "name": f"Test facility {code}",
+            "standard": standard,
+            "declared_capacity": "40",
+            "cells": cells,
+            "csrf_token": csrf_of(form.text),
+        },
+    )
+    assert recorded.status_code == 200, recorded.text
+    return str(recorded.url.path)
+
+
+def record_person(officer: TestClient, name: str) -> int:
+    """Record a person held by the officer's state through the people form; their id."""
+    page = officer.get("/people")
+    recorded = officer.post(
+        "/people",
+        data={
+            "family_name": "Arriving",
+            "given_names": name,
+            "citizenship": "VE",
+            "csrf_token": csrf_of(page.text),
+        },
+    )
+    assert recorded.status_code == 200, recorded.text
+    return int(recorded.url.path.rsplit("/", 1)[1])
+
+
+def test_the_facility_administrator_records_a_facility_with_units_and_cells(
+    browser_for: Browsers,
+) -> None:
+    admin = browser_for("sv-facility-admin")
+    assert 'href="/facilities/new"' in admin.get("/facilities").text
+    cells = (
+        "A, Wing A, a, 3, 14, 0, 4, min, shared\nB, Wing B, solo, 1, 9, 1.5, 1, max, single, 1\n"
+    )
+    page = admin.get(record_facility(admin, "web-made", cells))
+    assert "Test facility web-made" in page.text
+    # CPT: a 14 m² cell holds three (6 + 4 + 4 m²), three of them nine; the single cell one.
+    assert "<dt>Standard capacity</dt><dd>10</dd>" in page.text
+    assert '<td>A — Wing A</td><td class="num">3</td>' in page.text
+    assert "<dt>Cells, beds</dt><dd>4 cells, 13 beds</dd>" in page.text
+
+
+def test_a_facility_form_line_that_does_not_read_is_a_422_page_naming_the_line(
+    browser_for: Browsers,
+) -> None:
+    admin = browser_for("sv-facility-admin")
+    form = admin.get("/facilities/new")
+    data = {"code": "bad", "name": "Bad", "cells": "A, Wing A, a, 3, 14", "csrf_token": ""}
+    response = admin.post("/facilities", data={**data, "csrf_token": csrf_of(form.text)})
+    assert response.status_code == 422
+    assert (
+        "<code>cells</code>" in response.text and "line 1: 9 to 10 values, not 5" in response.text
+    )
+    assert "Test facility bad" not in admin.get("/facilities").text
+
+
+def test_only_a_facility_administrator_is_offered_the_facility_forms(
+    browser_for: Browsers,
+) -> None:
+    officer = browser_for("sv-case-officer")
+    assert 'href="/facilities/new"' not in officer.get("/facilities").text
+    assert officer.get("/facilities/new").status_code == 403
+    admin = browser_for("sv-facility-admin")
+    facility = _first(admin.get("/facilities").text, "/facilities")
+    assert "/allocations/new" in admin.get(facility).text
+    assert "/allocations/new" not in officer.get(facility).text
+    assert officer.get(f"{facility}/allocations/new").status_code == 403
+
+
+def test_a_facility_form_without_its_token_is_refused_and_records_nothing(
+    browser_for: Browsers,
+) -> None:
+    admin = browser_for("sv-facility-admin")
+    data = {"code": "forged", "name": "Forged", "cells": "A, A, a, 1, 14, 0, 4, min, shared"}
+    assert admin.post("/facilities", data=data).status_code == 403
+    assert "Forged" not in admin.get("/facilities").text
+
+
+def test_the_facility_administrator_allocates_arrivals_and_sees_who_could_not_be_placed(
+    browser_for: Browsers,
+) -> None:
+    admin, officer = browser_for("sv-facility-admin"), browser_for("sv-case-officer")
+    facility = record_facility(admin, "one-bed", "A, Wing A, a, 1, 14, 0, 1, min, shared")
+    placed, too_many, wrong_level = (record_person(officer, n) for n in ("One", "Two", "Max"))
+    form = admin.get(f"{facility}/allocations/new")
+    assert form.status_code == 200 and "Arrivals, one person to a line" in form.text
+    result = admin.post(
+        f"{facility}/allocations",
+        data={
+            "on": date.today().isoformat(),
+            "arrivals": f"{placed}, min\n{too_many}, min\n{wrong_level}, max\n",
+            "csrf_token": csrf_of(form.text),
+        },
+    )
+    assert result.status_code == 200, result.text
+    assert "Stored." in result.text and "1 placed, 0 moved, 2 not placed." in result.text
+    blocked = dict(re.findall(r"person (\d+)</a></td><td><code>([a-z_]+)</code>", result.text))
+    assert blocked == {str(too_many): "capacity", str(wrong_level): "security_level"}
+    assert "no cell of security level &#39;max&#39;" in result.text
+    stays = admin.get(f"{facility}/stays").text
+    assert f'href="/people/{placed}"' in stays and f'href="/people/{too_many}"' not in stays
+
+
+def test_a_dry_run_allocation_through_the_form_stores_nothing(browser_for: Browsers) -> None:
+    admin, officer = browser_for("sv-facility-admin"), browser_for("sv-case-officer")
+    facility = record_facility(admin, "dry", "A, Wing A, a, 1, 14, 0, 4, min, shared")
+    person = record_person(officer, "Dry")
+    form = admin.get(f"{facility}/allocations/new")
+    result = admin.post(
+        f"{facility}/allocations",
+        data={
+            "on": date.today().isoformat(),
+            "arrivals": f"{person}, min",
+            "dry_run": "yes",
+            "csrf_token": csrf_of(form.text),
+        },
+    )
+    assert result.status_code == 200 and "Dry run: nothing was stored." in result.text
+    assert "1 placed" in result.text
+    assert f'href="/people/{person}"' not in admin.get(f"{facility}/stays").text
+
+
+def test_the_facility_page_shows_the_forecast_and_when_room_runs_out(
+    browser_for: Browsers,
+) -> None:
+    admin, officer = browser_for("sv-facility-admin"), browser_for("sv-case-officer")
+    facility = record_facility(admin, "tiny", "A, Wing A, a, 1, 10, 0, 2, min, shared")  # CPT: 2
+    first, second = record_person(officer, "First"), record_person(officer, "Second")
+    form = admin.get(f"{facility}/allocations/new")
+    later = date.today() + timedelta(days=3)
+    for person, on in ((first, date.today()), (second, later)):
+        result = admin.post(
+            f"{facility}/allocations",
+            data={
+                "on": on.isoformat(),
+                "arrivals": f"{person}, min",
+                "csrf_token": csrf_of(form.text),
+            },
+        )
+        assert "1 placed" in result.text
+    page = admin.get(facility).text
+    assert '<h2 id="forecast">Forecast</h2>' in page
+    assert f"<dt>CPT standard capacity runs out</dt><dd>on {later.isoformat()}</dd>" in page
+    assert f'<tr><td>{later.isoformat()}</td><td class="num">1</td><td class="num">0</td>' in page
+
+
+def test_the_facility_forms_and_the_forecast_are_accessible(browser_for: Browsers) -> None:
+    admin = browser_for("sv-facility-admin")
+    assert_accessible(admin.get("/facilities/new").text)
+    facility = _first(admin.get("/facilities").text, "/facilities")
+    assert_accessible(admin.get(facility).text)
+    assert_accessible(admin.get(f"{facility}/allocations/new").text)

@@ -14,7 +14,7 @@ from repatria.domain.accounts import Principal
 from repatria.domain.errors import DomainError, InvalidInput
 from repatria.domain.money import FeeBasis
 from repatria.domain.reference_data import space_standards
-from repatria.entrypoints.web import charts
+from repatria.entrypoints.web import charts, facility_admin
 from repatria.entrypoints.web.case_actions import Short, given
 from repatria.entrypoints.web.deps import Uow, User
 from repatria.entrypoints.web.rendering import render
@@ -25,6 +25,7 @@ from repatria.services.facility_commands import CreateContract, ReleaseStay, sta
 from repatria.services.unit_of_work import UnitOfWork
 
 router = web_router()
+router.include_router(facility_admin.router)  # first: /facilities/new before /facilities/{id}
 StandardQuery = Annotated[str, Query(max_length=10)]
 
 
@@ -67,7 +68,12 @@ def facility_list(
         reports.append(
             facilities.report(uow, principal, facility.id, standard=code, on=date.today())
         )
-    context = {"reports": reports, "standards": sorted(space_standards()), "chosen": code or ""}
+    context = {
+        "reports": reports,
+        "standards": sorted(space_standards()),
+        "chosen": code or "",
+        "may_record": allowed(principal, Action.MANAGE_FACILITIES),
+    }
     return render(request, "facilities/list.html", context)
 
 
@@ -75,11 +81,30 @@ def facility_list(
 def facility_detail(
     request: Request, facility_id: int, uow: Uow, principal: User, standard: StandardQuery = ""
 ) -> Response:
-    """One facility unit by unit: declared, standard capacity and placement limit, occupancy."""
+    """One facility unit by unit: declared, standard capacity and placement limit, occupancy,
+    and the forecast for the next year (scheduled arrivals, releases, when room runs out)."""
     code = _standard(standard)
-    found = facilities.report(uow, principal, facility_id, standard=code, on=date.today())
-    context = {"report": found, "standards": sorted(space_standards()), "chosen": code or ""}
+    today = date.today()
+    found = facilities.report(uow, principal, facility_id, standard=code, on=today)
+    _, projected = facilities.project(
+        uow, principal, facility_id, standard=code, start=today, days=FORECAST_DAYS
+    )
+    context = {
+        "report": found,
+        "forecast": projected,
+        "forecast_days": FORECAST_DAYS,
+        "standards": sorted(space_standards()),
+        "chosen": code or "",
+        "operator": _operates(principal, found.facility.state),
+    }
     return render(request, "facilities/detail.html", context)
+
+
+FORECAST_DAYS = 365
+
+
+def _operates(principal: Principal, state: str) -> bool:
+    return allowed(principal, Action.MANAGE_FACILITIES) and principal.state == state
 
 
 @router.get("/facilities/{facility_id}/stays")
@@ -94,8 +119,7 @@ def stays_page(
         "facility": facility,
         "standard": chosen,
         "rows": [r for r in rows if r.stays],
-        "operator": allowed(principal, Action.MANAGE_FACILITIES)
-        and principal.state == facility.state,
+        "operator": _operates(principal, facility.state),
         "today": date.today().isoformat(),
     }
     return render(request, "facilities/stays.html", context)
