@@ -77,6 +77,11 @@ def test_a_person_already_in_a_cell_is_not_counted_again_as_an_arrival() -> None
     assert result.scheduled_arrivals == 0
 
 
+def test_a_person_on_two_movements_is_counted_once_from_the_first() -> None:
+    arriving = (ScheduledArrival("b", day(3)), ScheduledArrival("b", day(1)))
+    assert occupancy([], 5, arrivals=arriving) == [0, 1, 1, 1, 1]
+
+
 def test_the_run_out_date_counts_scheduled_arrivals_and_releases() -> None:
     held = [Stay("a", "c", day(-10)), Stay("b", "c", day(-3))]
     arriving = [ScheduledArrival("m1", day(2)), ScheduledArrival("m2", day(5))]

@@ -264,9 +264,10 @@ def forecast(
 
     A stay whose arrival lies in the future is a booked arrival. A scheduled arrival (a person
     on a movement, without a cell yet) counts from its day, unless the person already has a
-    stay here that is open then. `releases` gives each person's expected release (from their
-    sentence): it ends an open stay or an arrival; without one they stay the whole horizon.
-    Only stays in the facility's cells count.
+    stay here that is open then; a person on two movements counts once, from the first.
+    `releases` gives each person's expected release (from their sentence): it ends an open
+    stay or an arrival; without one they stay the whole horizon. Only stays in the facility's
+    cells count.
     """
     if horizon_days < 1:
         raise InvalidInput("horizon_days", "must be at least 1")
@@ -277,7 +278,11 @@ def forecast(
         (s.arrival, _stay_end(s.release, s.arrival, start, expected.get(s.person_id))) for s in here
     ]
     scheduled = 0
-    for booked in arrivals:
+    seen: set[str] = set()
+    for booked in sorted(arrivals, key=lambda a: a.arrival):
+        if booked.person_id in seen:
+            continue  # on two movements: counted from the first
+        seen.add(booked.person_id)
         if any(
             s.person_id == booked.person_id and (s.release is None or s.release > booked.arrival)
             for s in here
