@@ -143,3 +143,30 @@ def test_random_changes_are_refused_or_screened_as_assess_does(
         return  # the change does not fit this document (no holds to change, say)
     roster[index] = changed
     assert _outcome(roster) == _expected(roster)
+
+
+def test_a_key_given_twice_on_a_line_is_refused_naming_the_key(tmp_path: Path) -> None:
+    line = json.dumps(EXAMPLE).replace(
+        '"authority": "us-mx-1976"', '"authority": "us-mx-1976", "authority": "coe-ets-112"', 1
+    )
+    path = tmp_path / "roster.jsonl"
+    path.write_text(json.dumps(EXAMPLE) + "\n" + line + "\n")
+    with pytest.raises(RosterError) as refused:
+        read_roster(path, Fill())
+    first = refused.value.problems[0]
+    assert (first.line, first.field, first.reason) == (
+        2,
+        "authority",
+        "appears twice in the same object",
+    )
+
+
+def test_infinity_on_a_line_is_not_a_number(tmp_path: Path) -> None:
+    line = json.dumps(EXAMPLE).replace(
+        '"years_in_sending_state": 3', '"years_in_sending_state": Infinity'
+    )
+    path = tmp_path / "roster.jsonl"
+    path.write_text(line + "\n")
+    with pytest.raises(RosterError) as refused:
+        read_roster(path, Fill())
+    assert refused.value.problems[0].line == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
@@ -60,6 +61,10 @@ _PLAIN_WORDS = {
 }
 
 
+# Parts of a pydantic error location that name a member of a union type, not a field.
+_TYPE_TAGS = {"int", "float", "str", "bool", "list", "dict", "none", "date", "datetime"}
+
+
 def _reason(error: Any) -> str:
     plain = _PLAIN_WORDS.get(error["type"])
     if plain:
@@ -68,13 +73,44 @@ def _reason(error: Any) -> str:
     return message.removeprefix("Value error, ")
 
 
+def _field(location: tuple[int | str, ...]) -> str:
+    parts = [str(part) for part in location]
+    while parts and (parts[-1] in _TYPE_TAGS or "[" in parts[-1]):
+        parts.pop()
+    return ".".join(parts) or "document"
+
+
 def parse_document(raw: object) -> AssessmentDocument:
     """Parse a raw JSON value into a document; InvalidDocument names the first bad field."""
     if not isinstance(raw, dict):
         raise InvalidDocument("document", "must be a JSON object")
     try:
-        return AssessmentDocument.model_validate(raw)
+        document = AssessmentDocument.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "document"
-        raise InvalidDocument(field, _reason(first)) from None
+        raise InvalidDocument(_field(first["loc"]), _reason(first)) from None
+    return document
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise InvalidDocument(key, "appears twice in the same object")
+        found[key] = value
+    return found
+
+
+def _no_constant(name: str) -> float:
+    raise InvalidDocument("document", f"not valid JSON ({name} is not a JSON number)")
+
+
+def load_json(text: str | bytes) -> object:
+    """Decode one JSON document strictly: a key given twice in an object, or NaN and
+    Infinity (which Python's decoder accepts), make it invalid (InvalidDocument)."""
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise InvalidDocument(
+            "document", f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        ) from None

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict
 from repatria.law.countries import country_problem
 
 # Unknown keys are refused everywhere: a misspelt fact must not silently become "unknown".
-STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=False, allow_inf_nan=False)
 
 
 def _iso_date(value: object) -> date:

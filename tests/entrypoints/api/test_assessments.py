@@ -50,6 +50,21 @@ def test_an_invalid_document_is_refused_naming_the_field(client_for: Clients) ->
     assert response.json()["errors"][0]["field"] == "as_of"
 
 
+def test_a_key_given_twice_is_refused_not_silently_overwritten(client_for: Clients) -> None:
+    officer = client_for("us-case-officer")
+    body = json.dumps(EXAMPLE).replace(
+        '"authority": "us-mx-1976"', '"authority": "us-mx-1976", "authority": "coe-ets-112"', 1
+    )
+    response = officer.post(
+        "/api/v1/assessments", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0] == {
+        "field": "authority",
+        "reason": "appears twice in the same object",
+    }
+
+
 def test_an_assessment_between_other_states_is_not_found(client_for: Clients) -> None:
     officer = client_for("us-case-officer")
     created = _ok(officer.post("/api/v1/assessments", json=EXAMPLE), 201)

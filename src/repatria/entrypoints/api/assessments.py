@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Response
+from fastapi import APIRouter, Body, Depends, Request, Response
 from pydantic import BaseModel
 
+from repatria.domain.errors import InvalidInput
 from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
 from repatria.entrypoints.api.idempotency import Idempotent
+from repatria.law.document import load_json
+from repatria.law.errors import InvalidDocument
 from repatria.services import assessments
 
 router = APIRouter(tags=["assessments"])
@@ -36,7 +39,21 @@ class AssessmentOut(BaseModel):
     replay: ReplayOut
 
 
-@router.post("/assessments", status_code=201, summary="Assess a proposed movement")
+async def _strictly_decoded(request: Request) -> None:
+    """Read the body as `repatria assess` reads a file: a key twice in an object is refused
+    (a JSON decoder would silently keep the last one)."""
+    try:
+        load_json(await request.body())
+    except InvalidDocument as exc:
+        raise InvalidInput(exc.field, exc.reason) from None
+
+
+@router.post(
+    "/assessments",
+    status_code=201,
+    summary="Assess a proposed movement",
+    dependencies=[Depends(_strictly_decoded)],
+)
 def create_assessment(
     document: Annotated[dict[str, Any], Body(examples=[EXAMPLE])],
     principal: CurrentPrincipal,

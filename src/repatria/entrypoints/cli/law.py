@@ -13,7 +13,7 @@ from rich.table import Table
 
 from repatria.law import ENGINE_VERSION
 from repatria.law.catalog import DATA_DIR, load_catalog, load_catalog_from
-from repatria.law.document import parse_document
+from repatria.law.document import load_json, parse_document
 from repatria.law.engine import assess
 from repatria.law.errors import InvalidDocument, LawDataError
 from repatria.law.scenarios import load_scenarios, run_scenario
@@ -122,13 +122,11 @@ def test_command(
 def assess_file_command(path: Path) -> None:
     """Print the verdict on one JSON document; exit 2 naming the field if it is invalid."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail(f"document: cannot read {path}: {exc}", 2) from None
-    except json.JSONDecodeError as exc:
-        raise _fail(f"document: not valid JSON ({exc.msg} at line {exc.lineno})", 2) from None
     try:
-        document = parse_document(raw)
+        document = parse_document(load_json(text))
     except InvalidDocument as exc:
         raise _fail(f"{exc.field}: {exc.reason}", 2) from None
     print(json.dumps(assess(document).to_json(), ensure_ascii=False))

@@ -226,4 +226,7 @@ def typed(raw: pl.DataFrame, fill: Fill) -> tuple[pl.DataFrame, pl.Series]:
         columns.append(converted.value.alias(name))
         bad.append(converted.bad)
     result = raw.select(*columns, pl.any_horizontal(bad).fill_null(True).alias("_bad"))
-    return result.drop("_bad"), result["_bad"]
+    # As `law.document`: a number must be finite (a Parquet float may be infinite).
+    infinite = ~pl.col("person.years_in_sending_state").is_finite().fill_null(True)
+    flagged = result.select(pl.col("_bad") | infinite).to_series()
+    return result.drop("_bad"), flagged

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from repatria.law.document import AssessmentDocument, parse_document
+from repatria.law.document import AssessmentDocument, load_json, parse_document
 from repatria.law.errors import InvalidDocument
 from repatria.screening.documents import document_row
 from repatria.screening.fields import FIELDS, GROUPS, Kind
@@ -99,10 +98,9 @@ def json_items(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, int | No
         if not text.strip():
             continue
         try:
-            yield row, row + 1, json.loads(text)
-        except json.JSONDecodeError as exc:
-            reason = f"not valid JSON ({exc.msg} at column {exc.colno})"
-            yield row, row + 1, Problem(row, row + 1, "document", reason)
+            yield row, row + 1, load_json(text)
+        except InvalidDocument as exc:
+            yield row, row + 1, Problem(row, row + 1, exc.field, exc.reason)
 
 
 def _scalar(kind: Kind, text: str) -> object:
