@@ -84,6 +84,7 @@ class Notice:
     served_at: datetime
     language_understood: bool
     explains_how_to_contest: bool
+    country: str | None = None  # the country the notice names; None: not recorded
     id: int | None = None
 
 

@@ -176,6 +176,7 @@ def build_document(records: CaseRecords, as_of: date) -> dict[str, Any]:
             "served_at": notice.served_at.isoformat(),
             "explains_how_to_contest": notice.explains_how_to_contest,
             "language_understood": notice.language_understood,
+            "country": notice.country,
         }
     if (fear := _fear_claim(records)) is not None:
         document["fear_claim"] = fear

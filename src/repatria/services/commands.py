@@ -233,6 +233,8 @@ class ServeNotice(Command):
     served_at: datetime
     language_understood: bool
     explains_how_to_contest: bool
+    # The country the written notice names (a third-country removal must name it).
+    country: CountryCode | None = None
 
 
 class RaiseFearClaim(Command):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
 from tests.entrypoints.api.removals import (
+    NOTICE,
     TODAY,
     new_person,
     ok,
@@ -98,3 +100,32 @@ def test_the_waiting_period_does_not_start_while_no_notice_is_on_file(
         ("PROTECTION_ORDER", "unknown"),
     }
     assert state_of(officer, case_id) == "notice_served"
+
+
+def test_a_third_country_removal_is_not_cleared_until_the_notice_names_the_country(
+    client_for: Clients,
+) -> None:
+    # The order designates MX and GT; El Salvador is a third country, which the written
+    # notice must name before the person can be said to have been told where they go.
+    officer = client_for("us-case-officer")
+    person_id = new_person(officer)
+    body = {"person_id": person_id, "authority": "us-third-country-removal", "from_state": "US"}
+    case_id = int(ok(officer.post("/api/v1/cases", json={**body, "to_state": "SV"}), 201)["id"])
+    ok(step(officer, case_id, "designate_destination"))
+    record_notice(officer, case_id)  # no country named
+    for command in ("serve_notice", "start_waiting_period"):
+        ok(step(officer, case_id, command))
+    refused = step(officer, case_id, "clear")
+    assert refused.status_code == 409
+    content = "us-third-country-removal/notice-content"
+    assert (content, "unknown") in {(c["rule"], c["outcome"]) for c in refused.json()["checks"]}
+
+    named = {**NOTICE, "served_at": datetime.now(UTC).isoformat(), "country": "SV"}
+    ok(officer.post(f"/api/v1/cases/{case_id}/notices", json=named))
+    events = ok(officer.get(f"/api/v1/cases/{case_id}/timeline"))["events"]
+    assert [e["after"].get("country") for e in events if e["command"] == "NoticeRecorded"] == [
+        None,
+        "SV",
+    ]
+    again = step(officer, case_id, "clear")
+    assert content not in {c["rule"] for c in again.json().get("checks", [])}

@@ -262,6 +262,7 @@ notices = _case_record(
     Column("served_at", Moment, nullable=False),
     Column("language_understood", Boolean, nullable=False),
     Column("explains_how_to_contest", Boolean, nullable=False),
+    Column("country", String(2)),
 )
 fear_claims = _case_record(
     "fear_claims",

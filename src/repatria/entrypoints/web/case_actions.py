@@ -163,6 +163,7 @@ def serve_notice(
     served_at: Short,
     language_understood: Short = "",
     explains_how_to_contest: Short = "",
+    country: Short = "",
 ) -> Response:
     """Record written notice of the destination served on the person."""
     moment = served_at if len(served_at) > 16 else f"{served_at}:00Z"
@@ -171,6 +172,7 @@ def serve_notice(
             "served_at": moment,
             "language_understood": language_understood == "yes",
             "explains_how_to_contest": explains_how_to_contest == "yes",
+            "country": country.strip().upper() or None,
         }
     )
     workflow.add_notice(uow, principal, case_id, command)
