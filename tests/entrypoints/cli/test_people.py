@@ -58,3 +58,8 @@ def test_show_prints_the_person_with_their_sentence(repatria: Run) -> None:
     shown = ok(repatria("people", "show", "19", *OFFICER))
     assert "person 19 (version 1)" in shown and "held by US; citizen of MX" in shown
     assert "sentence:" in shown
+
+
+def test_people_list_finds_a_person_by_part_of_a_name(repatria: Run) -> None:
+    listed = ok(repatria("people", "list", "--name", "Figueroa", *OFFICER))
+    assert "1 people" in listed and "Figueroa Lugo" in listed

@@ -440,3 +440,16 @@ def test_the_installed_command_exits_1_on_a_refusal_and_2_on_bad_input(
         timeout=60,
     )
     assert invalid.returncode == 2 and "on:" in invalid.stderr
+
+
+def test_cases_list_filters_by_state_within_the_users_scope(repatria: Run) -> None:
+    listed = ok(repatria("cases", "list", "--state", "approved", "--as", "mx-reviewer"))
+    assert "1 cases" in listed and "approved" in listed
+    assert "0 cases" in ok(
+        repatria("cases", "list", "--as", "sv-reviewer", "--authority", "us-mx-1976")
+    )
+
+
+def test_cases_list_with_an_unknown_state_is_a_usage_error(repatria: Run) -> None:
+    result = repatria("cases", "list", "--state", "nowhere", "--as", "us-case-officer")
+    assert result.exit_code == 2 and "nowhere" in result.output

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from repatria.domain.cases import CaseState
 from repatria.domain.lifecycle import LIFECYCLES, available
 from repatria.entrypoints.cli.errors import cli_errors
 from repatria.entrypoints.cli.inputs import AsUser, acting_as, parse_day
@@ -69,6 +70,44 @@ def open_case(
         case = cases.open_case(uow, principal, command)
         uow.commit()
         console.print(f"opened case {case.reference} (id {case.id}) in {case.state.value}")
+
+
+@cases_app.command("list")
+@cli_errors
+def list_cases(
+    as_user: AsUser,
+    state: Annotated[CaseState | None, typer.Option(help="Only cases in this state.")] = None,
+    authority: Annotated[str | None, typer.Option(help="Only under this authority.")] = None,
+    person: Annotated[int | None, typer.Option(help="Only this person's cases.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="At most this many.")] = 50,
+) -> None:
+    """List the cases involving your state, newest first."""
+    with acting_as(as_user) as (uow, principal):
+        page = cases.list_cases(
+            uow,
+            principal,
+            limit=limit,
+            offset=0,
+            state=state,
+            authority=authority,
+            person_id=person,
+        )
+        table = Table(title=f"{page.total} cases")
+        table.add_column("id")
+        table.add_column("reference", no_wrap=True)
+        for column in ("authority", "from", "to", "person", "state"):
+            table.add_column(column)
+        for c in page.items:
+            table.add_row(
+                str(c.id),
+                c.reference,
+                c.authority,
+                c.from_state,
+                c.to_state,
+                str(c.person_id),
+                c.state.value,
+            )
+    console.print(table)
 
 
 @cases_app.command("show")

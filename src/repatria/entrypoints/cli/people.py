@@ -1,4 +1,4 @@
-"""`repatria people record | show | update`: people in custody and their legal facts."""
+"""`repatria people record | list | show | update`: people in custody and their legal facts."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from repatria.entrypoints.cli.errors import cli_errors
 from repatria.entrypoints.cli.inputs import AsUser, acting_as, merged, read_document
@@ -27,6 +28,41 @@ def record(file: JsonFile, as_user: AsUser) -> None:
         person = people.record(uow, principal, command)
         uow.commit()
         console.print(f"recorded person {person.id}: {person.family_name}, {person.given_names}")
+
+
+@people_commands.command("list")
+@cli_errors
+def list_people(
+    as_user: AsUser,
+    name: Annotated[str | None, typer.Option(help="Part of a name.")] = None,
+    citizenship: Annotated[str | None, typer.Option(help="Citizens of (country code).")] = None,
+    held_by_state: Annotated[str | None, typer.Option(help="Held by (country code).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="At most this many.")] = 50,
+) -> None:
+    """List the people your state holds or has a case about."""
+    with acting_as(as_user) as (uow, principal):
+        page = people.list_people(
+            uow,
+            principal,
+            limit=limit,
+            offset=0,
+            citizenship=citizenship,
+            held_by_state=held_by_state,
+            name=name,
+        )
+        table = Table(title=f"{page.total} people")
+        for column in ("id", "family name", "given names", "born", "held by", "citizen of"):
+            table.add_column(column)
+        for p in page.items:
+            table.add_row(
+                str(p.id),
+                p.family_name,
+                p.given_names,
+                str(p.birth_date or ""),
+                p.held_by_state,
+                ", ".join(c.country for c in p.citizenships),
+            )
+    console.print(table)
 
 
 @people_commands.command("show")
