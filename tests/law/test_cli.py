@@ -26,6 +26,12 @@ def test_assess_prints_one_json_verdict_and_exits_zero() -> None:
     ]
 
 
+def test_assess_reads_the_document_from_standard_input_given_a_dash() -> None:
+    result = runner.invoke(assess_app, ["-"], input=EXAMPLE.read_text())
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["authority"] == "us-mx-1976"
+
+
 def test_assess_exits_two_naming_the_field_of_an_invalid_document(tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
     path.write_text(

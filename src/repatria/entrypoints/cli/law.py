@@ -122,7 +122,7 @@ def test_command(
 def assess_file_command(path: Path) -> None:
     """Print the verdict on one JSON document; exit 2 naming the field if it is invalid."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail(f"document: cannot read {path}: {exc}", 2) from None
     try:
