@@ -315,6 +315,8 @@ def test_an_undecided_fear_claim_blocks_the_removal_and_it_may_not_resume(repatr
             served_at,
             "--language-understood",
             "--explains-how-to-contest",
+            "--country",
+            "VE",
             *officer,
         )
     )
@@ -338,6 +340,23 @@ def test_a_notice_without_its_time_names_the_field(repatria: Run) -> None:
         "us-case-officer",
     )
     assert result.exit_code == 2 and "served_at" in result.stderr
+
+
+def test_a_notice_naming_a_country_that_is_not_a_code_names_the_field(repatria: Run) -> None:
+    result = repatria(
+        "cases",
+        "notice",
+        str(REMOVAL_TO_VE),
+        "--served-at",
+        f"{TODAY.isoformat()}T09:00:00Z",
+        "--language-understood",
+        "--explains-how-to-contest",
+        "--country",
+        "Venezuela",
+        "--as",
+        "us-case-officer",
+    )
+    assert result.exit_code == 2 and "country" in result.stderr
 
 
 def test_overdue_says_nothing_is_late_when_nothing_is(repatria: Run) -> None:

@@ -191,6 +191,10 @@ def serve_notice(
             help="Whether it says how to contest the destination.",
         ),
     ] = None,
+    country: Annotated[
+        str | None,
+        typer.Option(help="The country it names (a third-country removal must name it)."),
+    ] = None,
 ) -> None:
     """Record the written notice of the destination served on the person (removal cases)."""
     command = ServeNotice.model_validate(
@@ -199,6 +203,7 @@ def serve_notice(
             served_at=served_at,
             language_understood=language_understood,
             explains_how_to_contest=explains_how_to_contest,
+            country=country,
         )
     )
     with acting_as(as_user) as (uow, principal):
