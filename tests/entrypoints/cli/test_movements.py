@@ -139,3 +139,8 @@ def test_a_case_stopped_by_a_hold_comes_off_the_manifest_at_lock(
         csv.DictReader(io.StringIO(ok(repatria("movements", "manifest", movement, *OFFICER))))
     )
     assert rows[0]["status"] == "removed" and rows[0]["removed_reason"]
+
+
+def test_show_prints_the_movement_with_its_manifest(repatria: Run, movement: str) -> None:
+    shown = ok(repatria("movements", "show", movement, *OFFICER))
+    assert "planned" in shown and "aboard" in shown and "30 seats" in shown

@@ -79,6 +79,27 @@ def list_movements(
     console.print(table)
 
 
+@movements_app.command("show")
+@cli_errors
+def show(movement_id: int, as_user: AsUser) -> None:
+    """Print a movement and its manifest: who is aboard, who was taken off and why."""
+    with acting_as(as_user) as (uow, principal):
+        movement = movements.get_or_raise(uow, principal, movement_id)
+        rows = movements.manifest_rows(uow, movement)
+        console.print(
+            f"{movement.label} (id {movement.id}, version {movement.version}): "
+            f"{movement.state.value}, departs {movement.planned_departure.isoformat()}, "
+            f"{movement.seats} seats"
+        )
+    table = Table(title="manifest")
+    for column in ("case", "name", "status", "reason taken off", "legal basis"):
+        table.add_column(column)
+    for row in rows:
+        name = f"{row['family_name']}, {row['given_names']}"
+        table.add_row(row["case"], name, row["status"], row["removed_reason"], row["legal_basis"])
+    console.print(table)
+
+
 @movements_app.command("add")
 @cli_errors
 def add(
