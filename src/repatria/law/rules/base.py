@@ -75,6 +75,11 @@ def is_bool(value: object) -> bool:
     return isinstance(value, bool)
 
 
+def is_str(value: object) -> bool:
+    """A string (it may be empty)."""
+    return isinstance(value, str)
+
+
 def is_str_list(value: object) -> bool:
     """A list of strings."""
     return isinstance(value, list) and all(isinstance(item, str) for item in value)

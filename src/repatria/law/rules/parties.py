@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from repatria.law.rules.base import Finding, RuleContext, check, failed, passed
+from repatria.law.rules.base import Finding, RuleContext, check, failed, is_str, passed, unknown
 from repatria.law.schema import Authority, Party
 
 
@@ -47,6 +47,37 @@ def in_force(ctx: RuleContext, params: Mapping[str, Any]) -> Finding:
         return failed("; ".join(problems))
     since = ", ".join(f"{s} since {party.from_}" for s, party in bound.items() if party)
     return passed(f"{authority.id} binds {since} (on {ctx.as_of})")
+
+
+@check("not-replaced", by=is_str)
+def not_replaced(ctx: RuleContext, params: Mapping[str, Any]) -> Finding:
+    """No later instrument binding both states replaces this one between them on the date;
+    a request received before the later one bound them both stays under this one."""
+    from repatria.law.catalog import load_catalog  # the catalog reads these checks' names
+
+    doc, by = ctx.document, params["by"]
+    other = load_catalog().authorities.get(by) if by else None
+    if other is None:
+        return passed(f"no instrument replaces {ctx.authority.id} on {ctx.as_of}")
+    bound = [party_on(other, state, ctx.as_of) for state in (doc.from_state, doc.to_state)]
+    if bound[0] is None or bound[1] is None:
+        return passed(f"{other.id} does not bind both {doc.from_state} and {doc.to_state}")
+    since = max(bound[0].from_, bound[1].from_)
+    received = doc.request_received_on
+    if received is None:
+        return unknown(
+            f"{other.id} binds {doc.from_state} and {doc.to_state} since {since}; not known"
+            " whether the request was received before then"
+        )
+    if received < since:
+        return passed(
+            f"the request was received on {received}, before {other.id} bound both states"
+            f" ({since}): it stays under {ctx.authority.id}"
+        )
+    return failed(
+        f"between {doc.from_state} and {doc.to_state}, {other.id} replaces {ctx.authority.id}"
+        f" since {since}"
+    )
 
 
 @check("agreement-in-force")

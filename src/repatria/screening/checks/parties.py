@@ -8,19 +8,38 @@ from typing import Any
 
 import polars as pl
 
+from repatria.law.catalog import load_catalog
 from repatria.law.schema import Authority
-from repatria.screening.checks.base import FAIL, PASS, Columns, decide, vector_check, yes
+from repatria.screening.checks.base import (
+    FAIL,
+    PASS,
+    UNKNOWN,
+    Columns,
+    constant,
+    decide,
+    vector_check,
+    yes,
+)
 from repatria.screening.fields import COUNTRY
 
 
-def party_bound(authority: Authority, state: pl.Expr, on: pl.Expr) -> pl.Expr:
-    """True where `state` (a country column) is a party on the date `on`, as `party_on`."""
+def party_since(authority: Authority, state: pl.Expr, on: pl.Expr) -> pl.Expr:
+    """The first day of the party entry binding `state` on `on` (null where none does), as
+    `party_on(...).from_`: the first entry in the data that binds on the day."""
+    since = pl.lit(None, pl.Date)
+    for start, end in reversed(list(_entry_bounds(authority, state))):
+        since = pl.when(yes((start <= on) & (on <= end))).then(start).otherwise(since)
+    return since
+
+
+def _entry_bounds(authority: Authority, state: pl.Expr) -> list[tuple[pl.Expr, pl.Expr]]:
+    """(start, end) of each state's k-th party entry, for k = 0, 1, ..., as date columns."""
     # A state may have several entries (it left and joined again): check the k-th of each.
     entries: dict[str, list[tuple[date, date]]] = {}
     for party in authority.parties:
         entries.setdefault(party.state, []).append((party.from_, party.until or date.max))
     code = state.to_physical()  # the country's position in the enum: a table lookup
-    bound = pl.lit(False)
+    bounds = []
     for k in range(max((len(v) for v in entries.values()), default=0)):
         starts: list[date | None] = [None] * len(_CODES)
         ends: list[date | None] = [None] * len(_CODES)
@@ -29,6 +48,14 @@ def party_bound(authority: Authority, state: pl.Expr, on: pl.Expr) -> pl.Expr:
                 starts[_CODES[country]], ends[_CODES[country]] = listed[k]
         start = pl.lit(pl.Series(starts, dtype=pl.Date)).gather(code)
         end = pl.lit(pl.Series(ends, dtype=pl.Date)).gather(code)
+        bounds.append((start, end))
+    return bounds
+
+
+def party_bound(authority: Authority, state: pl.Expr, on: pl.Expr) -> pl.Expr:
+    """True where `state` (a country column) is a party on the date `on`, as `party_on`."""
+    bound = pl.lit(False)
+    for start, end in _entry_bounds(authority, state):
         bound = bound | yes((start <= on) & (on <= end))
     return bound
 
@@ -72,6 +99,24 @@ def in_force(columns: Columns, params: Mapping[str, Any]) -> pl.Expr:
     if authority.kind != "removal":
         bound = bound & party_bound(authority, columns.to_state, columns.as_of)
     return decide((columns.from_state == columns.to_state, FAIL), (~bound, FAIL), otherwise=PASS)
+
+
+@vector_check("not-replaced")
+def not_replaced(columns: Columns, params: Mapping[str, Any]) -> pl.Expr:
+    """No later instrument binding both states replaces this one between them on the date."""
+    other = load_catalog().authorities.get(params["by"]) if params["by"] else None
+    if other is None:
+        return constant(PASS)
+    since_from = party_since(other, columns.from_state, columns.as_of)
+    since_to = party_since(other, columns.to_state, columns.as_of)
+    since = pl.max_horizontal(since_from, since_to)
+    received = columns.col("request_received_on")
+    return decide(
+        (since_from.is_null() | since_to.is_null(), PASS),
+        (received.is_null(), UNKNOWN),
+        (received < since, PASS),
+        otherwise=FAIL,
+    )
 
 
 @vector_check("agreement-in-force")
