@@ -170,6 +170,15 @@ def test_a_step_without_the_hearing_is_refused_on_the_consent_ground(repatria: R
     assert state_of(repatria, AT_CONSENT_VERIFICATION) == "consent_verification"
 
 
+def test_a_refused_step_prints_each_failing_rule_with_its_citation(repatria: Run) -> None:
+    case = str(AT_CONSENT_VERIFICATION)
+    result = repatria("cases", "step", case, "verify_consent", "--as", "us-verifier")
+    assert result.exit_code == 1
+    consent_lines = [line for line in result.stderr.splitlines() if "(CONSENT, " in line]
+    assert consent_lines and all("[" in line and "]" in line for line in consent_lines)
+    assert any("18 U.S.C." in line or "TIAS" in line for line in consent_lines)
+
+
 def test_consent_without_every_advisement_is_kept_but_refused_on_the_consent_ground(
     repatria: Run,
 ) -> None:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from repatria.adapters.db.migrate import DatabaseNotMigrated
-from repatria.domain.errors import DomainError, InvalidInput
+from repatria.domain.errors import DomainError, InvalidInput, NotEligible
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -41,6 +41,16 @@ def cli_errors(command: Callable[P, R]) -> Callable[P, R]:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"]) or "input"
             raise fail(f"{field}: {first['msg']}", INVALID_INPUT) from None
+        except NotEligible as exc:
+            # The law's reasons, rule by rule, as the API's 409 gives them.
+            for check in exc.checks:
+                stderr.print(
+                    f"  {check['rule']} ({check['ground']}, {check['outcome']}):"
+                    f" {check['reason']} [{check['citation']}]",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+            raise fail(str(exc)) from None
         except (DomainError, DatabaseNotMigrated) as exc:
             raise fail(str(exc)) from None
 
