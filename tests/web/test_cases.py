@@ -96,6 +96,19 @@ def test_a_reviewer_may_not_approve_a_decision_they_prepared(
     assert 'id="case-state">receiving review<' in approved.text
 
 
+def test_a_reviewer_who_prepared_is_still_told_so_after_another_prepares_again(
+    browser_for: Browsers, container: Container
+) -> None:
+    case_id = treaty_case(container, through="screened")
+    first = browser_for("us-reviewer")
+    post_step(first, case_id, "prepare_sending", "good prospects")
+    add_user(container, "us-reviewer-2", Role.REVIEWER, "us-iptu")
+    post_step(browser_for("us-reviewer-2"), case_id, "prepare_sending", "agree, with a note")
+    page = first.get(f"/cases/{case_id}")
+    assert "Separation of duties" in page.text
+    assert 'value="approve_sending"' not in page.text
+
+
 def test_a_step_the_law_refuses_shows_the_failing_checks_with_citations(
     browser_for: Browsers, container: Container
 ) -> None:

@@ -80,7 +80,7 @@ def _fear_claims_of(uow: UnitOfWork, person_id: int) -> list[FearClaim]:
     return list(uow.session.scalars(query.order_by(t.fear_claims.c.id)))
 
 
-def _preparers(uow: UnitOfWork, case: Case, command: str) -> set[int]:
+def preparers(uow: UnitOfWork, case: Case, command: str) -> set[int]:
     """Everyone who, by the record, prepared the decision this command takes."""
     if command == "deny":
         review = "prepare_sending" if case.state.value == "sending_review" else "prepare_receiving"
@@ -120,7 +120,7 @@ def _check_actor(
         roles = ", ".join(sorted(r.value for r in transition.roles))
         raise PermissionDenied(f"{transition.command} needs the role {roles}")
     state = _acting_state(principal, case, transition)
-    if transition.command in APPROVALS and principal.user_id in _preparers(
+    if transition.command in APPROVALS and principal.user_id in preparers(
         uow, case, transition.command
     ):
         raise PermissionDenied(
@@ -205,7 +205,7 @@ def _move(
         case.prepared_by = principal.user_id
     elif transition.target is not case.state:
         # A new stage. prepared_by only shows the latest preparer: four eyes reads every
-        # preparer from the record (_preparers).
+        # preparer from the record (preparers).
         case.prepared_by = None
     case.state = transition.target
     case.updated_at = utcnow()

@@ -94,13 +94,16 @@ def _verdict(uow: UnitOfWork, case: Case) -> tuple[dict[str, Any] | None, str, A
         return None, f"the law data could not be loaded: {exc}", None
 
 
-def _actions(principal: Principal, case: Case) -> list[dict[str, Any]]:
+def _actions(uow: UnitOfWork, principal: Principal, case: Case) -> list[dict[str, Any]]:
     actions = []
     for step in available(case.authority, case.state):
         if step.command == "verify_consent" or not queries.may_take(principal, case, step.command):
             continue
         blocked = ""
-        if step.command in workflow.APPROVALS and case.prepared_by == principal.user_id:
+        prepared = step.command in workflow.APPROVALS and principal.user_id in workflow.preparers(
+            uow, case, step.command
+        )
+        if prepared:
             blocked = (
                 "Separation of duties: you prepared this decision, so another reviewer "
                 f"must {step.command.replace('_', ' ')}."
@@ -159,7 +162,7 @@ def case_detail(
         "waiting_for": sorted({c["ground"] for c in open_checks if c["ground"] in pending}),
         "assessment": stored,
         "events": events,
-        "actions": _actions(principal, case),
+        "actions": _actions(uow, principal, case),
         "can_verify": queries.may_take(principal, case, "verify_consent"),
         "officer_here": officer_here,
         "removal": track_of(case.authority) is Track.REMOVAL,
