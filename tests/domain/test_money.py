@@ -57,17 +57,20 @@ def test_the_us_federal_fiscal_year_starts_on_the_first_of_october() -> None:
 
 def test_the_rate_in_force_is_the_newest_published_by_that_day() -> None:
     rates = cost_rates()
-    assert {r.fiscal_year for r in rates} == {2019, 2020, 2023, 2024}
+    assert {r.fiscal_year for r in rates} == {2010, 2012, 2015, 2019, 2020, 2023, 2024}
     in_april_2025 = rate_in_force(rates, "US", APRIL_BATCH)
     assert (in_april_2025.fiscal_year, in_april_2025.annual) == (2023, Decimal(44090))
     assert "89 FR 97072" in in_april_2025.citation
     assert rate_in_force(rates, "US", date(2026, 1, 1)).annual == Decimal(47162)
     assert rate_in_force(rates, "US", date(2022, 1, 1)).annual == Decimal(39158)
+    # Until the FY2019/2020 notice of 1 Sep 2021, the FY2015 rate (19 Jul 2016) was the newest.
+    assert rate_in_force(rates, "US", date(2020, 1, 1)).annual == Decimal("31977.65")
+    assert rate_in_force(rates, "US", date(2014, 1, 1)).annual == Decimal("29027.46")
 
 
 def test_no_rate_before_the_first_notice_is_not_found() -> None:
     with pytest.raises(NotFound):
-        rate_in_force(cost_rates(), "US", date(2020, 1, 1))
+        rate_in_force(cost_rates(), "US", date(2011, 9, 14))  # the FY2010 notice: 15 Sep 2011
 
 
 def test_the_april_2025_batch_saves_more_than_three_million_dollars() -> None:
