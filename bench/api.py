@@ -4,7 +4,8 @@
 
 For each database: migrate, load the demo data, seed draft treaty cases, start `repatria serve`
 on a free loopback port as its own process, then drive it from this process with concurrent
-HTTP clients for a bounded time: first case reads (GET /api/v1/cases/{id}), then transitions
+HTTP clients for a bounded time: first the baseline, GET /api/v1/health (no case read), then
+case reads (GET /api/v1/cases/{id}, also given as a ratio to the baseline), then transitions
 (submit, then screen: each one re-assessed by the legal engine and recorded as an event).
 The last line printed is one JSON object with the figures.
 """
@@ -174,6 +175,15 @@ def measure(url: str, token: str, ids: list[int], clients: int, seconds: float) 
         response = await http.get(f"/api/v1/cases/{rng.choice(ids)}")
         return response.status_code == 200
 
+    async def health(http: httpx.AsyncClient) -> bool:
+        response = await http.get("/api/v1/health")
+        return response.status_code == 200
+
+    # Baseline, same server, same clients: an endpoint that reads no case (what the server and
+    # this load generator can do at all), so the case reads are also given as a ratio to it.
+    began = time.perf_counter()
+    pings, _, _ = asyncio.run(_drive(url, token, clients, seconds / 2, health))
+    health_rps = pings / (time.perf_counter() - began)
     began = time.perf_counter()
     reads, read_lat, read_errors = asyncio.run(_drive(url, token, clients, seconds, read))
     read_s = time.perf_counter() - began
@@ -201,6 +211,8 @@ def measure(url: str, token: str, ids: list[int], clients: int, seconds: float) 
     steps, step_lat, step_errors = asyncio.run(_drive(url, token, clients, seconds, transition))
     step_s = time.perf_counter() - began
     return {
+        "health_rps": round(health_rps, 1),
+        "read_vs_health": round(reads / read_s / health_rps, 3),
         "read_rps": round(reads / read_s, 1),
         "read_p50_ms": round(statistics.median(read_lat) * 1000, 2),
         "read_p99_ms": _p(read_lat, 0.99),
