@@ -26,9 +26,18 @@ def get_or_raise(uow: UnitOfWork, principal: Principal, case_id: int) -> Case:
     return case
 
 
-def new_reference(case: Case) -> str:
-    """A human-quotable, unguessable reference such as US-MX-2025-7F3A2C."""
-    return f"{case.from_state}-{case.to_state}-{case.opened_at.year}-{secrets.token_hex(3).upper()}"
+def new_reference(uow: UnitOfWork, case: Case) -> str:
+    """A human-quotable, unguessable reference such as US-MX-2025-7F3A2C91D0, not yet used.
+
+    Forty random bits: with twenty-four, two of a few thousand cases of one pair and year
+    already shared a reference more often than not (the birthday bound), and the insert failed.
+    """
+    prefix = f"{case.from_state}-{case.to_state}-{case.opened_at.year}-"
+    while True:
+        reference = prefix + secrets.token_hex(5).upper()
+        taken = uow.session.scalar(select(t.cases.c.id).where(t.cases.c.reference == reference))
+        if taken is None:
+            return reference
 
 
 def open_case(uow: UnitOfWork, principal: Principal, command: OpenCase) -> Case:
@@ -59,7 +68,7 @@ def open_case(uow: UnitOfWork, principal: Principal, command: OpenCase) -> Case:
         opened_at=now,
         updated_at=now,
     )
-    case.reference = new_reference(case)
+    case.reference = new_reference(uow, case)
     uow.session.add(case)
     uow.session.flush()
     uow.record(

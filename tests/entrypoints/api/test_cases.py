@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from repatria.services import cases as cases_service
 from repatria.services.demo import BATCH_YEARS_LEFT, OTHERS
 from repatria.services.demo_cases import LIFECYCLE
 from tests.entrypoints.api.test_people import PERSON
@@ -97,3 +99,19 @@ def test_the_demo_leaves_a_treaty_case_at_every_state_of_its_lifecycle(client_fo
     movements = auditor.get("/api/v1/movements?limit=50").json()["items"]
     numbers = {m["sequence"]: m["state"] for m in movements if m["authority"] == "us-mx-1976"}
     assert numbers == {184: "closed", 185: "departed", 186: "planned"}
+
+
+def test_a_reference_already_taken_is_never_given_again(
+    client_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The random part repeats once (as it will, by chance, among enough cases): the second
+    # case still opens, with another reference, instead of failing on the unique index.
+    drawn = iter(["A1B2C3D4E5", "A1B2C3D4E5", "F6E5D4C3B2"])
+    monkeypatch.setattr(cases_service.secrets, "token_hex", lambda _: next(drawn))
+    officer = client_for("us-case-officer")
+    body = {"authority": "us-mx-1976", "from_state": "US", "to_state": "MX"}
+    person_id = _new_person(officer)  # one person may have several cases
+    opened = [officer.post("/api/v1/cases", json={**body, "person_id": person_id}) for _ in "ab"]
+    assert [response.status_code for response in opened] == [201, 201]
+    references = [response.json()["reference"] for response in opened]
+    assert references[0].endswith("-A1B2C3D4E5") and references[1].endswith("-F6E5D4C3B2")
