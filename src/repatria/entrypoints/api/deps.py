@@ -18,8 +18,9 @@ SESSION_COOKIE = "repatria_session"
 _bearer = HTTPBearer(auto_error=False, description="An API token from `repatria tokens create`")
 
 
-def get_container(request: Request) -> Container:
-    """The application's container, set by create_app."""
+async def get_container(request: Request) -> Container:
+    """The application's container, set by create_app (async: it only reads an attribute, so
+    it need not cost a hop to the thread pool on every request)."""
     container: Container = request.app.state.container
     return container
 
