@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from repatria.law.rules.base import Finding, RuleContext, check, failed, is_str, passed, unknown
+from repatria.law.rules.base import Finding, RuleContext, check, failed, is_str, passed
 from repatria.law.schema import Authority, Party
 
 
@@ -63,21 +63,38 @@ def not_replaced(ctx: RuleContext, params: Mapping[str, Any]) -> Finding:
     if bound[0] is None or bound[1] is None:
         return passed(f"{other.id} does not bind both {doc.from_state} and {doc.to_state}")
     since = max(bound[0].from_, bound[1].from_)
-    received = doc.request_received_on
-    if received is None:
-        return unknown(
-            f"{other.id} binds {doc.from_state} and {doc.to_state} since {since}; not known"
-            " whether the request was received before then"
-        )
+    received, which = _reference(ctx)
     if received < since:
         return passed(
-            f"the request was received on {received}, before {other.id} bound both states"
-            f" ({since}): it stays under {ctx.authority.id}"
+            f"the request was received on {received} ({which}), before {other.id} bound both"
+            f" states ({since}): it stays under {ctx.authority.id}"
         )
     return failed(
         f"between {doc.from_state} and {doc.to_state}, {other.id} replaces {ctx.authority.id}"
-        f" since {since}"
+        f" since {since} (request received {received}, {which})"
     )
+
+
+def _reference(ctx: RuleContext) -> tuple[date, str]:
+    """The day a request counts as received: request_received_on, else as_of (as the
+    remaining-sentence rule reads it), and which of the two it was."""
+    received = ctx.document.request_received_on
+    return (received, "request_received_on") if received else (ctx.as_of, "as_of")
+
+
+@check("in-force-when-requested")
+def in_force_when_requested(ctx: RuleContext, params: Mapping[str, Any]) -> Finding:
+    """Both states were bound when the request was received: an earlier request stays under
+    the instruments that applied before."""
+    doc, authority = ctx.document, ctx.authority
+    received, which = _reference(ctx)
+    bound = [party_on(authority, state, received) for state in (doc.from_state, doc.to_state)]
+    if bound[0] is None or bound[1] is None:
+        return failed(
+            f"the request was received on {received} ({which}), before {authority.id} bound"
+            f" both {doc.from_state} and {doc.to_state}: the earlier instruments govern it"
+        )
+    return passed(f"{authority.id} bound both states when the request was received ({received})")
 
 
 @check("agreement-in-force")

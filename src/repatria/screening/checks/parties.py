@@ -13,7 +13,6 @@ from repatria.law.schema import Authority
 from repatria.screening.checks.base import (
     FAIL,
     PASS,
-    UNKNOWN,
     Columns,
     constant,
     decide,
@@ -110,13 +109,26 @@ def not_replaced(columns: Columns, params: Mapping[str, Any]) -> pl.Expr:
     since_from = party_since(other, columns.from_state, columns.as_of)
     since_to = party_since(other, columns.to_state, columns.as_of)
     since = pl.max_horizontal(since_from, since_to)
-    received = columns.col("request_received_on")
     return decide(
         (since_from.is_null() | since_to.is_null(), PASS),
-        (received.is_null(), UNKNOWN),
-        (received < since, PASS),
+        (_received() < since, PASS),
         otherwise=FAIL,
     )
+
+
+def _received() -> pl.Expr:
+    """As `law.rules.parties._reference`: request_received_on, else as_of."""
+    return pl.coalesce(pl.col("request_received_on"), pl.col("as_of"))
+
+
+@vector_check("in-force-when-requested")
+def in_force_when_requested(columns: Columns, params: Mapping[str, Any]) -> pl.Expr:
+    """Both states were bound when the request was received."""
+    authority, received = columns.authority, _received()
+    bound = party_bound(authority, columns.from_state, received) & party_bound(
+        authority, columns.to_state, received
+    )
+    return decide((~bound, FAIL), otherwise=PASS)
 
 
 @vector_check("agreement-in-force")
