@@ -170,3 +170,17 @@ def test_infinity_on_a_line_is_not_a_number(tmp_path: Path) -> None:
     with pytest.raises(RosterError) as refused:
         read_roster(path, Fill())
     assert refused.value.problems[0].line == 1
+
+
+def test_a_key_given_twice_with_white_space_before_its_colon_is_refused(tmp_path: Path) -> None:
+    line = json.dumps(EXAMPLE).replace(
+        '"request_received_on": "2024-06-01"',
+        '"request_received_on": "2024-06-01", "request_received_on" : "2015-07-25"',
+        1,
+    )
+    path = tmp_path / "roster.jsonl"
+    path.write_text(line + "\n")
+    with pytest.raises(RosterError) as refused:
+        read_roster(path, Fill())
+    first = refused.value.problems[0]
+    assert (first.line, first.field) == (1, "request_received_on")
