@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -18,33 +17,9 @@ from repatria.domain.lifecycle import TREATY
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS
 from repatria.services import accounts, workflow
 from repatria.services.commands import CreateUser
+from tests.treaty_case import FACTS, MEXICAN, TODAY
 
 Clients = Callable[[str], TestClient]
-TODAY = date.today()
-MEXICAN = {
-    "family_name": "Ortega Salas",
-    "given_names": "Julio",
-    "birth_date": "1984-02-10",
-    "held_by_state": "US",
-    "citizenships": [{"country": "MX"}],
-    "sentences": [
-        {
-            "offense": "Possession with intent to distribute",
-            "offense_category": "drug_trafficking",
-            "jurisdiction": "US",
-            "start_date": (TODAY - timedelta(days=700)).isoformat(),
-            "length_days": 3650,
-        }
-    ],
-}
-FACTS = {
-    "request_received_on": (TODAY - timedelta(days=30)).isoformat(),
-    "person_competent": True,
-    "person_years_in_sending_state": 3,
-    "person_intends_to_remain": False,
-    "sentence_dual_criminality": True,
-    "sentence_other_charges_pending": False,
-}
 CONSENT = {
     "verifier_name": "Hon. A. Magistrate",
     "verifier_role": "magistrate_judge",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,27 +16,11 @@ from repatria.domain.accounts import Principal, Role
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS
 from repatria.services import accounts
 from repatria.services.commands import CreateOrganisation, CreateUser
+from tests.treaty_case import MEXICAN, TODAY
 
 Run = Callable[..., Result]
-TODAY = date.today()
 # Demo cases (services/demo_cases.py): one US→MX treaty case left at each state.
 AT_CONSENT_VERIFICATION, APPROVED, REMOVAL_TO_VE = 18, 19, 27
-MEXICAN = {
-    "family_name": "Ortega Salas",
-    "given_names": "Julio",
-    "birth_date": "1984-02-10",
-    "held_by_state": "US",
-    "citizenships": [{"country": "MX"}],
-    "sentences": [
-        {
-            "offense": "Possession with intent to distribute",
-            "offense_category": "drug_trafficking",
-            "jurisdiction": "US",
-            "start_date": (TODAY - timedelta(days=700)).isoformat(),
-            "length_days": 3650,
-        }
-    ],
-}
 HEARING = {
     "verifier_name": "Hon. A. Magistrate",
     "verifier_role": "magistrate_judge",

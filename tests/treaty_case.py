@@ -1,0 +1,32 @@
+"""A person who qualifies for a US→MX treaty transfer, and the case facts that make it so,
+shared by the API, CLI and page tests that take such a case through its lifecycle."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+TODAY = date.today()
+MEXICAN = {
+    "family_name": "Ortega Salas",
+    "given_names": "Julio",
+    "birth_date": "1984-02-10",
+    "held_by_state": "US",
+    "citizenships": [{"country": "MX"}],
+    "sentences": [
+        {
+            "offense": "Possession with intent to distribute",
+            "offense_category": "drug_trafficking",
+            "jurisdiction": "US",
+            "start_date": (TODAY - timedelta(days=700)).isoformat(),
+            "length_days": 3650,
+        }
+    ],
+}
+FACTS = {
+    "request_received_on": (TODAY - timedelta(days=30)).isoformat(),
+    "person_competent": True,
+    "person_years_in_sending_state": 3,
+    "person_intends_to_remain": False,
+    "sentence_dual_criminality": True,
+    "sentence_other_charges_pending": False,
+}
