@@ -118,7 +118,7 @@ def time_verify(url: str, key_dir: Path) -> tuple[float, float]:
     with container.uow() as uow:
         report = audit.verify(uow, url, key.public_key)
     verify_s = time.perf_counter() - started
-    container.engine.dispose()
+    container.dispose()
     assert report.intact, report.finding
     environment = {**os.environ, "REPATRIA_DATABASE_URL": url}
     environment["REPATRIA_AUDIT_KEY_FILE"] = str(key_dir / "audit.pem")

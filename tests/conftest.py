@@ -48,7 +48,7 @@ def _load_demo(url: str) -> None:
     with container.uow() as uow:
         demo.load(uow)
         uow.commit()
-    container.engine.dispose()
+    container.dispose()
 
 
 def _create_demo_template(base: str) -> None:
@@ -148,7 +148,7 @@ def container(settings: Settings) -> Iterator[Container]:
     """The composition root on the fresh database."""
     built = build(settings)
     yield built
-    built.engine.dispose()
+    built.dispose()
 
 
 @pytest.fixture(autouse=True)

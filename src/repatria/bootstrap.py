@@ -21,6 +21,7 @@ class Container:
     engine: Engine
     session_factory: sessionmaker[Session]
     read_session_factory: sessionmaker[Session] | None = None
+    read_engine: Engine | None = None
 
     def uow(self, *, read_only: bool = False) -> UnitOfWork:
         """A fresh unit of work for one use case; `read_only` for one that only reads (on
@@ -29,6 +30,12 @@ class Container:
             return UnitOfWork(self.read_session_factory)
         return UnitOfWork(self.session_factory)
 
+    def dispose(self) -> None:
+        """Close every pooled connection (at shutdown)."""
+        for engine in (self.engine, self.read_engine):
+            if engine is not None:
+                engine.dispose()
+
 
 def build(settings: Settings | None = None) -> Container:
     """Build the container for these settings (the environment's by default)."""
@@ -36,5 +43,7 @@ def build(settings: Settings | None = None) -> Container:
     start_mappers()
     engine = make_engine(settings.database_url)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
-    reader = sessionmaker(bind=engine.execution_options(**READ_ONLY), expire_on_commit=False)
-    return Container(settings, engine, factory, reader)
+    # Reads have their own pool, which never makes a reader wait (see make_engine).
+    read_engine = make_engine(settings.database_url, never_wait=True)
+    reader = sessionmaker(bind=read_engine.execution_options(**READ_ONLY), expire_on_commit=False)
+    return Container(settings, engine, factory, reader, read_engine)

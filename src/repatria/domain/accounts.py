@@ -66,7 +66,12 @@ class Credential:
 
     def usable_at(self, moment: datetime) -> bool:
         """True while neither revoked nor expired."""
-        return self.revoked_at is None and moment < self.expires_at
+        return token_usable(self.revoked_at, self.expires_at, moment)
+
+
+def token_usable(revoked_at: datetime | None, expires_at: datetime, moment: datetime) -> bool:
+    """A token is usable while neither revoked nor expired."""
+    return revoked_at is None and moment < expires_at
 
 
 @dataclass(frozen=True)

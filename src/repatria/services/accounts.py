@@ -9,11 +9,18 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from repatria.adapters.db import tables as t
 from repatria.domain.access import Action, allowed, require
-from repatria.domain.accounts import Credential, CredentialKind, Organisation, Principal, User
+from repatria.domain.accounts import (
+    Credential,
+    CredentialKind,
+    Organisation,
+    Principal,
+    User,
+    token_usable,
+)
 from repatria.domain.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from repatria.services.commands import CreateOrganisation, CreateUser
 from repatria.services.unit_of_work import UnitOfWork, utcnow
@@ -177,17 +184,38 @@ def login(uow: UnitOfWork, username: str, password: str, hours: int) -> tuple[Us
     return user, raw
 
 
+# Every request authenticates, so this is one Core query over the credential, its user and
+# the user's organisation, without building ORM objects (a third of the cost of a case read).
+_AUTHENTICATE = (
+    select(
+        t.credentials.c.expires_at,
+        t.credentials.c.revoked_at,
+        t.users.c.id,
+        t.users.c.username,
+        t.users.c.role,
+        t.users.c.active,
+        t.users.c.organisation_id,
+        t.organisations.c.state,
+    )
+    .select_from(t.credentials)
+    .join(t.users, t.users.c.id == t.credentials.c.user_id)
+    .join(t.organisations, t.organisations.c.id == t.users.c.organisation_id)
+    .where(t.credentials.c.token_hash == bindparam("token_hash"))
+)
+
+
 def authenticate(uow: UnitOfWork, raw_token: str) -> Principal:
     """The principal a session or API token stands for, if it is still valid."""
-    credential = uow.session.scalar(
-        select(Credential).where(t.credentials.c.token_hash == _token_digest(raw_token))
+    row = (
+        uow.session.connection()
+        .execute(_AUTHENTICATE, {"token_hash": _token_digest(raw_token)})
+        .one_or_none()
     )
-    if credential is None or not credential.usable_at(utcnow()):
+    if row is None or not token_usable(row.revoked_at, row.expires_at, utcnow()):
         raise NotAuthenticated("the token is unknown, expired or revoked")
-    user = credential.user
-    if user is None or not user.active:
+    if not row.active:
         raise NotAuthenticated("the user is disabled")
-    return principal_of(user)
+    return Principal(row.id, row.username, row.role, row.organisation_id, row.state)
 
 
 def revoke_credential(uow: UnitOfWork, actor: Principal, credential_id: int) -> Credential:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
+from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import RowMapping, Select, bindparam, func, or_, select
 
 from repatria.adapters.db import tables as t
 from repatria.domain.access import Action, require, sees_everything, sees_states
@@ -24,6 +27,26 @@ def get_or_raise(uow: UnitOfWork, principal: Principal, case_id: int) -> Case:
     if case is None or not sees_states(principal, case.states_involved):
         raise NotFound("case", case_id)
     return case
+
+
+def summary(
+    uow: UnitOfWork, principal: Principal, case_id: int, columns: Iterable[str]
+) -> RowMapping:
+    """These columns of the case, if it involves the principal's state; otherwise NotFound.
+
+    The read path of `GET /cases/{id}`: one Core query by primary key, no ORM objects."""
+    query = _summary_query(tuple(columns))
+    row = uow.session.connection().execute(query, {"id": case_id}).mappings().one_or_none()
+    if row is None or not sees_states(principal, (row["from_state"], row["to_state"])):
+        raise NotFound("case", case_id)
+    return row
+
+
+@functools.cache
+def _summary_query(columns: tuple[str, ...]) -> Select[Any]:
+    # Built once per column set: building and keying the statement cost as much as running it.
+    wanted = dict.fromkeys([*columns, "from_state", "to_state"])
+    return select(*(t.cases.c[name] for name in wanted)).where(t.cases.c.id == bindparam("id"))
 
 
 def new_reference(uow: UnitOfWork, case: Case) -> str:

@@ -27,7 +27,7 @@ def test_the_app_refuses_an_unmigrated_database_and_names_the_command(
     container = build(Settings(database_url=empty_database_url))
     with pytest.raises(DatabaseNotMigrated, match="repatria db upgrade"):
         create_app(container)
-    container.engine.dispose()
+    container.dispose()
 
 
 def test_openapi_is_served_at_api_docs(anonymous: TestClient) -> None:

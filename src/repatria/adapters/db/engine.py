@@ -9,18 +9,24 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 
-def make_engine(url: str) -> Engine:
-    """An engine with the pragmas and pool settings each backend needs."""
+def make_engine(url: str, *, never_wait: bool = False) -> Engine:
+    """An engine with the pragmas and pool settings each backend needs.
+
+    `never_wait` gives a pool that opens another connection rather than wait for one: the
+    reading engine's, whose short reads run on the server's event loop, where waiting for a
+    connection that only the loop itself would give back could stall the worker."""
+    overflow = -1 if never_wait else 20
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        pool = {"pool_size": 10, "max_overflow": overflow}
+        engine = create_engine(url, connect_args={"timeout": 30}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=overflow)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -45,4 +51,5 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
     if mode not in ("IMMEDIATE", "DEFERRED"):
         raise ValueError(f"sqlite_begin must be IMMEDIATE or DEFERRED, not {mode!r}")
-    connection.exec_driver_sql(f"BEGIN {mode}")
+    # Straight to the driver: through SQLAlchemy's execution path it cost a tenth of a read.
+    connection.connection.driver_connection.execute(f"BEGIN {mode}")

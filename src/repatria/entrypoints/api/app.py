@@ -39,7 +39,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        container.engine.dispose()
+        container.dispose()
 
     app = FastAPI(
         title="Repatria",

@@ -7,7 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from repatria.domain.cases import CaseState
-from repatria.entrypoints.api.deps import MAX_ID, CurrentPrincipal, Limit, Offset, RecordId, Uow
+from repatria.entrypoints.api.deps import (
+    MAX_ID,
+    CurrentPrincipal,
+    Limit,
+    Offset,
+    ReadUow,
+    RecordId,
+    Uow,
+)
 from repatria.entrypoints.api.idempotency import Idempotent
 from repatria.entrypoints.api.schemas import CaseOut, PageOut
 from repatria.services import cases
@@ -24,9 +32,9 @@ def open_case(body: OpenCase, principal: CurrentPrincipal, uow: Uow, idem: Idemp
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut, summary="Read a case")
-def read_case(case_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> object:
+async def read_case(case_id: RecordId, principal: CurrentPrincipal, uow: ReadUow) -> object:
     """A case involving your state (404 otherwise)."""
-    return cases.get_or_raise(uow, principal, case_id)
+    return cases.summary(uow, principal, case_id, CaseOut.model_fields)
 
 
 @router.get("/cases", response_model=PageOut[CaseOut], summary="List cases")

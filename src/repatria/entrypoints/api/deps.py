@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
@@ -35,19 +35,40 @@ def get_uow(
         yield uow
 
 
-def get_principal(
+async def get_read_uow(
+    container: Annotated[Container, Depends(get_container)],
+) -> AsyncIterator[UnitOfWork]:
+    """A reading unit of work, run on the event loop (see get_principal): for `async def`
+    endpoints that read a few rows by key. Anything that may wait (a command, a long listing
+    or an export) uses `Uow` in a plain `def` endpoint, which FastAPI runs in the thread pool.
+    """
+    with container.uow(read_only=True) as uow:
+        yield uow
+
+
+async def get_principal(
     request: Request,
-    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    reader: Annotated[UnitOfWork, Depends(get_read_uow)],
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """The caller, from a bearer token or the session cookie; 401 without either."""
+    """The caller, from a bearer token or the session cookie; 401 without either.
+
+    One indexed read in a reading transaction, on the event loop: under WAL on SQLite and
+    MVCC on PostgreSQL it waits for no writer, and it saves the request hops to the thread
+    pool. A read endpoint goes on in the same transaction; for any other request it ends
+    here, so the command's own unit of work (on SQLite, the write lock) starts with its work.
+    """
     raw = bearer.credentials if bearer else request.cookies.get(SESSION_COOKIE)
     if not raw:
         raise NotAuthenticated("sign in, or send an API token as 'Authorization: Bearer …'")
-    return accounts.authenticate(uow, raw)
+    principal = accounts.authenticate(reader, raw)
+    if request.method not in ("GET", "HEAD"):
+        reader.session.close()
+    return principal
 
 
 Uow = Annotated[UnitOfWork, Depends(get_uow)]
+ReadUow = Annotated[UnitOfWork, Depends(get_read_uow)]
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 # Database ids are signed 64-bit integers; anything larger cannot name a record.
 MAX_ID = 2**63 - 1

@@ -51,7 +51,7 @@ def verify(
             signing_key=key.private_key if sign else None,
             workers=workers or None,
         )
-    container.engine.dispose()
+    container.dispose()
     if report.finding is not None:
         finding = report.finding
         where = f"seq {finding.seq}" if finding.seq is not None else "outside the log"
@@ -79,7 +79,7 @@ def checkpoint() -> None:
         if report.finding is not None:
             raise fail(f"not signing: {report.finding.problem} (run `repatria audit verify`)")
         latest = audit.list_checkpoints(uow, AUDITOR)
-    container.engine.dispose()
+    container.dispose()
     if not latest:
         raise fail("the log is empty: there is nothing to sign yet")
     typer.echo(json.dumps(audit.checkpoint_out(latest[-1], key.public_key), indent=2))
@@ -92,7 +92,7 @@ def proof(event_id: Annotated[int, typer.Argument(min=1, help="The event's id.")
     container, key = _open()
     with container.uow() as uow:
         document = audit.event_proof(uow, AUDITOR, event_id, key.public_key)
-    container.engine.dispose()
+    container.dispose()
     typer.echo(json.dumps(document, indent=2))
 
 
