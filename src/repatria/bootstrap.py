@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from repatria.adapters.db.engine import READ_ONLY, make_engine
@@ -46,4 +46,12 @@ def build(settings: Settings | None = None) -> Container:
     # Reads have their own pool, which never makes a reader wait (see make_engine).
     read_engine = make_engine(settings.database_url, never_wait=True)
     reader = sessionmaker(bind=read_engine.execution_options(**READ_ONLY), expire_on_commit=False)
+    event.listen(reader, "before_flush", _refuse_writes)
     return Container(settings, engine, factory, reader, read_engine)
+
+
+def _refuse_writes(session: Session, *_: object) -> None:
+    # A reading unit of work runs in autocommit on PostgreSQL: a change made in it would not
+    # wait for commit() nor roll back with the request, so it may make none.
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a reading unit of work cannot write; use container.uow()")

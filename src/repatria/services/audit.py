@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing import get_context
@@ -303,14 +304,19 @@ def _hash_range(
         cursor = connection.cursor()
         cursor.arraysize = 10_000
         cursor.execute(_SQLITE_ROWS, (start, end))
-    else:
+        try:
+            return hash_chunk(_stream(cursor), start, end, sizes)
+        finally:
+            cursor.close()
+    # A server-side cursor lives in a transaction; a reading connection is in autocommit.
+    with connection.transaction() if connection.autocommit else nullcontext():
         cursor = connection.cursor(name=f"audit_{start}")
         cursor.itersize = 10_000
         cursor.execute(_POSTGRES_ROWS, (start, end))
-    try:
-        return hash_chunk(_stream(cursor), start, end, sizes)
-    finally:
-        cursor.close()
+        try:
+            return hash_chunk(_stream(cursor), start, end, sizes)
+        finally:
+            cursor.close()
 
 
 def _stream(cursor: Any) -> Any:

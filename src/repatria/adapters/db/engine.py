@@ -26,6 +26,13 @@ def make_engine(url: str, *, never_wait: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
+    if never_wait:
+        # PostgreSQL's READ COMMITTED gives every statement its own snapshot, so a reading
+        # transaction bought nothing but a BEGIN and a ROLLBACK round trip; the readers run
+        # in autocommit. Nor do they ping before each use (another round trip, an eighth of a
+        # case read): after a database restart a stale connection fails one read and
+        # SQLAlchemy then replaces the whole pool. Commands keep pinging: none should fail so.
+        return create_engine(url, pool_size=10, max_overflow=overflow, isolation_level="AUTOCOMMIT")
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=overflow)
 
 
