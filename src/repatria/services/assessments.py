@@ -11,7 +11,7 @@ from repatria.domain.accounts import Principal
 from repatria.domain.assessments import Assessment
 from repatria.domain.errors import InvalidInput, NotFound
 from repatria.law.catalog import load_catalog
-from repatria.law.document import parse_document
+from repatria.law.document import AssessmentDocument, parse_document
 from repatria.law.engine import assess
 from repatria.law.errors import InvalidDocument
 from repatria.services import custody
@@ -56,11 +56,14 @@ EXAMPLE: dict[
 
 def evaluate(document: dict[str, Any], facts: law.ContextFacts | None = None) -> dict[str, Any]:
     """The verdict on a raw document; an invalid one raises InvalidInput naming the field."""
+    return assess(_parsed(document), facts).to_json()
+
+
+def _parsed(document: dict[str, Any]) -> AssessmentDocument:
     try:
-        parsed = parse_document(document)
+        return parse_document(document)
     except InvalidDocument as exc:
         raise InvalidInput(exc.field, exc.reason) from None
-    return assess(parsed, facts).to_json()
 
 
 def record(
@@ -77,16 +80,17 @@ def record(
     Case transitions pass check_role=False: the step's own role rule applies instead."""
     if check_role:
         require(principal, Action.ASSESS)
+    parsed = _parsed(document)
     if facts is None:  # a custody agreement's contract and free place are read from the database
-        facts = custody.context_facts(uow, document, case_id)
-    verdict = evaluate(document, facts)
+        facts = custody.context_facts_of(uow, parsed, case_id)
+    verdict = assess(parsed, facts).to_json()
     states = sorted({str(document["from"]), str(document["to"])})
     assessment = Assessment(
         requested_at=utcnow(),
         authority=str(document["authority"]),
         from_state=str(document["from"]),
         to_state=str(document["to"]),
-        as_of=parse_document(document).as_of,
+        as_of=parsed.as_of,
         allowed=bool(verdict["allowed"]),
         document=document,
         verdict=verdict,

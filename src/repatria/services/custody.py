@@ -27,7 +27,7 @@ from repatria.domain.contracts import ContractRecord
 from repatria.domain.facilities import placement_limit
 from repatria.domain.places import FacilityRecord
 from repatria.law.catalog import load_catalog
-from repatria.law.document import parse_document
+from repatria.law.document import AssessmentDocument, parse_document
 from repatria.law.errors import InvalidDocument
 from repatria.law.facts import ContextFacts
 from repatria.services import contracts, facilities
@@ -42,6 +42,13 @@ def context_facts(
         parsed = parse_document(document)
     except InvalidDocument:
         return None  # the assessment itself will name the field
+    return context_facts_of(uow, parsed, case_id)
+
+
+def context_facts_of(
+    uow: UnitOfWork, parsed: AssessmentDocument, case_id: int | None = None
+) -> ContextFacts | None:
+    """The same, for a document already parsed."""
     authority = load_catalog().authorities.get(parsed.authority)
     if authority is None or authority.kind != "custody":
         return None

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Column, Select, Table, bindparam, select
 
 from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Principal
 from repatria.domain.assessments import Assessment
 from repatria.domain.cases import Case
-from repatria.domain.errors import Conflict, InvalidInput, NotEligible, PermissionDenied
+from repatria.domain.errors import Conflict, InvalidInput, NotEligible, NotFound, PermissionDenied
 from repatria.domain.lifecycle import BEFORE_TRANSIT, Side, Track, Transition, find, track_of
-from repatria.domain.people import Person
+from repatria.domain.people import (
+    Citizenship,
+    Hold,
+    Identifier,
+    Person,
+    ProtectionOrder,
+    RemovalOrder,
+    Sentence,
+)
 from repatria.domain.records import snapshot
 from repatria.domain.workflow import (
     ConsentVerification,
@@ -40,6 +50,7 @@ DECISIONS = {
 # decision of the state whose review is under way.
 PREPARED_BY = {"approve_sending": "prepare_sending", "approve_receiving": "prepare_receiving"}
 APPROVALS = {*PREPARED_BY, "deny"}
+T = TypeVar("T")
 
 
 @dataclass
@@ -55,29 +66,82 @@ class Step:
 
 
 def load_records(uow: UnitOfWork, case: Case) -> CaseRecords:
-    """Everything the engine reads about a case."""
-    person = uow.session.get(Person, case.person_id)
-    assert person is not None
-    by_case = {"case_id": case.id}
+    """Everything the engine reads about a case.
+
+    Every transition re-assesses its case inside the write transaction, so this is the
+    hottest read there is: one Core query a table, the rows made into domain objects that
+    the session does not track (they are read, never changed, through these records), at a
+    quarter of the cost of the ORM's loading with its selectin relationships."""
+    assert case.id is not None
+    person = _one(uow, Person, t.people, t.people.c.id, case.person_id)
+    for name, cls, table in PERSON_DETAILS:
+        setattr(person, name, _all(uow, cls, table, table.c.person_id, case.person_id))
     return CaseRecords(
         case=case,
         person=person,
         facts=dict(case.facts or {}),
-        decisions=list(uow.session.scalars(select(Decision).filter_by(**by_case))),
-        consents=list(uow.session.scalars(select(ConsentVerification).filter_by(**by_case))),
-        notices=list(uow.session.scalars(select(Notice).filter_by(**by_case))),
+        decisions=_all(uow, Decision, t.decisions, t.decisions.c.case_id, case.id),
+        consents=_all(
+            uow,
+            ConsentVerification,
+            t.consent_verifications,
+            t.consent_verifications.c.case_id,
+            case.id,
+        ),
+        notices=_all(uow, Notice, t.notices, t.notices.c.case_id, case.id),
         fear_claims=_fear_claims_of(uow, case.person_id),
         request_received_on=case.request_received_on,
         departure_at=case.departure_at,
     )
 
 
+# A person's details, as the mapping loads them (adapters/db/mapping.py).
+PERSON_DETAILS: tuple[tuple[str, type[Any], Table], ...] = (
+    ("citizenships", Citizenship, t.citizenships),
+    ("identifiers", Identifier, t.identifiers),
+    ("sentences", Sentence, t.sentences),
+    ("protection_orders", ProtectionOrder, t.protection_orders),
+    ("holds", Hold, t.holds),
+    ("removal_orders", RemovalOrder, t.removal_orders),
+)
+
+
+@functools.cache
+def _rows_query(table: Table, key: Column[Any]) -> Select[Any]:
+    return select(table).where(key == bindparam("key")).order_by(table.c.id)
+
+
+_FIELDS: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _fields(cls: type[Any], table: Table) -> tuple[str, ...]:
+    # The class's fields that are columns of its table (a detail's person_id is not a field).
+    if cls not in _FIELDS:
+        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.name in table.c)
+    return _FIELDS[cls]
+
+
+def _all(uow: UnitOfWork, cls: type[T], table: Table, key: Column[Any], value: object) -> list[T]:
+    rows = uow.session.connection().execute(_rows_query(table, key), {"key": value}).mappings()
+    names = _fields(cls, table)
+    return [cls(**{name: row[name] for name in names}) for row in rows]
+
+
+def _one(uow: UnitOfWork, cls: type[T], table: Table, key: Column[Any], value: object) -> T:
+    found = _all(uow, cls, table, key, value)
+    if len(found) != 1:
+        raise NotFound(table.name, value)
+    return found[0]
+
+
 def _fear_claims_of(uow: UnitOfWork, person_id: int) -> list[FearClaim]:
     # Fear is of a country: a claim raised on any of the person's cases counts for every case
     # to that country.
-    of_person = select(t.cases.c.id).where(t.cases.c.person_id == person_id)
-    query = select(FearClaim).where(t.fear_claims.c.case_id.in_(of_person))
-    return list(uow.session.scalars(query.order_by(t.fear_claims.c.id)))
+    of_person = select(t.cases.c.id).where(t.cases.c.person_id == bindparam("key"))
+    query = select(t.fear_claims).where(t.fear_claims.c.case_id.in_(of_person))
+    rows = uow.session.connection().execute(query.order_by(t.fear_claims.c.id), {"key": person_id})
+    names = _fields(FearClaim, t.fear_claims)
+    return [FearClaim(**{name: row[name] for name in names}) for row in rows.mappings()]
 
 
 def preparers(uow: UnitOfWork, case: Case, command: str) -> set[int]:
