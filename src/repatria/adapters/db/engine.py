@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -9,24 +12,25 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 
-def make_engine(url: str, *, never_wait: bool = False) -> Engine:
+def make_engine(url: str, *, reading: bool = False) -> Engine:
     """An engine with the pragmas and pool settings each backend needs.
 
-    `never_wait` gives a pool that opens another connection rather than wait for one: the
-    reading engine's, whose short reads run on the server's event loop, where waiting for a
-    connection that only the loop itself would give back could stall the worker."""
-    overflow = -1 if never_wait else 20
+    `reading` makes the engine for reads: its pool opens another connection rather than wait
+    for one (its short reads run on the server's event loop, where waiting for a connection
+    that only the loop itself would give back could stall the worker), and its transactions
+    take no write lock."""
+    overflow = -1 if reading else 20
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         pool = {"pool_size": 10, "max_overflow": overflow}
-        engine = create_engine(url, connect_args={"timeout": 30}, **pool)
+        engine = create_engine(url, connect_args={"timeout": WAIT_FOR_WRITE_LOCK_S}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin_deferred if reading else _sqlite_begin)
         return engine
-    if never_wait:
+    if reading:
         # PostgreSQL's READ COMMITTED gives every statement its own snapshot, so a reading
         # transaction bought nothing but a BEGIN and a ROLLBACK round trip; the readers run
         # in autocommit. Nor do they ping before each use (another round trip, an eighth of a
@@ -43,20 +47,54 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(WAIT_FOR_WRITE_LOCK_S * 1000)}")
     cursor.close()
 
 
-READ_ONLY = {"sqlite_begin": "DEFERRED"}  # execution options of a reading engine
+def _sqlite_begin_deferred(connection: Any) -> None:
+    # The reading engine's: under WAL a deferred reader neither waits for a writer nor makes
+    # one wait, so reads scale while writes stay serialised. Straight to the driver: through
+    # SQLAlchemy's execution path the BEGIN cost a tenth of a case read.
+    connection.connection.driver_connection.execute("BEGIN DEFERRED")
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
+def _sqlite_begin(connection: Any) -> None:
     # Taking the write lock at BEGIN avoids the deadlock-prone read-then-upgrade of SQLite's
-    # default deferred transactions when two writers race. Readers (an engine with READ_ONLY
-    # options) begin deferred instead: under WAL they then neither wait for a writer nor
-    # make one wait, so reads scale while writes stay serialised.
-    mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-    if mode not in ("IMMEDIATE", "DEFERRED"):
-        raise ValueError(f"sqlite_begin must be IMMEDIATE or DEFERRED, not {mode!r}")
-    # Straight to the driver: through SQLAlchemy's execution path it cost a tenth of a read.
-    connection.connection.driver_connection.execute(f"BEGIN {mode}")
+    # default deferred transactions when two writers race.
+    _take_write_lock(connection.connection.driver_connection)
+
+
+WAIT_FOR_WRITE_LOCK_S = 30.0
+
+
+# One thread of a process polls for the write lock; the others wait on this lock, asleep and
+# without the GIL. With every waiting thread polling, their wake-ups took the GIL from the
+# thread holding the database lock so often that it worked at half speed.
+_POLLER = threading.Lock()
+
+
+def _take_write_lock(driver: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, polling every fraction of a millisecond while another writer holds it.
+
+    SQLite's own busy handler sleeps 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50 then 100 ms
+    between tries, so a writer that came to a held lock often slept on long after it was
+    free, and the lock sat idle. Only BEGIN waits so: once a transaction holds the lock,
+    nothing else in it waits for a writer."""
+    deadline = time.monotonic() + WAIT_FOR_WRITE_LOCK_S
+    if not _POLLER.acquire(timeout=WAIT_FOR_WRITE_LOCK_S):
+        raise sqlite3.OperationalError("database is locked (no turn to take the write lock)")
+    driver.execute("PRAGMA busy_timeout=0")
+    pause = 0.0001
+    try:
+        while True:
+            try:
+                driver.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.001)
+    finally:
+        _POLLER.release()
+        driver.execute(f"PRAGMA busy_timeout={int(WAIT_FOR_WRITE_LOCK_S * 1000)}")

@@ -31,7 +31,11 @@ def get_uow(
     """One unit of work for the request, closed (and rolled back if uncommitted) afterwards.
 
     GET and HEAD only read, so they take a reading unit of work."""
-    with container.uow(read_only=request.method in ("GET", "HEAD")) as uow:
+    if request.method in ("GET", "HEAD"):
+        with container.uow(read_only=True) as uow:
+            yield uow
+        return
+    with container.writers.slot(), container.uow() as uow:  # see WriterGate
         yield uow
 
 

@@ -19,7 +19,7 @@ router = APIRouter(tags=["health"])
 async def health(container: Annotated[Container, Depends(get_container)]) -> HealthOut:
     """Report the database kind and migration; needs no login (one short read, run on the
     event loop like the other key reads: see deps.get_principal)."""
-    current = current_revision(container.engine)
+    current = current_revision(container.read_engine or container.engine)
     head = head_revision()
     return HealthOut(
         status="ok" if current == head else "migration_needed",

@@ -22,7 +22,11 @@ def get_uow(
     request: Request, container: Annotated[Container, Depends(get_container)]
 ) -> Iterator[UnitOfWork]:
     """One unit of work for the page; a reading one for GET and HEAD."""
-    with container.uow(read_only=request.method in ("GET", "HEAD")) as uow:
+    if request.method in ("GET", "HEAD"):
+        with container.uow(read_only=True) as uow:
+            yield uow
+        return
+    with container.writers.slot(), container.uow() as uow:  # see WriterGate
         yield uow
 
 
