@@ -141,44 +141,6 @@ def hash_chunk(
     order = _first_out_of_order(ids, start)
     if order is not None and (finding is None or order < finding):
         finding = order
-    return _chunk_result(start, leaves, ids, sizes, finding)
-
-
-def hash_rendered(
-    rows: Iterable[Sequence[Any]], start: int, end: int, sizes: Iterable[int]
-) -> ChunkResult | None:
-    """The fast path of hash_chunk, for rows the database has already rendered.
-
-    Each row gives (id, seq, leaf_hash, rendered, in_stored_form): `rendered` is the row's
-    canonical leaf text (LEAF_FORMAT), or that text's leaf hash, computed in SQL; the flag
-    says both moments are in the stored form. The database does the formatting and JSON
-    quoting in C, which made a verify of a million events twice as fast. It only confirms:
-    at the first row that does not match it returns None, and the caller hashes the chunk
-    again with hash_chunk, which decides and names the event. So a difference between the
-    database's JSON quoting and Python's can cost time, never a wrong verdict.
-    """
-    leaves: list[bytes] = []
-    ids: list[int] = []
-    append_leaf, append_id = leaves.append, ids.append
-    sha = hashlib.sha256
-    expected = start
-    for event_id, seq, stored, rendered, in_stored_form in rows:
-        if seq != expected or not in_stored_form:
-            return None
-        hashed = sha(b"\x00" + rendered.encode()).digest() if type(rendered) is str else rendered
-        if hashed != stored:
-            return None
-        append_leaf(hashed)
-        append_id(event_id)
-        expected += 1
-    if expected < end or _first_out_of_order(ids, start) is not None:
-        return None
-    return _chunk_result(start, leaves, ids, sizes, None)
-
-
-def _chunk_result(
-    start: int, leaves: list[bytes], ids: list[int], sizes: Iterable[int], finding: Finding | None
-) -> ChunkResult:
     levels = tree_levels(leaves) if leaves else [[]]
     frontiers = {size: prefix_subtrees(levels, size) for size in sizes if size <= len(leaves)}
     return ChunkResult(start, frontiers, finding, (ids[:2], ids[-2:]))

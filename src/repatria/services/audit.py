@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -13,7 +11,6 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
@@ -36,7 +33,6 @@ from repatria.domain.audit_verify import (
     LogShape,
     chunk_size_for,
     hash_chunk,
-    hash_rendered,
     sizes_in_chunk,
 )
 from repatria.domain.errors import Conflict, InvalidInput, NotFound
@@ -300,102 +296,25 @@ _POSTGRES_ROWS = (
 )
 
 
-DB_API_ERRORS = (sqlite3.Error, psycopg.Error)
-
-
-def _render(quote: str, text: str, moment: str) -> str:
-    """SQL for the canonical leaf text (domain.audit.LEAF_FORMAT) of an events row.
-
-    `quote`, `text` and `moment` are the dialect's templates for a JSON-quoted string, a
-    column as text and a moment as `YYYY-MM-DDTHH:MM:SS.ffffffZ`."""
-    parts = [
-        ('{"actor":', quote, "actor"),
-        (',"actor_id":', text, "actor_id"),
-        (',"after":', text, "after"),
-        (',"before":', text, "before"),
-        (',"command":', quote, "command"),
-        (',"legal_basis":', quote, "legal_basis"),
-        (',"occurred_at":', moment, "occurred_at"),
-        (',"organisation_id":', text, "organisation_id"),
-        (',"reason":', quote, "reason"),
-        (',"recorded_at":', moment, "recorded_at"),
-        (',"seq":', text, "seq"),
-        (',"states":', text, "states"),
-        (',"subject_id":', quote, "subject_id"),
-        (',"subject_type":', quote, "subject_type"),
-    ]
-    pieces = [f"'{literal}' || {template.format(column)}" for literal, template, column in parts]
-    return " || ".join(pieces) + " || '}'"
-
-
-# Built from the constants above only, no outside value (hence the noqa).
-_SQLITE_RENDERED = (
-    "SELECT id, seq, leaf_hash, "
-    + _render(
-        "json_quote({})",
-        "coalesce({}, 'null')",
-        "'\"' || substr({0}, 1, 10) || 'T' || substr({0}, 12) || 'Z\"'",
-    )
-    + ", substr(occurred_at, 11, 1) = ' ' AND substr(recorded_at, 11, 1) = ' ' "
-    "FROM events WHERE seq >= ? AND seq < ? ORDER BY seq"
-)
-_POSTGRES_RENDERED = (
-    "SELECT id, seq, leaf_hash, sha256('\\x00'::bytea || convert_to("  # noqa: S608
-    + _render(
-        "to_json({}::text)::text",
-        "coalesce({}::text, 'null')",
-        "'\"' || to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') || '\"'",
-    )
-    + ", 'UTF8')), true FROM events WHERE seq >= %s AND seq < %s ORDER BY seq"
-)
-
-
 def _hash_range(
     connection: Any, database_url: str, start: int, end: int, sizes: list[int]
 ) -> ChunkResult:
-    """Hash the rows of positions start..end-1: first as the database renders them, and only
-    if that does not confirm the chunk, row by row in Python (which names what is wrong)."""
-    sqlite = make_url(database_url).get_backend_name() == "sqlite"
-    fast = _SQLITE_RENDERED if sqlite else _POSTGRES_RENDERED
-    try:
-        confirmed = _over_rows(connection, sqlite, fast, start, end, hash_rendered, sizes)
-    except DB_API_ERRORS:  # a value SQL cannot render (tampered types): the exact path says
-        if not sqlite:
-            connection.rollback()
-        confirmed = None
-    if confirmed is not None:
-        return confirmed
-    exact = _SQLITE_ROWS if sqlite else _POSTGRES_ROWS
-    result = _over_rows(connection, sqlite, exact, start, end, hash_chunk, sizes)
-    assert result is not None
-    return result
-
-
-def _over_rows(
-    connection: Any,
-    sqlite: bool,
-    query: str,
-    start: int,
-    end: int,
-    hasher: Callable[..., ChunkResult | None],
-    sizes: list[int],
-) -> ChunkResult | None:
-    """Stream the query's rows through a plain DB-API cursor into the hasher."""
-    if sqlite:
+    """Stream the rows of positions start..end-1 through a plain DB-API cursor and hash them."""
+    if make_url(database_url).get_backend_name() == "sqlite":
         cursor = connection.cursor()
         cursor.arraysize = 10_000
-        cursor.execute(query, (start, end))
+        cursor.execute(_SQLITE_ROWS, (start, end))
         try:
-            return hasher(_stream(cursor), start, end, sizes)
+            return hash_chunk(_stream(cursor), start, end, sizes)
         finally:
             cursor.close()
     # A server-side cursor lives in a transaction; a reading connection is in autocommit.
     with connection.transaction() if connection.autocommit else nullcontext():
         cursor = connection.cursor(name=f"audit_{start}")
         cursor.itersize = 10_000
-        cursor.execute(query, (start, end))
+        cursor.execute(_POSTGRES_ROWS, (start, end))
         try:
-            return hasher(_stream(cursor), start, end, sizes)
+            return hash_chunk(_stream(cursor), start, end, sizes)
         finally:
             cursor.close()
 
