@@ -67,6 +67,30 @@ def event_id_at(container: Container, seq: int) -> int:
         return int(connection.scalar(text("SELECT id FROM events WHERE seq = :s"), {"s": seq}))
 
 
+# Text the leaf's JSON quoting must get right: quotes, backslashes, every control character,
+# DEL, the line and paragraph separators JSON allows raw, accents and an emoji.
+AWKWARD = ['"quoted" \\ back\\slash', "".join(map(chr, range(1, 32))), "\x7f\u2028\u2029", "é ñ 😀"]
+
+
+def test_a_record_of_awkward_text_verifies(container: Container, key: SigningKey) -> None:
+    with container.uow() as uow:
+        for number, awkward in enumerate(AWKWARD):
+            uow.record(
+                Principal.system(awkward[:20]),
+                awkward[:20],
+                awkward[:20],
+                awkward[:20],
+                after={"text": awkward, "number": number},
+                reason=awkward,
+                legal_basis=awkward,
+                states=["US"],
+            )
+        uow.commit()
+    record(container, 3)
+    report = run_verify(container, key)
+    assert report.intact and report.tree_size == len(AWKWARD) + 3
+
+
 def test_an_untouched_record_verifies_and_is_signed(container: Container, key: SigningKey) -> None:
     record(container, 5)
     report = run_verify(container, key)
