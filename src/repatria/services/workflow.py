@@ -12,20 +12,13 @@ from typing import Any, TypeVar
 from sqlalchemy import Column, Select, Table, bindparam, select
 
 from repatria.adapters.db import tables as t
+from repatria.adapters.db.mapping import PERSON_DETAILS
 from repatria.domain.accounts import Principal
 from repatria.domain.assessments import Assessment
 from repatria.domain.cases import Case
 from repatria.domain.errors import Conflict, InvalidInput, NotEligible, NotFound, PermissionDenied
 from repatria.domain.lifecycle import BEFORE_TRANSIT, Side, Track, Transition, find, track_of
-from repatria.domain.people import (
-    Citizenship,
-    Hold,
-    Identifier,
-    Person,
-    ProtectionOrder,
-    RemovalOrder,
-    Sentence,
-)
+from repatria.domain.people import Person
 from repatria.domain.records import snapshot
 from repatria.domain.workflow import (
     ConsentVerification,
@@ -93,17 +86,6 @@ def load_records(uow: UnitOfWork, case: Case) -> CaseRecords:
         request_received_on=case.request_received_on,
         departure_at=case.departure_at,
     )
-
-
-# A person's details, as the mapping loads them (adapters/db/mapping.py).
-PERSON_DETAILS: tuple[tuple[str, type[Any], Table], ...] = (
-    ("citizenships", Citizenship, t.citizenships),
-    ("identifiers", Identifier, t.identifiers),
-    ("sentences", Sentence, t.sentences),
-    ("protection_orders", ProtectionOrder, t.protection_orders),
-    ("holds", Hold, t.holds),
-    ("removal_orders", RemovalOrder, t.removal_orders),
-)
 
 
 @functools.cache

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import Table
 from sqlalchemy.orm import registry, relationship
 
 from repatria.adapters.db import tables as t
@@ -25,6 +28,15 @@ from repatria.domain.workflow import ConsentVerification, Decision, FearClaim, N
 
 mapper_registry = registry(metadata=t.metadata)
 _started = False
+# A person's details: the attribute, its class and its table (loaded with the person).
+PERSON_DETAILS: tuple[tuple[str, type[Any], Table], ...] = (
+    ("citizenships", Citizenship, t.citizenships),
+    ("identifiers", Identifier, t.identifiers),
+    ("sentences", Sentence, t.sentences),
+    ("protection_orders", ProtectionOrder, t.protection_orders),
+    ("holds", Hold, t.holds),
+    ("removal_orders", RemovalOrder, t.removal_orders),
+)
 
 
 def start_mappers() -> None:
@@ -38,14 +50,7 @@ def start_mappers() -> None:
     m(User, t.users, properties={"organisation": relationship(Organisation, lazy="joined")})
     m(Credential, t.credentials, properties={"user": relationship(User, lazy="joined")})
     details = "all, delete-orphan"
-    for cls, table in (
-        (Citizenship, t.citizenships),
-        (Identifier, t.identifiers),
-        (Sentence, t.sentences),
-        (ProtectionOrder, t.protection_orders),
-        (Hold, t.holds),
-        (RemovalOrder, t.removal_orders),
-    ):
+    for _, cls, table in PERSON_DETAILS:
         m(cls, table)
     m(
         Person,
@@ -53,14 +58,7 @@ def start_mappers() -> None:
         version_id_col=t.people.c.version,
         properties={
             name: relationship(cls, cascade=details, lazy="selectin", order_by=table.c.id)
-            for name, cls, table in (
-                ("citizenships", Citizenship, t.citizenships),
-                ("identifiers", Identifier, t.identifiers),
-                ("sentences", Sentence, t.sentences),
-                ("protection_orders", ProtectionOrder, t.protection_orders),
-                ("holds", Hold, t.holds),
-                ("removal_orders", RemovalOrder, t.removal_orders),
-            )
+            for name, cls, table in PERSON_DETAILS
         },
     )
     m(Case, t.cases, version_id_col=t.cases.c.version)
