@@ -143,24 +143,17 @@ def lift_hold(
     """Lift a hold; blocked cases stay blocked until an officer resumes them."""
     person = _holding_officer(uow, principal, person_id)
     hold = _one_of(person.holds, "hold", hold_id)
-    if hold.lifted_on is not None:
-        raise Conflict(f"hold {hold_id} was already lifted on {hold.lifted_on}")
-    if command.lifted_on < hold.issued_on:
-        raise InvalidInput("lifted_on", f"before the hold was issued on {hold.issued_on}")
-    before = snapshot(hold)
-    hold.lifted_on = command.lifted_on
-    person.updated_at = utcnow()
-    uow.session.flush()
-    uow.record(
+    _end(
+        uow,
         principal,
+        person,
+        hold,
+        "lifted_on",
+        command.lifted_on,
+        command,
         "HoldLifted",
-        "person",
-        person.id,
-        before=before,
-        after=snapshot(hold),
-        reason=command.reason,
-        legal_basis=command.legal_basis,
-        states=[person.held_by_state],
+        [person.held_by_state],
+        names=("hold", "hold", "lifted"),
     )
     return hold
 
@@ -175,28 +168,58 @@ def terminate_protection_order(
     """End a protection order; blocked cases stay blocked until an officer resumes them."""
     person = _holding_officer(uow, principal, person_id)
     order = _one_of(person.protection_orders, "protection order", order_id)
-    if order.terminated_on is not None:
-        raise Conflict(
-            f"protection order {order_id} was already terminated on {order.terminated_on}"
-        )
-    if command.terminated_on < order.issued_on:
-        raise InvalidInput("terminated_on", f"before the order was issued on {order.issued_on}")
-    before = snapshot(order)
-    order.terminated_on = command.terminated_on
+    _end(
+        uow,
+        principal,
+        person,
+        order,
+        "terminated_on",
+        command.terminated_on,
+        command,
+        "ProtectionOrderTerminated",
+        [person.held_by_state, order.country],
+        names=("protection order", "order", "terminated"),
+    )
+    return order
+
+
+def _end(
+    uow: UnitOfWork,
+    principal: Principal,
+    person: Person,
+    safeguard: Hold | ProtectionOrder,
+    field: str,
+    day: date,
+    command: LiftHold | TerminateProtectionOrder,
+    event: str,
+    states: list[str],
+    *,
+    names: tuple[str, str, str],
+) -> None:
+    """End a hold or protection order on a day, with its event: not twice, not before it began.
+
+    `names` are what the messages call it in full and short, and the verb for its ending."""
+    noun, short, verb = names
+    ended_on = getattr(safeguard, field)
+    if ended_on is not None:
+        raise Conflict(f"{noun} {safeguard.id} was already {verb} on {ended_on}")
+    if day < safeguard.issued_on:
+        raise InvalidInput(field, f"before the {short} was issued on {safeguard.issued_on}")
+    before = snapshot(safeguard)
+    setattr(safeguard, field, day)
     person.updated_at = utcnow()
     uow.session.flush()
     uow.record(
         principal,
-        "ProtectionOrderTerminated",
+        event,
         "person",
         person.id,
         before=before,
-        after=snapshot(order),
+        after=snapshot(safeguard),
         reason=command.reason,
         legal_basis=command.legal_basis,
-        states=[person.held_by_state, order.country],
+        states=states,
     )
-    return order
 
 
 def decide_fear_claim(
