@@ -31,7 +31,7 @@ class Container:
         """A fresh unit of work for one use case; `read_only` for one that only reads (on
         SQLite it then does not take the write lock, so reads do not queue behind writes)."""
         if read_only and self.read_session_factory is not None:
-            return UnitOfWork(self.read_session_factory)
+            return UnitOfWork(self.read_session_factory, self.read_engine)
         return UnitOfWork(self.session_factory)
 
     def dispose(self) -> None:

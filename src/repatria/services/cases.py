@@ -7,9 +7,10 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import RowMapping, Select, bindparam, func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from repatria.adapters.db import tables as t
+from repatria.adapters.db.prepared import Prepared
 from repatria.domain.access import Action, require, sees_everything, sees_states
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import AUTHORITY_IDS, Case, CaseState, initial_state
@@ -31,22 +32,23 @@ def get_or_raise(uow: UnitOfWork, principal: Principal, case_id: int) -> Case:
 
 def summary(
     uow: UnitOfWork, principal: Principal, case_id: int, columns: Iterable[str]
-) -> RowMapping:
+) -> dict[str, Any]:
     """These columns of the case, if it involves the principal's state; otherwise NotFound.
 
-    The read path of `GET /cases/{id}`: one Core query by primary key, no ORM objects."""
-    query = _summary_query(tuple(columns))
-    row = uow.session.connection().execute(query, {"id": case_id}).mappings().one_or_none()
-    if row is None or not sees_states(principal, (row["from_state"], row["to_state"])):
+    The read path of `GET /cases/{id}`: one lean query by primary key, no ORM objects."""
+    found = _summary_query(tuple(columns)).mappings(uow.connection(), {"id": case_id})
+    if not found or not sees_states(principal, (found[0]["from_state"], found[0]["to_state"])):
         raise NotFound("case", case_id)
-    return row
+    return found[0]
 
 
 @functools.cache
-def _summary_query(columns: tuple[str, ...]) -> Select[Any]:
+def _summary_query(columns: tuple[str, ...]) -> Prepared:
     # Built once per column set: building and keying the statement cost as much as running it.
     wanted = dict.fromkeys([*columns, "from_state", "to_state"])
-    return select(*(t.cases.c[name] for name in wanted)).where(t.cases.c.id == bindparam("id"))
+    return Prepared(
+        select(*(t.cases.c[name] for name in wanted)).where(t.cases.c.id == bindparam("id"))
+    )
 
 
 def new_reference(uow: UnitOfWork, case: Case) -> str:

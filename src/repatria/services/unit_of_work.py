@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import JSON, column, insert, select, table, update
+from sqlalchemy import JSON, Connection, Engine, column, insert, select, table, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -80,17 +80,55 @@ class UnitOfWork:
 
     Leaving the block without commit (or by an exception) rolls everything back, the events
     recorded inside it included.
+
+    A reading unit of work (given the reading engine) opens no ORM session until something
+    asks for one: a key read through `connection()` and `Prepared` needs only a pooled
+    connection, and a session's set-up and tear-down cost as much as the read itself. A
+    session asked for later joins that same connection and transaction.
     """
 
-    session: Session
-
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self, session_factory: sessionmaker[Session], reading_engine: Engine | None = None
+    ) -> None:
         self._session_factory = session_factory
+        self._reading_engine = reading_engine
+        self._session: Session | None = None
+        self._connection: Connection | None = None
         self._recorded: list[Event] = []
 
-    def __enter__(self) -> UnitOfWork:
-        self.session = self._session_factory()
+    @property
+    def session(self) -> Session:
+        """The ORM session of this unit of work (opened on first use when reading)."""
+        if self._session is None:
+            if self._connection is not None:
+                self._session = self._session_factory(bind=self._connection)
+            else:
+                self._session = self._session_factory()
+        return self._session
+
+    def connection(self) -> Connection:
+        """The connection this unit of work's statements run on, in its transaction."""
+        if self._session is not None or self._reading_engine is None:
+            return self.session.connection()
+        if self._connection is None:
+            self._connection = self._reading_engine.connect()
+        return self._connection
+
+    def close(self) -> None:
+        """End the transaction (rolled back unless committed) and give back the connection."""
         self._recorded = []
+        if self._session is not None:
+            self._session.rollback()
+            self._session.close()
+            self._session = None
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def __enter__(self) -> UnitOfWork:
+        self._recorded = []
+        if self._reading_engine is None:
+            self._session = self._session_factory()
         return self
 
     def __exit__(
@@ -99,9 +137,7 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._recorded = []
-        self.session.rollback()
-        self.session.close()
+        self.close()
 
     def commit(self) -> None:
         """Make the change and its events durable, the events appended to the Merkle log."""

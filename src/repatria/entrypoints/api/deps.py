@@ -67,7 +67,7 @@ async def get_principal(
         raise NotAuthenticated("sign in, or send an API token as 'Authorization: Bearer …'")
     principal = accounts.authenticate(reader, raw)
     if request.method not in ("GET", "HEAD"):
-        reader.session.close()
+        reader.close()
     return principal
 
 

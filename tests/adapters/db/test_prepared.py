@@ -1,0 +1,147 @@
+"""Lean statements (adapters/db/prepared.py) give exactly what SQLAlchemy's execute gives."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from repatria.adapters.db import tables as t
+from repatria.adapters.db.prepared import Prepared
+from repatria.bootstrap import Container
+from repatria.domain.cases import Case, CaseState
+
+
+@pytest.fixture
+def database_content() -> str:
+    """The demo data: every kind of value the hot tables hold."""
+    return "demo"
+
+
+def _by_core(
+    connection: Connection, statement: Any, params: dict[str, Any]
+) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in connection.execute(statement, params).all()]
+
+
+def _typed(rows: list[tuple[Any, ...]]) -> list[tuple[tuple[type, Any], ...]]:
+    # Equal values of different types (1 and True, a str and its enum) must not pass as equal.
+    return [tuple((type(value), value) for value in row) for row in rows]
+
+
+HOT_TABLES = (
+    t.people,
+    t.citizenships,
+    t.sentences,
+    t.holds,
+    t.protection_orders,
+    t.cases,
+    t.decisions,
+    t.consent_verifications,
+    t.assessments,
+    t.events,
+    t.users,
+    t.organisations,
+)
+
+
+@pytest.mark.parametrize("table", HOT_TABLES, ids=lambda table: table.name)
+def test_rows_match_sqlalchemy_value_for_value_and_type_for_type(
+    container: Container, table: Any
+) -> None:
+    statement = select(table).where(table.c.id <= bindparam("last")).order_by(table.c.id)
+    prepared = Prepared(statement)
+    with container.engine.connect() as connection:
+        expected = _by_core(connection, statement, {"last": 200})
+        assert _typed(prepared.rows(connection, {"last": 200})) == _typed(expected)
+    assert expected, f"the demo data has no {table.name} to compare"
+
+
+def test_values_bound_in_the_statement_and_typed_parameters(container: Container) -> None:
+    # "== 'case'" is bound by the statement itself; the moment goes through UtcDateTime.
+    since = datetime(2000, 1, 1, tzinfo=UTC)
+    statement = select(t.events.c.id, t.events.c.occurred_at).where(
+        t.events.c.subject_type == "case", t.events.c.occurred_at >= bindparam("since")
+    )
+    with container.engine.connect() as connection:
+        expected = _by_core(connection, statement, {"since": since})
+        got = Prepared(statement).rows(connection, {"since": since})
+        last = connection.execute(select(func.max(t.events.c.occurred_at))).scalar_one()
+        later = Prepared(statement).rows(connection, {"since": last + timedelta(microseconds=1)})
+    assert expected and _typed(got) == _typed(expected)
+    assert later == []
+
+
+def test_writes_run_inside_the_connection_transaction(container: Container) -> None:
+    count = select(func.count()).select_from(t.cases)
+    change = Prepared(
+        update(t.cases)
+        .where(t.cases.c.id == bindparam("case_id"))
+        .values(state=bindparam("state"))
+        .returning(t.cases.c.id, t.cases.c.state)
+    )
+    with container.engine.connect() as connection:
+        before = connection.execute(select(t.cases.c.state).where(t.cases.c.id == 1)).scalar()
+        assert change.rows(connection, {"case_id": 1, "state": CaseState.CANCELLED}) == [
+            (1, CaseState.CANCELLED)
+        ]
+        connection.rollback()
+        after = connection.execute(select(t.cases.c.state).where(t.cases.c.id == 1)).scalar()
+        total = connection.execute(count).scalar()
+    assert after == before != CaseState.CANCELLED
+    assert total
+
+
+def test_an_insert_returning_its_key_then_read_back(container: Container) -> None:
+    served = datetime(2025, 1, 2, 15, 30, tzinfo=UTC)
+    add = Prepared(
+        insert(t.notices)
+        .values(
+            case_id=bindparam("case_id"),
+            served_at=bindparam("served_at"),
+            language_understood=True,
+            explains_how_to_contest=bindparam("explains"),
+            country=None,
+        )
+        .returning(t.notices.c.id, t.notices.c.served_at)
+    )
+    with container.engine.connect() as connection:
+        case_id = connection.execute(select(func.min(t.cases.c.id))).scalar_one()
+        ((notice_id, returned),) = add.rows(
+            connection, {"case_id": case_id, "served_at": served, "explains": False}
+        )
+        stored = connection.execute(select(t.notices).where(t.notices.c.id == notice_id)).one()
+        connection.rollback()
+    assert returned == served == stored.served_at
+    assert (stored.case_id, stored.language_understood, stored.explains_how_to_contest) == (
+        case_id,
+        True,
+        False,
+    )
+
+
+def test_expanding_in_parameters_are_refused_with_the_reason() -> None:
+    statement = select(t.cases.c.id).where(t.cases.c.id.in_(bindparam("ids", expanding=True)))
+    with pytest.raises(TypeError, match="expanding IN"):
+        Prepared(statement).rows(_FakeConnection(), {"ids": [1]})  # type: ignore[arg-type]
+
+
+class _FakeConnection:
+    @property
+    def dialect(self) -> Any:
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.dialect()
+
+
+def test_a_reading_unit_of_work_opened_lean_still_refuses_writes(container: Container) -> None:
+    with container.uow(read_only=True) as uow:
+        (found,) = Prepared(select(t.cases.c.id).where(t.cases.c.id == 1)).rows(uow.connection())
+        assert found == (1,)
+        case = uow.session.get(Case, 1)  # the session, asked for later, reads in the same unit
+        assert case is not None
+        case.state = CaseState.CANCELLED
+        with pytest.raises(RuntimeError, match="cannot write"):
+            uow.session.flush()
