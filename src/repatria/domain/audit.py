@@ -86,8 +86,13 @@ def leaf_text(
     )
 
 
-def event_leaf(event: Any, seq: int) -> bytes:
-    """The leaf bytes of an Event about to be appended at position seq."""
+def event_leaf(event: Any, seq: int, json_texts: dict[str, str] | None = None) -> bytes:
+    """The leaf bytes of an Event about to be appended at position seq.
+
+    `json_texts` may give the canonical JSON of before, after and states, if already made."""
+    texts = json_texts or {
+        name: canonical_json(getattr(event, name)) for name in ("before", "after", "states")
+    }
     return leaf_text(
         seq=seq,
         command=event.command,
@@ -98,17 +103,17 @@ def event_leaf(event: Any, seq: int) -> bytes:
         actor=event.actor,
         actor_id=event.actor_id,
         organisation_id=event.organisation_id,
-        before=canonical_json(event.before),
-        after=canonical_json(event.after),
+        before=texts["before"],
+        after=texts["after"],
         reason=event.reason,
         legal_basis=event.legal_basis,
-        states=canonical_json(event.states),
+        states=texts["states"],
     ).encode()
 
 
-def event_leaf_hash(event: Any, seq: int) -> bytes:
-    """SHA-256(0x00 || leaf) of an Event at position seq."""
-    return leaf_hash(event_leaf(event, seq))
+def event_leaf_hash(event: Any, seq: int, json_texts: dict[str, str] | None = None) -> bytes:
+    """SHA-256(0x00 || leaf) of an Event at position seq (json_texts as for event_leaf)."""
+    return leaf_hash(event_leaf(event, seq, json_texts))
 
 
 def require_audit_reader(principal: Principal) -> None:

@@ -10,12 +10,13 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Engine, column, insert, select, table, update
+from sqlalchemy import JSON, Connection, Engine, bindparam, column, insert, select, table, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from repatria.adapters.db import tables as t
+from repatria.adapters.db.prepared import Prepared
 from repatria.domain.accounts import Principal
 from repatria.domain.audit import canonical_json, event_leaf_hash
 from repatria.domain.events import Event
@@ -199,28 +200,36 @@ def append_to_log(session: Session, events: list[Event]) -> None:
     keeps the sequence numbers contiguous whatever the commit order.
     """
     session.flush()
-    head = session.execute(
-        select(t.audit_log_head.c.size, t.audit_log_head.c.frontier)
-        .where(t.audit_log_head.c.id == 1)
-        .with_for_update()
-    ).one()
-    frontier = Frontier.from_bytes(head.size, head.frontier)
+    connection = session.connection()
+    size, packed = _LOG_HEAD.rows(connection)[0]
+    frontier = Frontier.from_bytes(size, packed)
     for event in events:
         seq = frontier.size
-        hashed = event_leaf_hash(event, seq)
+        row = {f"p_{c}": getattr(event, c) for c in _STORED if c not in _JSON_COLUMNS}
+        texts = {c: canonical_json(getattr(event, c)) for c in _JSON_COLUMNS}
+        hashed = event_leaf_hash(event, seq, texts)
         frontier.append(hashed)
-        row = {c: getattr(event, c) for c in _STORED if c not in _JSON_COLUMNS}
-        row.update({c: canonical_json(getattr(event, c)) for c in _JSON_COLUMNS})
-        event.id = session.execute(
-            insert(_events_as_text)
-            .values(**row, seq=seq, leaf_hash=hashed)
-            .returning(_events_as_text.c.id)
-        ).scalar_one()
-    session.execute(
-        update(t.audit_log_head)
-        .where(t.audit_log_head.c.id == 1)
-        .values(size=frontier.size, root_hash=frontier.root(), frontier=frontier.to_bytes())
-    )
+        row.update({f"p_{c}": text for c, text in texts.items()})
+        row.update(p_seq=seq, p_leaf_hash=hashed)
+        ((event.id,),) = _INSERT_EVENT.rows(connection, row)
+    moved = {"size": frontier.size, "root": frontier.root(), "frontier": frontier.to_bytes()}
+    _MOVE_LOG_HEAD.rows(connection, moved)
 
 
 _STORED = tuple(c.name for c in t.events.columns if c.name not in ("id", "seq", "leaf_hash"))
+# The appending runs on every change, so its statements run lean (adapters/db/prepared.py).
+_LOG_HEAD = Prepared(
+    select(t.audit_log_head.c.size, t.audit_log_head.c.frontier)
+    .where(t.audit_log_head.c.id == 1)
+    .with_for_update()
+)
+_INSERT_EVENT = Prepared(
+    insert(_events_as_text)
+    .values({c: bindparam(f"p_{c}") for c in (*_STORED, "seq", "leaf_hash")})
+    .returning(_events_as_text.c.id)
+)
+_MOVE_LOG_HEAD = Prepared(
+    update(t.audit_log_head)
+    .where(t.audit_log_head.c.id == 1)
+    .values(size=bindparam("size"), root_hash=bindparam("root"), frontier=bindparam("frontier"))
+)

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, Select, Table, bindparam, select
+from sqlalchemy import Column, Table, bindparam, select
 
 from repatria.adapters.db import tables as t
 from repatria.adapters.db.mapping import PERSON_DETAILS
+from repatria.adapters.db.prepared import Prepared
 from repatria.domain.accounts import Principal
 from repatria.domain.assessments import Assessment
 from repatria.domain.cases import Case
@@ -89,8 +90,8 @@ def load_records(uow: UnitOfWork, case: Case) -> CaseRecords:
 
 
 @functools.cache
-def _rows_query(table: Table, key: Column[Any]) -> Select[Any]:
-    return select(table).where(key == bindparam("key")).order_by(table.c.id)
+def _rows_query(table: Table, key: Column[Any]) -> Prepared:
+    return Prepared(select(table).where(key == bindparam("key")).order_by(table.c.id))
 
 
 _FIELDS: dict[type[Any], tuple[str, ...]] = {}
@@ -103,10 +104,15 @@ def _fields(cls: type[Any], table: Table) -> tuple[str, ...]:
     return _FIELDS[cls]
 
 
-def _all(uow: UnitOfWork, cls: type[T], table: Table, key: Column[Any], value: object) -> list[T]:
-    rows = uow.session.connection().execute(_rows_query(table, key), {"key": value}).mappings()
+def _made(cls: type[T], table: Table, query: Prepared, rows: list[tuple[Any, ...]]) -> list[T]:
     names = _fields(cls, table)
-    return [cls(**{name: row[name] for name in names}) for row in rows]
+    at = [query.names.index(name) for name in names]
+    return [cls(**{name: row[i] for name, i in zip(names, at, strict=True)}) for row in rows]
+
+
+def _all(uow: UnitOfWork, cls: type[T], table: Table, key: Column[Any], value: object) -> list[T]:
+    query = _rows_query(table, key)
+    return _made(cls, table, query, query.rows(uow.connection(), {"key": value}))
 
 
 def _one(uow: UnitOfWork, cls: type[T], table: Table, key: Column[Any], value: object) -> T:
@@ -116,14 +122,22 @@ def _one(uow: UnitOfWork, cls: type[T], table: Table, key: Column[Any], value: o
     return found[0]
 
 
+# Fear is of a country: a claim raised on any of the person's cases counts for every case to
+# that country.
+_FEAR_CLAIMS = Prepared(
+    select(t.fear_claims)
+    .where(
+        t.fear_claims.c.case_id.in_(
+            select(t.cases.c.id).where(t.cases.c.person_id == bindparam("key"))
+        )
+    )
+    .order_by(t.fear_claims.c.id)
+)
+
+
 def _fear_claims_of(uow: UnitOfWork, person_id: int) -> list[FearClaim]:
-    # Fear is of a country: a claim raised on any of the person's cases counts for every case
-    # to that country.
-    of_person = select(t.cases.c.id).where(t.cases.c.person_id == bindparam("key"))
-    query = select(t.fear_claims).where(t.fear_claims.c.case_id.in_(of_person))
-    rows = uow.session.connection().execute(query.order_by(t.fear_claims.c.id), {"key": person_id})
-    names = _fields(FearClaim, t.fear_claims)
-    return [FearClaim(**{name: row[name] for name in names}) for row in rows.mappings()]
+    rows = _FEAR_CLAIMS.rows(uow.connection(), {"key": person_id})
+    return _made(FearClaim, t.fear_claims, _FEAR_CLAIMS, rows)
 
 
 def preparers(uow: UnitOfWork, case: Case, command: str) -> set[int]:
