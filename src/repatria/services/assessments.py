@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import bindparam, insert
+
 from repatria import law
+from repatria.adapters.db import tables as t
+from repatria.adapters.db.prepared import Prepared
 from repatria.domain.access import Action, require, sees_states
 from repatria.domain.accounts import Principal
 from repatria.domain.assessments import Assessment
@@ -101,9 +105,18 @@ def record(
         case_id=case_id,
         context_facts=custody.stored(facts),
     )
-    uow.session.add(assessment)
-    uow.session.flush()
+    values = {f"p_{name}": getattr(assessment, name) for name in _STORED}
+    ((assessment.id,),) = _INSERT.rows(uow.connection(), values)
     return assessment
+
+
+# Every transition stores one, so the insert runs lean (adapters/db/prepared.py).
+_STORED = tuple(c.name for c in t.assessments.columns if c.name != "id")
+_INSERT = Prepared(
+    insert(t.assessments)
+    .values({name: bindparam(f"p_{name}") for name in _STORED})
+    .returning(t.assessments.c.id)
+)
 
 
 def get_or_raise(uow: UnitOfWork, principal: Principal, assessment_id: int) -> Assessment:

@@ -95,6 +95,7 @@ class UnitOfWork:
         self._reading_engine = reading_engine
         self._session: Session | None = None
         self._connection: Connection | None = None
+        self._held: Connection | None = None  # the session's connection, once asked for
         self._recorded: list[Event] = []
 
     @property
@@ -110,7 +111,12 @@ class UnitOfWork:
     def connection(self) -> Connection:
         """The connection this unit of work's statements run on, in its transaction."""
         if self._session is not None or self._reading_engine is None:
-            return self.session.connection()
+            # Asked a dozen times a transition; the session's answer costs more than the query.
+            # It stays the same until the transaction ends, which closes it.
+            held = self._held
+            if held is None or held.closed:
+                held = self._held = self.session.connection()
+            return held
         if self._connection is None:
             self._connection = self._reading_engine.connect()
         return self._connection
@@ -118,6 +124,7 @@ class UnitOfWork:
     def close(self) -> None:
         """End the transaction (rolled back unless committed) and give back the connection."""
         self._recorded = []
+        self._held = None
         if self._session is not None:
             self._session.rollback()
             self._session.close()
