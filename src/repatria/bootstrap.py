@@ -27,12 +27,14 @@ class Container:
     # no limit (and 99/s, 83/s on PostgreSQL with two or three a process).
     writers: WriterGate = field(default_factory=lambda: WriterGate(1))
 
-    def uow(self, *, read_only: bool = False) -> UnitOfWork:
+    def uow(self, *, read_only: bool = False, gated: bool = False) -> UnitOfWork:
         """A fresh unit of work for one use case; `read_only` for one that only reads (on
-        SQLite it then does not take the write lock, so reads do not queue behind writes)."""
+        SQLite it then does not take the write lock, so reads do not queue behind writes);
+        `gated` for a server's command, which then waits for a turn from `writers` when it
+        first touches the database."""
         if read_only and self.read_session_factory is not None:
             return UnitOfWork(self.read_session_factory, self.read_engine)
-        return UnitOfWork(self.session_factory)
+        return UnitOfWork(self.session_factory, gate=self.writers if gated else None)
 
     def dispose(self) -> None:
         """Close every pooled connection (at shutdown)."""

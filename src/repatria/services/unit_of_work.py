@@ -65,15 +65,23 @@ class WriterGate:
         self._slots = threading.BoundedSemaphore(limit)
         self._timeout_s = timeout_s
 
+    def acquire(self) -> None:
+        """Wait up to the timeout for a slot; TimeoutError when none comes free."""
+        if not self._slots.acquire(timeout=self._timeout_s):
+            raise TimeoutError(f"no turn to write within {self._timeout_s:.0f} s: overloaded")
+
+    def release(self) -> None:
+        """Give the slot back (from any thread)."""
+        self._slots.release()
+
     @contextmanager
     def slot(self) -> Iterator[None]:
         """Hold a slot for the block, waiting up to the timeout for one."""
-        if not self._slots.acquire(timeout=self._timeout_s):
-            raise TimeoutError(f"no turn to write within {self._timeout_s:.0f} s: overloaded")
+        self.acquire()
         try:
             yield
         finally:
-            self._slots.release()
+            self.release()
 
 
 class UnitOfWork:
@@ -86,13 +94,23 @@ class UnitOfWork:
     asks for one: a key read through `connection()` and `Prepared` needs only a pooled
     connection, and a session's set-up and tear-down cost as much as the read itself. A
     session asked for later joins that same connection and transaction.
+
+    A unit of work given a WriterGate takes a turn from it when it first touches the database
+    (in whichever thread does the work) and gives it back when it ends. So the server can
+    open one on its event loop and hand it to the command's thread: no extra hop to a thread
+    only to wait for a turn or to create a session.
     """
 
     def __init__(
-        self, session_factory: sessionmaker[Session], reading_engine: Engine | None = None
+        self,
+        session_factory: sessionmaker[Session],
+        reading_engine: Engine | None = None,
+        gate: WriterGate | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._reading_engine = reading_engine
+        self._gate = gate
+        self._has_turn = False
         self._session: Session | None = None
         self._connection: Connection | None = None
         self._held: Connection | None = None  # the session's connection, once asked for
@@ -100,8 +118,11 @@ class UnitOfWork:
 
     @property
     def session(self) -> Session:
-        """The ORM session of this unit of work (opened on first use when reading)."""
+        """The ORM session of this unit of work (opened on first use when reading or gated)."""
         if self._session is None:
+            if self._gate is not None and not self._has_turn:
+                self._gate.acquire()
+                self._has_turn = True
             if self._connection is not None:
                 self._session = self._session_factory(bind=self._connection)
             else:
@@ -122,20 +143,25 @@ class UnitOfWork:
         return self._connection
 
     def close(self) -> None:
-        """End the transaction (rolled back unless committed) and give back the connection."""
+        """End the transaction (rolled back unless committed) and give back the connection
+        and the writer's turn."""
         self._recorded = []
         self._held = None
-        if self._session is not None:
-            self._session.rollback()
-            self._session.close()
-            self._session = None
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        try:
+            if self._session is not None:  # kept: a closed session may be used again
+                self._session.rollback()
+                self._session.close()
+            if self._connection is not None:
+                connection, self._connection = self._connection, None
+                connection.close()
+        finally:
+            if self._has_turn:
+                self._has_turn = False
+                self._gate.release()  # type: ignore[union-attr]
 
     def __enter__(self) -> UnitOfWork:
         self._recorded = []
-        if self._reading_engine is None:
+        if self._reading_engine is None and self._gate is None:
             self._session = self._session_factory()
         return self
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
@@ -25,17 +25,21 @@ async def get_container(request: Request) -> Container:
     return container
 
 
-def get_uow(
+async def get_uow(
     request: Request, container: Annotated[Container, Depends(get_container)]
-) -> Iterator[UnitOfWork]:
+) -> AsyncIterator[UnitOfWork]:
     """One unit of work for the request, closed (and rolled back if uncommitted) afterwards.
 
-    GET and HEAD only read, so they take a reading unit of work."""
+    GET and HEAD only read, so they take a reading unit of work. A command's unit of work is
+    made here on the event loop, without touching the database: it waits for its turn to
+    write (WriterGate) in the command's own thread, when it first needs the database, so the
+    request costs no hop to the thread pool just to wait or to open a session (each hop took
+    about 0.3 ms on the benchmark host)."""
     if request.method in ("GET", "HEAD"):
         with container.uow(read_only=True) as uow:
             yield uow
         return
-    with container.writers.slot(), container.uow() as uow:  # see WriterGate
+    with container.uow(gated=True) as uow:
         yield uow
 
 

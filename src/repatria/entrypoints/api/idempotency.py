@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from repatria.domain.accounts import Principal
 from repatria.entrypoints.api.deps import CurrentPrincipal, Uow
@@ -34,15 +36,19 @@ class Idempotency:
     key: str | None
     fingerprint: str
 
-    def commit(self, uow: UnitOfWork, body: Any, status_code: int = 200) -> Any:
-        """Store the answer under the key (if one was sent) and commit, in one transaction."""
+    def commit(self, uow: UnitOfWork, body: Any, status_code: int = 200) -> JSONResponse:
+        """Store the answer under the key (if one was sent) and commit, in one transaction.
+
+        The answer goes out as the response itself, rendered as a replay of it is: FastAPI
+        then has nothing left to validate, which for a plain `def` endpoint would cost
+        another hop to the thread pool."""
         if self.key:
             idempotency.remember(uow, self.principal, self.key, self.fingerprint, status_code, body)
         uow.commit()
-        return body
+        return JSONResponse(body, status_code=status_code)
 
 
-def get_idempotency(
+async def get_idempotency(
     principal: CurrentPrincipal,
     uow: Uow,
     fingerprint: Annotated[str, Depends(_fingerprint)],
@@ -57,9 +63,12 @@ def get_idempotency(
         ),
     ] = None,
 ) -> Idempotency:
-    """Look the key up; a key seen before ends the request with the first answer."""
+    """Look the key up; a key seen before ends the request with the first answer.
+
+    Without a key nothing is looked up, so the request stays on the event loop; with one,
+    the lookup runs in the thread pool, inside the command's own transaction."""
     if key:
-        stored = idempotency.lookup(uow, principal, key, fingerprint)
+        stored = await run_in_threadpool(idempotency.lookup, uow, principal, key, fingerprint)
         if stored is not None:
             raise AnswerReplayed(stored)
     return Idempotency(principal, key, fingerprint)

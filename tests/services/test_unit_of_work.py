@@ -1,0 +1,72 @@
+"""A server command's unit of work takes its writer's turn lazily and always gives it back."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from repatria.adapters.db import tables as t
+from repatria.bootstrap import Container
+from repatria.domain.accounts import Principal
+from repatria.services.unit_of_work import WriterGate
+
+ACTOR = Principal.system("test")
+
+
+def _free(gate: WriterGate) -> bool:
+    # A slot is free if it can be taken at once (and is then given back).
+    if gate._slots.acquire(blocking=False):
+        gate.release()
+        return True
+    return False
+
+
+def test_a_gated_unit_takes_the_turn_only_when_it_touches_the_database(
+    container: Container,
+) -> None:
+    with container.uow(gated=True) as uow:
+        assert _free(container.writers), "made, not yet used: it must not hold the turn"
+        uow.session.execute(select(func.count()).select_from(t.events))
+        assert not _free(container.writers)
+    assert _free(container.writers)
+
+
+def test_the_turn_is_given_back_when_the_command_fails(container: Container) -> None:
+    with pytest.raises(ZeroDivisionError), container.uow(gated=True) as uow:
+        uow.record(ACTOR, "OpenCase", "case", 1)
+        uow.session.execute(select(1))
+        _ = 1 / 0
+    assert _free(container.writers)
+    with container.uow() as uow:  # and nothing of it was written
+        assert uow.session.scalar(select(func.count()).select_from(t.events)) == 0
+
+
+def test_a_unit_made_in_one_thread_works_and_ends_in_others(container: Container) -> None:
+    # The server makes it on its event loop, the command runs in a pool thread, and it is
+    # closed back on the loop.
+    unit = container.uow(gated=True).__enter__()
+    done: list[int] = []
+
+    def command() -> None:
+        unit.record(ACTOR, "OpenCase", "case", 7)
+        unit.commit()
+        done.append(1)
+
+    worker = threading.Thread(target=command)
+    worker.start()
+    worker.join(10)
+    unit.__exit__(None, None, None)
+    assert done == [1] and _free(container.writers)
+    with container.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(t.events)) == 1
+
+
+def test_a_second_command_waits_for_the_turn_then_times_out_by_name(container: Container) -> None:
+    container.writers = WriterGate(1, timeout_s=0.2)
+    with container.uow(gated=True) as first:
+        first.session.execute(select(1))
+        with container.uow(gated=True) as second, pytest.raises(TimeoutError, match="no turn"):
+            second.session.execute(select(1))
+    assert _free(container.writers)
