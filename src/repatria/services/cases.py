@@ -8,6 +8,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import configure_mappers, make_transient_to_detached
+from sqlalchemy.orm.attributes import manager_of_class
+from sqlalchemy.orm.util import identity_key
 
 from repatria.adapters.db import tables as t
 from repatria.adapters.db.prepared import Prepared
@@ -24,10 +27,39 @@ from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 def get_or_raise(uow: UnitOfWork, principal: Principal, case_id: int) -> Case:
     """The case, if it involves the principal's state; otherwise NotFound."""
-    case = uow.session.get(Case, case_id)
+    case = load(uow, case_id)
     if case is None or not sees_states(principal, case.states_involved):
         raise NotFound("case", case_id)
     return case
+
+
+def load(uow: UnitOfWork, case_id: int) -> Case | None:
+    """`session.get(Case, case_id)`, at a quarter of its cost: every transition starts here.
+
+    The row is read lean and made into an instance as the ORM's loader makes one, then
+    attached to the session as loaded (make_transient_to_detached), so changes to it flush
+    as an UPDATE checked against its version, exactly as for a case the ORM loaded. A case
+    the session already holds is the one given back."""
+    session = uow.session
+    if identity_key(Case, case_id) in session.identity_map:
+        return session.get(Case, case_id)
+    rows = _CASE.rows(uow.connection(), {"id": case_id})
+    if not rows:
+        return None
+    case = _new_case()
+    case.__dict__.update(zip(_CASE.names, rows[0], strict=True))
+    make_transient_to_detached(case)
+    session.add(case)
+    return case
+
+
+_CASE = Prepared(select(t.cases).where(t.cases.c.id == bindparam("id")))
+
+
+def _new_case() -> Case:
+    configure_mappers()  # an instance's attributes read its __dict__ once mappers are set up
+    new: Case = manager_of_class(Case).new_instance()
+    return new
 
 
 def summary(

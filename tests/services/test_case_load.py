@@ -1,0 +1,65 @@
+"""cases.load: a case read lean behaves as one the ORM loaded (values, changes, version check)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.orm.exc import StaleDataError
+
+from repatria.adapters.db import tables as t
+from repatria.bootstrap import Container
+from repatria.domain.cases import Case, CaseState
+from repatria.services import cases
+
+
+@pytest.fixture
+def database_content() -> str:
+    """The demo data: cases at every state."""
+    return "demo"
+
+
+def _fields(case: Case) -> dict[str, object]:
+    return {f.name: getattr(case, f.name) for f in dataclasses.fields(Case)}
+
+
+def test_the_same_values_as_the_orm_and_the_same_instance_within_a_unit(
+    container: Container,
+) -> None:
+    with container.uow() as uow:
+        ids = list(uow.session.scalars(select(t.cases.c.id).order_by(t.cases.c.id)))
+    for case_id in ids:
+        with container.uow() as uow:
+            lean = cases.load(uow, case_id)
+            assert lean is not None and cases.load(uow, case_id) is lean
+            assert uow.session.get(Case, case_id) is lean
+            read_lean = _fields(lean)
+        with container.uow() as uow:
+            by_orm = uow.session.get(Case, case_id)
+            assert by_orm is not None and _fields(by_orm) == read_lean
+    with container.uow() as uow:
+        assert cases.load(uow, max(ids) + 1) is None
+
+
+def test_a_change_flushes_with_its_version_checked(container: Container) -> None:
+    with container.uow() as uow:
+        case = cases.load(uow, 1)
+        assert case is not None
+        version = case.version
+        case.state = CaseState.CANCELLED
+        uow.commit()
+    with container.uow() as uow:
+        stored = uow.session.execute(select(t.cases).where(t.cases.c.id == 1)).one()
+    assert (stored.state, stored.version) == (CaseState.CANCELLED, version + 1)
+
+    with container.uow() as uow:
+        case = cases.load(uow, 1)
+        assert case is not None
+        # Changed behind the session's back meanwhile (as a concurrent writer would have).
+        uow.connection().execute(
+            update(t.cases).where(t.cases.c.id == 1).values(version=version + 5)
+        )
+        case.state = CaseState.SCREENING
+        with pytest.raises(StaleDataError):
+            uow.session.flush()
