@@ -27,6 +27,7 @@ from repatria.entrypoints.api import (
     workflow,
 )
 from repatria.entrypoints.web import install as install_web
+from repatria.law.catalog import load_catalog
 
 API_PREFIX = "/api/v1"
 
@@ -35,6 +36,8 @@ def create_app(container: Container | None = None) -> FastAPI:
     """Build the application; refuses to start on a database that is not migrated."""
     container = container or build()
     ensure_migrated(container.engine)
+    # The law data is read and checked now, not by the first request (a fifth of a second).
+    load_catalog()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
