@@ -24,7 +24,9 @@ class Container:
     read_engine: Engine | None = None
     # The server's writing requests, one a process: with --workers 2, bench/api.py measured
     # transitions at 112/s on SQLite and 154/s on PostgreSQL so, against 98/s and 54/s with
-    # no limit (and 99/s, 83/s on PostgreSQL with two or three a process).
+    # no limit (and 99/s, 83/s on PostgreSQL with two or three a process). Measured again
+    # after commands went lean (PostgreSQL, back to back): one 126-135/s, two 106-141/s,
+    # four 117-132/s, within this host's noise; one stays.
     writers: WriterGate = field(default_factory=lambda: WriterGate(1))
 
     def uow(self, *, read_only: bool = False, gated: bool = False) -> UnitOfWork:

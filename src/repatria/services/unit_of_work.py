@@ -56,9 +56,10 @@ class WriterGate:
     statement, and with a dozen other writer threads of its process busy in Python it waited
     for it each time (up to the 5 ms switch interval), holding the lock the whole while: under
     32 concurrent clients transitions ran at a third of their speed. Writers beyond the limit
-    wait here instead, asleep and without the GIL. The server's request dependencies take a
-    slot for a request's writing unit of work; a slot is the request's, not a thread's, as
-    FastAPI may end the unit of work on another thread than began it.
+    wait here instead, asleep and without the GIL. An API command's unit of work takes a slot
+    when it first touches the database and gives it back when it ends (`gated`); the web
+    pages take one for the request (`slot`). A slot is the unit's, not a thread's: the server
+    makes and ends the unit on its event loop and works in it on a pool thread.
     """
 
     def __init__(self, limit: int, timeout_s: float = 30.0) -> None:
