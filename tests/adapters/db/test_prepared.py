@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from repatria.adapters.db import tables as t
 from repatria.adapters.db.prepared import Prepared
@@ -145,3 +146,30 @@ def test_a_reading_unit_of_work_opened_lean_still_refuses_writes(container: Cont
         case.state = CaseState.CANCELLED
         with pytest.raises(RuntimeError, match="cannot write"):
             uow.session.flush()
+
+
+def test_a_driver_error_comes_out_as_sqlalchemy_raises_it(container: Container) -> None:
+    # The API maps IntegrityError to 409; a raw driver error would have been a 500.
+    add = Prepared(insert(t.organisations).values(code=bindparam("code"), name="x", state="US"))
+    with container.engine.connect() as connection:
+        code = connection.execute(select(t.organisations.c.code).limit(1)).scalar_one()
+        with pytest.raises(IntegrityError) as raised:
+            add.rows(connection, {"code": code})
+        connection.rollback()
+    assert "organisations" in str(raised.value) or "code" in str(raised.value)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])  # a server can end a connection
+def test_a_lost_connection_is_replaced_not_handed_out_again(container: Container) -> None:
+    engine = container.read_engine
+    assert engine is not None
+    find = Prepared(select(t.cases.c.id).where(t.cases.c.id == 1))
+    with engine.connect() as connection:
+        pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with container.engine.begin() as admin:  # as a database restart would
+        admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    with engine.connect() as connection, pytest.raises(OperationalError) as raised:
+        find.rows(connection)
+    assert raised.value.connection_invalidated
+    with engine.connect() as connection:  # the next read gets a working connection
+        assert find.rows(connection) == [(1,)]

@@ -11,7 +11,9 @@ which tests/test_prepared.py checks against it on both databases.
 
 It runs on the given Connection's driver connection, so inside that connection's
 transaction; it begins one first if the connection has none yet (SQLite's BEGIN is issued by
-the engine's `begin` listener, see engine.py).
+the engine's `begin` listener, see engine.py). A driver error comes out as SQLAlchemy's own
+(IntegrityError, OperationalError …), and a lost connection is invalidated, as `execute`
+would do.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import ClauseElement, Executable, ReturnsRows
 
 Processor = Callable[[Any], Any]
@@ -63,10 +66,13 @@ class Prepared:
             arguments = tuple(values[name] for name in compiled.positional)
         if not connection.in_transaction():
             connection.begin()
+        dialect = connection.dialect
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(compiled.sql, arguments)
             found = cursor.fetchall() if compiled.returns_rows else []
+        except dialect.loaded_dbapi.Error as exc:
+            raise _wrapped(connection, compiled.sql, arguments, exc, cursor) from exc
         finally:
             cursor.close()
         if not compiled.results:
@@ -125,3 +131,19 @@ class Prepared:
         )
         self._by_dialect[dialect.name] = made
         return made
+
+
+def _wrapped(
+    connection: Connection, sql: str, arguments: Any, exc: Exception, cursor: Any
+) -> BaseException:
+    """The driver's error as SQLAlchemy raises it from `execute`: the same classes
+    (IntegrityError, OperationalError …) for the callers and handlers that catch them, and a
+    lost connection invalidated, so the pool replaces it rather than hand it out again."""
+    dialect = connection.dialect
+    lost = dialect.is_disconnect(exc, connection.connection, cursor)  # type: ignore[arg-type]
+    if lost:
+        connection.invalidate(exc)
+    base = dialect.loaded_dbapi.Error
+    return DBAPIError.instance(
+        sql, arguments, exc, base, connection_invalidated=lost, dialect=dialect
+    )
