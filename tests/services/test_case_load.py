@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
+from repatria.domain.accounts import Principal, Role
 from repatria.domain.cases import Case, CaseState
-from repatria.services import cases
+from repatria.services import cases, workflow
 
 
 @pytest.fixture
@@ -63,3 +65,65 @@ def test_a_change_flushes_with_its_version_checked(container: Container) -> None
         case.state = CaseState.SCREENING
         with pytest.raises(StaleDataError):
             uow.session.flush()
+
+
+def _officer(container: Container) -> Principal:
+    with container.uow() as uow:
+        row = uow.session.execute(
+            select(t.users.c.id, t.users.c.organisation_id).where(
+                t.users.c.username == "us-case-officer"
+            )
+        ).one()
+    return Principal(row.id, "us-case-officer", Role.CASE_OFFICER, row.organisation_id, "US")
+
+
+def _a_draft(container: Container) -> int:
+    with container.uow() as uow:
+        found: int = uow.session.execute(
+            select(t.cases.c.id)
+            .where(t.cases.c.state == CaseState.DRAFT, t.cases.c.from_state == "US")
+            .limit(1)
+        ).scalar_one()
+        return found
+
+
+def test_a_step_stores_the_move_and_advances_the_version_once(container: Container) -> None:
+    case_id, officer = _a_draft(container), _officer(container)
+    with container.uow() as uow:
+        case, _ = workflow.take(uow, officer, case_id, workflow.Step("submit", date.today()))
+        version = case.version
+        assert not uow.session.dirty  # the move is stored: nothing is left to flush
+        uow.commit()
+    with container.uow() as uow:
+        stored = uow.session.execute(select(t.cases).where(t.cases.c.id == case_id)).one()
+    assert (stored.state, stored.version) == (case.state, version)
+    assert stored.state is not CaseState.DRAFT
+
+
+def _events_of(container: Container, case_id: int) -> int:
+    with container.uow() as uow:
+        counted: int = uow.session.execute(
+            select(func.count())
+            .select_from(t.events)
+            .where(t.events.c.subject_type == "case", t.events.c.subject_id == str(case_id))
+        ).scalar_one()
+        return counted
+
+
+def test_a_step_on_a_case_changed_meanwhile_is_refused_and_leaves_nothing(
+    container: Container,
+) -> None:
+    case_id, officer = _a_draft(container), _officer(container)
+    recorded = _events_of(container, case_id)
+    with container.uow() as uow:
+        case = cases.load(uow, case_id)
+        assert case is not None
+        uow.connection().execute(  # another writer's change, behind this session's back
+            update(t.cases).where(t.cases.c.id == case_id).values(version=case.version + 1)
+        )
+        with pytest.raises(StaleDataError):
+            workflow.take(uow, officer, case_id, workflow.Step("submit", date.today()))
+    with container.uow() as uow:
+        stored = uow.session.execute(select(t.cases).where(t.cases.c.id == case_id)).one()
+    assert stored.state is CaseState.DRAFT
+    assert _events_of(container, case_id) == recorded
