@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select
@@ -46,7 +46,7 @@ def load(uow: UnitOfWork, case_id: int) -> Case | None:
     rows = _CASE.rows(uow.connection(), {"id": case_id})
     if not rows:
         return None
-    case = _new_case()
+    case: Case = _case_factory()()
     case.__dict__.update(zip(_CASE.names, rows[0], strict=True))
     make_transient_to_detached(case)
     session.add(case)
@@ -56,10 +56,12 @@ def load(uow: UnitOfWork, case_id: int) -> Case | None:
 _CASE = Prepared(select(t.cases).where(t.cases.c.id == bindparam("id")))
 
 
-def _new_case() -> Case:
-    configure_mappers()  # an instance's attributes read its __dict__ once mappers are set up
-    new: Case = manager_of_class(Case).new_instance()
-    return new
+@functools.cache
+def _case_factory() -> Callable[[], Any]:
+    # Looked up once: configure_mappers walks every registry on each call. Once mappers are
+    # configured, an instance's attributes read its __dict__.
+    configure_mappers()
+    return manager_of_class(Case).new_instance
 
 
 def summary(
