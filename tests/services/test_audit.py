@@ -291,3 +291,45 @@ def test_concurrent_writers_leave_a_contiguous_verifiable_log(
         seqs = [row[0] for row in connection.execute(text("SELECT seq FROM events ORDER BY seq"))]
     assert seqs == list(range(200))
     assert run_verify(container, key).intact
+
+
+@pytest.fixture
+def in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Verify the way a large log is verified: chunks of 8 events hashed in worker processes."""
+    monkeypatch.setattr(audit, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(audit, "chunk_size_for", lambda size, workers: 8)
+
+
+def run_verify_in_workers(container: Container, key: SigningKey) -> VerifyReport:
+    with container.uow() as uow:
+        return audit.verify(uow, container.settings.database_url, key.public_key, workers=2)
+
+
+@pytest.mark.usefixtures("in_chunks")
+def test_a_log_hashed_in_worker_processes_gives_the_same_root(
+    container: Container, key: SigningKey
+) -> None:
+    record(container, 29)
+    in_workers = run_verify_in_workers(container, key)
+    with container.uow() as uow:
+        leaves = audit._leaf_hashes(uow, 29)
+    assert in_workers.intact and in_workers.root_hash == merkle.tree_hash(leaves)
+
+
+@pytest.mark.usefixtures("in_chunks")
+@pytest.mark.parametrize(
+    ("tamper", "seq"),
+    [
+        ("UPDATE events SET reason = 'nothing happened' WHERE seq = 19", 19),
+        ("DELETE FROM events WHERE seq = 16", 16),  # the first of a chunk
+        ("DELETE FROM events WHERE seq = 15", 15),  # the last of a chunk
+    ],
+)
+def test_worker_processes_name_the_altered_event(
+    container: Container, key: SigningKey, tamper: str, seq: int
+) -> None:
+    record(container, 29)
+    run_verify(container, key)
+    sql(container, tamper)
+    finding = run_verify_in_workers(container, key).finding
+    assert finding is not None and finding.seq == seq

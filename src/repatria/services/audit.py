@@ -279,21 +279,21 @@ def _hash_range_in_worker(database_url: str, start: int, end: int, sizes: list[i
         connection.close()
 
 
+# The rows as hash_chunk takes them: the columns as stored, text as its UTF-8 bytes (SQLite's
+# text_factory, PostgreSQL's SQL_ASCII client encoding), so no value is decoded on the way.
 _SQLITE_ROWS = (
-    "SELECT id, seq, leaf_hash, actor, coalesce(actor_id, 'null'), coalesce(after, 'null'), "
-    "coalesce(before, 'null'), command, legal_basis, occurred_at, "
-    "coalesce(organisation_id, 'null'), reason, recorded_at, coalesce(states, 'null'), "
-    "subject_id, subject_type FROM events WHERE seq >= ? AND seq < ? ORDER BY seq"
+    "SELECT id, seq, leaf_hash, actor, actor_id, after, before, command, legal_basis, "
+    "occurred_at, organisation_id, reason, recorded_at, states, subject_id, subject_type "
+    "FROM events WHERE seq >= ? AND seq < ? ORDER BY seq"
 )
 _POSTGRES_ROWS = (
-    "SELECT id, seq, leaf_hash, actor, coalesce(actor_id::text, 'null'), "
-    "coalesce(after::text, 'null'), coalesce(before::text, 'null'), command, legal_basis, "
-    "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), "
-    "coalesce(organisation_id::text, 'null'), reason, "
-    "to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), "
-    "coalesce(states::text, 'null'), subject_id, subject_type "
-    "FROM events WHERE seq >= %s AND seq < %s ORDER BY seq"
+    "SELECT id, seq, leaf_hash, actor, actor_id, after::text, before::text, command, "
+    "legal_basis, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), "
+    "organisation_id, reason, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), "
+    "states::text, subject_id, subject_type FROM events WHERE seq >= %s AND seq < %s ORDER BY seq"
 )
+
+_SET_ENCODING = "SELECT set_config('client_encoding', %s, true)"
 
 
 def _hash_range(
@@ -301,22 +301,30 @@ def _hash_range(
 ) -> ChunkResult:
     """Stream the rows of positions start..end-1 through a plain DB-API cursor and hash them."""
     if make_url(database_url).get_backend_name() == "sqlite":
+        text_factory = connection.text_factory
+        connection.text_factory = bytes
         cursor = connection.cursor()
         cursor.arraysize = 10_000
-        cursor.execute(_SQLITE_ROWS, (start, end))
         try:
+            cursor.execute(_SQLITE_ROWS, (start, end))
             return hash_chunk(_stream(cursor), start, end, sizes)
         finally:
             cursor.close()
-    # A server-side cursor lives in a transaction; a reading connection is in autocommit.
+            connection.text_factory = text_factory
+    # A server-side cursor lives in a transaction; a reading connection is in autocommit. The
+    # encoding is set for that transaction alone (SET LOCAL), so the connection gets it back.
     with connection.transaction() if connection.autocommit else nullcontext():
+        encoding = connection.info.parameter_status("client_encoding")
+        connection.execute(_SET_ENCODING, ("SQL_ASCII",))
         cursor = connection.cursor(name=f"audit_{start}")
         cursor.itersize = 10_000
-        cursor.execute(_POSTGRES_ROWS, (start, end))
         try:
+            cursor.execute(_POSTGRES_ROWS, (start, end))
             return hash_chunk(_stream(cursor), start, end, sizes)
         finally:
             cursor.close()
+            if connection.info.transaction_status.name != "INERROR":
+                connection.execute(_SET_ENCODING, (encoding,))
 
 
 def _stream(cursor: Any) -> Any:
