@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
+from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.domain import merkle
 from repatria.domain.accounts import Principal
-from repatria.domain.audit import canonical_json, event_leaf_hash
+from repatria.domain.audit import canonical_json, event_leaf
 from repatria.domain.audit_checkpoints import public_key_from_hex
 from repatria.domain.events import Event
 from repatria.services import audit
@@ -62,6 +65,19 @@ def sql(container: Container, statement: str, **params: object) -> None:
         connection.execute(text(statement), params)
 
 
+def rewrite(container: Container, at: int, **fields: object) -> None:
+    """Change fields of the event at seq in its stored leaf, as someone with the database could
+    (its leaf hash left as it was unless `rehash`)."""
+    rehash = bool(fields.pop("rehash", False))
+    with container.engine.begin() as connection:
+        body = connection.scalar(text("SELECT body FROM events WHERE seq = :s"), {"s": at})
+        leaf = json.loads(body) | fields
+        new_body = canonical_json(leaf)
+        values = {"b": new_body, "s": at, "h": merkle.leaf_hash(new_body.encode())}
+        assignment = "body = :b, leaf_hash = :h" if rehash else "body = :b"
+        connection.execute(text(f"UPDATE events SET {assignment} WHERE seq = :s"), values)  # noqa: S608
+
+
 def event_id_at(container: Container, seq: int) -> int:
     with container.engine.connect() as connection:
         return int(connection.scalar(text("SELECT id FROM events WHERE seq = :s"), {"s": seq}))
@@ -91,6 +107,32 @@ def test_a_record_of_awkward_text_verifies(container: Container, key: SigningKey
     assert report.intact and report.tree_size == len(AWKWARD) + 3
 
 
+def test_every_field_reads_back_from_the_leaf_as_recorded(container: Container) -> None:
+    recorded = []
+    with container.uow() as uow:
+        for number, awkward in enumerate(AWKWARD):
+            recorded.append(
+                uow.record(
+                    Principal.system(awkward[:20]),
+                    awkward[:20],
+                    awkward[:20],
+                    awkward[:20],
+                    before={"list": [awkward, 1.5, None, True]} if number % 2 else None,
+                    after={"text": awkward, "number": number, "nested": {"é": [{}]}},
+                    reason=awkward,
+                    legal_basis=awkward,
+                    states=["US", "MX"],
+                )
+            )
+        uow.commit()
+    fields = [name for name in Event.__dataclass_fields__]
+    with container.engine.connect() as connection:
+        rows = connection.execute(select(t.events).order_by(t.events.c.seq)).mappings().all()
+    assert [{name: row[name] for name in fields} for row in rows] == [
+        {name: getattr(event, name) for name in fields} for event in recorded
+    ]
+
+
 def test_an_untouched_record_verifies_and_is_signed(container: Container, key: SigningKey) -> None:
     record(container, 5)
     report = run_verify(container, key)
@@ -102,33 +144,49 @@ def test_an_untouched_record_verifies_and_is_signed(container: Container, key: S
 
 
 @pytest.mark.parametrize(
-    ("column", "value"),
+    ("field", "value"),
     [
         ("reason", "nothing happened"),
         ("actor", "someone-else"),
         ("subject_type", "person"),
         ("subject_id", "999"),
-        ("after", '{"number":3,"state":"approved"}'),
-        ("states", '["US"]'),
+        ("after", {"number": 3, "state": "approved"}),
+        ("states", ["US"]),
         ("legal_basis", "none"),
+        ("occurred_at", "2026-01-01T00:00:00.000000Z"),
+        ("command", "CloseCase"),
     ],
 )
 def test_an_updated_field_is_named_at_its_event(
-    container: Container, key: SigningKey, column: str, value: object
+    container: Container, key: SigningKey, field: str, value: object
 ) -> None:
     record(container, 6)
     run_verify(container, key)
-    sql(container, f"UPDATE events SET {column} = :value WHERE seq = 3", value=value)  # noqa: S608
+    rewrite(container, 3, **{field: value})
     finding = run_verify(container, key).finding
     assert finding is not None
     assert (finding.seq, finding.event_id) == (3, event_id_at(container, 3))
+    assert "leaf hash" in finding.problem
 
 
-def test_an_updated_moment_is_named_at_its_event(container: Container, key: SigningKey) -> None:
-    record(container, 4)
-    sql(container, "UPDATE events SET occurred_at = :at WHERE seq = 2", at=utcnow())
-    finding = run_verify(container, key).finding
-    assert finding is not None and finding.seq == 2
+@pytest.mark.parametrize(
+    "assignment",
+    [
+        "reason = 'nothing happened'",
+        "command = 'CloseCase'",
+        "occurred_at = recorded_at",
+        "states = before",
+        "seq = 40",
+        "actor_id = NULL",
+    ],
+)
+def test_a_field_cannot_be_changed_apart_from_its_leaf(
+    container: Container, key: SigningKey, assignment: str
+) -> None:
+    record(container, 3)
+    with pytest.raises(DBAPIError, match="generated column"):
+        sql(container, f"UPDATE events SET {assignment} WHERE seq = 1")  # noqa: S608
+    assert run_verify(container, key).intact
 
 
 def test_a_deleted_event_is_named_by_its_sequence_number(
@@ -153,38 +211,37 @@ def test_a_truncated_end_is_found_against_the_checkpoint(
 
 def test_two_swapped_events_are_named_at_the_first(container: Container, key: SigningKey) -> None:
     record(container, 6)
-    columns = "command, subject_id, reason, CAST(after AS TEXT), occurred_at, recorded_at"
+    ids = {seq: event_id_at(container, seq) for seq in (1, 4)}
     with container.engine.begin() as connection:
-        one = connection.execute(text(f"SELECT {columns} FROM events WHERE seq = 1")).one()  # noqa: S608
-        four = connection.execute(text(f"SELECT {columns} FROM events WHERE seq = 4")).one()  # noqa: S608
-        for seq, row in ((1, four), (4, one)):
+        rows = {
+            seq: connection.execute(
+                text("SELECT body, leaf_hash FROM events WHERE seq = :s"), {"s": seq}
+            ).one()
+            for seq in (1, 4)
+        }
+        aside = canonical_json(json.loads(rows[1][0]) | {"seq": 10_000})  # seq stays unique
+        connection.execute(
+            text("UPDATE events SET body = :b WHERE id = :i"), {"b": aside, "i": ids[1]}
+        )
+        for seq, other in ((4, 1), (1, 4)):  # each row takes the other's leaf, hash and all
             connection.execute(
-                text(
-                    "UPDATE events SET command = :c, subject_id = :s, reason = :r, after = :a, "
-                    "occurred_at = :o, recorded_at = :t WHERE seq = :seq"
-                ),
-                {"c": row[0], "s": row[1], "r": row[2], "a": row[3], "o": row[4], "t": row[5]}
-                | {"seq": seq},
+                text("UPDATE events SET body = :b, leaf_hash = :h WHERE id = :i"),
+                {"b": rows[other][0], "h": rows[other][1], "i": ids[seq]},
             )
     finding = run_verify(container, key).finding
-    assert finding is not None and (finding.seq, finding.event_id) == (1, event_id_at(container, 1))
+    assert finding is not None and (finding.seq, finding.event_id) == (1, ids[4])
 
 
 def forge(container: Container, seq: int) -> int:
     """Insert a well-formed event at seq, with a correct leaf hash, as an attacker could."""
     now = utcnow()
     event = Event("ForgedCommand", "case", "1", now, now, "mallory", states=["US"])
-    values = {
-        "command": event.command, "subject_type": event.subject_type,
-        "subject_id": event.subject_id, "occurred_at": now, "recorded_at": now,
-        "actor": event.actor, "before": "null", "after": "null", "reason": "",
-        "legal_basis": "", "states": canonical_json(event.states), "seq": seq,
-        "leaf_hash": event_leaf_hash(event, seq),
-    }  # fmt: skip
-    columns = ", ".join(values)
-    placeholders = ", ".join(f":{name}" for name in values)
+    body = event_leaf(event, seq)
     with container.engine.begin() as connection:
-        connection.execute(text(f"INSERT INTO events ({columns}) VALUES ({placeholders})"), values)  # noqa: S608
+        connection.execute(
+            text("INSERT INTO events (body, leaf_hash) VALUES (:b, :h)"),
+            {"b": body.decode(), "h": merkle.leaf_hash(body)},
+        )
         return int(connection.scalar(text("SELECT id FROM events WHERE seq = :s"), {"s": seq}))
 
 
@@ -192,9 +249,10 @@ def test_a_forged_event_inserted_in_the_middle_is_named(
     container: Container, key: SigningKey
 ) -> None:
     record(container, 6)
-    # Make room at seq 2 the way an attacker must: move every later event up by one.
-    sql(container, "UPDATE events SET seq = -seq - 1 WHERE seq >= 2")
-    sql(container, "UPDATE events SET seq = -seq WHERE seq < 0")
+    # Make room at seq 2 the way an attacker must: move every later event up by one, its
+    # leaf rewritten with its new position and hashed again.
+    for seq in range(5, 1, -1):
+        rewrite(container, seq, seq=seq + 1, rehash=True)
     forged = forge(container, 2)
     finding = run_verify(container, key).finding
     assert finding is not None and (finding.seq, finding.event_id) == (2, forged)
@@ -320,7 +378,11 @@ def test_a_log_hashed_in_worker_processes_gives_the_same_root(
 @pytest.mark.parametrize(
     ("tamper", "seq"),
     [
-        ("UPDATE events SET reason = 'nothing happened' WHERE seq = 19", 19),
+        (
+            'UPDATE events SET body = replace(body, \'"reason":"\', \'"reason":"x\') '
+            "WHERE seq = 19",
+            19,
+        ),
         ("DELETE FROM events WHERE seq = 16", 16),  # the first of a chunk
         ("DELETE FROM events WHERE seq = 15", 15),  # the last of a chunk
     ],
@@ -333,3 +395,56 @@ def test_worker_processes_name_the_altered_event(
     sql(container, tamper)
     finding = run_verify_in_workers(container, key).finding
     assert finding is not None and finding.seq == seq
+
+
+def test_a_column_no_longer_derived_from_the_leaf_is_named(
+    container: Container, key: SigningKey
+) -> None:
+    record(container, 4)
+    assert run_verify(container, key).intact
+    if container.engine.dialect.name == "postgresql":
+        sql(container, "ALTER TABLE events ALTER COLUMN reason DROP EXPRESSION")
+    else:  # SQLite keeps no way to drop an expression: the table is rebuilt with plain columns
+        sql(container, "ALTER TABLE events RENAME TO events_rebuilt")
+        sql(container, "CREATE TABLE events AS SELECT * FROM events_rebuilt")
+        sql(container, "DROP TABLE events_rebuilt")
+    sql(container, "UPDATE events SET reason = 'nothing happened' WHERE seq = 2")
+    finding = run_verify(container, key).finding
+    assert finding is not None and "no longer derived from the event's leaf" in finding.problem
+
+
+def test_a_column_derived_another_way_is_named(container: Container, key: SigningKey) -> None:
+    record(container, 4)
+    if container.engine.dialect.name == "postgresql":
+        sql(container, "ALTER TABLE events ALTER COLUMN reason DROP EXPRESSION")
+        sql(container, "ALTER TABLE events DROP COLUMN reason")
+        sql(
+            container,
+            "ALTER TABLE events ADD COLUMN reason text GENERATED ALWAYS AS ('all in order') STORED",
+        )
+    else:
+        with container.engine.connect() as connection:
+            create = connection.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'events'"))
+        forged = create.replace("json_extract(body, '$.reason')", "'all in order'")
+        sql(container, "ALTER TABLE events RENAME TO events_rebuilt")
+        sql(container, forged)
+        sql(
+            container,
+            "INSERT INTO events (id, body, leaf_hash) "
+            "SELECT id, body, leaf_hash FROM events_rebuilt",
+        )
+        sql(container, "DROP TABLE events_rebuilt")
+    finding = run_verify(container, key).finding
+    assert finding is not None and "derived by another expression" in finding.problem
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])  # SQLite derives them in the expression
+def test_a_changed_moment_function_is_named(container: Container, key: SigningKey) -> None:
+    record(container, 2)
+    sql(
+        container,
+        "CREATE OR REPLACE FUNCTION repatria_leaf_moment(text) RETURNS timestamptz "
+        "LANGUAGE sql IMMUTABLE AS $$SELECT '2000-01-01'::timestamptz$$",
+    )
+    finding = run_verify(container, key).finding
+    assert finding is not None and "repatria_leaf_moment" in finding.problem

@@ -3,9 +3,9 @@
 A leaf is the canonical JSON of an event's recorded fields: keys sorted, no whitespace, UTF-8,
 non-ASCII characters kept as they are (Python's `json.dumps(fields, sort_keys=True,
 separators=(",", ":"), ensure_ascii=False)`), moments as `YYYY-MM-DDTHH:MM:SS.ffffffZ` in UTC.
-The leaf hash is SHA-256(0x00 || leaf), as in RFC 6962 §2.1. The JSON columns (before, after,
-states) are stored as their canonical text, so the verifier can splice the stored text into the
-leaf without parsing it; `leaf_text` below is the one place that lays the leaf out.
+The leaf hash is SHA-256(0x00 || leaf), as in RFC 6962 §2.1. The leaf is what an event row
+stores, the database deriving the event's columns from it (adapters/db/leaf_columns.py);
+`leaf_text` below is the one place that lays a leaf out.
 """
 
 from __future__ import annotations
@@ -86,13 +86,9 @@ def leaf_text(
     )
 
 
-def event_leaf(event: Any, seq: int, json_texts: dict[str, str] | None = None) -> bytes:
-    """The leaf bytes of an Event about to be appended at position seq.
-
-    `json_texts` may give the canonical JSON of before, after and states, if already made."""
-    texts = json_texts or {
-        name: canonical_json(getattr(event, name)) for name in ("before", "after", "states")
-    }
+def event_leaf(event: Any, seq: int) -> bytes:
+    """The leaf bytes of an Event about to be appended at position seq."""
+    texts = {name: canonical_json(getattr(event, name)) for name in ("before", "after", "states")}
     return leaf_text(
         seq=seq,
         command=event.command,
@@ -111,9 +107,9 @@ def event_leaf(event: Any, seq: int, json_texts: dict[str, str] | None = None) -
     ).encode()
 
 
-def event_leaf_hash(event: Any, seq: int, json_texts: dict[str, str] | None = None) -> bytes:
-    """SHA-256(0x00 || leaf) of an Event at position seq (json_texts as for event_leaf)."""
-    return leaf_hash(event_leaf(event, seq, json_texts))
+def event_leaf_hash(event: Any, seq: int) -> bytes:
+    """SHA-256(0x00 || leaf) of an Event at position seq."""
+    return leaf_hash(event_leaf(event, seq))
 
 
 def require_audit_reader(principal: Principal) -> None:

@@ -8,57 +8,14 @@ roots at the requested sizes need, and `LogShape` folds them into the roots.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring as quote
 from typing import Any
 
-from repatria.domain.audit import LEAF_FORMAT
 from repatria.domain.merkle import Frontier, prefix_subtrees, tree_levels
 
-# The order in which a chunk's rows give their columns (see hash_chunk).
-ROW_COLUMNS = (
-    "id",
-    "seq",
-    "leaf_hash",
-    "actor",
-    "actor_id",
-    "after",
-    "before",
-    "command",
-    "legal_basis",
-    "occurred_at",
-    "organisation_id",
-    "reason",
-    "recorded_at",
-    "states",
-    "subject_id",
-    "subject_type",
-)
 Subtrees = list[tuple[int, bytes]]
-# The leaf as bytes, with RFC 6962's 0x00 prefix in front and each JSON string's quotation
-# marks in the template, so a row is laid out by one formatting and hashed as it stands.
-_STRING, _JSON, _SEQ = '"%b"', "%b", "%d"  # a JSON string's content, JSON text, the seq
-_PLAIN_LEAF = (
-    "\x00"
-    + LEAF_FORMAT.replace("%d", "%s")
-    % (
-        *(_STRING, _JSON, _JSON, _JSON, _STRING, _STRING),  # actor … legal_basis
-        *(_JSON, _JSON, _JSON, _STRING, _JSON, _JSON),  # occurred_at's two halves … recorded_at's
-        *(_SEQ, _JSON, _STRING, _STRING),  # seq … subject_type
-    )
-).encode()
-# The bytes JSON escapes inside a string. A value holding none of them is its own JSON string
-# content, as json.dumps writes it; the rare value that holds one is escaped by json itself.
-_NEEDS_ESCAPE = re.compile(rb'[\x00-\x1f"\\]').search
-_NULL = b"null"
-_SPACE = 0x20  # the byte between date and time in a stored moment
-
-
-def _escaped(text: bytes) -> bytes:
-    """The content of the JSON string of UTF-8 text, exactly as canonical_json writes it."""
-    return quote(text.decode())[1:-1].encode()
+_LEAF_PREFIX = b"\x00"  # RFC 6962 §2.1: a leaf hash is SHA-256(0x00 || leaf)
 
 
 @dataclass(frozen=True, order=True)
@@ -90,73 +47,26 @@ def hash_chunk(
 ) -> ChunkResult:
     """Hash the rows of positions start..end-1 (in seq order) and check each one.
 
-    Each row gives ROW_COLUMNS as the database stores them: ids and seq as integers, actor_id
-    and organisation_id as an integer or None, every text and JSON column as its UTF-8 bytes
-    (None for SQL NULL), moments as `YYYY-MM-DD HH:MM:SS.ffffff` in UTC. The bytes are laid
-    into the leaf as they are, so nothing is decoded or re-encoded unless a string needs JSON
-    escapes. `sizes` are the prefix lengths (relative to start) whose frontiers are wanted.
+    Each row gives the event's id, its seq, its stored leaf hash and its leaf (`body`, the
+    UTF-8 bytes of the canonical JSON that every other column of the event is derived from).
+    `sizes` are the prefix lengths (relative to start) whose frontiers are wanted.
     """
     leaves: list[bytes] = []
     append = leaves.append
     sha = hashlib.sha256
-    needs_escape = _NEEDS_ESCAPE
-    join = b"".join
+    prefix = _LEAF_PREFIX
     finding: Finding | None = None
     ids: list[int] = []
     expected = start
     row: Sequence[Any] = ()
     try:
         for row in rows:
-            (
-                event_id,
-                seq,
-                stored,
-                actor,
-                actor_id,
-                after,
-                before,
-                command,
-                legal_basis,
-                occurred,
-                organisation_id,
-                reason,
-                recorded,
-                states,
-                subject_id,
-                subject_type,
-            ) = row
+            event_id, seq, stored, body = row
             if seq != expected:
                 finding = _misplaced(expected, seq, event_id)
                 break
             ids.append(event_id)
-            if occurred[10] != _SPACE or recorded[10] != _SPACE:
-                finding = Finding(seq, event_id, "a moment is not in the stored form")
-                break
-            if needs_escape(join((actor, command, legal_basis, reason, subject_id, subject_type))):
-                actor, command, legal_basis, reason, subject_id, subject_type = map(
-                    _escaped, (actor, command, legal_basis, reason, subject_id, subject_type)
-                )
-            hashed = sha(
-                _PLAIN_LEAF
-                % (
-                    actor,
-                    _NULL if actor_id is None else b"%a" % actor_id,  # an integer, or it differs
-                    _NULL if after is None else after,
-                    _NULL if before is None else before,
-                    command,
-                    legal_basis,
-                    occurred[:10],
-                    occurred[11:],
-                    _NULL if organisation_id is None else b"%a" % organisation_id,
-                    reason,
-                    recorded[:10],
-                    recorded[11:],
-                    seq,
-                    states,
-                    subject_id,
-                    subject_type,
-                )
-            ).digest()
+            hashed = sha(prefix + body).digest()
             if hashed != stored:
                 finding = Finding(seq, event_id, "its content does not match its leaf hash")
                 break

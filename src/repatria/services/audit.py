@@ -22,6 +22,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.engine import make_url
 
 from repatria.adapters.db import tables as t
+from repatria.adapters.db.leaf_columns import (
+    PG_MOMENT_BODY,
+    PG_MOMENT_FUNCTION,
+    normalised,
+    sqlite_generation_expressions,
+)
 from repatria.domain import merkle
 from repatria.domain.access import sees_states
 from repatria.domain.accounts import Principal
@@ -139,7 +145,8 @@ def verify(
     stored = list(session.execute(select(t.audit_checkpoints).order_by("tree_size")))
     wanted = [size, *(row.tree_size for row in stored if 0 < row.tree_size <= size)]
     shape = _hash_log(uow, database_url, size, wanted, workers)
-    findings = [f for f in (shape.first_finding(), _outside_rows(uow)) if f]
+    found = (shape.first_finding(), _outside_rows(uow), _derivation_finding(uow))
+    findings = [finding for finding in found if finding]
     root = shape.root(size) if size else merkle.EMPTY_ROOT
     checkpoints = [_checkpoint(row) for row in stored]
     findings += _checkpoint_findings(checkpoints, shape, size, public_key)
@@ -236,6 +243,59 @@ def _outside_rows(uow: UnitOfWork) -> Finding | None:
     return Finding(row.seq, row.id, "it lies beyond the log head: inserted outside the application")
 
 
+def _derivation_finding(uow: UnitOfWork) -> Finding | None:
+    """Every field of an event must still be derived from its leaf, by Repatria's expression.
+
+    The leaf hashes prove only `body`; a column rebuilt as a plain one, or derived otherwise,
+    could show what was never recorded, so it is named as tampering with the whole log."""
+    connection = uow.session.connection()
+    dialect = connection.dialect
+    expected = {
+        column.name: str(column.computed.sqltext.compile(dialect=dialect))
+        for column in t.events.columns
+        if column.computed is not None
+    }
+    if dialect.name == "sqlite":
+        create = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'events'"
+        ).scalar()
+        found = sqlite_generation_expressions(create or "")
+    else:
+        rows = connection.exec_driver_sql(
+            "SELECT column_name, generation_expression FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = 'events' "
+            "AND is_generated = 'ALWAYS'"
+        )
+        found = {name: expression for name, expression in rows}
+        function = connection.exec_driver_sql(
+            "SELECT prosrc, provolatile FROM pg_proc WHERE proname = %(name)s",
+            {"name": PG_MOMENT_FUNCTION},
+        ).all()
+        if function != [(PG_MOMENT_BODY, "i")]:
+            return Finding(
+                0,
+                None,
+                f"the function {PG_MOMENT_FUNCTION} that derives an event's "
+                "moments from its leaf was changed",
+            )
+    for name, expression in expected.items():
+        if name not in found:
+            return Finding(
+                0,
+                None,
+                f"the events column {name} is no longer derived from the event's leaf: "
+                "it can be changed without the log noticing",
+            )
+        if normalised(found[name]) != normalised(expression):
+            return Finding(
+                0,
+                None,
+                f"the events column {name} is derived by another expression than "
+                f"Repatria's: {found[name]}",
+            )
+    return None
+
+
 def _hash_log(
     uow: UnitOfWork, database_url: str, size: int, sizes: list[int], workers: int | None
 ) -> LogShape:
@@ -279,20 +339,11 @@ def _hash_range_in_worker(database_url: str, start: int, end: int, sizes: list[i
         connection.close()
 
 
-# The rows as hash_chunk takes them: the columns as stored, text as its UTF-8 bytes (SQLite's
-# text_factory, PostgreSQL's SQL_ASCII client encoding), so no value is decoded on the way.
-_SQLITE_ROWS = (
-    "SELECT id, seq, leaf_hash, actor, actor_id, after, before, command, legal_basis, "
-    "occurred_at, organisation_id, reason, recorded_at, states, subject_id, subject_type "
-    "FROM events WHERE seq >= ? AND seq < ? ORDER BY seq"
-)
-_POSTGRES_ROWS = (
-    "SELECT id, seq, leaf_hash, actor, actor_id, after::text, before::text, command, "
-    "legal_basis, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), "
-    "organisation_id, reason, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), "
-    "states::text, subject_id, subject_type FROM events WHERE seq >= %s AND seq < %s ORDER BY seq"
-)
-
+# The rows as hash_chunk takes them, the leaf as its UTF-8 bytes (SQLite's text_factory,
+# PostgreSQL's SQL_ASCII client encoding), so no value is decoded on the way.
+_ROWS = "SELECT id, seq, leaf_hash, body FROM events WHERE seq >= {0} AND seq < {0} ORDER BY seq"
+_SQLITE_ROWS = _ROWS.format("?")
+_POSTGRES_ROWS = _ROWS.format("%s")
 _SET_ENCODING = "SELECT set_config('client_encoding', %s, true)"
 
 
@@ -316,7 +367,7 @@ def _hash_range(
     with connection.transaction() if connection.autocommit else nullcontext():
         encoding = connection.info.parameter_status("client_encoding")
         connection.execute(_SET_ENCODING, ("SQL_ASCII",))
-        cursor = connection.cursor(name=f"audit_{start}")
+        cursor = connection.cursor(name=f"audit_{start}", binary=True)
         cursor.itersize = 10_000
         try:
             cursor.execute(_POSTGRES_ROWS, (start, end))

@@ -10,37 +10,15 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Engine, bindparam, column, insert, select, table, update
-from sqlalchemy.engine import Dialect
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.types import TypeDecorator
 
 from repatria.adapters.db import tables as t
 from repatria.adapters.db.prepared import Prepared
 from repatria.domain.accounts import Principal
-from repatria.domain.audit import canonical_json, event_leaf_hash
+from repatria.domain.audit import event_leaf
 from repatria.domain.events import Event
-from repatria.domain.merkle import Frontier
-
-# Events are inserted with their JSON columns as canonical text, which the verifier re-hashes
-# without parsing; the ORM's JSON type would re-serialise them with its own spacing.
-_JSON_COLUMNS = ("before", "after", "states")
-
-
-class _JsonText(TypeDecorator[str]):
-    """A JSON column written from text that is already JSON (cast to json on PostgreSQL)."""
-
-    impl = JSON
-    cache_ok = True
-
-    def bind_processor(self, dialect: Dialect) -> None:
-        return None
-
-
-_events_as_text = table(
-    "events",
-    *(column(c.name, _JsonText() if c.name in _JSON_COLUMNS else c.type) for c in t.events.columns),
-)
+from repatria.domain.merkle import Frontier, leaf_hash
 
 
 def utcnow() -> datetime:
@@ -239,28 +217,25 @@ def append_to_log(session: Session, events: list[Event]) -> None:
     frontier = Frontier.from_bytes(size, packed)
     for event in events:
         seq = frontier.size
-        row = {f"p_{c}": getattr(event, c) for c in _STORED if c not in _JSON_COLUMNS}
-        texts = {c: canonical_json(getattr(event, c)) for c in _JSON_COLUMNS}
-        hashed = event_leaf_hash(event, seq, texts)
+        body = event_leaf(event, seq)
+        hashed = leaf_hash(body)
         frontier.append(hashed)
-        row.update({f"p_{c}": text for c, text in texts.items()})
-        row.update(p_seq=seq, p_leaf_hash=hashed)
-        ((event.id,),) = _INSERT_EVENT.rows(connection, row)
+        ((event.id,),) = _INSERT_EVENT.rows(connection, {"body": body.decode(), "hash": hashed})
     moved = {"size": frontier.size, "root": frontier.root(), "frontier": frontier.to_bytes()}
     _MOVE_LOG_HEAD.rows(connection, moved)
 
 
-_STORED = tuple(c.name for c in t.events.columns if c.name not in ("id", "seq", "leaf_hash"))
 # The appending runs on every change, so its statements run lean (adapters/db/prepared.py).
 _LOG_HEAD = Prepared(
     select(t.audit_log_head.c.size, t.audit_log_head.c.frontier)
     .where(t.audit_log_head.c.id == 1)
     .with_for_update()
 )
+# An event is stored as its leaf; the database derives its other columns (leaf_columns.py).
 _INSERT_EVENT = Prepared(
-    insert(_events_as_text)
-    .values({c: bindparam(f"p_{c}") for c in (*_STORED, "seq", "leaf_hash")})
-    .returning(_events_as_text.c.id)
+    insert(t.events)
+    .values(body=bindparam("body"), leaf_hash=bindparam("hash"))
+    .returning(t.events.c.id)
 )
 _MOVE_LOG_HEAD = Prepared(
     update(t.audit_log_head)

@@ -41,7 +41,12 @@ def test_verify_of_an_altered_record_exits_1_naming_the_event(
     run: object, container: Container
 ) -> None:
     with container.engine.begin() as connection:
-        connection.execute(text("UPDATE events SET reason = 'x' WHERE seq = 4"))
+        connection.execute(
+            text(
+                'UPDATE events SET body = replace(body, \'"reason":"\', \'"reason":"x\') '
+                "WHERE seq = 4"
+            )
+        )
     result = run("verify")  # type: ignore[operator]
     assert result.exit_code == 1
     assert "seq 4 (event id 5)" in result.stderr.replace("\n", " ")

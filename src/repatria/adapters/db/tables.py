@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from repatria.adapters.db.leaf_columns import derived
 from repatria.adapters.db.types import EnumValue, ExactDecimal, UtcDateTime
 from repatria.domain.accounts import CredentialKind, Role
 from repatria.domain.cases import CaseState
@@ -272,26 +273,33 @@ fear_claims = _case_record(
     Column("decided_on", Date),
 )
 
+# An event is its leaf (adapters/db/leaf_columns.py): `body` holds the canonical JSON the Merkle
+# log hashes, and every other field is a column the database derives from it.
 events = Table(
     "events",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column("command", String(60), nullable=False),
-    Column("subject_type", String(30), nullable=False),
-    Column("subject_id", String(40), nullable=False),
-    Column("occurred_at", Moment, nullable=False),
-    Column("recorded_at", Moment, nullable=False),
-    Column("actor", String(80), nullable=False),
-    Column("actor_id", Id, ForeignKey("users.id")),
-    Column("organisation_id", Id, ForeignKey("organisations.id")),
-    Column("before", JSON),
-    Column("after", JSON),
-    Column("reason", Text, nullable=False),
-    Column("legal_basis", Text, nullable=False),
-    Column("states", JSON, nullable=False),
-    # The event's 0-based position in the Merkle log and SHA-256(0x00 || canonical leaf).
-    Column("seq", BigInteger, nullable=False, unique=True),
+    Column("body", Text, nullable=False),
+    # SHA-256(0x00 || body), as RFC 6962 hashes a leaf.
     Column("leaf_hash", LargeBinary(32), nullable=False),
+    # The event's 0-based position in the Merkle log.
+    Column("seq", BigInteger, derived("seq", "integer", stored_on_sqlite=True), nullable=False),
+    Column("command", String(60), derived("command", "text"), nullable=False),
+    Column("subject_type", String(30), derived("subject_type", "text"), nullable=False),
+    Column("subject_id", String(40), derived("subject_id", "text"), nullable=False),
+    Column("occurred_at", Moment, derived("occurred_at", "moment"), nullable=False),
+    Column("recorded_at", Moment, derived("recorded_at", "moment"), nullable=False),
+    Column("actor", String(80), derived("actor", "text"), nullable=False),
+    Column("actor_id", Id, derived("actor_id", "integer"), ForeignKey("users.id")),
+    Column(
+        "organisation_id", Id, derived("organisation_id", "integer"), ForeignKey("organisations.id")
+    ),
+    Column("before", JSON, derived("before", "json")),
+    Column("after", JSON, derived("after", "json")),
+    Column("reason", Text, derived("reason", "text"), nullable=False),
+    Column("legal_basis", Text, derived("legal_basis", "text"), nullable=False),
+    Column("states", JSON, derived("states", "json"), nullable=False),
+    UniqueConstraint("seq"),
 )
 Index("ix_events_subject", events.c.subject_type, events.c.subject_id)
 
