@@ -352,16 +352,7 @@ def _hash_range(
 ) -> ChunkResult:
     """Stream the rows of positions start..end-1 through a plain DB-API cursor and hash them."""
     if make_url(database_url).get_backend_name() == "sqlite":
-        text_factory = connection.text_factory
-        connection.text_factory = bytes
-        cursor = connection.cursor()
-        cursor.arraysize = 10_000
-        try:
-            cursor.execute(_SQLITE_ROWS, (start, end))
-            return hash_chunk(_stream(cursor), start, end, sizes)
-        finally:
-            cursor.close()
-            connection.text_factory = text_factory
+        return _hash_sqlite_range(connection, start, end, sizes)
     # A server-side cursor lives in a transaction; a reading connection is in autocommit. The
     # encoding is set for that transaction alone (SET LOCAL), so the connection gets it back.
     with connection.transaction() if connection.autocommit else nullcontext():
@@ -376,6 +367,48 @@ def _hash_range(
             cursor.close()
             if connection.info.transaction_status.name != "INERROR":
                 connection.execute(_SET_ENCODING, (encoding,))
+
+
+_SQLITE_BOUNDS = (
+    "SELECT (SELECT id FROM events WHERE seq = ?), (SELECT id FROM events WHERE seq = ?)"
+)
+_SQLITE_BY_ID = (
+    "SELECT id, seq, leaf_hash, body FROM events NOT INDEXED "
+    "WHERE id >= ? AND id < ? AND seq < ? ORDER BY id"
+)
+_NO_ID_ABOVE = 2**63 - 1
+
+
+def _hash_sqlite_range(connection: Any, start: int, end: int, sizes: list[int]) -> ChunkResult:
+    """The rows of positions start..end-1 of a SQLite log, hashed.
+
+    In an intact log ids rise with seq, so the chunk is one stretch of the table in rowid
+    order, which reads faster than through the seq index. Whatever that stretch shows wrong
+    is read again in seq order, the order the finding is named in."""
+    text_factory = connection.text_factory
+    connection.text_factory = bytes
+    try:
+        first, after = connection.execute(_SQLITE_BOUNDS, (start, end)).fetchone()
+        if first is not None:
+            bounds = (first, _NO_ID_ABOVE if after is None else after, end)
+            result = _hash_sqlite_rows(connection, _SQLITE_BY_ID, bounds, start, end, sizes)
+            if result.finding is None:
+                return result
+        return _hash_sqlite_rows(connection, _SQLITE_ROWS, (start, end), start, end, sizes)
+    finally:
+        connection.text_factory = text_factory
+
+
+def _hash_sqlite_rows(
+    connection: Any, query: str, parameters: tuple[int, ...], start: int, end: int, sizes: list[int]
+) -> ChunkResult:
+    cursor = connection.cursor()
+    cursor.arraysize = 10_000
+    try:
+        cursor.execute(query, parameters)
+        return hash_chunk(_stream(cursor), start, end, sizes)
+    finally:
+        cursor.close()
 
 
 def _stream(cursor: Any) -> Any:
