@@ -11,7 +11,7 @@ from sqlalchemy import Connection, inspect, select, text
 
 from repatria.adapters.db import migrate
 from repatria.adapters.db import tables as t
-from repatria.adapters.db.engine import make_engine
+from repatria.adapters.db.engine import make_engine, require_sqlite
 from repatria.adapters.db.tables import metadata
 from repatria.domain.audit import canonical_json, leaf_text
 from repatria.domain.merkle import leaf_hash
@@ -102,3 +102,9 @@ def test_a_record_that_no_longer_matches_its_hashes_is_not_migrated(
     with engine.connect() as connection:
         assert connection.scalar(text("SELECT reason FROM events")) == "altered"
     engine.dispose()
+
+
+def test_a_sqlite_too_old_for_the_schema_is_refused_by_name() -> None:
+    with pytest.raises(RuntimeError, match=r"SQLite 3\.37\.2 is too old: Repatria needs 3\.38\.0"):
+        require_sqlite((3, 37, 2))
+    require_sqlite((3, 38, 0))

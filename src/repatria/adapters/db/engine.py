@@ -22,6 +22,7 @@ def make_engine(url: str, *, reading: bool = False) -> Engine:
     overflow = -1 if reading else 20
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        require_sqlite(sqlite3.sqlite_version_info)
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -38,6 +39,21 @@ def make_engine(url: str, *, reading: bool = False) -> Engine:
         # SQLAlchemy then replaces the whole pool. Commands keep pinging: none should fail so.
         return create_engine(url, pool_size=10, max_overflow=overflow, isolation_level="AUTOCOMMIT")
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=overflow)
+
+
+# The events table derives its JSON columns with the `->` operator (adapters/db/leaf_columns.py).
+SQLITE_AT_LEAST = (3, 38, 0)
+
+
+def require_sqlite(version: tuple[int, ...]) -> None:
+    """Refuse, naming both versions, a SQLite library too old for Repatria's schema."""
+    if tuple(version) < SQLITE_AT_LEAST:
+        found = ".".join(map(str, version))
+        wanted = ".".join(map(str, SQLITE_AT_LEAST))
+        raise RuntimeError(
+            f"SQLite {found} is too old: Repatria needs {wanted} or newer (its JSON functions "
+            "derive the event columns); use a Python built with a newer SQLite, or PostgreSQL"
+        )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
