@@ -70,3 +70,20 @@ def test_a_second_command_waits_for_the_turn_then_times_out_by_name(container: C
         with container.uow(gated=True) as second, pytest.raises(TimeoutError, match="no turn"):
             second.session.execute(select(1))
     assert _free(container.writers)
+
+
+def test_the_turn_is_given_back_at_commit_and_taken_again_for_more_work(
+    container: Container,
+) -> None:
+    with container.uow(gated=True) as uow:
+        uow.record(ACTOR, "OpenCase", "case", 1)
+        uow.commit()
+        assert _free(container.writers), "committed: the next command may begin"
+        uow.record(ACTOR, "OpenCase", "case", 2)
+        uow.session.execute(select(1))
+        assert not _free(container.writers), "a new transaction takes a turn again"
+        uow.commit()
+        assert _free(container.writers)
+    assert _free(container.writers)
+    with container.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(t.events)) == 2

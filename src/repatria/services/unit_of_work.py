@@ -35,7 +35,7 @@ class WriterGate:
     for it each time (up to the 5 ms switch interval), holding the lock the whole while: under
     32 concurrent clients transitions ran at a third of their speed. Writers beyond the limit
     wait here instead, asleep and without the GIL. An API command's unit of work takes a slot
-    when it first touches the database and gives it back when it ends (`gated`); the web
+    when it first touches the database and gives it back at its commit or end (`gated`); the web
     pages take one for the request (`slot`). A slot is the unit's, not a thread's: the server
     makes and ends the unit on its event loop and works in it on a pool thread.
     """
@@ -75,7 +75,7 @@ class UnitOfWork:
     session asked for later joins that same connection and transaction.
 
     A unit of work given a WriterGate takes a turn from it when it first touches the database
-    (in whichever thread does the work) and gives it back when it ends. So the server can
+    (in whichever thread does the work) and gives it back when it commits or ends. So the server can
     open one on its event loop and hand it to the command's thread: no extra hop to a thread
     only to wait for a turn or to create a session.
     """
@@ -99,13 +99,13 @@ class UnitOfWork:
     def session(self) -> Session:
         """The ORM session of this unit of work (opened on first use when reading or gated)."""
         if self._session is None:
-            if self._gate is not None and not self._has_turn:
-                self._gate.acquire()
-                self._has_turn = True
+            self._take_turn()
             if self._connection is not None:
                 self._session = self._session_factory(bind=self._connection)
             else:
                 self._session = self._session_factory()
+        elif not self._has_turn and self._gate is not None and not self._session.in_transaction():
+            self._take_turn()  # used again after its commit: a new transaction, a new turn
         return self._session
 
     def connection(self) -> Connection:
@@ -134,9 +134,7 @@ class UnitOfWork:
                 connection, self._connection = self._connection, None
                 connection.close()
         finally:
-            if self._has_turn:
-                self._has_turn = False
-                self._gate.release()  # type: ignore[union-attr]
+            self._give_turn_back()
 
     def __enter__(self) -> UnitOfWork:
         self._recorded = []
@@ -153,7 +151,11 @@ class UnitOfWork:
         self.close()
 
     def commit(self) -> None:
-        """Make the change and its events durable, the events appended to the Merkle log."""
+        """Make the change and its events durable, the events appended to the Merkle log.
+
+        The writer's turn is given back with the commit, so the process's next command can
+        begin while this one renders its answer and ends; used again, the unit takes a turn
+        again for its new transaction."""
         events = self._recorded + [o for o in self.session.new if isinstance(o, Event)]
         self._recorded = []
         if events:
@@ -162,6 +164,17 @@ class UnitOfWork:
                     self.session.expunge(event)
             append_to_log(self.session, events)
         self.session.commit()
+        self._give_turn_back()
+
+    def _take_turn(self) -> None:
+        if self._gate is not None and not self._has_turn:
+            self._gate.acquire()
+            self._has_turn = True
+
+    def _give_turn_back(self) -> None:
+        if self._has_turn:
+            self._has_turn = False
+            self._gate.release()  # type: ignore[union-attr]
 
     def record(
         self,
