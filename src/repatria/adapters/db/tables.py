@@ -302,6 +302,9 @@ events = Table(
     UniqueConstraint("seq"),
 )
 Index("ix_events_subject", events.c.subject_type, events.c.subject_id)
+# By command (the arrivals a statistics page counts): on SQLite the command is derived from
+# the leaf at each read, so a scan of every event would parse every leaf.
+Index("ix_events_command", events.c.command, events.c.subject_type, events.c.subject_id)
 
 # Every assessment made through the API or a case transition, kept so it can be replayed.
 assessments = Table(

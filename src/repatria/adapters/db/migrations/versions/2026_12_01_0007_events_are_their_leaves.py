@@ -95,9 +95,11 @@ def _events(name: str, *, derived_columns: bool) -> sa.Table:
     )
 
 
-def _set_aside(dialect: str) -> None:
+def _set_aside(dialect: str, *, upgrading: bool) -> None:
     """Rename the current table out of the way, with the names its index and keys hold."""
     op.drop_index("ix_events_subject", table_name="events")
+    if not upgrading:
+        op.drop_index("ix_events_command", table_name="events")
     op.rename_table("events", "events_old")
     if dialect == "postgresql":
         for old in ("pk_events", "uq_events_seq"):
@@ -105,9 +107,12 @@ def _set_aside(dialect: str) -> None:
         op.execute("ALTER SEQUENCE events_id_seq RENAME TO events_old_id_seq")
 
 
-def _finish(dialect: str) -> None:
+def _finish(dialect: str, *, upgrading: bool) -> None:
     op.drop_table("events_old")
     op.create_index("ix_events_subject", "events", ["subject_type", "subject_id"])
+    if upgrading:
+        # Derived on SQLite at each read: looking events up by command must not parse them all.
+        op.create_index("ix_events_command", "events", ["command", "subject_type", "subject_id"])
     if dialect == "postgresql":
         op.execute(
             "SELECT setval('events_id_seq', coalesce((SELECT max(id) FROM events), 0) + 1, false)"
@@ -119,7 +124,7 @@ def upgrade() -> None:
     dialect = connection.dialect.name
     if dialect == "postgresql":
         op.execute(PG_MOMENT_DDL)
-    _set_aside(dialect)
+    _set_aside(dialect, upgrading=True)
     old = _events("events_old", derived_columns=False)
     new = _events("events", derived_columns=True)
     new.create(connection)
@@ -132,7 +137,7 @@ def upgrade() -> None:
             batch = []
     if batch:
         connection.execute(insert, batch)
-    _finish(dialect)
+    _finish(dialect, upgrading=True)
 
 
 def _old_rows(connection: sa.Connection, old: sa.Table) -> Iterator[dict[str, object]]:
@@ -169,7 +174,7 @@ def _utc(value: object) -> datetime:
 def downgrade() -> None:
     connection = op.get_bind()
     dialect = connection.dialect.name
-    _set_aside(dialect)
+    _set_aside(dialect, upgrading=False)
     plain = _events("events", derived_columns=False)
     plain.create(connection)
     derived_table = _events("events_old", derived_columns=True)
@@ -177,6 +182,6 @@ def downgrade() -> None:
     connection.execute(
         sa.insert(plain).from_select(columns, sa.select(*(derived_table.c[c] for c in columns)))
     )
-    _finish(dialect)
+    _finish(dialect, upgrading=False)
     if dialect == "postgresql":
         op.execute(f"DROP FUNCTION {PG_MOMENT_FUNCTION}(text)")
