@@ -438,13 +438,79 @@ def test_a_column_derived_another_way_is_named(container: Container, key: Signin
     assert finding is not None and "derived by another expression" in finding.problem
 
 
-@pytest.mark.parametrize("backend", ["postgresql"])  # SQLite derives them in the expression
-def test_a_changed_moment_function_is_named(container: Container, key: SigningKey) -> None:
+def rebuild_sqlite_events(container: Container, create: str) -> None:
+    """Rebuild the SQLite events table from this CREATE TABLE text, rows and all."""
+    sql(container, "ALTER TABLE events RENAME TO events_rebuilt")
+    sql(container, create)
+    sql(
+        container,
+        "INSERT INTO events (id, body, leaf_hash) SELECT id, body, leaf_hash FROM events_rebuilt",
+    )
+    sql(container, "DROP TABLE events_rebuilt")
+
+
+def events_table_text(container: Container) -> str:
+    with container.engine.connect() as connection:
+        return str(connection.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'events'")))
+
+
+REASON = "reason TEXT NOT NULL GENERATED ALWAYS AS (json_extract(body, '$.reason')) VIRTUAL"
+ACTOR_ID = "actor_id INTEGER GENERATED ALWAYS AS (json_extract(body, '$.actor_id')) VIRTUAL"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize(
+    ("genuine", "forged"),
+    [
+        # The genuine line kept in a comment after the forged one.
+        (REASON, f"reason TEXT NOT NULL GENERATED ALWAYS AS ('fine') VIRTUAL /*\n{REASON},*/"),
+        # A JSON key is case-sensitive: this reads nothing, and every actor is gone.
+        (ACTOR_ID, ACTOR_ID.replace("'$.actor_id'", "'$.ACTOR_ID'")),
+        # Kept, not derived at each read: whatever was stored when the table was rebuilt.
+        (REASON, REASON.replace("VIRTUAL", "STORED")),
+    ],
+    ids=["commented", "other-key", "stored"],
+)
+def test_a_sqlite_column_derived_another_way_is_named(
+    container: Container, key: SigningKey, genuine: str, forged: str
+) -> None:
+    record(container, 3)
+    create = events_table_text(container)
+    assert genuine + "," in create
+    rebuild_sqlite_events(container, create.replace(genuine + ",", forged + ","))
+    finding = run_verify(container, key).finding
+    column = genuine.split()[0]
+    assert finding is not None and f"{column} is derived by another expression" in finding.problem
+
+
+def test_a_seq_no_longer_unique_is_named(container: Container, key: SigningKey) -> None:
+    record(container, 3)
+    if container.engine.dialect.name == "postgresql":
+        sql(container, "ALTER TABLE events DROP CONSTRAINT uq_events_seq")
+    else:
+        create = events_table_text(container)
+        assert "CONSTRAINT uq_events_seq UNIQUE (seq), " in create
+        rebuild_sqlite_events(
+            container, create.replace("CONSTRAINT uq_events_seq UNIQUE (seq), ", "")
+        )
+    finding = run_verify(container, key).finding
+    assert finding is not None and "seq is no longer unique" in finding.problem
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_column_derived_through_a_function_of_someone_elses_is_named(
+    container: Container, key: SigningKey
+) -> None:
     record(container, 2)
     sql(
         container,
-        "CREATE OR REPLACE FUNCTION repatria_leaf_moment(text) RETURNS timestamptz "
-        "LANGUAGE sql IMMUTABLE AS $$SELECT '2000-01-01'::timestamptz$$",
+        "CREATE FUNCTION public.reason_of(text) RETURNS text LANGUAGE sql IMMUTABLE "
+        "AS $$SELECT $1::json ->> 'reason'$$",
+    )
+    sql(container, "ALTER TABLE events DROP COLUMN reason")
+    sql(
+        container,
+        "ALTER TABLE events ADD COLUMN reason text GENERATED ALWAYS AS (reason_of(body)) STORED",
     )
     finding = run_verify(container, key).finding
-    assert finding is not None and "repatria_leaf_moment" in finding.problem
+    assert finding is not None and "function reason_of(text)" in finding.problem

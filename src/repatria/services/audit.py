@@ -22,12 +22,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.engine import make_url
 
 from repatria.adapters.db import tables as t
-from repatria.adapters.db.leaf_columns import (
-    PG_MOMENT_BODY,
-    PG_MOMENT_FUNCTION,
-    normalised,
-    sqlite_generation_expressions,
-)
+from repatria.adapters.db.leaf_columns import derivation_problem
 from repatria.domain import merkle
 from repatria.domain.access import sees_states
 from repatria.domain.accounts import Principal
@@ -248,52 +243,8 @@ def _derivation_finding(uow: UnitOfWork) -> Finding | None:
 
     The leaf hashes prove only `body`; a column rebuilt as a plain one, or derived otherwise,
     could show what was never recorded, so it is named as tampering with the whole log."""
-    connection = uow.session.connection()
-    dialect = connection.dialect
-    expected = {
-        column.name: str(column.computed.sqltext.compile(dialect=dialect))
-        for column in t.events.columns
-        if column.computed is not None
-    }
-    if dialect.name == "sqlite":
-        create = connection.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'events'"
-        ).scalar()
-        found = sqlite_generation_expressions(create or "")
-    else:
-        rows = connection.exec_driver_sql(
-            "SELECT column_name, generation_expression FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name = 'events' "
-            "AND is_generated = 'ALWAYS'"
-        )
-        found = {name: expression for name, expression in rows}
-        function = connection.exec_driver_sql(
-            "SELECT prosrc, provolatile FROM pg_proc WHERE proname = %(name)s",
-            {"name": PG_MOMENT_FUNCTION},
-        ).all()
-        if function != [(PG_MOMENT_BODY, "i")]:
-            return Finding(
-                0,
-                None,
-                f"the function {PG_MOMENT_FUNCTION} that derives an event's "
-                "moments from its leaf was changed",
-            )
-    for name, expression in expected.items():
-        if name not in found:
-            return Finding(
-                0,
-                None,
-                f"the events column {name} is no longer derived from the event's leaf: "
-                "it can be changed without the log noticing",
-            )
-        if normalised(found[name]) != normalised(expression):
-            return Finding(
-                0,
-                None,
-                f"the events column {name} is derived by another expression than "
-                f"Repatria's: {found[name]}",
-            )
-    return None
+    problem = derivation_problem(uow.session.connection(), t.events)
+    return None if problem is None else Finding(0, None, problem)
 
 
 def _hash_log(
@@ -356,6 +307,8 @@ def _hash_range(
     # A server-side cursor lives in a transaction; a reading connection is in autocommit. The
     # encoding is set for that transaction alone (SET LOCAL), so the connection gets it back.
     with connection.transaction() if connection.autocommit else nullcontext():
+        if connection.info.parameter_status("server_encoding") != "UTF8":
+            raise Conflict("audit verify needs a PostgreSQL database encoded in UTF8")
         encoding = connection.info.parameter_status("client_encoding")
         connection.execute(_SET_ENCODING, ("SQL_ASCII",))
         cursor = connection.cursor(name=f"audit_{start}", binary=True)

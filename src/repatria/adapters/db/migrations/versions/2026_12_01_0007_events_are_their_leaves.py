@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from repatria.adapters.db.leaf_columns import PG_MOMENT_DDL, PG_MOMENT_FUNCTION, derived
+from repatria.adapters.db.leaf_columns import derived
 from repatria.adapters.db.types import UtcDateTime
 from repatria.domain.audit import canonical_json, leaf_text, stored_moment
 from repatria.domain.merkle import leaf_hash
@@ -122,8 +122,6 @@ def _finish(dialect: str, *, upgrading: bool) -> None:
 def upgrade() -> None:
     connection = op.get_bind()
     dialect = connection.dialect.name
-    if dialect == "postgresql":
-        op.execute(PG_MOMENT_DDL)
     _set_aside(dialect, upgrading=True)
     old = _events("events_old", derived_columns=False)
     new = _events("events", derived_columns=True)
@@ -183,5 +181,3 @@ def downgrade() -> None:
         sa.insert(plain).from_select(columns, sa.select(*(derived_table.c[c] for c in columns)))
     )
     _finish(dialect, upgrading=False)
-    if dialect == "postgresql":
-        op.execute(f"DROP FUNCTION {PG_MOMENT_FUNCTION}(text)")
