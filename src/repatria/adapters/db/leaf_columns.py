@@ -51,8 +51,8 @@ def _sqlite(element: LeafValue, compiler: SQLCompiler, **kw: Any) -> str:
 
 @compiles(LeafValue, "postgresql")
 def _postgresql(element: LeafValue, compiler: SQLCompiler, **kw: Any) -> str:
-    # Written as PostgreSQL prints it back (information_schema.columns), so the verifier can
-    # compare the two texts exactly.
+    # Written as PostgreSQL prints it back (information_schema.columns), so that the DDL an
+    # administrator reads is the expression as written here.
     value = f"(({BODY})::json ->> '{element.key}'::text)"
     if element.kind == "json":
         return f"(({BODY})::json -> '{element.key}'::text)"
@@ -73,9 +73,9 @@ def _postgresql(element: LeafValue, compiler: SQLCompiler, **kw: Any) -> str:
 
 
 class Derived(Computed):
-    """GENERATED ALWAYS AS (the leaf's value): STORED on PostgreSQL, which derives a VIRTUAL
-    column with no function of its own; VIRTUAL on SQLite unless asked, so nothing is kept
-    twice there."""
+    """GENERATED ALWAYS AS (the leaf's value): STORED on PostgreSQL (what versions before 18
+    offer, and what an index and a foreign key need there); VIRTUAL on SQLite unless asked, so
+    nothing is kept twice there."""
 
     def __init__(self, key: str, kind: str, *, stored_on_sqlite: bool) -> None:
         super().__init__(LeafValue(key, kind), persisted=True)
