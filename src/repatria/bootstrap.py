@@ -36,7 +36,17 @@ class Container:
         first touches the database."""
         if read_only and self.read_session_factory is not None:
             return UnitOfWork(self.read_session_factory, self.read_engine)
-        return UnitOfWork(self.session_factory, gate=self.writers if gated else None)
+        if not gated:
+            return UnitOfWork(self.session_factory)
+        # On SQLite a command's transaction holds the one write lock of every process from
+        # its first statement: what it can work out first, from a snapshot, it does so
+        # (UnitOfWork.reading_ahead). PostgreSQL's writers lock only the log head, at the end.
+        sqlite = self.engine.dialect.name == "sqlite"
+        ahead = self._reader if sqlite and self.read_session_factory is not None else None
+        return UnitOfWork(self.session_factory, gate=self.writers, ahead=ahead)
+
+    def _reader(self) -> UnitOfWork:
+        return self.uow(read_only=True)
 
     def dispose(self) -> None:
         """Close every pooled connection (at shutdown)."""

@@ -70,6 +70,32 @@ def _parsed(document: dict[str, Any]) -> AssessmentDocument:
         raise InvalidInput(exc.field, exc.reason) from None
 
 
+@dataclass(frozen=True)
+class Foresight:
+    """A verdict worked out ahead of the transaction that stores it, from what was read then.
+
+    `record` takes it as its own answer only when the document and context facts it reads
+    inside its transaction are equal to these and the law data is the same, so what it stores
+    is always the engine's verdict on what the transaction read: the engine is a function of
+    them alone. On SQLite a command's whole transaction holds the database's one write lock;
+    a step whose verdict was foreseen leaves the engine's work out of it (docs/architecture.md).
+    """
+
+    document: dict[str, Any]
+    parsed: AssessmentDocument
+    facts: law.ContextFacts | None
+    verdict: dict[str, Any]
+    law_digest: str
+
+
+def foresee(uow: UnitOfWork, document: dict[str, Any], *, case_id: int | None) -> Foresight:
+    """The verdict `record` would give this document now, read through `uow`, not stored."""
+    parsed = _parsed(document)
+    facts = custody.context_facts_of(uow, parsed, case_id)
+    verdict = assess(parsed, facts).to_json()
+    return Foresight(document, parsed, facts, verdict, load_catalog().digest)
+
+
 def record(
     uow: UnitOfWork,
     principal: Principal,
@@ -78,16 +104,27 @@ def record(
     case_id: int | None = None,
     facts: law.ContextFacts | None = None,
     check_role: bool = True,
+    foreseen: Foresight | None = None,
 ) -> Assessment:
     """Assess a document and store the verdict with the engine version and law digest.
 
-    Case transitions pass check_role=False: the step's own role rule applies instead."""
+    Case transitions pass check_role=False: the step's own role rule applies instead. A
+    `foreseen` verdict is used only if its document, facts and law are the ones read here."""
     if check_role:
         require(principal, Action.ASSESS)
-    parsed = _parsed(document)
+    same_document = foreseen is not None and foreseen.document == document
+    parsed = foreseen.parsed if foreseen is not None and same_document else _parsed(document)
     if facts is None:  # a custody agreement's contract and free place are read from the database
         facts = custody.context_facts_of(uow, parsed, case_id)
-    verdict = assess(parsed, facts).to_json()
+    if (
+        foreseen is not None
+        and same_document
+        and foreseen.facts == facts
+        and foreseen.law_digest == load_catalog().digest
+    ):
+        verdict = foreseen.verdict
+    else:
+        verdict = assess(parsed, facts).to_json()
     states = sorted({str(document["from"]), str(document["to"])})
     assessment = Assessment(
         requested_at=utcnow(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
@@ -85,10 +85,12 @@ class UnitOfWork:
         session_factory: sessionmaker[Session],
         reading_engine: Engine | None = None,
         gate: WriterGate | None = None,
+        ahead: Callable[[], UnitOfWork] | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._reading_engine = reading_engine
         self._gate = gate
+        self._ahead = ahead
         self._has_turn = False
         self._session: Session | None = None
         self._connection: Connection | None = None
@@ -120,6 +122,18 @@ class UnitOfWork:
         if self._connection is None:
             self._connection = self._reading_engine.connect()
         return self._connection
+
+    def reading_ahead(self) -> UnitOfWork | None:
+        """A reading unit of work for what this one may work out before its transaction.
+
+        Given only where that transaction will lock every other writer out from its first
+        statement to its end (SQLite's write lock; `ahead` from the container), and only
+        while this one has not yet touched the database. What is read through it is a
+        snapshot that may be gone by the time this one begins: use it only for work that
+        is then checked against what this one reads (assessments.Foresight)."""
+        if self._ahead is None or self._session is not None or self._connection is not None:
+            return None
+        return self._ahead()
 
     def close(self) -> None:
         """End the transaction (rolled back unless committed) and give back the connection

@@ -20,7 +20,14 @@ from repatria.adapters.db.prepared import Prepared
 from repatria.domain.accounts import Principal
 from repatria.domain.assessments import Assessment
 from repatria.domain.cases import Case
-from repatria.domain.errors import Conflict, InvalidInput, NotEligible, NotFound, PermissionDenied
+from repatria.domain.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotEligible,
+    NotFound,
+    PermissionDenied,
+)
 from repatria.domain.lifecycle import BEFORE_TRANSIT, Side, Track, Transition, find, track_of
 from repatria.domain.people import Person
 from repatria.domain.records import snapshot
@@ -258,6 +265,9 @@ def take(
     uow: UnitOfWork, principal: Principal, case_id: int, step: Step
 ) -> tuple[Case, Assessment]:
     """Take one lifecycle step; refused unless the law, the role and the state all allow it."""
+    # A decision or consent the step adds changes the document: nothing to foresee then.
+    adds = step.command in DECISIONS or step.consent is not None
+    foreseen = None if adds else _foresee(uow, principal, case_id, step.on)
     case = _current(uow, principal, case_id, step.expected_version)
     transition = find(case.authority, step.command, case.state)
     acting_state = _check_actor(uow, principal, case, transition, step)
@@ -275,7 +285,7 @@ def take(
     if step.consent is not None:
         uow.session.add(step.consent)
     uow.session.flush()
-    assessment = _assess(uow, principal, case, step.on)
+    assessment = _assess(uow, principal, case, step.on, foreseen)
     failing = _gate(transition, assessment.verdict)
     if failing:
         raise NotEligible(step.command, failing, assessment.verdict)
@@ -283,10 +293,39 @@ def take(
     return case, assessment
 
 
-def _assess(uow: UnitOfWork, principal: Principal, case: Case, on: date) -> Assessment:
-    """Re-assess the case as of a day from what the database holds, and keep the assessment."""
+def _foresee(
+    uow: UnitOfWork, principal: Principal, case_id: int, on: date
+) -> assessments.Foresight | None:
+    """The case's verdict worked out before the step's transaction begins, where that
+    transaction locks out every other writer (UnitOfWork.reading_ahead); None otherwise, or
+    when it cannot be (the step then finds out why, inside its transaction)."""
+    reader = uow.reading_ahead()
+    if reader is None:
+        return None
+    try:
+        with reader:
+            case = cases.get_or_raise(reader, principal, case_id)
+            document = build_document(load_records(reader, case), on)
+            return assessments.foresee(reader, document, case_id=case.id)
+    except DomainError:
+        return None
+
+
+def _assess(
+    uow: UnitOfWork,
+    principal: Principal,
+    case: Case,
+    on: date,
+    foreseen: assessments.Foresight | None = None,
+) -> Assessment:
+    """Re-assess the case as of a day from what the database holds, and keep the assessment.
+
+    A verdict foreseen from an earlier snapshot is kept only if what is read now is the same
+    (assessments.record)."""
     document = build_document(load_records(uow, case), on)
-    return assessments.record(uow, principal, document, case_id=case.id, check_role=False)
+    return assessments.record(
+        uow, principal, document, case_id=case.id, check_role=False, foreseen=foreseen
+    )
 
 
 def _move(
