@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -62,4 +63,19 @@ def create_app(container: Container | None = None) -> FastAPI:
     for module in (facilities, allocation, contracts, savings):  # docs/facilities.md
         app.include_router(module.router, prefix=API_PREFIX)
     install_web(app)  # the browser pages (entrypoints/web), over the same services
+    return app
+
+
+def create_served_app() -> FastAPI:
+    """The application as `repatria serve` runs it in each worker process.
+
+    Built, then the objects made in building it (the modules, the law catalog, the routes,
+    some 280,000 of them) are frozen out of the cyclic garbage collector: otherwise each of
+    its full collections walked them all again, about 0.1 s in which the worker did nothing
+    else, several times a benchmark run, and the whole of it when it held SQLite's write
+    lock (docs/architecture.md). Frozen objects are still freed when nothing refers to them.
+    """
+    app = create_app()
+    gc.collect()
+    gc.freeze()
     return app

@@ -83,7 +83,7 @@ def serve(
     host, port = host or settings.host, port or settings.port
     console.print(f"Repatria {__version__} on http://{host}:{port}/  (API docs: /api/docs)")
     uvicorn.run(
-        "repatria.entrypoints.api.app:create_app",
+        "repatria.entrypoints.api.app:create_served_app",
         factory=True,
         host=host,
         port=port,
