@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from fastapi.testclient import TestClient
 
 from repatria.adapters.db import migrate
 from repatria.adapters.db.migrate import DatabaseNotMigrated
-from repatria.bootstrap import build
-from repatria.entrypoints.api.app import create_app
+from repatria.bootstrap import Container, build
+from repatria.entrypoints.api.app import create_app, create_served_app
 from repatria.settings import Settings
 
 
@@ -34,3 +36,17 @@ def test_openapi_is_served_at_api_docs(anonymous: TestClient) -> None:
     assert anonymous.get("/api/docs").status_code == 200
     schema = anonymous.get("/api/openapi.json").json()
     assert "/api/v1/people" in schema["paths"]
+
+
+def test_the_served_app_freezes_its_start_up_objects_and_serves(container: Container) -> None:
+    gc.unfreeze()
+    try:
+        app = create_served_app(container)
+        frozen = gc.get_freeze_count()
+        assert frozen > 10_000  # the modules, routes and law catalog built before serving
+        gc.collect()
+        assert gc.get_freeze_count() == frozen  # a full collection leaves them where they are
+        with TestClient(app) as client:
+            assert client.get("/api/v1/health").json()["status"] == "ok"
+    finally:
+        gc.unfreeze()

@@ -66,7 +66,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     return app
 
 
-def create_served_app() -> FastAPI:
+def create_served_app(container: Container | None = None) -> FastAPI:
     """The application as `repatria serve` runs it in each worker process.
 
     Built, then the objects made in building it (the modules, the law catalog, the routes,
@@ -75,7 +75,7 @@ def create_served_app() -> FastAPI:
     else, several times a benchmark run, and the whole of it when it held SQLite's write
     lock (docs/architecture.md). Frozen objects are still freed when nothing refers to them.
     """
-    app = create_app()
+    app = create_app(container)
     gc.collect()
     gc.freeze()
     return app
