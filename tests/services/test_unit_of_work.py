@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+import sqlite3
 import threading
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -87,3 +91,115 @@ def test_the_turn_is_given_back_at_commit_and_taken_again_for_more_work(
     assert _free(container.writers)
     with container.engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(t.events)) == 2
+
+
+def test_units_waiting_on_the_event_loop_are_handed_the_turn_in_their_order() -> None:
+    gate = WriterGate(1)
+    order: list[int] = []
+
+    async def unit(n: int) -> None:
+        await gate.acquire_async()
+        order.append(n)
+        await asyncio.sleep(0.01)
+        gate.release()
+
+    async def run() -> None:
+        await gate.acquire_async()
+        waiting = []
+        for n in range(1, 6):
+            waiting.append(asyncio.create_task(unit(n)))
+            await asyncio.sleep(0.002)  # queued one after another
+        gate.release()
+        await asyncio.gather(*waiting)
+
+    asyncio.run(run())
+    assert order == [1, 2, 3, 4, 5]
+    assert _free(gate)
+
+
+def test_a_unit_waiting_on_the_loop_times_out_by_name_and_takes_no_slot() -> None:
+    gate = WriterGate(1, timeout_s=0.1)
+    gate.acquire()  # a web page's command, in a thread
+    with pytest.raises(TimeoutError, match="no turn to write"):
+        asyncio.run(gate.acquire_async())
+    gate.release()
+    assert _free(gate)
+
+
+def test_a_cancelled_waiter_is_passed_over_and_a_thread_hands_the_turn_to_the_loop() -> None:
+    gate = WriterGate(1)
+    got: list[str] = []
+
+    async def run() -> None:
+        gate.acquire()
+        cancelled = asyncio.create_task(gate.acquire_async())
+        await asyncio.sleep(0.01)
+        second = asyncio.create_task(gate.acquire_async())
+        await asyncio.sleep(0.01)
+        cancelled.cancel()
+        await asyncio.sleep(0.01)
+        threading.Thread(target=gate.release).start()  # given back from another thread
+        await asyncio.wait_for(second, 5)
+        got.append("second")
+        gate.release()
+
+    asyncio.run(run())
+    assert got == ["second"] and _free(gate)
+
+
+def test_a_command_on_sqlite_begins_writing_from_the_loop_and_holds_the_write_lock(
+    container: Container, backend: str
+) -> None:
+    with container.uow(gated=True) as uow:
+        began = asyncio.run(uow.begin_writing())
+        assert began is (backend == "sqlite")
+        if not began:  # PostgreSQL: the work goes to a thread, which takes the turn itself
+            assert _free(container.writers)
+            return
+        assert not _free(container.writers)
+        other = sqlite3.connect(container.engine.url.database or "", timeout=0)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        uow.record(ACTOR, "OpenCase", "case", 3)
+        uow.commit()
+        assert _free(container.writers)
+        other.execute("BEGIN IMMEDIATE")  # committed: the lock is free
+        other.rollback()
+        other.close()
+    with container.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(t.events)) == 1
+
+
+def test_beginning_from_the_loop_waits_for_another_writer_without_blocking_the_loop(
+    container: Container, backend: str
+) -> None:
+    if backend != "sqlite":  # PostgreSQL's units leave the waiting to their thread
+        with container.uow(gated=True) as uow:
+            assert asyncio.run(uow.begin_writing()) is False
+        return
+    other = sqlite3.connect(container.engine.url.database or "", timeout=0)
+    other.execute("BEGIN IMMEDIATE")  # another process's writer holds the lock
+    ticks: list[float] = []
+
+    async def run() -> bool:
+        async def tick() -> None:
+            for _ in range(10):
+                ticks.append(time.monotonic())
+                await asyncio.sleep(0.01)
+
+        async def let_go() -> None:
+            await asyncio.sleep(0.1)
+            other.commit()
+
+        with container.uow(gated=True) as uow:
+            began, _, _ = await asyncio.gather(uow.begin_writing(), tick(), let_go())
+            uow.record(ACTOR, "OpenCase", "case", 4)
+            uow.commit()
+        return began
+
+    assert asyncio.run(run()) is True
+    gaps = [later - earlier for earlier, later in itertools.pairwise(ticks)]
+    assert max(gaps) < 0.08  # the loop went on ticking while the unit waited 0.1 s
+    other.close()
+    with container.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(t.events)) == 1

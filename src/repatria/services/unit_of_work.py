@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sqlite3
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
+import anyio.to_thread
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from repatria.adapters.db import tables as t
+from repatria.adapters.db.engine import try_write_lock, wait_for_write_lock
 from repatria.adapters.db.prepared import Prepared
 from repatria.domain.accounts import Principal
 from repatria.domain.audit import event_leaf
@@ -24,6 +29,11 @@ from repatria.domain.merkle import Frontier, leaf_hash
 def utcnow() -> datetime:
     """The current moment, timezone-aware in UTC."""
     return datetime.now(UTC)
+
+
+def _hand(handed: asyncio.Future[None]) -> None:
+    if not handed.done():
+        handed.set_result(None)
 
 
 class WriterGate:
@@ -43,15 +53,53 @@ class WriterGate:
     def __init__(self, limit: int, timeout_s: float = 30.0) -> None:
         self._slots = threading.BoundedSemaphore(limit)
         self._timeout_s = timeout_s
+        # Units waiting on an event loop, first come first served: a slot given back while
+        # any waits is handed to the first of them rather than to the semaphore.
+        self._queue: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = deque()
+        self._queued = threading.Lock()
 
     def acquire(self) -> None:
         """Wait up to the timeout for a slot; TimeoutError when none comes free."""
         if not self._slots.acquire(timeout=self._timeout_s):
-            raise TimeoutError(f"no turn to write within {self._timeout_s:.0f} s: overloaded")
+            raise self._overloaded()
+
+    async def acquire_async(self) -> None:
+        """The same, for a unit on the event loop: it waits in its turn, without blocking the
+        loop, and is handed the slot the moment one is given back (polling for it, a waiter
+        that had backed off was overtaken by newcomers, and one in a hundred waited half a
+        second)."""
+        loop = asyncio.get_running_loop()
+        with self._queued:
+            if not self._queue and self._slots.acquire(blocking=False):
+                return
+            handed: asyncio.Future[None] = loop.create_future()
+            self._queue.append((loop, handed))
+        try:
+            await asyncio.wait_for(asyncio.shield(handed), self._timeout_s)
+        except BaseException as gave_up:  # timed out, or the request was cancelled
+            with self._queued:
+                queued = (loop, handed) in self._queue
+                if queued:
+                    self._queue.remove((loop, handed))
+                    handed.cancel()
+            if not queued:  # handed the slot as it gave up: pass it on
+                self.release()
+            if isinstance(gave_up, TimeoutError):
+                raise self._overloaded() from None
+            raise
 
     def release(self) -> None:
-        """Give the slot back (from any thread)."""
-        self._slots.release()
+        """Give the slot back (from any thread): to the first unit waiting on a loop, if any."""
+        with self._queued:
+            while self._queue:
+                loop, handed = self._queue.popleft()
+                if not handed.done():
+                    loop.call_soon_threadsafe(_hand, handed)
+                    return
+            self._slots.release()
+
+    def _overloaded(self) -> TimeoutError:
+        return TimeoutError(f"no turn to write within {self._timeout_s:.0f} s: overloaded")
 
     @contextmanager
     def slot(self) -> Iterator[None]:
@@ -95,6 +143,7 @@ class UnitOfWork:
         self._session: Session | None = None
         self._connection: Connection | None = None
         self._held: Connection | None = None  # the session's connection, once asked for
+        self._began_ahead = False  # its write transaction begun by begin_writing
         self._recorded: list[Event] = []
 
     @property
@@ -135,11 +184,48 @@ class UnitOfWork:
             return None
         return self._ahead()
 
+    async def begin_writing(self) -> bool:
+        """Take the turn and begin the write transaction from the event loop, without blocking it.
+
+        Only for a unit that reads ahead (SQLite, see reading_ahead) and has not begun:
+        True then, and the unit holds SQLite's write lock, so its work may run on the event
+        loop itself, with no thread to hand it to and no other thread of the process to take
+        the GIL from it while every other writer waits (docs/architecture.md). The turn is
+        awaited; one try is made at the write lock, and if another process holds it the
+        waiting is done in a worker thread. False for any other unit: its work belongs in a
+        thread, where it takes its turn when it first touches the database, as ever."""
+        if self._ahead is None or self._session is not None or self._connection is not None:
+            return False
+        assert self._gate is not None  # reading ahead is given to gated units only
+        await self._gate.acquire_async()
+        self._has_turn = True
+        connection = None
+        try:
+            connection = self._writing_engine().connect()
+            driver = cast(sqlite3.Connection, connection.connection.driver_connection)
+            if not try_write_lock(driver):
+                await anyio.to_thread.run_sync(wait_for_write_lock, driver)
+            connection.begin()  # SQLAlchemy's transaction over the one the driver began
+        except BaseException:
+            if connection is not None:
+                connection.close()  # rolled back by the pool: the lock, if taken, is freed
+            self._give_turn_back()
+            raise
+        self._connection = connection
+        self._began_ahead = True
+        return True
+
+    def _writing_engine(self) -> Engine:
+        engine = self._session_factory.kw["bind"]
+        assert isinstance(engine, Engine)
+        return engine
+
     def close(self) -> None:
         """End the transaction (rolled back unless committed) and give back the connection
         and the writer's turn."""
         self._recorded = []
         self._held = None
+        self._began_ahead = False
         try:
             if self._session is not None:  # kept: a closed session may be used again
                 self._session.rollback()
@@ -178,6 +264,11 @@ class UnitOfWork:
                     self.session.expunge(event)
             append_to_log(self.session, events)
         self.session.commit()
+        if self._began_ahead:
+            # The session joined a transaction it did not begin and leaves its commit to us.
+            self._began_ahead = False
+            assert self._connection is not None
+            self._connection.commit()
         self._give_turn_back()
 
     def _take_turn(self) -> None:

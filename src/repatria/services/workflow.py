@@ -262,12 +262,17 @@ def _current(uow: UnitOfWork, principal: Principal, case_id: int, version: int |
 
 
 def take(
-    uow: UnitOfWork, principal: Principal, case_id: int, step: Step
+    uow: UnitOfWork,
+    principal: Principal,
+    case_id: int,
+    step: Step,
+    foreseen: assessments.Foresight | None = None,
 ) -> tuple[Case, Assessment]:
-    """Take one lifecycle step; refused unless the law, the role and the state all allow it."""
-    # A decision or consent the step adds changes the document: nothing to foresee then.
-    adds = step.command in DECISIONS or step.consent is not None
-    foreseen = None if adds else _foresee(uow, principal, case_id, step.on)
+    """Take one lifecycle step; refused unless the law, the role and the state all allow it.
+
+    `foreseen`: the step's verdict as `foresee` worked it out (otherwise it is worked out
+    here, where the unit reads ahead)."""
+    foreseen = foreseen or foresee(uow, principal, case_id, step)
     case = _current(uow, principal, case_id, step.expected_version)
     transition = find(case.authority, step.command, case.state)
     acting_state = _check_actor(uow, principal, case, transition, step)
@@ -293,19 +298,22 @@ def take(
     return case, assessment
 
 
-def _foresee(
-    uow: UnitOfWork, principal: Principal, case_id: int, on: date
+def foresee(
+    uow: UnitOfWork, principal: Principal, case_id: int, step: Step
 ) -> assessments.Foresight | None:
-    """The case's verdict worked out before the step's transaction begins, where that
-    transaction locks out every other writer (UnitOfWork.reading_ahead); None otherwise, or
-    when it cannot be (the step then finds out why, inside its transaction)."""
+    """The step's verdict worked out before its transaction begins, where that transaction
+    will lock out every other writer (UnitOfWork.reading_ahead); None otherwise, or when it
+    cannot be (the step then finds out why, inside its transaction). A decision or consent
+    record the step adds changes its document: nothing is worked out ahead for those."""
+    if step.command in DECISIONS or step.consent is not None:
+        return None
     reader = uow.reading_ahead()
     if reader is None:
         return None
     try:
         with reader:
             case = cases.get_or_raise(reader, principal, case_id)
-            document = build_document(load_records(reader, case), on)
+            document = build_document(load_records(reader, case), step.on)
             return assessments.foresee(reader, document, case_id=case.id)
     except DomainError:
         return None

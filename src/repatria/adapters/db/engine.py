@@ -76,8 +76,31 @@ def _sqlite_begin_deferred(connection: Any) -> None:
 
 def _sqlite_begin(connection: Any) -> None:
     # Taking the write lock at BEGIN avoids the deadlock-prone read-then-upgrade of SQLite's
-    # default deferred transactions when two writers race.
-    _take_write_lock(connection.connection.driver_connection)
+    # default deferred transactions when two writers race. A driver connection already in a
+    # transaction took the lock itself, without blocking (try_write_lock, wait_for_write_lock).
+    driver = connection.connection.driver_connection
+    if not driver.in_transaction:
+        _take_write_lock(driver)
+
+
+def try_write_lock(driver: sqlite3.Connection) -> bool:
+    """One try at BEGIN IMMEDIATE on this driver connection, without waiting: True if it now
+    holds the write lock, False if another connection does."""
+    driver.execute("PRAGMA busy_timeout=0")
+    try:
+        driver.execute("BEGIN IMMEDIATE")
+        return True
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        return False
+    finally:
+        driver.execute(f"PRAGMA busy_timeout={int(WAIT_FOR_WRITE_LOCK_S * 1000)}")
+
+
+def wait_for_write_lock(driver: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE on this driver connection, waiting as every writer does (below)."""
+    _take_write_lock(driver)
 
 
 WAIT_FOR_WRITE_LOCK_S = 30.0

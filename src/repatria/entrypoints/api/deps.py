@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal
@@ -15,6 +16,8 @@ from repatria.services import accounts
 from repatria.services.unit_of_work import UnitOfWork
 
 SESSION_COOKIE = "repatria_session"
+F = TypeVar("F")
+R = TypeVar("R")
 _bearer = HTTPBearer(auto_error=False, description="An API token from `repatria tokens create`")
 
 
@@ -83,3 +86,21 @@ MAX_ID = 2**63 - 1
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="record id")]
 Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]
+
+
+async def in_turn(
+    uow: UnitOfWork, work: Callable[[F | None], R], foresee: Callable[[], F | None]
+) -> R:
+    """Run a command's work, given what `foresee` worked out ahead of its transaction.
+
+    On SQLite (a unit that reads ahead) the foresight and, once the unit holds the write
+    lock, the work itself run on the event loop: with every other writer of every process
+    waiting on that lock, the work gains nothing from a thread of its own and lost a third of
+    its pace to the GIL, which the process's other threads kept taking from it
+    (docs/architecture.md). Elsewhere (PostgreSQL, or a unit that has already begun) the work
+    runs in the thread pool, and takes its turn when it first touches the database.
+    """
+    foreseen = foresee()
+    if await uow.begin_writing():
+        return work(foreseen)
+    return await run_in_threadpool(work, foreseen)
