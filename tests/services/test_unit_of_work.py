@@ -10,11 +10,12 @@ import time
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal
-from repatria.services.unit_of_work import WriterGate
+from repatria.services.unit_of_work import LOOP_LOCK_TIMEOUT, WriterGate
 
 ACTOR = Principal.system("test")
 
@@ -147,16 +148,22 @@ def test_a_cancelled_waiter_is_passed_over_and_a_thread_hands_the_turn_to_the_lo
     assert got == ["second"] and _free(gate)
 
 
-def test_a_command_on_sqlite_begins_writing_from_the_loop_and_holds_the_write_lock(
+def test_a_command_begins_writing_from_the_loop_holding_its_turn_and_the_write_lock(
     container: Container, backend: str
 ) -> None:
+    with container.uow() as uow:
+        assert asyncio.run(uow.begin_writing()) is False  # not gated: not the server's
     with container.uow(gated=True) as uow:
-        began = asyncio.run(uow.begin_writing())
-        assert began is (backend == "sqlite")
-        if not began:  # PostgreSQL: the work goes to a thread, which takes the turn itself
+        assert asyncio.run(uow.begin_writing()) is True
+        assert asyncio.run(uow.begin_writing()) is False  # begun already
+        assert not _free(container.writers)
+        if backend == "postgresql":  # no lock to take at the start; a bounded wait for one
+            waits = uow.connection().exec_driver_sql("SHOW lock_timeout").scalar()
+            assert waits == LOOP_LOCK_TIMEOUT
+            uow.record(ACTOR, "OpenCase", "case", 3)
+            uow.commit()
             assert _free(container.writers)
             return
-        assert not _free(container.writers)
         other = sqlite3.connect(container.engine.url.database or "", timeout=0)
         with pytest.raises(sqlite3.OperationalError, match="locked"):
             other.execute("BEGIN IMMEDIATE")
@@ -173,9 +180,8 @@ def test_a_command_on_sqlite_begins_writing_from_the_loop_and_holds_the_write_lo
 def test_beginning_from_the_loop_waits_for_another_writer_without_blocking_the_loop(
     container: Container, backend: str
 ) -> None:
-    if backend != "sqlite":  # PostgreSQL's units leave the waiting to their thread
-        with container.uow(gated=True) as uow:
-            assert asyncio.run(uow.begin_writing()) is False
+    if backend != "sqlite":
+        _a_row_held_elsewhere_stops_the_step_in_time_and_leaves_nothing(container)
         return
     other = sqlite3.connect(container.engine.url.database or "", timeout=0)
     other.execute("BEGIN IMMEDIATE")  # another process's writer holds the lock
@@ -203,3 +209,22 @@ def test_beginning_from_the_loop_waits_for_another_writer_without_blocking_the_l
     other.close()
     with container.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(t.events)) == 1
+
+
+def _a_row_held_elsewhere_stops_the_step_in_time_and_leaves_nothing(container: Container) -> None:
+    # PostgreSQL: a step on the loop waits for a row another transaction holds only until
+    # LOOP_LOCK_TIMEOUT, then stops with PostgreSQL's lock_not_available (HTTP 503).
+    with container.engine.connect() as other:
+        other.execute(select(t.audit_log_head).with_for_update())  # a writer at its commit
+        with container.uow(gated=True) as uow:
+            assert asyncio.run(uow.begin_writing()) is True
+            uow.record(ACTOR, "OpenCase", "case", 5)
+            began = time.monotonic()
+            with pytest.raises(OperationalError) as stopped:
+                uow.commit()
+            assert time.monotonic() - began < 5
+        assert getattr(stopped.value.orig, "sqlstate", None) == "55P03"
+        other.rollback()
+    assert _free(container.writers)
+    with container.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(t.events)) == 0

@@ -31,6 +31,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# How long a step run on the event loop waits for a row another transaction holds
+# (PostgreSQL); the loop serves nothing else meanwhile. Writers hold the log head only from
+# their last statements to their commit, a few milliseconds.
+LOOP_LOCK_TIMEOUT = "1s"
+
+
 def _hand(handed: asyncio.Future[None]) -> None:
     if not handed.done():
         handed.set_result(None)
@@ -187,25 +193,29 @@ class UnitOfWork:
     async def begin_writing(self) -> bool:
         """Take the turn and begin the write transaction from the event loop, without blocking it.
 
-        Only for a unit that reads ahead (SQLite, see reading_ahead) and has not begun:
-        True then, and the unit holds SQLite's write lock, so its work may run on the event
+        For a gated unit that has not begun: True, and its work may then run on the event
         loop itself, with no thread to hand it to and no other thread of the process to take
-        the GIL from it while every other writer waits (docs/architecture.md). The turn is
-        awaited; one try is made at the write lock, and if another process holds it the
-        waiting is done in a worker thread. False for any other unit: its work belongs in a
-        thread, where it takes its turn when it first touches the database, as ever."""
-        if self._ahead is None or self._session is not None or self._connection is not None:
+        the GIL from it (docs/architecture.md). The turn is awaited. On SQLite the unit then
+        holds the write lock: one try is made on the loop, and if another process holds it
+        the waiting is done in a worker thread. On PostgreSQL the transaction begins with a
+        lock timeout (LOOP_LOCK_TIMEOUT): a row another transaction holds for longer stops
+        the step with an error rather than the whole loop. False for any other unit: its work
+        belongs in a thread, where it takes its turn when it first touches the database."""
+        if self._gate is None or self._session is not None or self._connection is not None:
             return False
-        assert self._gate is not None  # reading ahead is given to gated units only
         await self._gate.acquire_async()
         self._has_turn = True
         connection = None
         try:
             connection = self._writing_engine().connect()
-            driver = cast(sqlite3.Connection, connection.connection.driver_connection)
-            if not try_write_lock(driver):
-                await anyio.to_thread.run_sync(wait_for_write_lock, driver)
-            connection.begin()  # SQLAlchemy's transaction over the one the driver began
+            if connection.dialect.name == "sqlite":
+                driver = cast(sqlite3.Connection, connection.connection.driver_connection)
+                if not try_write_lock(driver):
+                    await anyio.to_thread.run_sync(wait_for_write_lock, driver)
+                connection.begin()  # SQLAlchemy's transaction over the one the driver began
+            else:
+                connection.begin()
+                connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOOP_LOCK_TIMEOUT}'")
         except BaseException:
             if connection is not None:
                 connection.close()  # rolled back by the pool: the lock, if taken, is freed

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -439,3 +442,32 @@ def test_a_command_failing_after_it_changed_a_case_leaves_neither_the_change_nor
     for case_id in (treaty_case, second["id"]):
         assert _ok(officer.get(f"/api/v1/cases/{case_id}"))["state"] == "draft"
     assert _ok(officer.get(f"/api/v1/people/{first['person_id']}"))["holds"] == []
+
+
+def test_a_step_waits_for_another_writer_and_never_past_a_bound(
+    client_for: Clients, treaty_case: int, container: Container, backend: str
+) -> None:
+    """SQLite: a step waits while another writer holds the database's write lock, then goes.
+    PostgreSQL: a step waits for a case row another transaction holds only until the lock
+    timeout, then answers 503 with Retry-After, having written nothing."""
+    officer = client_for("us-case-officer")
+    if backend == "sqlite":
+        database = container.engine.url.database or ""
+        other = sqlite3.connect(database, timeout=0, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")
+        threading.Timer(0.3, other.commit).start()
+        began = time.monotonic()
+        assert step(officer, treaty_case, "submit").status_code == 200
+        assert time.monotonic() - began >= 0.25
+        other.close()
+        return
+    with container.engine.connect() as other:
+        other.execute(select(t.cases).where(t.cases.c.id == treaty_case).with_for_update())
+        refused = step(officer, treaty_case, "submit")
+        other.rollback()
+    assert refused.status_code == 503, refused.text
+    assert refused.headers["Retry-After"] == "1"
+    assert "nothing was written" in refused.json()["detail"]
+    case = _ok(officer.get(f"/api/v1/cases/{treaty_case}"))
+    assert case["state"] == "draft"
+    assert step(officer, treaty_case, "submit").status_code == 200  # and then it goes

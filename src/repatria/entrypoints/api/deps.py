@@ -91,14 +91,15 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]
 async def in_turn(
     uow: UnitOfWork, work: Callable[[F | None], R], foresee: Callable[[], F | None]
 ) -> R:
-    """Run a command's work, given what `foresee` worked out ahead of its transaction.
+    """Run a command's work on the event loop, given what `foresee` worked out ahead of it.
 
-    On SQLite (a unit that reads ahead) the foresight and, once the unit holds the write
-    lock, the work itself run on the event loop: with every other writer of every process
-    waiting on that lock, the work gains nothing from a thread of its own and lost a third of
-    its pace to the GIL, which the process's other threads kept taking from it
-    (docs/architecture.md). Elsewhere (PostgreSQL, or a unit that has already begun) the work
-    runs in the thread pool, and takes its turn when it first touches the database.
+    The unit takes its turn and begins its transaction without blocking the loop
+    (UnitOfWork.begin_writing), and the work then runs on the loop itself. A process's
+    writers go one at a time anyway (WriterGate), and in a worker thread the one at work
+    shared the GIL with the process's other threads: on SQLite it burnt 2.2 ms of CPU a
+    transition but held the write lock, which every writer of every process waits for, 3.7 ms
+    (docs/architecture.md). A unit that has already begun (an Idempotency-Key looked up in
+    its transaction) does its work in the thread pool, as before.
     """
     foreseen = foresee()
     if await uow.begin_writing():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from repatria.domain.errors import (
@@ -19,6 +19,8 @@ from repatria.domain.errors import (
 )
 from repatria.domain.lifecycle import TransitionNotAllowed
 from repatria.entrypoints.api.idempotency import AnswerReplayed
+
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's lock_timeout ran out
 
 
 def field_path(location: tuple[int | str, ...]) -> str:
@@ -85,6 +87,17 @@ def install(app: FastAPI) -> None:
         detail = "the change conflicts with what is stored (or a request with the same "
         detail += "Idempotency-Key is being processed): nothing was written; reload and retry"
         return JSONResponse(status_code=409, content={"detail": detail})
+
+    @app.exception_handler(OperationalError)
+    async def _busy(_: Request, exc: OperationalError) -> JSONResponse:
+        # A step run on the event loop waits only so long for a row another transaction
+        # holds (unit_of_work.LOOP_LOCK_TIMEOUT); anything else is the server's own fault.
+        if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise exc
+        detail = "another change to the same records is under way: nothing was written; retry"
+        return JSONResponse(
+            status_code=503, content={"detail": detail}, headers={"Retry-After": "1"}
+        )
 
     @app.exception_handler(StaleDataError)
     async def _stale(_: Request, exc: StaleDataError) -> JSONResponse:
