@@ -228,3 +228,15 @@ def _a_row_held_elsewhere_stops_the_step_in_time_and_leaves_nothing(container: C
     assert _free(container.writers)
     with container.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(t.events)) == 0
+
+
+def test_a_waiter_whose_loop_has_closed_is_passed_over() -> None:
+    gate = WriterGate(1)
+    gate.acquire()
+    loop = asyncio.new_event_loop()
+    waiting = loop.create_task(gate.acquire_async())
+    loop.run_until_complete(asyncio.sleep(0.01))  # queued; then its loop goes away
+    loop.close()
+    gate.release()
+    assert _free(gate)
+    del waiting

@@ -9,6 +9,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, cast
@@ -37,6 +38,15 @@ def utcnow() -> datetime:
 LOOP_LOCK_TIMEOUT = "1s"
 
 
+@dataclass(eq=False)
+class _Waiter:
+    """A unit waiting on an event loop for a turn; `given` once a turn was handed to it."""
+
+    loop: asyncio.AbstractEventLoop
+    handed: asyncio.Future[None]
+    given: bool = False
+
+
 def _hand(handed: asyncio.Future[None]) -> None:
     if not handed.done():
         handed.set_result(None)
@@ -61,7 +71,7 @@ class WriterGate:
         self._timeout_s = timeout_s
         # Units waiting on an event loop, first come first served: a slot given back while
         # any waits is handed to the first of them rather than to the semaphore.
-        self._queue: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = deque()
+        self._queue: deque[_Waiter] = deque()
         self._queued = threading.Lock()
 
     def acquire(self) -> None:
@@ -78,17 +88,16 @@ class WriterGate:
         with self._queued:
             if not self._queue and self._slots.acquire(blocking=False):
                 return
-            handed: asyncio.Future[None] = loop.create_future()
-            self._queue.append((loop, handed))
+            waiter = _Waiter(loop, loop.create_future())
+            self._queue.append(waiter)
         try:
-            await asyncio.wait_for(asyncio.shield(handed), self._timeout_s)
+            await asyncio.wait_for(asyncio.shield(waiter.handed), self._timeout_s)
         except BaseException as gave_up:  # timed out, or the request was cancelled
             with self._queued:
-                queued = (loop, handed) in self._queue
-                if queued:
-                    self._queue.remove((loop, handed))
-                    handed.cancel()
-            if not queued:  # handed the slot as it gave up: pass it on
+                if waiter in self._queue:
+                    self._queue.remove(waiter)
+                given = waiter.given
+            if given:  # handed the slot as it gave up: pass it on
                 self.release()
             if isinstance(gave_up, TimeoutError):
                 raise self._overloaded() from None
@@ -98,10 +107,13 @@ class WriterGate:
         """Give the slot back (from any thread): to the first unit waiting on a loop, if any."""
         with self._queued:
             while self._queue:
-                loop, handed = self._queue.popleft()
-                if not handed.done():
-                    loop.call_soon_threadsafe(_hand, handed)
-                    return
+                waiter = self._queue.popleft()
+                try:
+                    waiter.loop.call_soon_threadsafe(_hand, waiter.handed)
+                except RuntimeError:  # its loop has closed: nobody waits there any more
+                    continue
+                waiter.given = True
+                return
             self._slots.release()
 
     def _overloaded(self) -> TimeoutError:
