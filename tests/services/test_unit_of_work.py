@@ -240,3 +240,78 @@ def test_a_waiter_whose_loop_has_closed_is_passed_over() -> None:
     gate.release()
     assert _free(gate)
     del waiting
+
+
+def test_a_thread_waiting_for_the_turn_goes_before_units_queued_on_the_loop() -> None:
+    gate = WriterGate(1, timeout_s=5)
+    order: list[str] = []
+
+    def page_command() -> None:  # a web page's command, in a thread
+        gate.acquire()
+        order.append("thread")
+        gate.release()
+
+    async def run() -> None:
+        await gate.acquire_async()
+        thread = threading.Thread(target=page_command)
+        thread.start()
+        await asyncio.sleep(0.05)  # the thread waits
+        queued = asyncio.create_task(gate.acquire_async())
+        await asyncio.sleep(0.01)
+        gate.release()
+        await asyncio.wait_for(queued, 5)
+        order.append("loop")
+        gate.release()
+        thread.join(5)
+
+    asyncio.run(run())
+    assert order == ["thread", "loop"] and _free(gate)
+
+
+def test_a_thread_that_gives_up_leaves_the_turn_to_the_units_on_the_loop() -> None:
+    gate = WriterGate(1, timeout_s=0.2)
+    outcome: list[str] = []
+
+    def page_command() -> None:
+        try:
+            gate.acquire()
+            outcome.append("thread")
+        except TimeoutError:
+            outcome.append("thread gave up")
+
+    async def run() -> None:
+        await gate.acquire_async()
+        thread = threading.Thread(target=page_command)
+        thread.start()
+        await asyncio.sleep(0.02)
+        queued = asyncio.create_task(gate.acquire_async())
+        await asyncio.sleep(0.01)
+        thread.join(5)  # it times out while this unit still holds the turn
+        gate.release()  # given back after the thread gave up: the waiter on the loop gets it
+        await asyncio.wait_for(queued, 0.15)
+        outcome.append("loop")
+        gate.release()
+
+    asyncio.run(run())
+    assert outcome == ["thread gave up", "loop"] and _free(gate)
+
+
+def test_a_unit_begun_from_the_loop_ends_with_its_commit_and_begins_again_only_so(
+    container: Container,
+) -> None:
+    async def run() -> None:
+        with container.uow(gated=True) as uow:
+            assert await uow.begin_writing()
+            uow.record(ACTOR, "OpenCase", "case", 6)
+            uow.commit()
+            assert _free(container.writers)
+            with pytest.raises(RuntimeError, match="begin_writing"):
+                uow.session.execute(select(1))  # would block the loop for a turn
+            assert await uow.begin_writing()  # a new transaction, a new turn
+            uow.record(ACTOR, "OpenCase", "case", 7)
+            uow.commit()
+        assert _free(container.writers)
+
+    asyncio.run(run())
+    with container.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(t.events)) == 2

@@ -38,6 +38,14 @@ def utcnow() -> datetime:
 LOOP_LOCK_TIMEOUT = "1s"
 
 
+def _on_a_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 @dataclass(eq=False)
 class _Waiter:
     """A unit waiting on an event loop for a turn; `given` once a turn was handed to it."""
@@ -73,10 +81,24 @@ class WriterGate:
         # any waits is handed to the first of them rather than to the semaphore.
         self._queue: deque[_Waiter] = deque()
         self._queued = threading.Lock()
+        self._threads_waiting = 0
 
     def acquire(self) -> None:
-        """Wait up to the timeout for a slot; TimeoutError when none comes free."""
-        if not self._slots.acquire(timeout=self._timeout_s):
+        """Wait up to the timeout for a slot; TimeoutError when none comes free.
+
+        A thread waiting here is served before units waiting on a loop (release): those keep
+        coming under load, and a web page's command would otherwise wait out its timeout."""
+        with self._queued:
+            self._threads_waiting += 1
+        got = False
+        try:
+            got = self._slots.acquire(timeout=self._timeout_s)
+        finally:
+            with self._queued:
+                self._threads_waiting -= 1
+            if not got and self._queue and self._slots.acquire(blocking=False):
+                self.release()  # a slot freed for this thread, which gave up: to the loop's
+        if not got:
             raise self._overloaded()
 
     async def acquire_async(self) -> None:
@@ -86,7 +108,7 @@ class WriterGate:
         second)."""
         loop = asyncio.get_running_loop()
         with self._queued:
-            if not self._queue and self._slots.acquire(blocking=False):
+            if not self._queue and not self._threads_waiting and self._slots.acquire(False):
                 return
             waiter = _Waiter(loop, loop.create_future())
             self._queue.append(waiter)
@@ -104,9 +126,10 @@ class WriterGate:
             raise
 
     def release(self) -> None:
-        """Give the slot back (from any thread): to the first unit waiting on a loop, if any."""
+        """Give the slot back (from any thread): to a waiting thread if there is one, else to
+        the first unit waiting on a loop, if any."""
         with self._queued:
-            while self._queue:
+            while self._queue and not self._threads_waiting:
                 waiter = self._queue.popleft()
                 try:
                     waiter.loop.call_soon_threadsafe(_hand, waiter.handed)
@@ -288,13 +311,25 @@ class UnitOfWork:
         self.session.commit()
         if self._began_ahead:
             # The session joined a transaction it did not begin and leaves its commit to us.
+            # Session and connection end with it: used again, the unit begins afresh, with a
+            # turn of its own (on the loop, only through begin_writing).
             self._began_ahead = False
             assert self._connection is not None
-            self._connection.commit()
+            connection, self._connection, self._held = self._connection, None, None
+            try:
+                connection.commit()
+            finally:
+                session, self._session = self._session, None
+                if session is not None:
+                    session.close()
+                connection.close()
         self._give_turn_back()
 
     def _take_turn(self) -> None:
         if self._gate is not None and not self._has_turn:
+            if _on_a_loop():
+                # Waiting here would block the loop, and with it the unit the turn went to.
+                raise RuntimeError("on the event loop a unit begins with `await begin_writing()`")
             self._gate.acquire()
             self._has_turn = True
 

@@ -73,7 +73,8 @@ def create_served_app(container: Container | None = None) -> FastAPI:
     some 280,000 of them) are frozen out of the cyclic garbage collector: otherwise each of
     its full collections walked them all again, about 0.1 s in which the worker did nothing
     else, several times a benchmark run, and the whole of it when it held SQLite's write
-    lock (docs/architecture.md). Frozen objects are still freed when nothing refers to them.
+    lock (docs/architecture.md). A frozen object is still freed when its last reference goes;
+    only a cycle among frozen objects would outlive its use.
     """
     app = create_app(container)
     gc.collect()
