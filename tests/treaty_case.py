@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
+from repatria.adapters.db import tables as t
+from repatria.bootstrap import Container
+from repatria.domain.accounts import Principal, Role
+
 TODAY = date.today()
 MEXICAN = {
     "family_name": "Ortega Salas",
@@ -30,3 +36,14 @@ FACTS = {
     "sentence_dual_criminality": True,
     "sentence_other_charges_pending": False,
 }
+
+
+def us_case_officer(container: Container) -> Principal:
+    """The demo data's US case officer, as the services see them."""
+    with container.uow() as uow:
+        row = uow.session.execute(
+            select(t.users.c.id, t.users.c.organisation_id).where(
+                t.users.c.username == "us-case-officer"
+            )
+        ).one()
+    return Principal(row.id, "us-case-officer", Role.CASE_OFFICER, row.organisation_id, "US")

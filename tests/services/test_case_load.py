@@ -11,9 +11,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
-from repatria.domain.accounts import Principal, Role
 from repatria.domain.cases import Case, CaseState
 from repatria.services import cases, workflow
+from tests.treaty_case import us_case_officer
 
 
 @pytest.fixture
@@ -67,16 +67,6 @@ def test_a_change_flushes_with_its_version_checked(container: Container) -> None
             uow.session.flush()
 
 
-def _officer(container: Container) -> Principal:
-    with container.uow() as uow:
-        row = uow.session.execute(
-            select(t.users.c.id, t.users.c.organisation_id).where(
-                t.users.c.username == "us-case-officer"
-            )
-        ).one()
-    return Principal(row.id, "us-case-officer", Role.CASE_OFFICER, row.organisation_id, "US")
-
-
 def _a_draft(container: Container) -> int:
     with container.uow() as uow:
         found: int = uow.session.execute(
@@ -88,7 +78,7 @@ def _a_draft(container: Container) -> int:
 
 
 def test_a_step_stores_the_move_and_advances_the_version_once(container: Container) -> None:
-    case_id, officer = _a_draft(container), _officer(container)
+    case_id, officer = _a_draft(container), us_case_officer(container)
     with container.uow() as uow:
         case, _ = workflow.take(uow, officer, case_id, workflow.Step("submit", date.today()))
         version = case.version
@@ -113,7 +103,7 @@ def _events_of(container: Container, case_id: int) -> int:
 def test_a_step_on_a_case_changed_meanwhile_is_refused_and_leaves_nothing(
     container: Container,
 ) -> None:
-    case_id, officer = _a_draft(container), _officer(container)
+    case_id, officer = _a_draft(container), us_case_officer(container)
     recorded = _events_of(container, case_id)
     with container.uow() as uow:
         case = cases.load(uow, case_id)

@@ -11,15 +11,17 @@ from sqlalchemy import select
 
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
-from repatria.domain.accounts import Principal, Role
+from repatria.domain.accounts import Principal
 from repatria.domain.cases import CaseState
 from repatria.domain.errors import NotEligible
 from repatria.law.catalog import load_catalog
+from repatria.law.document import parse_document
+from repatria.law.engine import assess as engine_assess
 from repatria.law.facts import ContextFacts
 from repatria.services import assessments, cases, workflow
 from repatria.services.case_documents import build_document
 from repatria.services.commands import AssertCaseFacts
-from tests.treaty_case import FACTS
+from tests.treaty_case import FACTS, us_case_officer
 
 TODAY = date.today()
 
@@ -28,16 +30,6 @@ TODAY = date.today()
 def database_content() -> str:
     """The demo data: cases at every state."""
     return "demo"
-
-
-def _officer(container: Container) -> Principal:
-    with container.uow() as uow:
-        row = uow.session.execute(
-            select(t.users.c.id, t.users.c.organisation_id).where(
-                t.users.c.username == "us-case-officer"
-            )
-        ).one()
-    return Principal(row.id, "us-case-officer", Role.CASE_OFFICER, row.organisation_id, "US")
 
 
 def _a_draft_with_facts(container: Container, officer: Principal) -> int:
@@ -77,7 +69,7 @@ def _submit(container: Container, officer: Principal, case_id: int) -> dict[str,
 def test_a_verdict_foreseen_before_the_records_changed_is_not_the_one_stepped_by(
     container: Container, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    officer = _officer(container)
+    officer = us_case_officer(container)
     target = _a_draft_with_facts(container, officer)
     foreseen: list[assessments.Foresight] = []
     real = assessments.foresee
@@ -118,10 +110,10 @@ def _facts(values: dict[str, Any]) -> AssertCaseFacts:
 def test_a_verdict_foreseen_on_unchanged_records_is_kept_and_the_engine_runs_once(
     container: Container, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    officer = _officer(container)
+    officer = us_case_officer(container)
     case_id = _a_draft_with_facts(container, officer)
     runs: list[object] = []
-    real = assessments.assess
+    real = engine_assess
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         runs.append(args[0])
@@ -151,9 +143,9 @@ def test_only_an_untouched_gated_unit_on_sqlite_reads_ahead(container: Container
 def test_a_foreseen_verdict_is_kept_only_for_the_same_document_facts_and_law(
     container: Container,
 ) -> None:
-    officer = _officer(container)
+    officer = us_case_officer(container)
     document = assessments.EXAMPLE
-    parsed = assessments.parse_document(document)
+    parsed = parse_document(document)
     facts = ContextFacts(contract_in_force=True, contract_has_room=True)
     digest = load_catalog().digest
     marked = {**assessments.evaluate(dict(document), facts), "marked": "the foreseen one"}
