@@ -80,7 +80,7 @@ def _sqlite_begin(connection: Any) -> None:
     # transaction took the lock itself, without blocking (try_write_lock, wait_for_write_lock).
     driver = connection.connection.driver_connection
     if not driver.in_transaction:
-        _take_write_lock(driver)
+        wait_for_write_lock(driver)
 
 
 def try_write_lock(driver: sqlite3.Connection) -> bool:
@@ -98,11 +98,6 @@ def try_write_lock(driver: sqlite3.Connection) -> bool:
         driver.execute(f"PRAGMA busy_timeout={int(WAIT_FOR_WRITE_LOCK_S * 1000)}")
 
 
-def wait_for_write_lock(driver: sqlite3.Connection) -> None:
-    """BEGIN IMMEDIATE on this driver connection, waiting as every writer does (below)."""
-    _take_write_lock(driver)
-
-
 WAIT_FOR_WRITE_LOCK_S = 30.0
 
 
@@ -112,7 +107,7 @@ WAIT_FOR_WRITE_LOCK_S = 30.0
 _POLLER = threading.Lock()
 
 
-def _take_write_lock(driver: sqlite3.Connection) -> None:
+def wait_for_write_lock(driver: sqlite3.Connection) -> None:
     """BEGIN IMMEDIATE, polling every fraction of a millisecond while another writer holds it.
 
     SQLite's own busy handler sleeps 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50 then 100 ms
