@@ -22,6 +22,9 @@ class Container:
     session_factory: sessionmaker[Session]
     read_session_factory: sessionmaker[Session] | None = None
     read_engine: Engine | None = None
+    # PostgreSQL's engine for the commands the server runs on its event loop
+    # (UnitOfWork.begin_writing); on SQLite those use `engine`.
+    loop_engine: Engine | None = None
     # The server's writing requests, one a process: with --workers 2, bench/api.py measured
     # transitions at 112/s on SQLite and 154/s on PostgreSQL so, against 98/s and 54/s with
     # no limit (and 99/s, 83/s on PostgreSQL with two or three a process). Measured again
@@ -43,14 +46,16 @@ class Container:
         # (UnitOfWork.reading_ahead). PostgreSQL's writers lock only the log head, at the end.
         sqlite = self.engine.dialect.name == "sqlite"
         ahead = self._reader if sqlite and self.read_session_factory is not None else None
-        return UnitOfWork(self.session_factory, gate=self.writers, ahead=ahead)
+        return UnitOfWork(
+            self.session_factory, gate=self.writers, ahead=ahead, loop_engine=self.loop_engine
+        )
 
     def _reader(self) -> UnitOfWork:
         return self.uow(read_only=True)
 
     def dispose(self) -> None:
         """Close every pooled connection (at shutdown)."""
-        for engine in (self.engine, self.read_engine):
+        for engine in (self.engine, self.read_engine, self.loop_engine):
             if engine is not None:
                 engine.dispose()
 
@@ -65,7 +70,10 @@ def build(settings: Settings | None = None) -> Container:
     read_engine = make_engine(settings.database_url, reading=True)
     reader = sessionmaker(bind=read_engine, expire_on_commit=False)
     event.listen(reader, "before_flush", _refuse_writes)
-    return Container(settings, engine, factory, reader, read_engine)
+    loop_engine = None
+    if engine.dialect.name != "sqlite":
+        loop_engine = make_engine(settings.database_url, on_loop=True)
+    return Container(settings, engine, factory, reader, read_engine, loop_engine)
 
 
 def _refuse_writes(session: Session, *_: object) -> None:

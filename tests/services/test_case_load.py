@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from repatria.adapters.db import tables as t
+from repatria.adapters.db.mapping import PERSON_DETAILS
 from repatria.bootstrap import Container
 from repatria.domain.cases import Case, CaseState
+from repatria.domain.people import Person
+from repatria.domain.workflow import ConsentVerification, Decision, FearClaim, Notice
 from repatria.services import cases, workflow
 from tests.treaty_case import us_case_officer
 
@@ -65,6 +69,60 @@ def test_a_change_flushes_with_its_version_checked(container: Container) -> None
         case.state = CaseState.SCREENING
         with pytest.raises(StaleDataError):
             uow.session.flush()
+
+
+def _values(instance: object) -> dict[str, object]:
+    fields = dataclasses.fields(instance)  # type: ignore[arg-type]
+    return {
+        f.name: (type(v), v) for f in fields if not isinstance(v := getattr(instance, f.name), list)
+    }
+
+
+def test_the_records_the_engine_reads_are_those_the_orm_loads(container: Container) -> None:
+    # load_records reads lean (on PostgreSQL all tables in one statement); the ORM's
+    # instances, loaded with their relationships, are the reference, value and type.
+    with container.uow() as uow:
+        ids = list(uow.session.scalars(select(t.cases.c.id).order_by(t.cases.c.id)))
+    records_seen = 0
+    for case_id in ids:
+        with container.uow() as uow:
+            case = cases.load(uow, case_id)
+            assert case is not None
+            records = workflow.load_records(uow, case)
+            lean = _record_values(records.person, records)
+        with container.uow() as uow:
+            person = uow.session.get(Person, records.person.id)
+            by_case = {
+                name: uow.session.scalars(
+                    select(cls).where(table.c.case_id == case_id).order_by(table.c.id)
+                ).all()
+                for name, cls, table in (
+                    ("decisions", Decision, t.decisions),
+                    ("consents", ConsentVerification, t.consent_verifications),
+                    ("notices", Notice, t.notices),
+                )
+            }
+            claims = uow.session.scalars(
+                select(FearClaim)
+                .join(Case, Case.id == t.fear_claims.c.case_id)  # type: ignore[arg-type]
+                .where(t.cases.c.person_id == records.person.id)
+                .order_by(t.fear_claims.c.id)
+            ).all()
+            by_orm = _record_values(person, SimpleNamespace(**by_case, fear_claims=claims))
+        assert lean == by_orm, case_id
+        records_seen += sum(len(v) for k, v in lean.items() if k != "person")
+    assert records_seen > len(ids)
+
+
+def _record_values(person: object, records: object) -> dict[str, object]:
+    return {
+        "person": _values(person),
+        **{name: [_values(d) for d in getattr(person, name)] for name, _, _ in PERSON_DETAILS},
+        **{
+            name: [_values(r) for r in getattr(records, name)]
+            for name in ("decisions", "consents", "notices", "fear_claims")
+        },
+    }
 
 
 def _a_draft(container: Container) -> int:

@@ -9,7 +9,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
 from repatria.adapters.db import tables as t
@@ -173,6 +173,28 @@ def test_a_command_begins_writing_from_the_loop_holding_its_turn_and_the_write_l
         other.execute("BEGIN IMMEDIATE")  # committed: the lock is free
         other.rollback()
         other.close()
+    with container.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(t.events)) == 1
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])  # a server can end a connection
+def test_a_step_begun_on_a_connection_the_server_ended_gets_another(
+    container: Container,
+) -> None:
+    # The loop's engine does not ping: its BEGIN is the first statement on the connection,
+    # and a connection found dead by it is replaced, as a ping would have replaced it.
+    engine = container.loop_engine
+    assert engine is not None
+    with engine.connect() as pooled:
+        pid = pooled.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    with container.engine.begin() as admin:  # as a database restart would
+        admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    with container.uow(gated=True) as uow:
+        assert asyncio.run(uow.begin_writing()) is True
+        now = uow.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        uow.record(ACTOR, "OpenCase", "case", 6)
+        uow.commit()
+    assert now != pid and _free(container.writers)
     with container.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(t.events)) == 1
 

@@ -110,6 +110,33 @@ def record(
 
     Case transitions pass check_role=False: the step's own role rule applies instead. A
     `foreseen` verdict is used only if its document, facts and law are the ones read here."""
+    assessment = judge(
+        uow,
+        principal,
+        document,
+        case_id=case_id,
+        facts=facts,
+        check_role=check_role,
+        foreseen=foreseen,
+    )
+    insert, values = insertion(assessment)
+    ((assessment.id,),) = insert.rows(uow.connection(), values)
+    return assessment
+
+
+def judge(
+    uow: UnitOfWork,
+    principal: Principal,
+    document: dict[str, Any],
+    *,
+    case_id: int | None = None,
+    facts: law.ContextFacts | None = None,
+    check_role: bool = True,
+    foreseen: Foresight | None = None,
+) -> Assessment:
+    """The assessment `record` stores, not yet stored (its id is None): for a caller that
+    stores it together with its other writes (`insertion`), or not at all if the step is
+    refused."""
     if check_role:
         require(principal, Action.ASSESS)
     same_document = foreseen is not None and foreseen.document == document
@@ -142,9 +169,13 @@ def record(
         case_id=case_id,
         context_facts=custody.stored(facts),
     )
-    values = {f"p_{name}": getattr(assessment, name) for name in _STORED}
-    ((assessment.id,),) = _INSERT.rows(uow.connection(), values)
     return assessment
+
+
+def insertion(assessment: Assessment) -> tuple[Prepared, dict[str, Any]]:
+    """The INSERT storing a judged assessment, with its values: its one row holds the new id.
+    Run it alone or together with other statements (adapters/db/prepared.together)."""
+    return _INSERT, {f"p_{name}": getattr(assessment, name) for name in _STORED}
 
 
 # Every transition stores one, so the insert runs lean (adapters/db/prepared.py).

@@ -19,8 +19,8 @@ from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from repatria.adapters.db import tables as t
-from repatria.adapters.db.engine import try_write_lock, wait_for_write_lock
-from repatria.adapters.db.prepared import Prepared
+from repatria.adapters.db.engine import begin_on_loop, try_write_lock, wait_for_write_lock
+from repatria.adapters.db.prepared import Prepared, together
 from repatria.domain.accounts import Principal
 from repatria.domain.audit import event_leaf
 from repatria.domain.events import Event
@@ -175,8 +175,10 @@ class UnitOfWork:
         reading_engine: Engine | None = None,
         gate: WriterGate | None = None,
         ahead: Callable[[], UnitOfWork] | None = None,
+        loop_engine: Engine | None = None,
     ) -> None:
         self._session_factory = session_factory
+        self._loop_engine = loop_engine
         self._reading_engine = reading_engine
         self._gate = gate
         self._ahead = ahead
@@ -232,25 +234,31 @@ class UnitOfWork:
         loop itself, with no thread to hand it to and no other thread of the process to take
         the GIL from it (docs/architecture.md). The turn is awaited. On SQLite the unit then
         holds the write lock: one try is made on the loop, and if another process holds it
-        the waiting is done in a worker thread. On PostgreSQL the transaction begins with a
-        lock timeout (LOOP_LOCK_TIMEOUT): a row another transaction holds for longer stops
-        the step with an error rather than the whole loop. False for any other unit: its work
-        belongs in a thread, where it takes its turn when it first touches the database."""
+        the waiting is done in a worker thread. On PostgreSQL the transaction begins, on the
+        container's loop engine and in one round trip (engine.begin_on_loop), with a lock
+        timeout (LOOP_LOCK_TIMEOUT): a row another transaction holds for longer stops the
+        step with an error rather than the whole loop. False for any other unit (and on
+        PostgreSQL without a loop engine): its work belongs in a thread, where it takes its
+        turn when it first touches the database."""
         if self._gate is None or self._session is not None or self._connection is not None:
+            return False
+        engine = self._writing_engine()
+        sqlite = engine.dialect.name == "sqlite"
+        if not sqlite and self._loop_engine is None:
             return False
         await self._gate.acquire_async()
         self._has_turn = True
         connection = None
         try:
-            connection = self._writing_engine().connect()
-            if connection.dialect.name == "sqlite":
+            if sqlite:
+                connection = engine.connect()
                 driver = cast(sqlite3.Connection, connection.connection.driver_connection)
                 if not try_write_lock(driver):
                     await anyio.to_thread.run_sync(wait_for_write_lock, driver)
                 connection.begin()  # SQLAlchemy's transaction over the one the driver began
             else:
-                connection.begin()
-                connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOOP_LOCK_TIMEOUT}'")
+                assert self._loop_engine is not None
+                connection = begin_on_loop(self._loop_engine, LOOP_LOCK_TIMEOUT)
         except BaseException:
             if connection is not None:
                 connection.close()  # rolled back by the pool: the lock, if taken, is freed
@@ -307,7 +315,9 @@ class UnitOfWork:
             for event in events:
                 if event in self.session:
                     self.session.expunge(event)
-            append_to_log(self.session, events)
+            # The events' writes and the COMMIT go together (one round trip on PostgreSQL):
+            # the log head is locked from its read to there.
+            append_to_log(self.session, events, commit=True)
         self.session.commit()
         if self._began_ahead:
             # The session joined a transaction it did not begin and leaves its commit to us.
@@ -379,25 +389,33 @@ def _as_stored(snapshot: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if snapshot is None else json.loads(json.dumps(snapshot))
 
 
-def append_to_log(session: Session, events: list[Event]) -> None:
+def append_to_log(session: Session, events: list[Event], *, commit: bool = False) -> None:
     """Number, hash and insert the events at the end of the log, inside the session's transaction.
 
     The other changes are flushed first, so the log head is locked only for the appending
     itself; the row lock (PostgreSQL) or BEGIN IMMEDIATE (SQLite) serialises writers, which
-    keeps the sequence numbers contiguous whatever the commit order.
+    keeps the sequence numbers contiguous whatever the commit order. With `commit`, the
+    transaction's COMMIT goes to PostgreSQL together with the events (prepared.together):
+    every writer waits for the head while another holds it, so the round trip saved is
+    saved for them all. The session's own commit then has nothing left to send.
     """
     session.flush()
     connection = session.connection()
     size, packed = _LOG_HEAD.rows(connection)[0]
     frontier = Frontier.from_bytes(size, packed)
+    runs: list[tuple[Prepared, dict[str, Any] | None]] = []
     for event in events:
         seq = frontier.size
         body = event_leaf(event, seq)
         hashed = leaf_hash(body)
         frontier.append(hashed)
-        ((event.id,),) = _INSERT_EVENT.rows(connection, {"body": body.decode(), "hash": hashed})
+        runs.append((_INSERT_EVENT, {"body": body.decode(), "hash": hashed}))
     moved = {"size": frontier.size, "root": frontier.root(), "frontier": frontier.to_bytes()}
-    _MOVE_LOG_HEAD.rows(connection, moved)
+    runs.append((_MOVE_LOG_HEAD, moved))
+    # The inserts and the head's move go together: one round trip on PostgreSQL.
+    *inserted, _ = together(connection, runs, commit=commit)
+    for event, ((event_id,),) in zip(events, inserted, strict=True):
+        event.id = event_id
 
 
 # The appending runs on every change, so its statements run lean (adapters/db/prepared.py).

@@ -9,14 +9,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, Table, bindparam, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, select, update
 from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.attributes import manager_of_class, set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.sql.elements import BindParameter
 
 from repatria.adapters.db import tables as t
+from repatria.adapters.db.json_rows import RowsAsJson
 from repatria.adapters.db.mapping import PERSON_DETAILS
-from repatria.adapters.db.prepared import Prepared
+from repatria.adapters.db.prepared import Prepared, together
 from repatria.domain.accounts import Principal
 from repatria.domain.assessments import Assessment
 from repatria.domain.cases import Case
@@ -73,35 +75,71 @@ def load_records(uow: UnitOfWork, case: Case) -> CaseRecords:
     """Everything the engine reads about a case.
 
     Every transition re-assesses its case inside the write transaction, so this is the
-    hottest read there is: one Core query a table, the rows made into domain objects that
-    the session does not track (they are read, never changed, through these records), at a
-    quarter of the cost of the ORM's loading with its selectin relationships."""
+    hottest read there is. On PostgreSQL every table's rows come in one statement
+    (adapters/db/json_rows.py); on SQLite, in the same process, one lean query a table. The
+    rows are made into domain objects that the session does not track (they are read, never
+    changed, through these records), at a quarter of the cost of the ORM's loading with its
+    selectin relationships."""
     assert case.id is not None
-    person = _one(uow, Person, t.people, t.people.c.id, case.person_id)
-    for name, cls, table in PERSON_DETAILS:
-        person.__dict__[name] = _all(uow, cls, table, table.c.person_id, case.person_id)
+    keys = {"person": case.person_id, "case": case.id}
+    connection = uow.connection()
+    if connection.dialect.name == "postgresql":
+        found = _RECORDS.rows(connection, keys)
+    else:
+        found = [query.rows(connection, keys) for query in _record_queries()]
+    made = [
+        _made(cls, table, names, rows)
+        for (cls, table, _), names, rows in zip(_RECORDS_OF, _RECORDS.names, found, strict=True)
+    ]
+    if len(made[0]) != 1:
+        raise NotFound("people", case.person_id)
+    person = made[0][0]
+    details = len(PERSON_DETAILS) + 1
+    for (name, _, _), rows in zip(PERSON_DETAILS, made[1:details], strict=True):
+        person.__dict__[name] = rows
+    decisions, consents, notices, fear_claims = made[details:]
     return CaseRecords(
         case=case,
         person=person,
         facts=dict(case.facts or {}),
-        decisions=_all(uow, Decision, t.decisions, t.decisions.c.case_id, case.id),
-        consents=_all(
-            uow,
-            ConsentVerification,
-            t.consent_verifications,
-            t.consent_verifications.c.case_id,
-            case.id,
-        ),
-        notices=_all(uow, Notice, t.notices, t.notices.c.case_id, case.id),
-        fear_claims=_fear_claims_of(uow, case.person_id),
+        decisions=decisions,
+        consents=consents,
+        notices=notices,
+        fear_claims=fear_claims,
         request_received_on=case.request_received_on,
         departure_at=case.departure_at,
     )
 
 
+# What load_records reads, in this order: the person, the person's details, the case's own
+# records, and the fear claims raised on any of the person's cases (fear is of a country: a
+# claim counts for every case to that country).
+_PERSON: BindParameter[Any] = bindparam("person")
+_RECORDS_OF: tuple[tuple[type[Any], Table, ColumnElement[bool]], ...] = (
+    (Person, t.people, t.people.c.id == _PERSON),
+    *((cls, table, table.c.person_id == _PERSON) for _, cls, table in PERSON_DETAILS),
+    (Decision, t.decisions, t.decisions.c.case_id == bindparam("case")),
+    (
+        ConsentVerification,
+        t.consent_verifications,
+        t.consent_verifications.c.case_id == bindparam("case"),
+    ),
+    (Notice, t.notices, t.notices.c.case_id == bindparam("case")),
+    (
+        FearClaim,
+        t.fear_claims,
+        t.fear_claims.c.case_id.in_(select(t.cases.c.id).where(t.cases.c.person_id == _PERSON)),
+    ),
+)
+_RECORDS = RowsAsJson([(table, condition) for _, table, condition in _RECORDS_OF])
+
+
 @functools.cache
-def _rows_query(table: Table, key: Column[Any]) -> Prepared:
-    return Prepared(select(table).where(key == bindparam("key")).order_by(table.c.id))
+def _record_queries() -> tuple[Prepared, ...]:
+    return tuple(
+        Prepared(select(table).where(condition).order_by(table.c.id))
+        for _, table, condition in _RECORDS_OF
+    )
 
 
 @dataclass(frozen=True)
@@ -137,11 +175,13 @@ def _shape(cls: type[Any], table: Table) -> _Shape:
     return _SHAPES[cls]
 
 
-def _made(cls: type[T], table: Table, query: Prepared, rows: list[tuple[Any, ...]]) -> list[T]:
+def _made(
+    cls: type[T], table: Table, names: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> list[T]:
     """Instances made as the ORM's own loader makes them: __dict__ filled, no __init__, whose
     instrumented attribute sets cost ten times as much. They are read, never changed."""
     shape = _shape(cls, table)
-    at = [query.names.index(name) for name in shape.names]
+    at = [names.index(name) for name in shape.names]
     made = []
     for row in rows:
         instance = shape.new()
@@ -153,36 +193,6 @@ def _made(cls: type[T], table: Table, query: Prepared, rows: list[tuple[Any, ...
             values[name] = row[index]
         made.append(instance)
     return made
-
-
-def _all(uow: UnitOfWork, cls: type[T], table: Table, key: Column[Any], value: object) -> list[T]:
-    query = _rows_query(table, key)
-    return _made(cls, table, query, query.rows(uow.connection(), {"key": value}))
-
-
-def _one(uow: UnitOfWork, cls: type[T], table: Table, key: Column[Any], value: object) -> T:
-    found = _all(uow, cls, table, key, value)
-    if len(found) != 1:
-        raise NotFound(table.name, value)
-    return found[0]
-
-
-# Fear is of a country: a claim raised on any of the person's cases counts for every case to
-# that country.
-_FEAR_CLAIMS = Prepared(
-    select(t.fear_claims)
-    .where(
-        t.fear_claims.c.case_id.in_(
-            select(t.cases.c.id).where(t.cases.c.person_id == bindparam("key"))
-        )
-    )
-    .order_by(t.fear_claims.c.id)
-)
-
-
-def _fear_claims_of(uow: UnitOfWork, person_id: int) -> list[FearClaim]:
-    rows = _FEAR_CLAIMS.rows(uow.connection(), {"key": person_id})
-    return _made(FearClaim, t.fear_claims, _FEAR_CLAIMS, rows)
 
 
 def preparers(uow: UnitOfWork, case: Case, command: str) -> set[int]:
@@ -290,7 +300,8 @@ def take(
     if step.consent is not None:
         uow.session.add(step.consent)
     uow.session.flush()
-    assessment = _assess(uow, principal, case, step.on, foreseen)
+    # Stored by _move with the step's other writes; a refused step stores nothing.
+    assessment = _assess(uow, principal, case, step.on, foreseen, store=False)
     failing = _gate(transition, assessment.verdict)
     if failing:
         raise NotEligible(step.command, failing, assessment.verdict)
@@ -325,15 +336,17 @@ def _assess(
     case: Case,
     on: date,
     foreseen: assessments.Foresight | None = None,
+    *,
+    store: bool = True,
 ) -> Assessment:
-    """Re-assess the case as of a day from what the database holds, and keep the assessment.
+    """Re-assess the case as of a day from what the database holds, and keep the assessment
+    (or, not `store`d, leave that to _move).
 
     A verdict foreseen from an earlier snapshot is kept only if what is read now is the same
     (assessments.record)."""
     document = build_document(load_records(uow, case), on)
-    return assessments.record(
-        uow, principal, document, case_id=case.id, check_role=False, foreseen=foreseen
-    )
+    judged = assessments.record if store else assessments.judge
+    return judged(uow, principal, document, case_id=case.id, check_role=False, foreseen=foreseen)
 
 
 def _move(
@@ -353,7 +366,14 @@ def _move(
         # A new stage. prepared_by only shows the latest preparer: four eyes reads every
         # preparer from the record (preparers).
         prepared_by = None
-    _save_move(uow, case, state=transition.target, prepared_by=prepared_by, updated_at=utcnow())
+    _save_move(
+        uow,
+        case,
+        assessment,
+        state=transition.target,
+        prepared_by=prepared_by,
+        updated_at=utcnow(),
+    )
     uow.record(
         principal,
         _event_name(step.command),
@@ -368,21 +388,29 @@ def _move(
     )
 
 
-def _save_move(uow: UnitOfWork, case: Case, **changes: Any) -> None:
+def _save_move(uow: UnitOfWork, case: Case, assessment: Assessment, **changes: Any) -> None:
     """Write a case's move as the ORM's flush would, lean (it was a seventh of a transition):
     one UPDATE checked against the version the case was read at, which it then advances;
     StaleDataError (409) when someone else changed the case meanwhile. The instance takes
-    the new values as stored, so the session has nothing left to flush for it."""
+    the new values as stored, so the session has nothing left to flush for it. The step's
+    assessment, if not stored yet, is stored with it, in the same round trip on PostgreSQL
+    (prepared.together)."""
     session = uow.session
     if session.new or session.dirty or session.deleted:
         session.flush()  # anything pending first, the case's own changes included
     assert case.id is not None
     values = {f"p_{name}": value for name, value in changes.items()}
     values.update(p_id=case.id, p_version=case.version, p_next=case.version + 1)
-    if not _MOVE_CASE.rows(uow.connection(), values):
+    runs: list[tuple[Prepared, dict[str, Any] | None]] = [(_MOVE_CASE, values)]
+    if assessment.id is None:
+        runs.append(assessments.insertion(assessment))
+    moved, *stored = together(uow.connection(), runs)
+    if not moved:
         raise StaleDataError(
             f"case {case.id} is no longer at version {case.version}: someone else changed it"
         )
+    if stored:
+        ((assessment.id,),) = stored[0]
     for name, value in {**changes, "version": case.version + 1}.items():
         set_committed_value(case, name, value)
 

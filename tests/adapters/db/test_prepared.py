@@ -10,7 +10,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from repatria.adapters.db import tables as t
-from repatria.adapters.db.prepared import Prepared
+from repatria.adapters.db.prepared import Prepared, together
 from repatria.bootstrap import Container
 from repatria.domain.cases import Case, CaseState
 
@@ -173,3 +173,41 @@ def test_a_lost_connection_is_replaced_not_handed_out_again(container: Container
     assert raised.value.connection_invalidated
     with engine.connect() as connection:  # the next read gets a working connection
         assert find.rows(connection) == [(1,)]
+
+
+def test_statements_run_together_give_each_its_rows_in_order(container: Container) -> None:
+    by_id = Prepared(select(t.cases.c.id, t.cases.c.state).where(t.cases.c.id == bindparam("id")))
+    move = Prepared(
+        update(t.cases)
+        .where(t.cases.c.id == bindparam("id"))
+        .values(state=bindparam("state"))
+        .returning(t.cases.c.id)
+    )
+    with container.engine.connect() as connection:
+        before = by_id.rows(connection, {"id": 2})
+        found = together(
+            connection,
+            [
+                (by_id, {"id": 1}),
+                (move, {"id": 2, "state": CaseState.CANCELLED}),
+                (by_id, {"id": 2}),  # sees the change made before it in the same transaction
+                (by_id, {"id": 10**9}),
+            ],
+        )
+        connection.rollback()
+        after = by_id.rows(connection, {"id": 2})
+    assert found[0] == by_id.rows(container.engine.connect(), {"id": 1})
+    assert found[1:] == [[(2,)], [(2, CaseState.CANCELLED)], []]
+    assert after == before != [(2, CaseState.CANCELLED)]
+
+
+def test_the_statement_that_fails_among_others_is_the_one_named(container: Container) -> None:
+    count = Prepared(select(func.count()).select_from(t.organisations))
+    add = Prepared(insert(t.organisations).values(code=bindparam("code"), name="x", state="US"))
+    with container.engine.connect() as connection:
+        code = connection.execute(select(t.organisations.c.code).limit(1)).scalar_one()
+        with pytest.raises(IntegrityError) as raised:
+            together(connection, [(count, None), (add, {"code": code}), (count, None)])
+        connection.rollback()
+        assert together(connection, [(count, None), (count, None)])[0] == count.rows(connection)
+    assert "INSERT INTO organisations" in str(raised.value)

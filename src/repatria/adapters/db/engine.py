@@ -8,17 +8,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 
-def make_engine(url: str, *, reading: bool = False) -> Engine:
+def make_engine(url: str, *, reading: bool = False, on_loop: bool = False) -> Engine:
     """An engine with the pragmas and pool settings each backend needs.
 
     `reading` makes the engine for reads: its pool opens another connection rather than wait
     for one (its short reads run on the server's event loop, where waiting for a connection
     that only the loop itself would give back could stall the worker), and its transactions
-    take no write lock."""
+    take no write lock. `on_loop` makes PostgreSQL's engine for the commands the server runs
+    on its event loop, whose transactions Repatria begins itself (begin_on_loop)."""
     overflow = -1 if reading else 20
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -38,7 +40,34 @@ def make_engine(url: str, *, reading: bool = False) -> Engine:
         # case read): after a database restart a stale connection fails one read and
         # SQLAlchemy then replaces the whole pool. Commands keep pinging: none should fail so.
         return create_engine(url, pool_size=10, max_overflow=overflow, isolation_level="AUTOCOMMIT")
+    if on_loop:
+        # The driver begins no transaction of its own here (its BEGIN cost a round trip of
+        # its own); begin_on_loop sends BEGIN with the lock timeout, and that BEGIN is the
+        # ping too. A process runs one such command at a time (WriterGate).
+        return create_engine(url, pool_size=2, max_overflow=overflow, isolation_level="AUTOCOMMIT")
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=overflow)
+
+
+def begin_on_loop(engine: Engine, lock_timeout: str) -> Connection:
+    """A connection of an `on_loop` PostgreSQL engine, in a transaction that waits at most
+    `lock_timeout` for a row lock: BEGIN and SET LOCAL go in one round trip, the first
+    statement on the connection. A connection found dead by it (the server restarted since
+    it was pooled) is replaced once, as the ping the other engines make would replace it.
+
+    The transaction ends with the connection's commit (psycopg sends COMMIT for a session in
+    a transaction even in autocommit) or, on return to the pool, its rollback."""
+    begin = f"BEGIN; SET LOCAL lock_timeout = '{lock_timeout}'"
+    for attempt in (1, 2):
+        connection = engine.connect()
+        try:
+            connection.begin()  # SQLAlchemy's bookkeeping; the driver sends nothing for it
+            connection.exec_driver_sql(begin)  # no parameters: one simple-query message
+            return connection
+        except DBAPIError as exc:
+            connection.close()
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")
 
 
 # The events table derives its JSON columns with the `->` operator (adapters/db/leaf_columns.py).

@@ -39,6 +39,18 @@ class _Compiled:
     results: tuple[tuple[int, Processor], ...]  # columns whose type converts them
     returns_rows: bool
 
+    def converted(self, found: list[Any]) -> list[tuple[Any, ...]]:
+        """The driver's rows with every column its type converts converted."""
+        if not self.results:
+            return [tuple(row) for row in found]
+        converted = []
+        for row in found:
+            values = list(row)
+            for index, process in self.results:
+                values[index] = process(values[index])
+            converted.append(tuple(values))
+        return converted
+
 
 class Prepared:
     """One Core statement (a SELECT, or DML with or without RETURNING) ready to run lean."""
@@ -53,6 +65,22 @@ class Prepared:
         self, connection: Connection, params: Mapping[str, Any] | None = None
     ) -> list[tuple[Any, ...]]:
         """Run the statement with these parameters; the rows it returns, values converted."""
+        compiled, arguments = self._bound(connection, params)
+        cursor = _driver(connection).cursor()
+        try:
+            cursor.execute(compiled.sql, arguments)
+            found = cursor.fetchall() if compiled.returns_rows else []
+        except connection.dialect.loaded_dbapi.Error as exc:
+            raise _wrapped(connection, compiled.sql, arguments, exc, cursor) from exc
+        finally:
+            cursor.close()
+        return compiled.converted(found)
+
+    def _bound(
+        self, connection: Connection, params: Mapping[str, Any] | None
+    ) -> tuple[_Compiled, Sequence[Any] | Mapping[str, Any]]:
+        # The statement for this connection's dialect and its arguments, converted; the
+        # connection's transaction begun if it had none.
         compiled = self._by_dialect.get(connection.dialect.name) or self._compile(
             connection.dialect
         )
@@ -66,24 +94,7 @@ class Prepared:
             arguments = tuple(values[name] for name in compiled.positional)
         if not connection.in_transaction():
             connection.begin()
-        dialect = connection.dialect
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(compiled.sql, arguments)
-            found = cursor.fetchall() if compiled.returns_rows else []
-        except dialect.loaded_dbapi.Error as exc:
-            raise _wrapped(connection, compiled.sql, arguments, exc, cursor) from exc
-        finally:
-            cursor.close()
-        if not compiled.results:
-            return [tuple(row) for row in found]
-        converted = []
-        for row in found:
-            values_ = list(row)
-            for index, process in compiled.results:
-                values_[index] = process(values_[index])
-            converted.append(tuple(values_))
-        return converted
+        return compiled, arguments
 
     def first(
         self, connection: Connection, params: Mapping[str, Any] | None = None
@@ -131,6 +142,50 @@ class Prepared:
         )
         self._by_dialect[dialect.name] = made
         return made
+
+
+def together(
+    connection: Connection,
+    runs: Sequence[tuple[Prepared, Mapping[str, Any] | None]],
+    *,
+    commit: bool = False,
+) -> list[list[tuple[Any, ...]]]:
+    """Run these statements in this order, each one's rows as `Prepared.rows` gives them.
+
+    On PostgreSQL they go to the server in one pipeline: one round trip for them all, where
+    one after another each cost its own (and every round trip on the 2-core host also costs
+    the switches to the server's process and back). With `commit`, the transaction's COMMIT
+    goes in the same round trip, and the connection's own commit afterwards has nothing left
+    to send. On SQLite, in the same process, the statements simply run one after another,
+    and `commit` is left to the connection's commit. The first that fails raises, as `rows`
+    would raise it, and those after it (the COMMIT too) do not run."""
+    if connection.dialect.driver != "psycopg" or (len(runs) < 2 and not commit):
+        return [prepared.rows(connection, params) for prepared, params in runs]
+    bound = [prepared._bound(connection, params) for prepared, params in runs]
+    driver = _driver(connection)
+    cursors = [driver.cursor() for _ in bound]
+    try:
+        with driver.pipeline():
+            for cursor, (compiled, arguments) in zip(cursors, bound, strict=True):
+                cursor.execute(compiled.sql, arguments)
+            if commit:
+                driver.commit()
+        return [
+            compiled.converted(cursor.fetchall() if compiled.returns_rows else [])
+            for cursor, (compiled, _) in zip(cursors, bound, strict=True)
+        ]
+    except connection.dialect.loaded_dbapi.Error as exc:
+        # The failing statement is the first without a result: those after it were skipped.
+        failed = next((i for i, c in enumerate(cursors) if c.pgresult is None), len(bound) - 1)
+        compiled, arguments = bound[failed]
+        raise _wrapped(connection, compiled.sql, arguments, exc, cursors[failed]) from exc
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
+def _driver(connection: Connection) -> Any:
+    return connection.connection.driver_connection
 
 
 def _wrapped(
