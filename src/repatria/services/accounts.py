@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select, true
 
 from repatria.adapters.db import tables as t
 from repatria.adapters.db.prepared import Prepared
@@ -209,6 +211,40 @@ _AUTHENTICATE = Prepared(
 def authenticate(uow: UnitOfWork, raw_token: str) -> Principal:
     """The principal a session or API token stands for, if it is still valid."""
     row = _AUTHENTICATE.first(uow.connection(), {"token_hash": _token_digest(raw_token)})
+    return _principal(row)
+
+
+def authenticate_reading(
+    uow: UnitOfWork, raw_token: str, read: Select[Any], params: Mapping[str, Any]
+) -> tuple[Principal, tuple[Any, ...] | None]:
+    """`authenticate`, and the one row of a read by key that does not depend on who asks, in
+    one statement (one round trip, where the two took two): the read joined to the
+    credential's row. The read's row (None if there is none: its first column, the key it is
+    read by, must never be NULL) is given only with the principal: a caller not
+    authenticated gets NotAuthenticated as from `authenticate`, and it is for the caller to
+    check what the principal may see. Measured with bench/api.py's load (PostgreSQL, runs
+    back to back): case reads 2,257-2,368/s → 2,712-2,747/s; sent together in a pipeline
+    instead (prepared.together), the two statements cost more than they saved."""
+    found = _with_read(read).first(
+        uow.connection(), {**params, "token_hash": _token_digest(raw_token)}
+    )
+    if found is None:
+        return _principal(None), None
+    width = len(_AUTHENTICATE.names)
+    principal = _principal(found[:width])
+    row = found[width:]
+    return principal, row if row[0] is not None else None
+
+
+@functools.cache
+def _with_read(read: Select[Any]) -> Prepared:
+    # The credential's row, then the read's columns: NULL when the read finds nothing.
+    who = cast(Select[Any], _AUTHENTICATE.statement).subquery("who")
+    what = read.subquery("what")
+    return Prepared(select(*who.c, *what.c).select_from(who.outerjoin(what, true())))
+
+
+def _principal(row: tuple[Any, ...] | None) -> Principal:
     if row is None:
         raise NotAuthenticated("the token is unknown, expired or revoked")
     expires_at, revoked_at, user_id, username, role, active, organisation_id, state = row

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.attributes import manager_of_class
 from sqlalchemy.orm.util import identity_key
@@ -64,25 +64,37 @@ def _case_factory() -> Callable[[], Any]:
     return manager_of_class(Case).new_instance
 
 
-def summary(
-    uow: UnitOfWork, principal: Principal, case_id: int, columns: Iterable[str]
-) -> dict[str, Any]:
-    """These columns of the case, if it involves the principal's state; otherwise NotFound.
+def summary_read(columns: Iterable[str]) -> Select[Any]:
+    """These columns of a case (and its states), by its id (parameter `id`). The read path
+    of `GET /cases/{id}`, which reads it with the caller's authentication
+    (accounts.authenticate_reading) and gives its row to `summary_seen`."""
+    return _summary_query(tuple(columns))
 
-    The read path of `GET /cases/{id}`: one lean query by primary key, no ORM objects."""
-    found = _summary_query(tuple(columns)).mappings(uow.connection(), {"id": case_id})
-    if not found or not sees_states(principal, (found[0]["from_state"], found[0]["to_state"])):
+
+def summary_seen(
+    principal: Principal, case_id: int, read: Select[Any], row: tuple[Any, ...] | None
+) -> dict[str, Any]:
+    """The case's row read by `summary_read`, if the case involves the principal's state;
+    otherwise NotFound."""
+    if row is None:
         raise NotFound("case", case_id)
-    return found[0]
+    found = dict(zip(_names(read), row, strict=True))
+    if not sees_states(principal, (found["from_state"], found["to_state"])):
+        raise NotFound("case", case_id)
+    return found
 
 
 @functools.cache
-def _summary_query(columns: tuple[str, ...]) -> Prepared:
+def _names(read: Select[Any]) -> tuple[str, ...]:
+    return tuple(str(c.key) for c in read.exported_columns)
+
+
+@functools.cache
+def _summary_query(columns: tuple[str, ...]) -> Select[Any]:
     # Built once per column set: building and keying the statement cost as much as running it.
-    wanted = dict.fromkeys([*columns, "from_state", "to_state"])
-    return Prepared(
-        select(*(t.cases.c[name] for name in wanted)).where(t.cases.c.id == bindparam("id"))
-    )
+    # The key first: authenticate_reading tells a case not found by it.
+    wanted = dict.fromkeys(["id", *columns, "from_state", "to_state"])
+    return select(*(t.cases.c[name] for name in wanted)).where(t.cases.c.id == bindparam("id"))
 
 
 def new_reference(uow: UnitOfWork, case: Case) -> str:

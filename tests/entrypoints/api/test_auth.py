@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 from repatria.bootstrap import Container
 from repatria.services.demo import DEMO_PASSWORD
 from tests.entrypoints.api.conftest import issue_token
+
+DAY = timedelta(days=1)
 
 
 def test_login_sets_a_secure_http_only_session_cookie_that_authenticates(
@@ -84,3 +87,29 @@ def test_token_lifetime_outside_one_to_366_days_is_refused_naming_the_field(
     response = client_for("us-case-officer").post("/api/v1/tokens", json={"days": 0})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "days"
+
+
+def test_reading_a_case_authenticates_the_caller_before_showing_it(
+    anonymous: TestClient, container: Container
+) -> None:
+    # GET /cases/{id} reads the case together with the caller's credentials: what it
+    # answers must still depend on them alone.
+    listed = anonymous.get(
+        "/api/v1/cases?limit=500",
+        headers={"Authorization": f"Bearer {issue_token(container, 'us-case-officer', DAY)}"},
+    ).json()["items"]
+    us_mx = next(c for c in listed if (c["from_state"], c["to_state"]) == ("US", "MX"))
+    path = f"/api/v1/cases/{us_mx['id']}"
+
+    def read(raw: str | None) -> Any:
+        headers = {"Authorization": f"Bearer {raw}"} if raw else {}
+        return anonymous.get(path, headers=headers)
+
+    assert read(None).status_code == 401
+    expired = read(issue_token(container, "us-case-officer", timedelta(seconds=-1)))
+    unknown = read("not-a-token")
+    for refused in (expired, unknown):
+        assert refused.status_code == 401 and us_mx["reference"] not in refused.text
+    assert read(issue_token(container, "sv-case-officer", DAY)).status_code == 404  # not its states
+    seen = read(issue_token(container, "mx-reviewer", DAY))
+    assert seen.status_code == 200 and seen.json()["reference"] == us_mx["reference"]

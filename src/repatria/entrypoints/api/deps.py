@@ -57,10 +57,23 @@ async def get_read_uow(
         yield uow
 
 
+async def get_token(
+    request: Request,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    """The caller's raw token, from a bearer token or the session cookie; 401 without either.
+    For a read endpoint that authenticates together with its read
+    (accounts.authenticate_reading); every other endpoint takes `CurrentPrincipal`."""
+    raw = bearer.credentials if bearer else request.cookies.get(SESSION_COOKIE)
+    if not raw:
+        raise NotAuthenticated("sign in, or send an API token as 'Authorization: Bearer …'")
+    return raw
+
+
 async def get_principal(
     request: Request,
     reader: Annotated[UnitOfWork, Depends(get_read_uow)],
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    raw: Annotated[str, Depends(get_token)],
 ) -> Principal:
     """The caller, from a bearer token or the session cookie; 401 without either.
 
@@ -69,9 +82,6 @@ async def get_principal(
     pool. A read endpoint goes on in the same transaction; for any other request it ends
     here, so the command's own unit of work (on SQLite, the write lock) starts with its work.
     """
-    raw = bearer.credentials if bearer else request.cookies.get(SESSION_COOKIE)
-    if not raw:
-        raise NotAuthenticated("sign in, or send an API token as 'Authorization: Bearer …'")
     principal = accounts.authenticate(reader, raw)
     if request.method not in ("GET", "HEAD"):
         reader.close()
@@ -81,6 +91,7 @@ async def get_principal(
 Uow = Annotated[UnitOfWork, Depends(get_uow)]
 ReadUow = Annotated[UnitOfWork, Depends(get_read_uow)]
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+Token = Annotated[str, Depends(get_token)]
 # Database ids are signed 64-bit integers; anything larger cannot name a record.
 MAX_ID = 2**63 - 1
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="record id")]
