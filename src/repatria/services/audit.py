@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.serialization import (
     PrivateFormat,
     load_pem_private_key,
 )
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.engine import make_url
 
 from repatria.adapters.db import tables as t
@@ -219,17 +219,19 @@ def _outside_rows(uow: UnitOfWork) -> Finding | None:
     """A row without a place in the log, or beyond its head: inserted behind the log's back."""
     events = t.events
     head_size = select(t.audit_log_head.c.size).where(t.audit_log_head.c.id == 1)
-    row = uow.session.execute(
-        select(events.c.id, events.c.seq)
-        .where(
-            or_(
-                events.c.seq.is_(None),
-                events.c.seq < 0,
-                events.c.seq >= head_size.scalar_subquery(),
-            )
+    # The first of each kind, each found through the seq index, then the first of those:
+    # asked in one WHERE with ORs, PostgreSQL walked the whole index (0.5 s a million events).
+    kinds = [
+        select(events.c.id, events.c.seq).where(condition).order_by(events.c.seq, events.c.id)
+        for condition in (
+            events.c.seq.is_(None),
+            events.c.seq < 0,
+            events.c.seq >= head_size.scalar_subquery(),
         )
-        .order_by(events.c.seq, events.c.id)
-        .limit(1)
+    ]
+    firsts = union_all(*(select(kind.limit(1).subquery()) for kind in kinds)).subquery()
+    row = uow.session.execute(
+        select(firsts.c.id, firsts.c.seq).order_by(firsts.c.seq, firsts.c.id).limit(1)
     ).first()
     if row is None:
         return None
@@ -290,11 +292,14 @@ def _hash_range_in_worker(database_url: str, start: int, end: int, sizes: list[i
         connection.close()
 
 
-# The rows as hash_chunk takes them, the leaf as its UTF-8 bytes (SQLite's text_factory,
-# PostgreSQL's SQL_ASCII client encoding), so no value is decoded on the way.
-_ROWS = "SELECT id, seq, leaf_hash, body FROM events WHERE seq >= {0} AND seq < {0} ORDER BY seq"
-_SQLITE_ROWS = _ROWS.format("?")
-_POSTGRES_ROWS = _ROWS.format("%s")
+# The rows as hash_chunk takes them, the leaf as its UTF-8 bytes (SQLite's text_factory;
+# on PostgreSQL the bytes binary COPY sends, in the SQL_ASCII client encoding that converts
+# none), so no value is decoded on the way.
+_ROWS = "SELECT id, seq, leaf_hash, body FROM events WHERE seq >= {0} AND seq < {1} ORDER BY seq"
+_SQLITE_ROWS = _ROWS.format("?", "?")
+_POSTGRES_COPY = "COPY (" + _ROWS + ") TO STDOUT (FORMAT BINARY)"
+# Each field as the bytes sent: bytea's binary form is its bytes, and text's is too.
+_POSTGRES_TYPES = ("int8", "int8", "bytea", "bytea")
 _SET_ENCODING = "SELECT set_config('client_encoding', %s, true)"
 
 
@@ -311,13 +316,18 @@ def _hash_range(
             raise Conflict("audit verify needs a PostgreSQL database encoded in UTF8")
         encoding = connection.info.parameter_status("client_encoding")
         connection.execute(_SET_ENCODING, ("SQL_ASCII",))
-        cursor = connection.cursor(name=f"audit_{start}", binary=True)
-        cursor.itersize = 10_000
+        # COPY, not a cursor: the driver parses its rows in C, where building them from a
+        # cursor's results cost twice as much (half a million rows read and hashed in one
+        # process: 2.4 s by a cursor, 1.5 s by COPY).
+        query = _POSTGRES_COPY.format(int(start), int(end))
         try:
-            cursor.execute(_POSTGRES_ROWS, (start, end))
-            return hash_chunk(_stream(cursor), start, end, sizes)
+            with connection.cursor().copy(query) as copy:
+                copy.set_types(_POSTGRES_TYPES)
+                result = hash_chunk(copy.rows(), start, end, sizes)
+                for _ in copy:  # what a finding left unread: the connection is free again
+                    pass
+                return result
         finally:
-            cursor.close()
             if connection.info.transaction_status.name != "INERROR":
                 connection.execute(_SET_ENCODING, (encoding,))
 
