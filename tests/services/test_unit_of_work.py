@@ -199,6 +199,35 @@ def test_a_step_begun_on_a_connection_the_server_ended_gets_another(
         assert uow.session.scalar(select(func.count()).select_from(t.events)) == 1
 
 
+@pytest.mark.parametrize("backend", ["postgresql"])  # the loop's engine is in autocommit
+def test_a_step_begun_on_the_loop_and_not_committed_leaves_nothing_to_the_next(
+    container: Container,
+) -> None:
+    # Its driver begins no transaction of its own: what an abandoned step wrote must still be
+    # rolled back when its connection goes back to the pool, not committed by the next step.
+    async def run() -> tuple[int, int]:
+        with container.uow(gated=True) as abandoned:
+            assert await abandoned.begin_writing()
+            first = abandoned.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            abandoned.record(ACTOR, "OpenCase", "case", 7)
+            abandoned.connection().exec_driver_sql(
+                "UPDATE audit_log_head SET size = size + 100 WHERE id = 1"
+            )
+        with container.uow(gated=True) as uow:
+            assert await uow.begin_writing()
+            again = uow.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            uow.record(ACTOR, "OpenCase", "case", 8)
+            uow.commit()
+        return first, again
+
+    first, again = asyncio.run(run())
+    assert first == again  # the same pooled connection
+    with container.uow() as uow:
+        subjects = uow.session.scalars(select(t.events.c.subject_id)).all()
+        size = uow.session.scalar(select(t.audit_log_head.c.size))
+    assert subjects == ["8"] and size == 1
+
+
 def test_beginning_from_the_loop_waits_for_another_writer_without_blocking_the_loop(
     container: Container, backend: str
 ) -> None:
