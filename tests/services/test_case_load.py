@@ -7,13 +7,14 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from repatria.adapters.db import tables as t
 from repatria.adapters.db.mapping import PERSON_DETAILS
 from repatria.bootstrap import Container
 from repatria.domain.cases import Case, CaseState
+from repatria.domain.errors import NotEligible
 from repatria.domain.people import Person
 from repatria.domain.workflow import ConsentVerification, Decision, FearClaim, Notice
 from repatria.services import cases, workflow
@@ -174,4 +175,36 @@ def test_a_step_on_a_case_changed_meanwhile_is_refused_and_leaves_nothing(
     with container.uow() as uow:
         stored = uow.session.execute(select(t.cases).where(t.cases.c.id == case_id)).one()
     assert stored.state is CaseState.DRAFT
+    assert _events_of(container, case_id) == recorded
+
+
+def test_a_refused_step_keeps_its_assessment_for_a_caller_that_commits(
+    container: Container,
+) -> None:
+    # A step is refused after its assessment is worked out; the assessment, like every
+    # other, is kept if the caller goes on and commits (as the demo's loader does), and the
+    # case and its record stay as they were.
+    case_id, officer = _a_draft(container), us_case_officer(container)
+    with container.uow() as uow:
+        workflow.take(uow, officer, case_id, workflow.Step("submit", date.today()))
+        uow.commit()
+    recorded = _events_of(container, case_id)
+    with container.uow() as uow:
+        person = uow.session.scalar(select(t.cases.c.person_id).where(t.cases.c.id == case_id))
+        uow.connection().execute(  # no longer a national of the receiving state
+            delete(t.citizenships).where(t.citizenships.c.person_id == person)
+        )
+        with pytest.raises(NotEligible) as refused:
+            workflow.take(uow, officer, case_id, workflow.Step("screen", date.today()))
+        uow.commit()
+    with container.uow() as uow:
+        kept = uow.session.execute(
+            select(t.assessments.c.allowed, t.assessments.c.verdict)
+            .where(t.assessments.c.case_id == case_id)
+            .order_by(t.assessments.c.id.desc())
+        ).first()
+        state = uow.session.scalar(select(t.cases.c.state).where(t.cases.c.id == case_id))
+    assert kept is not None and kept.allowed is False
+    assert kept.verdict == refused.value.assessment
+    assert state is CaseState.SCREENING
     assert _events_of(container, case_id) == recorded

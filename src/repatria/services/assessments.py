@@ -135,8 +135,7 @@ def judge(
     foreseen: Foresight | None = None,
 ) -> Assessment:
     """The assessment `record` stores, not yet stored (its id is None): for a caller that
-    stores it together with its other writes (`insertion`), or not at all if the step is
-    refused."""
+    stores it together with its other writes (`insertion`)."""
     if check_role:
         require(principal, Action.ASSESS)
     same_document = foreseen is not None and foreseen.document == document

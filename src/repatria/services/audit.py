@@ -297,8 +297,12 @@ def _hash_range_in_worker(database_url: str, start: int, end: int, sizes: list[i
 # none), so no value is decoded on the way.
 _ROWS = "SELECT id, seq, leaf_hash, body FROM events WHERE seq >= {0} AND seq < {1} ORDER BY seq"
 _SQLITE_ROWS = _ROWS.format("?", "?")
-_POSTGRES_COPY = "COPY (" + _ROWS + ") TO STDOUT (FORMAT BINARY)"
-# Each field as the bytes sent: bytea's binary form is its bytes, and text's is too.
+# The numbers cast to the type they are parsed as, whatever a tamperer made the columns;
+# each other field is taken as the bytes sent (bytea's binary form is its bytes, text's too).
+_POSTGRES_COPY = (
+    "COPY (SELECT id::int8, seq::int8, leaf_hash, body FROM events "
+    "WHERE seq >= {0} AND seq < {1} ORDER BY seq) TO STDOUT (FORMAT BINARY)"
+)
 _POSTGRES_TYPES = ("int8", "int8", "bytea", "bytea")
 _SET_ENCODING = "SELECT set_config('client_encoding', %s, true)"
 

@@ -300,10 +300,14 @@ def take(
     if step.consent is not None:
         uow.session.add(step.consent)
     uow.session.flush()
-    # Stored by _move with the step's other writes; a refused step stores nothing.
+    # Stored below (refused) or by _move with the step's other writes.
     assessment = _assess(uow, principal, case, step.on, foreseen, store=False)
     failing = _gate(transition, assessment.verdict)
     if failing:
+        # Kept, as every assessment is, for a caller that goes on and commits (the API
+        # answers 409 and rolls back): an extra statement only where the step is refused.
+        insert, values = assessments.insertion(assessment)
+        ((assessment.id,),) = insert.rows(uow.connection(), values)
         raise NotEligible(step.command, failing, assessment.verdict)
     _move(uow, principal, case, transition, step, assessment)
     return case, assessment

@@ -176,7 +176,10 @@ def together(
         ]
     except connection.dialect.loaded_dbapi.Error as exc:
         # The failing statement is the first without a result: those after it were skipped.
-        failed = next((i for i, c in enumerate(cursors) if c.pgresult is None), len(bound) - 1)
+        # With a result for every one, it was the COMMIT.
+        failed = next((i for i, c in enumerate(cursors) if c.pgresult is None), None)
+        if failed is None:
+            raise _wrapped(connection, "COMMIT", None, exc, cursors[-1]) from exc
         compiled, arguments = bound[failed]
         raise _wrapped(connection, compiled.sql, arguments, exc, cursors[failed]) from exc
     finally:
