@@ -119,6 +119,11 @@ def record(
         check_role=check_role,
         foreseen=foreseen,
     )
+    return store(uow, assessment)
+
+
+def store(uow: UnitOfWork, assessment: Assessment) -> Assessment:
+    """Store a judged assessment alone; it then has its id."""
     insert, values = insertion(assessment)
     ((assessment.id,),) = insert.rows(uow.connection(), values)
     return assessment

@@ -306,8 +306,7 @@ def take(
     if failing:
         # Kept, as every assessment is, for a caller that goes on and commits (the API
         # answers 409 and rolls back): an extra statement only where the step is refused.
-        insert, values = assessments.insertion(assessment)
-        ((assessment.id,),) = insert.rows(uow.connection(), values)
+        assessments.store(uow, assessment)
         raise NotEligible(step.command, failing, assessment.verdict)
     _move(uow, principal, case, transition, step, assessment)
     return case, assessment
