@@ -25,6 +25,7 @@ LEAF_FORMAT = (
     '"occurred_at":"%sT%sZ","organisation_id":%s,"reason":%s,"recorded_at":"%sT%sZ",'
     '"seq":%d,"states":%s,"subject_id":%s,"subject_type":%s}'
 )
+_LEAF_HEAD, _LEAF_TAIL = LEAF_FORMAT.split("%d")
 AUDIT_READERS = frozenset({Role.AUDITOR, Role.ADMIN})
 
 
@@ -46,9 +47,14 @@ def _number(value: int | None) -> str:
     return "null" if value is None else str(int(value))
 
 
-def leaf_text(
+def leaf_text(*, seq: int, **fields: Any) -> str:
+    """The canonical leaf from stored values (the fields of leaf_parts) at position seq."""
+    head, tail = leaf_parts(**fields)
+    return f"{head}{seq:d}{tail}"
+
+
+def leaf_parts(
     *,
-    seq: int,
     command: str,
     subject_type: str,
     subject_id: str,
@@ -62,11 +68,13 @@ def leaf_text(
     reason: str,
     legal_basis: str,
     states: str,
-) -> str:
-    """The canonical leaf from stored values: JSON columns as text, moments as stored_moment."""
+) -> tuple[str, str]:
+    """The leaf's text before its seq and after it, from stored values: JSON columns as text,
+    moments as stored_moment. Neither holds a line break (JSON escapes every control
+    character), so a writer may send many of them joined by one."""
     if occurred_at[10:11] != " " or recorded_at[10:11] != " ":
         raise ValueError("a moment is not in the stored form YYYY-MM-DD HH:MM:SS.ffffff")
-    return LEAF_FORMAT % (
+    head = _LEAF_HEAD % (
         quote(actor),
         _number(actor_id),
         after,
@@ -79,18 +87,20 @@ def leaf_text(
         quote(reason),
         recorded_at[:10],
         recorded_at[11:],
-        seq,
-        states,
-        quote(subject_id),
-        quote(subject_type),
     )
+    return head, _LEAF_TAIL % (states, quote(subject_id), quote(subject_type))
 
 
 def event_leaf(event: Any, seq: int) -> bytes:
     """The leaf bytes of an Event about to be appended at position seq."""
+    head, tail = event_leaf_parts(event)
+    return f"{head}{seq:d}{tail}".encode()
+
+
+def event_leaf_parts(event: Any) -> tuple[str, str]:
+    """The leaf of an Event about to be appended, before its seq and after it (leaf_parts)."""
     texts = {name: canonical_json(getattr(event, name)) for name in ("before", "after", "states")}
-    return leaf_text(
-        seq=seq,
+    return leaf_parts(
         command=event.command,
         subject_type=event.subject_type,
         subject_id=event.subject_id,
@@ -104,7 +114,7 @@ def event_leaf(event: Any, seq: int) -> bytes:
         reason=event.reason,
         legal_basis=event.legal_basis,
         states=texts["states"],
-    ).encode()
+    )
 
 
 def event_leaf_hash(event: Any, seq: int) -> bytes:

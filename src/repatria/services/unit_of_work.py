@@ -15,14 +15,14 @@ from types import TracebackType
 from typing import Any, cast
 
 import anyio.to_thread
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Text, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from repatria.adapters.db import tables as t
 from repatria.adapters.db.engine import begin_on_loop, try_write_lock, wait_for_write_lock
 from repatria.adapters.db.prepared import Prepared, together
 from repatria.domain.accounts import Principal
-from repatria.domain.audit import event_leaf
+from repatria.domain.audit import event_leaf, event_leaf_parts
 from repatria.domain.events import Event
 from repatria.domain.merkle import Frontier, leaf_hash
 
@@ -395,12 +395,20 @@ def append_to_log(session: Session, events: list[Event], *, commit: bool = False
     The other changes are flushed first, so the log head is locked only for the appending
     itself; the row lock (PostgreSQL) or BEGIN IMMEDIATE (SQLite) serialises writers, which
     keeps the sequence numbers contiguous whatever the commit order. With `commit`, the
-    transaction's COMMIT goes to PostgreSQL together with the events (prepared.together):
-    every writer waits for the head while another holds it, so the round trip saved is
-    saved for them all. The session's own commit then has nothing left to send.
+    transaction's COMMIT goes to PostgreSQL together with the appending (prepared.together):
+    the head is held until then, and every writer waits for it while another holds it. The
+    session's own commit then has nothing left to send.
+
+    On PostgreSQL the database's repatria_append_events (migration 0008) does the appending in
+    the one statement, so the head is held for no round trip to the application; SQLite's
+    writers hold its lock from BEGIN, and the application appends. Both lay out and hash the
+    same leaves and move the same frontier, which `repatria audit verify` recomputes.
     """
     session.flush()
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _append_in_database(connection, events, commit)
+        return
     size, packed = _LOG_HEAD.rows(connection)[0]
     frontier = Frontier.from_bytes(size, packed)
     runs: list[tuple[Prepared, dict[str, Any] | None]] = []
@@ -412,9 +420,21 @@ def append_to_log(session: Session, events: list[Event], *, commit: bool = False
         runs.append((_INSERT_EVENT, {"body": body.decode(), "hash": hashed}))
     moved = {"size": frontier.size, "root": frontier.root(), "frontier": frontier.to_bytes()}
     runs.append((_MOVE_LOG_HEAD, moved))
-    # The inserts and the head's move go together: one round trip on PostgreSQL.
     *inserted, _ = together(connection, runs, commit=commit)
     for event, ((event_id,),) in zip(events, inserted, strict=True):
+        event.id = event_id
+
+
+def _append_in_database(connection: Connection, events: list[Event], commit: bool) -> None:
+    parts = [event_leaf_parts(event) for event in events]
+    heads = "\n".join(head for head, _ in parts)
+    tails = "\n".join(tail for _, tail in parts)
+    if heads.count("\n") != len(events) - 1 or tails.count("\n") != len(events) - 1:
+        raise ValueError("a leaf holds a line break, which canonical JSON never does")
+    [appended] = together(
+        connection, [(_APPEND_EVENTS, {"heads": heads, "tails": tails})], commit=commit
+    )
+    for event, (event_id,) in zip(events, appended, strict=True):
         event.id = event_id
 
 
@@ -429,6 +449,11 @@ _INSERT_EVENT = Prepared(
     insert(t.events)
     .values(body=bindparam("body"), leaf_hash=bindparam("hash"))
     .returning(t.events.c.id)
+)
+_APPEND_EVENTS = Prepared(
+    select(
+        func.repatria_append_events(bindparam("heads", type_=Text), bindparam("tails", type_=Text))
+    )
 )
 _MOVE_LOG_HEAD = Prepared(
     update(t.audit_log_head)
