@@ -10,6 +10,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from repatria.adapters.db import tables as t
+from repatria.adapters.db.engine import begin_on_loop
 from repatria.adapters.db.prepared import Prepared, together
 from repatria.bootstrap import Container
 from repatria.domain.cases import Case, CaseState
@@ -211,3 +212,72 @@ def test_the_statement_that_fails_among_others_is_the_one_named(container: Conta
         connection.rollback()
         assert together(connection, [(count, None), (count, None)])[0] == count.rows(connection)
     assert "INSERT INTO organisations" in str(raised.value)
+
+
+# PostgreSQL's reading and loop engines send Prepared statements to libpq itself (_Libpq).
+on_postgresql = pytest.mark.parametrize("backend", ["postgresql"])
+
+
+def _prepared_here(connection: Connection) -> set[str]:
+    found = connection.exec_driver_sql("SELECT name FROM pg_prepared_statements").scalars()
+    return {name for name in found if name.startswith("repatria_")}
+
+
+@on_postgresql
+@pytest.mark.parametrize("table", HOT_TABLES, ids=lambda table: table.name)
+def test_through_libpq_rows_match_sqlalchemy_value_for_value_and_type_for_type(
+    container: Container, table: Any
+) -> None:
+    assert container.loop_engine is not None
+    statement = select(table).where(table.c.id <= bindparam("last")).order_by(table.c.id)
+    prepared = Prepared(statement)
+    with container.loop_engine.connect() as connection:
+        expected = _by_core(connection, statement, {"last": 200})
+        assert _typed(prepared.rows(connection, {"last": 200})) == _typed(expected)
+        assert len(_prepared_here(connection)) == 1  # it went through libpq, prepared
+    assert expected, f"the demo data has no {table.name} to compare"
+
+
+@on_postgresql
+def test_through_libpq_statements_stay_prepared_across_rollbacks(container: Container) -> None:
+    assert container.loop_engine is not None
+    by_id = Prepared(select(t.cases.c.id, t.cases.c.state).where(t.cases.c.id == bindparam("id")))
+    with begin_on_loop(container.loop_engine, "1s") as connection:
+        first = by_id.rows(connection, {"id": 1})
+        for _ in range(6):  # what the driver would have prepared, and deallocated at rollback
+            connection.execute(select(t.cases.c.state).where(t.cases.c.id == 1)).all()
+        prepared = _prepared_here(connection)
+        connection.rollback()
+    with begin_on_loop(container.loop_engine, "1s") as connection:  # the same pooled connection
+        assert by_id.rows(connection, {"id": 1}) == first != []
+        assert _prepared_here(connection) == prepared and len(prepared) == 1
+
+
+@on_postgresql
+def test_through_libpq_statements_run_together_with_the_commit(container: Container) -> None:
+    assert container.loop_engine is not None
+    move = Prepared(
+        update(t.cases)
+        .where(t.cases.c.id == bindparam("id"))
+        .values(state=bindparam("state"))
+        .returning(t.cases.c.id)
+    )
+    count = Prepared(select(func.count()).select_from(t.organisations))
+    add = Prepared(insert(t.organisations).values(code=bindparam("code"), name="x", state="US"))
+    state = select(t.cases.c.state).where(t.cases.c.id == 2)
+    with container.engine.connect() as other:
+        code = other.execute(select(t.organisations.c.code).limit(1)).scalar_one()
+    cancel = (move, {"id": 2, "state": CaseState.CANCELLED})
+    with begin_on_loop(container.loop_engine, "1s") as connection:
+        with pytest.raises(IntegrityError) as raised:
+            together(connection, [cancel, (add, {"code": code})], commit=True)
+        connection.rollback()
+    assert "INSERT INTO organisations" in str(raised.value)
+    with container.engine.connect() as other:
+        assert other.execute(state).scalar_one() != CaseState.CANCELLED  # nothing kept
+    with begin_on_loop(container.loop_engine, "1s") as connection:
+        found = together(connection, [cancel, (count, None)], commit=True)
+        connection.commit()  # nothing left to send: the pipeline's COMMIT committed
+    assert found[0] == [(2,)] and found[1][0][0] > 0
+    with container.engine.connect() as other:
+        assert other.execute(state).scalar_one() == CaseState.CANCELLED

@@ -39,13 +39,31 @@ def make_engine(url: str, *, reading: bool = False, on_loop: bool = False) -> En
         # in autocommit. Nor do they ping before each use (another round trip, an eighth of a
         # case read): after a database restart a stale connection fails one read and
         # SQLAlchemy then replaces the whole pool. Commands keep pinging: none should fail so.
-        return create_engine(url, pool_size=10, max_overflow=overflow, isolation_level="AUTOCOMMIT")
+        return create_engine(
+            url,
+            pool_size=10,
+            max_overflow=overflow,
+            isolation_level="AUTOCOMMIT",
+            connect_args=LIBPQ_CONNECT_ARGS,
+        )
     if on_loop:
         # The driver begins no transaction of its own here (its BEGIN cost a round trip of
         # its own); begin_on_loop sends BEGIN with the lock timeout, and that BEGIN is the
         # ping too. A process runs one such command at a time (WriterGate).
-        return create_engine(url, pool_size=2, max_overflow=overflow, isolation_level="AUTOCOMMIT")
+        return create_engine(
+            url,
+            pool_size=2,
+            max_overflow=overflow,
+            isolation_level="AUTOCOMMIT",
+            connect_args=LIBPQ_CONNECT_ARGS,
+        )
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=overflow)
+
+
+# The reading and loop engines' statements go to libpq itself (prepared.py: _Libpq), which
+# prepares them on the server under names of its own. The driver prepares none of its own
+# there: it would DEALLOCATE ALL at every rollback, Repatria's with its own.
+LIBPQ_CONNECT_ARGS: dict[str, Any] = {"prepare_threshold": None}
 
 
 def begin_on_loop(engine: Engine, lock_timeout: str) -> Connection:
