@@ -12,6 +12,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from repatria.adapters.db.prepared import run_script
+
 
 def make_engine(url: str, *, reading: bool = False, on_loop: bool = False) -> Engine:
     """An engine with the pragmas and pool settings each backend needs.
@@ -79,7 +81,7 @@ def begin_on_loop(engine: Engine, lock_timeout: str) -> Connection:
         connection = engine.connect()
         try:
             connection.begin()  # SQLAlchemy's bookkeeping; the driver sends nothing for it
-            connection.exec_driver_sql(begin)  # no parameters: one simple-query message
+            run_script(connection, begin)  # one simple-query message
             return connection
         except DBAPIError as exc:
             connection.close()

@@ -230,6 +230,22 @@ def together(
             cursor.close()
 
 
+def run_script(connection: Connection, sql: str) -> None:
+    """Send parameterless SQL (one statement or several) in one simple-query message, as
+    `exec_driver_sql` would, for what it returns nothing of: through libpq where Prepared's
+    statements go there, its errors raised as theirs are."""
+    libpq = _Libpq.of(connection)
+    if libpq is None:
+        connection.exec_driver_sql(sql)
+        return
+    if not connection.in_transaction():
+        connection.begin()
+    result = libpq.pgconn.exec_(sql.encode())
+    if result.status not in _SUCCEEDED:
+        exc = libpq._error(result)
+        raise _wrapped(connection, sql, None, exc, None) from exc
+
+
 def _driver(connection: Connection) -> Any:
     return connection.connection.driver_connection
 
