@@ -426,6 +426,8 @@ def append_to_log(session: Session, events: list[Event], *, commit: bool = False
 
 
 def _append_in_database(connection: Connection, events: list[Event], commit: bool) -> None:
+    if not events:
+        return  # nothing to append; the connection's own commit commits
     parts = [event_leaf_parts(event) for event in events]
     heads = "\n".join(head for head, _ in parts)
     tails = "\n".join(tail for _, tail in parts)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import Connection, bindparam, func, insert, select, text, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from repatria.adapters.db import tables as t
-from repatria.adapters.db.engine import begin_on_loop
+from repatria.adapters.db.engine import begin_on_loop, make_engine
 from repatria.adapters.db.prepared import Prepared, together
 from repatria.bootstrap import Container
 from repatria.domain.cases import Case, CaseState
@@ -281,3 +283,39 @@ def test_through_libpq_statements_run_together_with_the_commit(container: Contai
     assert found[0] == [(2,)] and found[1][0][0] > 0
     with container.engine.connect() as other:
         assert other.execute(state).scalar_one() == CaseState.CANCELLED
+
+
+@on_postgresql
+def test_through_libpq_a_closed_connection_is_not_kept_alive(container: Container) -> None:
+    engine = make_engine(container.settings.database_url, reading=True)
+    with engine.connect() as connection:
+        assert Prepared(select(t.cases.c.id).where(t.cases.c.id == 1)).rows(connection) == [(1,)]
+        driver = weakref.ref(connection.connection.driver_connection)
+    engine.dispose()  # as the pool closes an overflow connection, or after a restart
+    gc.collect()
+    assert driver() is None
+
+
+@on_postgresql
+def test_through_libpq_a_statement_that_cannot_be_prepared_is_the_one_named(
+    container: Container,
+) -> None:
+    assert container.loop_engine is not None
+    count = Prepared(select(func.count()).select_from(t.organisations))
+    missing = Prepared(select(func.no_such_function(bindparam("x", 1))))
+    with begin_on_loop(container.loop_engine, "1s") as connection:
+        with pytest.raises(ProgrammingError, match="no_such_function"):
+            together(connection, [(count, None), (missing, None)])
+        connection.rollback()
+
+
+@on_postgresql
+def test_inside_the_driver_s_own_pipeline_statements_go_through_the_driver(
+    container: Container,
+) -> None:
+    assert container.read_engine is not None
+    by_id = Prepared(select(t.cases.c.id).where(t.cases.c.id == bindparam("id")))
+    with container.read_engine.connect() as connection:
+        with connection.connection.driver_connection.pipeline():
+            assert by_id.rows(connection, {"id": 1}) == [(1,)]
+        assert by_id.rows(connection, {"id": 1}) == [(1,)]

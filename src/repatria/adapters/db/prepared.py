@@ -306,7 +306,8 @@ class _Libpq:
     _of: ClassVar[weakref.WeakKeyDictionary[Any, _Libpq]] = weakref.WeakKeyDictionary()
 
     def __init__(self, driver: Any) -> None:
-        self.driver = driver
+        # Not the driver itself: held here, it would keep its own key in `_of` alive.
+        self._driver = weakref.ref(driver)
         self.pgconn = driver.pgconn
         # Each statement prepared on this connection, by SQL and parameter types.
         self.statements: dict[tuple[bytes, tuple[int, ...]], bytes] = {}
@@ -319,7 +320,10 @@ class _Libpq:
         driver = _driver(connection)
         if driver.prepare_threshold is not None:
             return None  # the driver prepares statements, and deallocates them all (engine.py)
-        status = driver.pgconn.transaction_status
+        pgconn = driver.pgconn
+        if pgconn.pipeline_status != _NO_PIPELINE:
+            return None  # inside the driver's own pipeline: libpq's calls are not allowed
+        status = pgconn.transaction_status
         if status not in _RUNNING and not (status == _IDLE and driver.autocommit):
             return None
         found = cls._of.get(driver)
@@ -342,9 +346,12 @@ class _Libpq:
         """Several statements' rows, sent in one pipeline (and the COMMIT after them);
         _Failed names the first that failed."""
         sent = []
-        for compiled, arguments in bound:  # a statement not prepared yet is prepared first
+        for index, (compiled, arguments) in enumerate(bound):
             transformer = Transformer(self.driver)
-            name, values = self._prepared(transformer, compiled, arguments)
+            try:  # a statement not prepared yet is prepared first, on its own
+                name, values = self._prepared(transformer, compiled, arguments)
+            except psycopg.Error as exc:
+                raise _Failed(index, exc) from exc
             sent.append((transformer, name, values))
         pgconn = self.pgconn
         pgconn.enter_pipeline_mode()
@@ -411,6 +418,12 @@ class _Libpq:
             # again as it is. Closed, it fails its next use and the pool replaces it.
             self.pgconn.finish()
 
+    @property
+    def driver(self) -> Any:
+        driver = self._driver()
+        assert driver is not None, "used only while its connection is"
+        return driver
+
     def _error(self, result: Any) -> psycopg.Error:
         error = error_from_result(result, encoding=self.driver.info.encoding)
         if self.pgconn.status == pq.ConnStatus.BAD and not isinstance(
@@ -424,6 +437,7 @@ class _Libpq:
 
 _SUCCEEDED = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK)
 _IDLE = pq.TransactionStatus.IDLE
+_NO_PIPELINE = pq.PipelineStatus.OFF
 _RUNNING = (pq.TransactionStatus.INTRANS, pq.TransactionStatus.INERROR)
 
 

@@ -24,8 +24,10 @@ down_revision = "0007"
 branch_labels = None
 depends_on = None
 
-# Every function called is qualified with pg_catalog, so no function of the caller's search
-# path can stand in for one; the tables are the caller's, as for every other statement.
+# Every function called is qualified with pg_catalog, and every operator's operands are of
+# the types of one of pg_catalog's own, so no function or operator of the caller's search path
+# can stand in for one (an exact match elsewhere would win over one needing a cast); the
+# tables are the caller's, as for every other statement.
 _APPEND = r"""
 CREATE FUNCTION repatria_append_events(heads text, tails text) RETURNS SETOF bigint
 LANGUAGE plpgsql AS $$
@@ -67,7 +69,7 @@ BEGIN
         RETURN NEXT event_id;
         -- The new leaf merges with each subtree of its own height: one per trailing 1 bit.
         carry := log_size;
-        WHILE carry & 1 = 1 LOOP
+        WHILE carry & 1::bigint = 1::bigint LOOP
             hashed := pg_catalog.sha256(
                 node_prefix || pg_catalog.substr(subtrees, pg_catalog.length(subtrees) - 31)
                 || hashed
@@ -96,7 +98,11 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
         # Straight to the driver, with no parameters: nothing rewrites its % or its colons.
-        bind.connection.cursor().execute(_APPEND)
+        cursor = bind.connection.cursor()
+        try:
+            cursor.execute(_APPEND)
+        finally:
+            cursor.close()
 
 
 def downgrade() -> None:
