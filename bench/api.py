@@ -281,10 +281,15 @@ def main() -> None:
             import pgserver
 
             server = pgserver.get_server(Path(tmp) / "pg", cleanup_mode="stop")
-            server.psql("CREATE DATABASE bench;")
-            uri = server.get_uri("bench").replace("postgresql://", "postgresql+psycopg://")
-            env = {**base, **key, "REPATRIA_DATABASE_URL": uri}
-            results["postgresql"] = run("postgresql", env, args)
+            try:
+                server.psql("CREATE DATABASE bench;")
+                uri = server.get_uri("bench").replace("postgresql://", "postgresql+psycopg://")
+                env = {**base, **key, "REPATRIA_DATABASE_URL": uri}
+                results["postgresql"] = run("postgresql", env, args)
+            finally:
+                # Stopped while its directory is still there: stopped only at exit, after
+                # the directory was gone, it ran on until it noticed (up to a minute).
+                server.cleanup()
     print(json.dumps(results))
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -163,30 +164,34 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
     arguments = parser.parse_args()
     folder = arguments.keep or Path(tempfile.mkdtemp(prefix="repatria-bench-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    key_settings = Settings(database_url=f"sqlite:///{folder}/key.sqlite3")
-    audit.load_signing_key(key_settings)
-    (folder / audit.DEFAULT_KEY_NAME).replace(folder / "audit.pem")
-    path = folder / "audit-bench.sqlite3"
-    path.unlink(missing_ok=True)
-    started = time.perf_counter()
-    build_sqlite(path, arguments.events)
-    build_s = time.perf_counter() - started
-    print(f"built {arguments.events} events in {build_s:.1f} s at {path}", file=sys.stderr)
-    verify_s, cli_s = time_verify(f"sqlite:///{path}", folder)
-    select_s = time_plain_select(path)
-    result: dict[str, object] = {
-        "events": arguments.events,
-        "verify_s": round(verify_s, 2),
-        "cli_verify_s": round(cli_s, 2),
-        "plain_select_s": round(select_s, 2),
-        "verify_over_select": round(verify_s / select_s, 2),
-        "cores": os.cpu_count(),
-        "build_s": round(build_s, 1),
-    }
-    if arguments.postgresql:
-        result["postgresql"] = bench_postgresql(folder, arguments.events)
-    print(json.dumps(result))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        key_settings = Settings(database_url=f"sqlite:///{folder}/key.sqlite3")
+        audit.load_signing_key(key_settings)
+        (folder / audit.DEFAULT_KEY_NAME).replace(folder / "audit.pem")
+        path = folder / "audit-bench.sqlite3"
+        path.unlink(missing_ok=True)
+        started = time.perf_counter()
+        build_sqlite(path, arguments.events)
+        build_s = time.perf_counter() - started
+        print(f"built {arguments.events} events in {build_s:.1f} s at {path}", file=sys.stderr)
+        verify_s, cli_s = time_verify(f"sqlite:///{path}", folder)
+        select_s = time_plain_select(path)
+        result: dict[str, object] = {
+            "events": arguments.events,
+            "verify_s": round(verify_s, 2),
+            "cli_verify_s": round(cli_s, 2),
+            "plain_select_s": round(select_s, 2),
+            "verify_over_select": round(verify_s / select_s, 2),
+            "cores": os.cpu_count(),
+            "build_s": round(build_s, 1),
+        }
+        if arguments.postgresql:
+            result["postgresql"] = bench_postgresql(folder, arguments.events)
+        print(json.dumps(result))
+    finally:
+        if arguments.keep is None:  # a throwaway folder: a million events take gigabytes
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def bench_postgresql(folder: Path, count: int) -> dict[str, object]:
