@@ -89,7 +89,7 @@ class Prepared:
         if libpq is not None:
             try:
                 return compiled.converted(libpq.run(compiled, arguments))
-            except libpq.errors.Error as exc:
+            except psycopg.Error as exc:
                 raise _wrapped(connection, compiled.sql, arguments, exc, None) from exc
         cursor = _driver(connection).cursor()
         try:
@@ -202,7 +202,7 @@ def together(
             if failure.index is not None:
                 sql, arguments = bound[failure.index][0].sql, bound[failure.index][1]
             raise _wrapped(connection, sql, arguments, failure.error, None) from failure.error
-        except libpq.errors.Error as exc:
+        except psycopg.Error as exc:
             raise _wrapped(connection, bound[0][0].sql, bound[0][1], exc, None) from exc
         return [compiled.converted(rows) for (compiled, _), rows in zip(bound, found, strict=True)]
     driver = _driver(connection)
@@ -302,7 +302,6 @@ class _Libpq:
     where the driver would send nothing of its own first: in a transaction, or in
     autocommit. A statement that would begin the driver's transaction goes through it."""
 
-    errors = psycopg
     _of: ClassVar[weakref.WeakKeyDictionary[Any, _Libpq]] = weakref.WeakKeyDictionary()
 
     def __init__(self, driver: Any) -> None:
