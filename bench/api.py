@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ from repatria.adapters.db import migrate
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import build
 from repatria.domain.accounts import CredentialKind, Principal, User
-from repatria.services import accounts, cases, demo, people, workflow
+from repatria.services import accounts, cases, clock, demo, people, workflow
 from repatria.services.commands import AssertCaseFacts, OpenCase, RecordPerson
 from repatria.settings import Settings
 
@@ -64,7 +64,7 @@ def seed(env: dict[str, str], count: int) -> tuple[list[int], str]:
     with container.uow() as uow:
         demo.load(uow)
         uow.commit()
-    today = date.today()
+    today = clock.today()
     ids: list[int] = []
     with container.uow() as uow:
         wanted = select(User).where(t.users.c.username == "us-case-officer")

@@ -6,6 +6,8 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,9 +16,22 @@ from sqlalchemy import create_engine, text
 from repatria.adapters.db import migrate
 from repatria.adapters.db.engine import make_engine
 from repatria.bootstrap import Container, build
+from repatria.services import clock
 from repatria.settings import Settings, get_settings
 
 BACKENDS = ("sqlite", "postgresql")
+_SESSION = ExitStack()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hold the whole session to the day it started on, before any test module is imported:
+    dates the tests write (`TODAY`) and the days the application defaults to stay the same
+    day when a run goes past midnight."""
+    _SESSION.enter_context(clock.held_to(date.today()))  # noqa: DTZ011 - the day to hold to
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _SESSION.close()
 TEMPLATE_DB = "repatria_template"
 DEMO_TEMPLATE_DB = "repatria_demo_template"
 

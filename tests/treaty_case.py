@@ -3,15 +3,16 @@ shared by the API, CLI and page tests that take such a case through its lifecycl
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal, Role
+from repatria.services import clock
 
-TODAY = date.today()
+TODAY = clock.today()
 MEXICAN = {
     "family_name": "Ortega Salas",
     "given_names": "Julio",

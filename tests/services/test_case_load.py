@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -17,7 +16,7 @@ from repatria.domain.cases import Case, CaseState
 from repatria.domain.errors import NotEligible
 from repatria.domain.people import Person
 from repatria.domain.workflow import ConsentVerification, Decision, FearClaim, Notice
-from repatria.services import cases, workflow
+from repatria.services import cases, clock, workflow
 from tests.treaty_case import us_case_officer
 
 
@@ -139,7 +138,7 @@ def _a_draft(container: Container) -> int:
 def test_a_step_stores_the_move_and_advances_the_version_once(container: Container) -> None:
     case_id, officer = _a_draft(container), us_case_officer(container)
     with container.uow() as uow:
-        case, _ = workflow.take(uow, officer, case_id, workflow.Step("submit", date.today()))
+        case, _ = workflow.take(uow, officer, case_id, workflow.Step("submit", clock.today()))
         version = case.version
         assert not uow.session.dirty  # the move is stored: nothing is left to flush
         uow.commit()
@@ -171,7 +170,7 @@ def test_a_step_on_a_case_changed_meanwhile_is_refused_and_leaves_nothing(
             update(t.cases).where(t.cases.c.id == case_id).values(version=case.version + 1)
         )
         with pytest.raises(StaleDataError):
-            workflow.take(uow, officer, case_id, workflow.Step("submit", date.today()))
+            workflow.take(uow, officer, case_id, workflow.Step("submit", clock.today()))
     with container.uow() as uow:
         stored = uow.session.execute(select(t.cases).where(t.cases.c.id == case_id)).one()
     assert stored.state is CaseState.DRAFT
@@ -186,7 +185,7 @@ def test_a_refused_step_keeps_its_assessment_for_a_caller_that_commits(
     # case and its record stay as they were.
     case_id, officer = _a_draft(container), us_case_officer(container)
     with container.uow() as uow:
-        workflow.take(uow, officer, case_id, workflow.Step("submit", date.today()))
+        workflow.take(uow, officer, case_id, workflow.Step("submit", clock.today()))
         uow.commit()
     recorded = _events_of(container, case_id)
     with container.uow() as uow:
@@ -195,7 +194,7 @@ def test_a_refused_step_keeps_its_assessment_for_a_caller_that_commits(
             delete(t.citizenships).where(t.citizenships.c.person_id == person)
         )
         with pytest.raises(NotEligible) as refused:
-            workflow.take(uow, officer, case_id, workflow.Step("screen", date.today()))
+            workflow.take(uow, officer, case_id, workflow.Step("screen", clock.today()))
         uow.commit()
     with container.uow() as uow:
         kept = uow.session.execute(

@@ -3,7 +3,6 @@ worked out from has changed by then; on PostgreSQL nothing is worked out ahead."
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
@@ -18,12 +17,12 @@ from repatria.law.catalog import load_catalog
 from repatria.law.document import parse_document
 from repatria.law.engine import assess as engine_assess
 from repatria.law.facts import ContextFacts
-from repatria.services import assessments, cases, workflow
+from repatria.services import assessments, cases, clock, workflow
 from repatria.services.case_documents import build_document
 from repatria.services.commands import AssertCaseFacts
 from tests.treaty_case import FACTS, us_case_officer
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
+from repatria.services import clock
 from tests.web.conftest import csrf_of
 from tests.web.test_pages import assert_accessible
 
@@ -97,7 +98,7 @@ def test_the_facility_administrator_ends_a_stay_and_occupancy_falls(
     assert release, "no stay to end"
     ended = admin.post(
         release.group(1),
-        data={"on": date.today().isoformat(), "csrf_token": csrf_of(stays.text)},
+        data={"on": clock.today().isoformat(), "csrf_token": csrf_of(stays.text)},
     )
     assert ended.status_code == 200
     after = re.search(r"<dt>Held on [^<]+</dt><dd>(\d+)</dd>", admin.get(facility).text)
@@ -203,7 +204,7 @@ def test_the_facility_administrator_allocates_arrivals_and_sees_who_could_not_be
     result = admin.post(
         f"{facility}/allocations",
         data={
-            "on": date.today().isoformat(),
+            "on": clock.today().isoformat(),
             "arrivals": f"{placed}, min\n{too_many}, min\n{wrong_level}, max\n",
             "csrf_token": csrf_of(form.text),
         },
@@ -225,7 +226,7 @@ def test_a_dry_run_allocation_through_the_form_stores_nothing(browser_for: Brows
     result = admin.post(
         f"{facility}/allocations",
         data={
-            "on": date.today().isoformat(),
+            "on": clock.today().isoformat(),
             "arrivals": f"{person}, min",
             "dry_run": "yes",
             "csrf_token": csrf_of(form.text),
@@ -243,8 +244,8 @@ def test_the_facility_page_shows_the_forecast_and_when_room_runs_out(
     facility = record_facility(admin, "tiny", "A, Wing A, a, 1, 10, 0, 2, min, shared")  # CPT: 2
     first, second = record_person(officer, "First"), record_person(officer, "Second")
     form = admin.get(f"{facility}/allocations/new")
-    later = date.today() + timedelta(days=3)
-    for person, on in ((first, date.today()), (second, later)):
+    later = clock.today() + timedelta(days=3)
+    for person, on in ((first, clock.today()), (second, later)):
         result = admin.post(
             f"{facility}/allocations",
             data={

@@ -7,12 +7,13 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from datetime import date
 
 from fastapi.testclient import TestClient
 
+from repatria.services import clock
+
 Browsers = Callable[[str | None], TestClient]
-YEAR = date.today().year
+YEAR = clock.today().year
 
 
 def _rows(html: str, table: str) -> list[list[str]]:

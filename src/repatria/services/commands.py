@@ -19,6 +19,7 @@ from pydantic import (
 from repatria.domain.accounts import Role
 from repatria.domain.people import HoldKind, OffenseCategory, ProtectionKind
 from repatria.domain.workflow import ConsentGiver, FearOutcome, VerifierRole
+from repatria.services import clock
 
 
 def _upper(value: str) -> str:
@@ -133,7 +134,7 @@ class RecordPerson(Command):
 
     @model_validator(mode="after")
     def _birth_date_not_in_future(self) -> Self:
-        if self.birth_date and self.birth_date > date.today():
+        if self.birth_date and self.birth_date > clock.today():
             raise ValueError("birth_date is in the future")
         return self
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Organisation, Principal, Role
-from repatria.services import accounts, cases, demo_cases, demo_facilities, people
+from repatria.services import accounts, cases, clock, demo_cases, demo_facilities, people
 from repatria.services.commands import (
     CreateOrganisation,
     CreateUser,
@@ -172,7 +172,7 @@ def load(uow: UnitOfWork) -> bool:
     actors = demo_cases.Actors(users)
     batch = [_batch_person(i, years) for i, years in enumerate(BATCH_YEARS_LEFT)]
     demo_cases.load_batch_of_april_2025(uow, actors, batch)
-    demo_cases.load_lifecycle(uow, actors, date.today())
+    demo_cases.load_lifecycle(uow, actors, clock.today())
     for authority, destination, facts in OTHERS:
         person = people.record(
             uow, officer, RecordPerson.model_validate({**facts, "held_by_state": "US"})

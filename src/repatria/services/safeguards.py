@@ -15,7 +15,7 @@ from repatria.domain.errors import Conflict, InvalidInput, NotFound, PermissionD
 from repatria.domain.people import Hold, Person, ProtectionKind, ProtectionOrder
 from repatria.domain.records import snapshot
 from repatria.domain.workflow import FearClaim, FearOutcome
-from repatria.services import people, workflow
+from repatria.services import clock, people, workflow
 from repatria.services.commands import Command, HoldIn, ProtectionOrderIn
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
@@ -78,7 +78,7 @@ def add_hold(
         after=snapshot(hold),
         states=[person.held_by_state],
     )
-    if not hold.in_force_on(max(hold.issued_on, date.today())):
+    if not hold.in_force_on(max(hold.issued_on, clock.today())):
         return hold, []
     reason = f"{hold.kind.value} issued {hold.issued_on}"
     reason += f" by {hold.court}" if hold.court else ""
@@ -88,7 +88,7 @@ def add_hold(
         principal,
         workflow.open_cases(uow, person_id),
         f"court hold: {reason}",
-        max(hold.issued_on, date.today()),
+        max(hold.issued_on, clock.today()),
     )
     return hold, stopped
 
@@ -116,7 +116,7 @@ def _protect(
         after=snapshot(order),
         states=[person.held_by_state, order.country],
     )
-    today = max(order.issued_on, date.today())
+    today = max(order.issued_on, clock.today())
     if not order.in_force_on(today):
         return []
     assert person.id is not None

@@ -41,7 +41,7 @@ from repatria.domain.workflow import (
     FearOutcome,
     Notice,
 )
-from repatria.services import assessments, cases
+from repatria.services import assessments, cases, clock
 from repatria.services.case_documents import CaseRecords, build_document, editable_case
 from repatria.services.case_documents import add_notice as add_notice
 from repatria.services.case_documents import assert_facts as assert_facts
@@ -571,7 +571,7 @@ def add_fear_claim(uow: UnitOfWork, principal: Principal, case_id: int, command:
             if c.to_state == claim.country and track_of(c.authority) is Track.REMOVAL
         ]
         reason = f"fear claim {claim.id} raised on {claim.raised_on} about {claim.country}"
-        stop_cases(uow, principal, removals, reason, max(claim.raised_on, date.today()))
+        stop_cases(uow, principal, removals, reason, max(claim.raised_on, clock.today()))
     return case
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 
-TODAY = date.today()
+from repatria.services import clock
+
+TODAY = clock.today()
 # Under a final order of removal designating Mexico and Guatemala.
 ORDERED = {
     "family_name": "Rivas Paredes",

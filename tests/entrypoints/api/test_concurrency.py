@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal, Role, User
-from repatria.services import accounts, audit, demo_cases
+from repatria.services import accounts, audit, clock, demo_cases
 from repatria.services.commands import CreateUser
 from tests.entrypoints.api.conftest import issue_token
 
@@ -44,7 +44,7 @@ def live_url(app: object) -> Iterator[str]:
 
 
 def _cases_in_sending_review(container: Container) -> list[int]:
-    today = date.today()
+    today = clock.today()
     with container.uow() as uow:
         users = {u.username: u for u in uow.session.scalars(select(User))}
         actors = demo_cases.Actors(users)

@@ -6,14 +6,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from repatria.services import clock
+
 Clients = Callable[[str], TestClient]
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _ok(response: Any, status: int = 200) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal, Role
-from repatria.services import accounts
+from repatria.services import accounts, clock
 from repatria.services.commands import CreateOrganisation, CreateUser
 
 Clients = Callable[[str], TestClient]
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _ok(response: Any, status: int = 200) -> Any:

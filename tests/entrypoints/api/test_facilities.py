@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from repatria.services import clock
+
 Clients = Callable[[str], TestClient]
 
 # (code, floor m², sanitary m², design) -> (CPT, ICRC) standard capacity
@@ -119,7 +121,7 @@ def test_the_forecast_names_the_day_standard_capacity_runs_out(client_for: Clien
         ],
     }
     small = _ok(admin.post("/api/v1/facilities", json=body), 201)["id"]
-    start = date.today() + timedelta(days=10)
+    start = clock.today() + timedelta(days=10)
     for offset in (0, 3, 5):  # three bookings: CPT allows 6 + 4 + 4 = 14 m², three people
         person = _ok(
             officer.post(
@@ -199,7 +201,7 @@ def mexican_facility(client_for: Clients) -> int:
 
 def projected(client_for: Clients, facility: int, days: int = 30) -> dict[str, Any]:
     """The facility's forecast from today."""
-    query = f"start={date.today().isoformat()}&days={days}"
+    query = f"start={clock.today().isoformat()}&days={days}"
     return _ok(
         client_for("mx-facility-admin").get(f"/api/v1/facilities/{facility}/forecast?{query}")
     )
@@ -209,7 +211,7 @@ def schedule_approved_case(client_for: Clients, departs_in_days: int) -> None:
     """Put the demo's approved US-to-Mexico case on a movement leaving in so many days."""
     officer = client_for("us-case-officer")
     (case,) = _ok(officer.get("/api/v1/cases?state=approved&authority=us-mx-1976"))["items"]
-    leaves = date.today() + timedelta(days=departs_in_days)
+    leaves = clock.today() + timedelta(days=departs_in_days)
     plan = {
         "authority": "us-mx-1976",
         "from_state": "US",
@@ -248,7 +250,7 @@ def test_the_forecast_falls_on_a_sentences_release_date_and_names_the_run_out_da
     client_for: Clients,
 ) -> None:
     mx_one = mexican_facility(client_for)
-    today = date.today()
+    today = clock.today()
     start = date(2020, 1, 1)
     person = {
         "family_name": "Sentenced",

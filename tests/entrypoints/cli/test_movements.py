@@ -7,15 +7,16 @@ import io
 import json
 import re
 from collections.abc import Callable
-from datetime import date
 
 import pytest
 from typer.testing import Result
 
+from repatria.services import clock
+
 Run = Callable[..., Result]
 APPROVED = 19  # the demo's US→MX case left approved (services/demo_cases.py)
 OFFICER = ("--as", "us-case-officer")
-DEPARTURE = f"{date.today().isoformat()}T12:00:00+00:00"
+DEPARTURE = f"{clock.today().isoformat()}T12:00:00+00:00"
 
 
 @pytest.fixture
@@ -127,7 +128,7 @@ def test_a_case_stopped_by_a_hold_comes_off_the_manifest_at_lock(
             "--kind",
             "tro",
             "--issued-on",
-            date.today().isoformat(),
+            clock.today().isoformat(),
             "--court",
             "S.D. Tex.",
             *OFFICER,

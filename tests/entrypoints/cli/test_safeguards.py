@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
 
 import pytest
 from typer.testing import Result
 
+from repatria.services import clock
+
 Run = Callable[..., Result]
 OFFICER = ("--as", "us-case-officer")
-TODAY = date.today().isoformat()
+TODAY = clock.today().isoformat()
 # Demo people (services/demo_cases.py): each has one case, numbered as they are.
 APPROVED_PERSON, RECEIVING_REVIEW_PERSON, REMOVAL_PERSON = 19, 17, 27
 APPROVED_CASE, REMOVAL_CASE = 19, 27

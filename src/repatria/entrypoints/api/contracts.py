@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
@@ -14,7 +13,7 @@ from repatria.domain.contracts import ContractRecord
 from repatria.domain.money import Invoice
 from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
 from repatria.entrypoints.api.idempotency import Idempotent
-from repatria.services import contracts
+from repatria.services import clock, contracts
 from repatria.services.facility_commands import CreateContract
 from repatria.services.unit_of_work import UnitOfWork
 
@@ -90,7 +89,7 @@ def invoices(contract_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> ob
     contract = contracts.get_or_raise(uow, principal, contract_id)
     assert contract.id is not None
     items = []
-    for month in contracts.invoice_months(contract, date.today()):
+    for month in contracts.invoice_months(contract, clock.today()):
         _, bill = contracts.invoice(uow, principal, contract.id, month)
         items.append(
             {

@@ -13,7 +13,7 @@ from repatria.domain.facilities import CapacityReport, SpaceStandard
 from repatria.domain.places import FacilityRecord, StayRecord
 from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
 from repatria.entrypoints.api.idempotency import Idempotent
-from repatria.services import facilities
+from repatria.services import clock, facilities
 from repatria.services.facility_commands import CreateFacility, ReleaseStay, standard_code
 
 router = APIRouter(tags=["facilities"])
@@ -128,7 +128,7 @@ def list_facilities(
     principal: CurrentPrincipal, uow: Uow, standard: Standard = None, on: On = None
 ) -> object:
     """Facilities your state runs or pays for custody in, with declared and standard capacity."""
-    code, day = chosen_standard(standard), on or date.today()
+    code, day = chosen_standard(standard), on or clock.today()
     items = []
     for facility in facilities.list_facilities(uow, principal):
         assert facility.id is not None
@@ -149,7 +149,7 @@ def create(body: CreateFacility, principal: CurrentPrincipal, uow: Uow, idem: Id
     """Record a facility with its units and cells (its state's facility administrators)."""
     facility = facilities.create(uow, principal, body)
     assert facility.id is not None
-    report = facilities.report(uow, principal, facility.id, standard=None, on=date.today())
+    report = facilities.report(uow, principal, facility.id, standard=None, on=clock.today())
     return idem.commit(uow, report_json(report), 201)
 
 
@@ -163,7 +163,7 @@ def read(
 ) -> object:
     """Declared beside standard capacity, in total and per unit, with occupancy on the day."""
     report = facilities.report(
-        uow, principal, facility_id, standard=chosen_standard(standard), on=on or date.today()
+        uow, principal, facility_id, standard=chosen_standard(standard), on=on or clock.today()
     )
     return report_json(report)
 
@@ -177,7 +177,7 @@ def occupancy(
     on: On = None,
 ) -> object:
     """Every cell with its area, beds, standard capacity and the people held in it that day."""
-    day = on or date.today()
+    day = on or clock.today()
     facility, chosen, cells = facilities.occupancy(
         uow, principal, facility_id, standard=chosen_standard(standard), on=day
     )
@@ -227,7 +227,7 @@ def forecast(
         principal,
         facility_id,
         standard=chosen_standard(standard),
-        start=start or date.today(),
+        start=start or clock.today(),
         days=days,
     )
     return {

@@ -11,7 +11,7 @@ from repatria.domain.lifecycle import LIFECYCLES, available
 from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow, in_turn
 from repatria.entrypoints.api.idempotency import Idempotent
 from repatria.entrypoints.api.schemas import CaseOut
-from repatria.services import assessments, cases, deadlines, workflow
+from repatria.services import assessments, cases, clock, deadlines, workflow
 from repatria.services.commands import (
     AssertCaseFacts,
     RaiseFearClaim,
@@ -38,7 +38,7 @@ async def take_step(
     """Take one step; refused with 409 and the failing checks when the law does not allow it."""
     step = workflow.Step(
         command=body.command,
-        on=body.on or date.today(),
+        on=body.on or clock.today(),
         reason=body.reason,
         expected_version=body.version,
     )
@@ -153,8 +153,8 @@ def _deadline_out(d: deadlines.Deadline) -> dict[str, Any]:
 @router.get("/cases/overdue", summary="Cases past a time limit")
 def overdue_cases(principal: CurrentPrincipal, uow: Uow, on: date | None = None) -> object:
     """Every missed time limit of an open case in your scope, most late first."""
-    late = deadlines.overdue(uow, principal, on or date.today())
-    return {"on": (on or date.today()).isoformat(), "items": [_deadline_out(d) for d in late]}
+    late = deadlines.overdue(uow, principal, on or clock.today())
+    return {"on": (on or clock.today()).isoformat(), "items": [_deadline_out(d) for d in late]}
 
 
 @router.get("/cases/{case_id}/deadlines", summary="A case's time limits")
@@ -162,7 +162,7 @@ def case_deadlines(
     case_id: RecordId, principal: CurrentPrincipal, uow: Uow, on: date | None = None
 ) -> object:
     """The time limits the law sets for this case, when each falls due and whether it is met."""
-    found = deadlines.for_case(uow, principal, case_id, on or date.today())
+    found = deadlines.for_case(uow, principal, case_id, on or clock.today())
     return {"case_id": case_id, "items": [_deadline_out(d) for d in found]}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -14,7 +13,7 @@ from repatria.domain.lifecycle import LIFECYCLES, available
 from repatria.entrypoints.cli.errors import cli_errors
 from repatria.entrypoints.cli.inputs import AsUser, acting_as, parse_day
 from repatria.entrypoints.cli.workflow import report_step, workflow_app
-from repatria.services import cases, deadlines, workflow
+from repatria.services import cases, clock, deadlines, workflow
 from repatria.services.commands import OpenCase, TakeStep
 
 cases_app = typer.Typer(help="Case lifecycles.", no_args_is_help=True)
@@ -185,7 +184,7 @@ def step(
     with acting_as(as_user) as (uow, principal):
         wanted = workflow.Step(
             command=asked.command,
-            on=asked.on or date.today(),
+            on=asked.on or clock.today(),
             reason=asked.reason,
             expected_version=asked.version,
         )

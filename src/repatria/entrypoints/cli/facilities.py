@@ -18,7 +18,7 @@ from repatria.bootstrap import Container, build
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import InvalidInput
 from repatria.entrypoints.cli.errors import cli_errors
-from repatria.services import allocation, contracts, facilities, importing, savings
+from repatria.services import allocation, clock, contracts, facilities, importing, savings
 from repatria.services.facility_commands import Allocate, standard_code
 
 facilities_app = typer.Typer(help="Facilities against space standards.", no_args_is_help=True)
@@ -40,7 +40,7 @@ def _container() -> Container:
 
 def _day(text: str | None, field: str = "on") -> date:
     if text is None:
-        return date.today()
+        return clock.today()
     try:
         return date.fromisoformat(text)
     except ValueError:

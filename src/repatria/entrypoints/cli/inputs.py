@@ -16,7 +16,7 @@ from repatria.adapters.db import migrate
 from repatria.bootstrap import build
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import InvalidInput
-from repatria.services import importing
+from repatria.services import clock, importing
 from repatria.services.unit_of_work import UnitOfWork
 
 AsUser = Annotated[str, typer.Option("--as", help="The user taking the step (a username).")]
@@ -56,7 +56,7 @@ def merged(document: dict[str, Any], **options: object) -> dict[str, Any]:
 def parse_day(value: str | None, field: str) -> date:
     """A YYYY-MM-DD option as a date (today when not given); a bad one names `field`."""
     if not value:
-        return date.today()
+        return clock.today()
     try:
         return date.fromisoformat(value)
     except ValueError:

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS
 from repatria.entrypoints.web.deps import Uow, User
 from repatria.entrypoints.web.routing import web_router
-from repatria.services import cases, workflow
+from repatria.services import cases, clock, workflow
 from repatria.services.commands import (
     AssertCaseFacts,
     OpenCase,
@@ -77,7 +77,7 @@ def take_step(
     """Take one lifecycle step; refusals come back as a page saying why."""
     step = workflow.Step(
         command=command,
-        on=date.fromisoformat(on) if on else date.today(),
+        on=date.fromisoformat(on) if on else clock.today(),
         reason=reason.strip(),
         expected_version=version,
     )

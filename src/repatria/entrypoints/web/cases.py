@@ -3,7 +3,6 @@ timeline and the steps the user may take."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -19,7 +18,7 @@ from repatria.entrypoints.web.deps import PAGE_SIZE, Page, Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.law.errors import LawDataError
-from repatria.services import assessments, cases, deadlines, workflow
+from repatria.services import assessments, cases, clock, deadlines, workflow
 from repatria.services.case_documents import build_document
 from repatria.services.unit_of_work import UnitOfWork
 
@@ -88,7 +87,7 @@ def _verdict(uow: UnitOfWork, case: Case) -> tuple[dict[str, Any] | None, str, A
     if stored is not None:
         return stored.verdict, f"assessment {stored.id}, as of {stored.as_of}", stored
     try:
-        document = build_document(workflow.load_records(uow, case), date.today())
+        document = build_document(workflow.load_records(uow, case), clock.today())
         return assessments.evaluate(document), "computed now, not yet stored", None
     except LawDataError as exc:
         return None, f"the law data could not be loaded: {exc}", None
@@ -124,7 +123,7 @@ def _pending_grounds(case: Case) -> set[str]:
 
 def _deadlines(uow: UnitOfWork, case: Case) -> list[deadlines.Deadline]:
     try:
-        return deadlines.of_case(uow, case, date.today())
+        return deadlines.of_case(uow, case, clock.today())
     except (LawDataError, KeyError):
         return []
 
@@ -169,7 +168,7 @@ def case_detail(
         "names": names,
         "deadlines": _deadlines(uow, case),
         "message": message,
-        "today": date.today().isoformat(),
+        "today": clock.today().isoformat(),
         "advisements": [(a, ADVISEMENT_LABELS.get(a, a)) for a in REQUIRED_ADVISEMENTS],
         "verifier_roles": list(VerifierRole),
         "givers": list(ConsentGiver),

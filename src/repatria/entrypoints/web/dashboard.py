@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from fastapi import Request, Response
 
@@ -12,13 +12,13 @@ from repatria.entrypoints.web.deps import Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.law.errors import LawDataError
-from repatria.services import deadlines
+from repatria.services import clock, deadlines
 
 router = web_router()
 
 
 def _week() -> tuple[datetime, datetime]:
-    today = date.today()
+    today = clock.today()
     monday = today - timedelta(days=today.weekday())
     start = datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
     return start, start + timedelta(days=7)
@@ -28,7 +28,7 @@ def _week() -> tuple[datetime, datetime]:
 def dashboard(request: Request, uow: Uow, principal: User) -> Response:
     """My open cases, overdue ones, this week's movements, facility occupancy, the record."""
     try:
-        overdue = deadlines.overdue(uow, principal, date.today())
+        overdue = deadlines.overdue(uow, principal, clock.today())
         overdue_note = ""
     except (LawDataError, KeyError) as exc:
         overdue, overdue_note = [], f"time limits unavailable: {exc}"

@@ -3,7 +3,6 @@ custody contracts with their invoices, and the savings of each movement."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Form, Query, Request, Response
@@ -20,7 +19,7 @@ from repatria.entrypoints.web.deps import Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.security import SVG_POLICY
-from repatria.services import contracts, facilities, movements, savings
+from repatria.services import clock, contracts, facilities, movements, savings
 from repatria.services.facility_commands import CreateContract, ReleaseStay, standard_code
 from repatria.services.unit_of_work import UnitOfWork
 
@@ -43,7 +42,7 @@ def occupancy_summary(uow: UnitOfWork, principal: Principal) -> list[dict[str, A
     summary = []
     for facility in facilities.list_facilities(uow, principal):
         assert facility.id is not None
-        found = facilities.report(uow, principal, facility.id, standard=None, on=date.today())
+        found = facilities.report(uow, principal, facility.id, standard=None, on=clock.today())
         summary.append(
             {
                 "href": f"/facilities/{facility.id}",
@@ -66,7 +65,7 @@ def facility_list(
     for facility in facilities.list_facilities(uow, principal):
         assert facility.id is not None
         reports.append(
-            facilities.report(uow, principal, facility.id, standard=code, on=date.today())
+            facilities.report(uow, principal, facility.id, standard=code, on=clock.today())
         )
     context = {
         "reports": reports,
@@ -84,7 +83,7 @@ def facility_detail(
     """One facility unit by unit: declared, standard capacity and placement limit, occupancy,
     and the forecast for the next year (scheduled arrivals, releases, when room runs out)."""
     code = _standard(standard)
-    today = date.today()
+    today = clock.today()
     found = facilities.report(uow, principal, facility_id, standard=code, on=today)
     _, projected = facilities.project(
         uow, principal, facility_id, standard=code, start=today, days=FORECAST_DAYS
@@ -113,14 +112,14 @@ def stays_page(
 ) -> Response:
     """Every occupied cell with the people held in it today, and a form to end each stay."""
     facility, chosen, rows = facilities.occupancy(
-        uow, principal, facility_id, standard=_standard(standard), on=date.today()
+        uow, principal, facility_id, standard=_standard(standard), on=clock.today()
     )
     context = {
         "facility": facility,
         "standard": chosen,
         "rows": [r for r in rows if r.stays],
         "operator": _operates(principal, facility.state),
-        "today": date.today().isoformat(),
+        "today": clock.today().isoformat(),
     }
     return render(request, "facilities/stays.html", context)
 
@@ -147,7 +146,7 @@ def occupancy_chart(
 ) -> Response:
     """Occupancy against standard capacity per unit, as SVG."""
     found = facilities.report(
-        uow, principal, facility_id, standard=_standard(standard), on=date.today()
+        uow, principal, facility_id, standard=_standard(standard), on=clock.today()
     )
     svg = charts.paired_bars(
         f"{found.facility.name}: people held against {found.standard.code} capacity",
@@ -236,7 +235,7 @@ def contract_detail(request: Request, contract_id: int, uow: Uow, principal: Use
     admitted = contracts.admitted(uow, contract)
     bills = [
         contracts.invoice(uow, principal, contract.id, month)[1]
-        for month in contracts.invoice_months(contract, date.today())
+        for month in contracts.invoice_months(contract, clock.today())
     ]
     context = {
         "contract": contract,

@@ -9,7 +9,6 @@ does not read is a 422 page naming the field and the line.
 from __future__ import annotations
 
 import csv
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Form, Request, Response
@@ -24,7 +23,7 @@ from repatria.entrypoints.web.case_actions import Short, given
 from repatria.entrypoints.web.deps import Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
-from repatria.services import allocation, contracts, facilities
+from repatria.services import allocation, clock, contracts, facilities
 from repatria.services.facility_commands import Allocate, CreateFacility
 from repatria.services.unit_of_work import UnitOfWork
 
@@ -141,7 +140,7 @@ def new_allocation(request: Request, facility_id: int, uow: Uow, principal: User
         "facility": facility,
         "standards": sorted(space_standards()),
         "contracts": _contracts_for(uow, principal, facility),
-        "today": date.today().isoformat(),
+        "today": clock.today().isoformat(),
     }
     return render(request, "facilities/allocate.html", context)
 
