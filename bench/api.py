@@ -7,7 +7,8 @@ on a free loopback port as its own process, then drive it from this process with
 keep-alive clients (bench/loadgen.py) for a bounded time: a warm-up of case reads, the
 baseline GET /api/v1/health (no case read), case reads (GET /api/v1/cases/{id}, also given as
 a ratio to the baseline), then transitions (submit, then screen: each one re-assessed by the
-legal engine and recorded as an event).
+legal engine and recorded as an event). `steal_pct` is the share of the machine's CPU time
+other guests of its host took while measuring: a slow host shows there.
 The last line printed is one JSON object with the figures.
 """
 
@@ -187,8 +188,27 @@ def _p(values: list[float], q: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 2)
 
 
+def _cpu_ticks() -> list[int] | None:
+    """The machine's CPU time so far, by kind (Linux's /proc/stat; None elsewhere)."""
+    try:
+        with open("/proc/stat") as stat:
+            return [int(field) for field in stat.readline().split()[1:]]
+    except OSError:
+        return None
+
+
+def _steal_pct(before: list[int] | None, after: list[int] | None) -> float | None:
+    """The share of CPU time the hypervisor gave to other guests meanwhile (field 8, steal).
+    A slow host shows as steal: compare runs by their ratios to `health_rps`, not by rates."""
+    if before is None or after is None or len(before) < 8:
+        return None
+    spent = [later - earlier for earlier, later in zip(before, after, strict=True)]
+    return round(100 * spent[7] / max(1, sum(spent)), 1)
+
+
 def measure(port: int, token: str, ids: list[int], clients: int, seconds: float) -> dict[str, Any]:
     """Reads, then transitions; figures rounded for printing."""
+    ticks = _cpu_ticks()
     rng = random.Random(7)
     auth = {"Authorization": f"Bearer {token}"}
     host = "127.0.0.1"
@@ -246,6 +266,7 @@ def measure(port: int, token: str, ids: list[int], clients: int, seconds: float)
         "reads": len(read_lat),
         "transitions": len(step_lat),
         "errors": read_errors + step_errors,
+        "steal_pct": _steal_pct(ticks, _cpu_ticks()),
     }
 
 
