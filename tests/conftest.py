@@ -20,6 +20,8 @@ from repatria.services import clock
 from repatria.settings import Settings, get_settings
 
 BACKENDS = ("sqlite", "postgresql")
+TEMPLATE_DB = "repatria_template"
+DEMO_TEMPLATE_DB = "repatria_demo_template"
 _SESSION = ExitStack()
 
 
@@ -32,8 +34,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     _SESSION.close()
-TEMPLATE_DB = "repatria_template"
-DEMO_TEMPLATE_DB = "repatria_demo_template"
 
 
 @pytest.fixture(scope="session")
