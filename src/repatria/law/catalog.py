@@ -13,8 +13,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from repatria.law import AUTHORITY_IDS
+from repatria.law.checks.parties import binds
 from repatria.law.errors import LawDataError
-from repatria.law.rules.parties import party_on
+from repatria.law.expr import Env, Expr, Movement
+from repatria.law.facts import ContextFacts
 from repatria.law.schema import Authority, Rule, RuleSet
 from repatria.law.validation import check_references
 from repatria.law.yamlload import load_yaml
@@ -22,7 +24,7 @@ from repatria.law.yamlload import load_yaml
 DATA_DIR = Path(__file__).parent / "data"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LawCatalog:
     """All law data: authorities by id, shared rule sets by id, and a digest of the data."""
 
@@ -105,22 +107,15 @@ def load_catalog() -> LawCatalog:
 def authorities_in_force(from_state: str, to_state: str, as_of: date) -> list[str]:
     """The ids of the authorities in force between two states on a date."""
     catalog = load_catalog()
-    found = []
-    for authority_id in AUTHORITY_IDS:
-        authority = catalog.authorities[authority_id]
-        if from_state == to_state:
-            continue
-        if authority.kind == "custody":
-            bound = any(
-                (a.sending, a.host) == (from_state, to_state)
-                and a.from_ <= as_of
-                and (a.until is None or as_of <= a.until)
-                for a in authority.agreements
-            )
-        elif authority.kind == "removal":
-            bound = party_on(authority, from_state, as_of) is not None
-        else:
-            bound = all(party_on(authority, s, as_of) for s in (from_state, to_state))
-        if bound:
-            found.append(authority_id)
-    return found
+    env = Env(Movement(from_state, to_state, as_of), ContextFacts(), catalog)
+    return [
+        authority_id
+        for authority_id, binding in _bindings(catalog).items()
+        if binding.evaluate(env) is True
+    ]
+
+
+@lru_cache(maxsize=4)
+def _bindings(catalog: LawCatalog) -> dict[str, Expr]:
+    """Whether each authority binds, as one expression each, built once per catalog."""
+    return {authority_id: binds(catalog.authorities[authority_id]) for authority_id in AUTHORITY_IDS}

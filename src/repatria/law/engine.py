@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from repatria.law import AUTHORITY_IDS
 from repatria.law.catalog import LawCatalog, load_catalog
+from repatria.law.checks import CHECKS
+from repatria.law.checks.vocabulary import WHEN
 from repatria.law.document import AssessmentDocument
+from repatria.law.expr import Env, run
 from repatria.law.facts import ContextFacts
-from repatria.law.rules import REGISTRY, RuleContext
 from repatria.law.schema import Authority, Rule, RuleSet
 from repatria.law.values import ValueInForce, value_on
 from repatria.law.verdict import Check, Verdict
 
-_WHEN: dict[str, Callable[[AssessmentDocument], bool]] = {
-    "always": lambda doc: True,
-    "us_involved": lambda doc: "US" in (doc.from_state, doc.to_state),
-    "us_outbound": lambda doc: doc.from_state == "US",
-    "us_inbound": lambda doc: doc.to_state == "US",
-    "holds_listed": lambda doc: doc.holds is not None,
-    "death_sentence_stated": lambda doc: doc.sentence.death_sentence is not None,
-}
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule is assessed against: the document, its authority, the law, database facts."""
+
+    document: AssessmentDocument
+    authority: Authority
+    env: Env
 
 
 def _resolve(
@@ -45,17 +47,18 @@ def _evaluate(rule: Rule, owner: RuleSet, ctx: RuleContext) -> Check:
     if isinstance(resolved, str):
         return Check(rule_id, rule.ground, "unknown", resolved, citation)
     params = {argument: found.value for argument, found in resolved.items()}
-    finding = REGISTRY[rule.check].function(ctx, params)
+    decision = CHECKS[rule.check].decision(params, ctx.authority)
+    outcome, reason = run(decision, ctx.env)
     if resolved:
         citation += "; " + "; ".join(found.cite() for found in resolved.values())
-    return Check(rule_id, rule.ground, finding.outcome, finding.reason, citation)
+    return Check(rule_id, rule.ground, outcome, reason, citation)  # type: ignore[arg-type]
 
 
 def _checks(catalog: LawCatalog, authority: Authority, ctx: RuleContext) -> list[Check]:
     return [
         _evaluate(rule, owner, ctx)
         for owner, rule in catalog.rules_for(authority.id)
-        if _WHEN[rule.when](ctx.document)
+        if WHEN[rule.when].evaluate(ctx.env) is True
     ]
 
 
@@ -70,7 +73,7 @@ def _removal_basis(catalog: LawCatalog, authority: Authority, ctx: RuleContext) 
             chosen = ctx.document.removal_authority or allowed[0]
             if chosen in allowed and chosen in catalog.authorities:
                 base = catalog.authorities[chosen]
-                return _checks(catalog, base, RuleContext(ctx.document, base, ctx.facts))
+                return _checks(catalog, base, RuleContext(ctx.document, base, ctx.env))
     return []
 
 
@@ -100,7 +103,7 @@ def assess(document: AssessmentDocument, facts: ContextFacts | None = None) -> V
     authority = catalog.authorities.get(document.authority)
     if authority is None:
         return _unknown_authority(document)
-    ctx = RuleContext(document, authority, facts or ContextFacts())
+    ctx = RuleContext(document, authority, Env(document, facts or ContextFacts(), catalog))
     checks = _checks(catalog, authority, ctx)
     if authority.kind == "custody":
         checks += _removal_basis(catalog, authority, ctx)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from repatria.law.checks import CHECKS
 from repatria.law.errors import LawDataError
-from repatria.law.rules import REGISTRY
 from repatria.law.schema import Authority, Parameter, Rule, RuleSet
 
 
@@ -18,7 +18,7 @@ def _parameter(
 
 
 def _check_rule(rule: Rule, owner: RuleSet, authority: Authority, files: dict[str, str]) -> None:
-    spec = REGISTRY.get(rule.check)
+    spec = CHECKS.get(rule.check)
     if spec is None:
         raise LawDataError(files[owner.id], f"rule {rule.id!r} names unknown check {rule.check!r}")
     if set(spec.params) != set(rule.params):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
-from repatria.law.rules.base import Outcome
+Outcome = Literal["pass", "fail", "unknown"]
 
 
 @dataclass(frozen=True)

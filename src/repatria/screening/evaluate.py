@@ -2,35 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import polars as pl
 
 from repatria.law.catalog import LawCatalog
+from repatria.law.checks import CHECKS
+from repatria.law.checks.custody import chosen_removal_authority
+from repatria.law.checks.vocabulary import WHEN
+from repatria.law.expr import Const
 from repatria.law.facts import ContextFacts
 from repatria.law.schema import GROUNDS, Authority
-from repatria.screening.checks import UNKNOWN, VECTOR_REGISTRY, Columns
-from repatria.screening.checks.base import OUTCOME, PASS, in_list, yes
-from repatria.screening.checks.custody import chosen_removal_authority
+from repatria.screening.compile import (
+    OUTCOME,
+    PASS,
+    UNKNOWN,
+    Columns,
+    compile_decision,
+    compile_expr,
+    condition,
+    in_list,
+    yes,
+)
 from repatria.screening.params import by_parameters, options_for
 
 # Grounds as bits, in alphabetical order, so that a mask lists them sorted.
 GROUND_BITS: dict[str, int] = {ground: 1 << i for i, ground in enumerate(sorted(GROUNDS))}
 MASK = pl.UInt32
-
-_WHEN: dict[str, Callable[[Columns], pl.Expr] | None] = {
-    "always": None,
-    "us_involved": lambda c: yes(c.from_state == "US") | yes(c.to_state == "US"),
-    "us_outbound": lambda c: yes(c.from_state == "US"),
-    "us_inbound": lambda c: yes(c.to_state == "US"),
-    "holds_listed": lambda c: c.col("holds").is_not_null(),
-    "death_sentence_stated": lambda c: c.col("sentence.death_sentence").is_not_null(),
-}
-
-
-class MissingVectorCheck(LookupError):
-    """Law data names a check that has no vectorised counterpart yet."""
 
 
 @dataclass(frozen=True)
@@ -42,17 +43,22 @@ class RuleColumn:
     outcome: pl.Expr
 
 
+def _outcome(
+    check: str, authority: Authority, columns: Columns, values: Mapping[str, Any]
+) -> pl.Expr:
+    """A check's outcome code with these parameter values, from its one definition."""
+    return compile_decision(CHECKS[check].decision(values, authority), columns)
+
+
 def _checks(
     catalog: LawCatalog, authority: Authority, columns: Columns, gate: pl.Expr | None = None
 ) -> list[RuleColumn]:
     found = []
     for owner, rule in catalog.rules_for(authority.id):
-        check = VECTOR_REGISTRY.get(rule.check)
-        if check is None:
-            raise MissingVectorCheck(f"check {rule.check!r} has no vectorised counterpart")
-        outcome = by_parameters(rule, owner, columns, check, pl.lit(UNKNOWN, OUTCOME))
-        when = _WHEN[rule.when]
-        applies = when(columns) if when is not None else None
+        outcome_of = partial(_outcome, rule.check, authority)
+        outcome = by_parameters(rule, owner, columns, outcome_of, pl.lit(UNKNOWN, OUTCOME))
+        when = WHEN[rule.when]
+        applies = None if isinstance(when, Const) else condition(when, columns)
         if gate is not None:
             applies = gate if applies is None else gate & applies
         if applies is not None:
@@ -71,12 +77,14 @@ def _removal_basis(catalog: LawCatalog, authority: Authority, columns: Columns) 
         resolved = pl.lit(False)
         for where, values in options_for(rule, owner, columns):
             allowed = values["allowed"]
-            chosen = chosen_removal_authority(columns, allowed)
+            chosen = compile_expr(chosen_removal_authority(allowed), columns)
             for base_id in dict.fromkeys(allowed):
                 if base_id not in catalog.authorities:
                     continue
                 base = catalog.authorities[base_id]
-                base_columns = Columns(base, columns.facts, columns.longest, columns.months)
+                base_columns = Columns(
+                    base, columns.catalog, columns.facts, columns.longest, columns.months
+                )
                 gate = ~settled & where & yes(chosen == base_id)
                 found += _checks(catalog, base, base_columns, gate)
             resolved = resolved | where
@@ -98,7 +106,7 @@ def rule_columns(
     `longest`: the most entries of each list column; `months`: the values of N for which
     the roster holds reference + N months (see `derived`).
     """
-    columns = Columns(authority, facts, longest, months)
+    columns = Columns(authority, catalog, facts, longest, months)
     found = _checks(catalog, authority, columns)
     if authority.kind == "custody":
         found += _removal_basis(catalog, authority, columns)

@@ -7,8 +7,8 @@ import polars as pl
 
 from repatria.law import AUTHORITY_IDS
 from repatria.law.catalog import LawCatalog
-from repatria.screening.checks import Columns
-from repatria.screening.checks.parties import authority_binds
+from repatria.law.checks.parties import binds
+from repatria.screening.compile import Columns, condition
 from repatria.screening.fields import COUNTRY
 
 SOURCE = "_source"  # the position of a target's document in the roster
@@ -54,8 +54,8 @@ def targets_for_all(roster: pl.DataFrame, catalog: LawCatalog) -> pl.DataFrame:
     bits = pl.lit(0, pl.UInt16)
     for index, authority_id in enumerate(AUTHORITY_IDS):
         authority = catalog.authorities[authority_id]
-        binds = authority_binds(authority, Columns(authority))
-        bits = bits | (binds.cast(pl.UInt16) * (1 << index))
+        bound = condition(binds(authority), Columns(authority, catalog))
+        bits = bits | (bound.cast(pl.UInt16) * (1 << index))
     contexts = contexts.select("_key", bits.alias("_bits"))
     found = pairs.join(contexts, on="_key", how="left", maintain_order="left")["_bits"]
     # Each set of authorities as the list of their codes (a null code for the empty set).

@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 
 from repatria.law.schema import Authority, Parameter, Rule, RuleSet
-from repatria.screening.checks.base import Columns, yes
+from repatria.screening.compile import Columns, yes
 
 # Rows where one combination of parameter values is in force, and those values.
 Option = tuple[pl.Expr, dict[str, Any]]
@@ -28,26 +28,27 @@ def _value_options(parameter: Parameter, columns: Columns) -> list[tuple[pl.Expr
 
     entries = parameter.values
     for index, entry in enumerate(entries):
-        period = yes(columns.as_of >= pl.lit(entry.from_))
+        period = yes(pl.col("as_of") >= pl.lit(entry.from_))
         if index + 1 < len(entries):
-            period = period & yes(columns.as_of < pl.lit(entries[index + 1].from_))
+            period = period & yes(pl.col("as_of") < pl.lit(entries[index + 1].from_))
         states = list(entry.by_state)
         if not states:
             add(period, entry.value)
             continue
         # A value for the sending state wins over one for the receiving state.
-        from_listed = yes(columns.from_state.is_in(pl.Series(states).implode()))
-        to_listed = yes(columns.to_state.is_in(pl.Series(states).implode()))
+        from_listed = yes(pl.col("from").is_in(pl.Series(states).implode()))
+        to_listed = yes(pl.col("to").is_in(pl.Series(states).implode()))
         for state, value in entry.by_state.items():
-            add(period & yes(columns.from_state == state), value)
-            add(period & ~from_listed & yes(columns.to_state == state), value)
+            add(period & yes(pl.col("from") == state), value)
+            add(period & ~from_listed & yes(pl.col("to") == state), value)
         add(period & ~from_listed & ~to_listed, entry.value)
     return list(by_value.values())
 
 
-def parameter_for(name: str, rule_owner: RuleSet, authority: Authority) -> Parameter:
+def parameter_for(name: str, rule_owner: RuleSet, authority: Authority | None) -> Parameter:
     """The parameter a rule names: the authority's own first, then its rule set's."""
-    return authority.parameters.get(name) or rule_owner.parameters[name]
+    own = authority.parameters.get(name) if authority else None
+    return own or rule_owner.parameters[name]
 
 
 def options_for(rule: Rule, owner: RuleSet, columns: Columns) -> Iterator[Option]:

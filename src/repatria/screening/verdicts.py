@@ -11,7 +11,7 @@ import polars as pl
 from repatria.law import AUTHORITY_IDS
 from repatria.law.catalog import LawCatalog, load_catalog
 from repatria.law.facts import ContextFacts
-from repatria.screening.checks import OUTCOME_NAMES
+from repatria.screening.compile import OUTCOME_NAMES
 from repatria.screening.derived import with_derived
 from repatria.screening.evaluate import (
     GROUND_BITS,

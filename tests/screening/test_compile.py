@@ -9,20 +9,26 @@ import pytest
 from pydantic import BaseModel
 
 from repatria.law import arithmetic
+from repatria.law import expr as law
 from repatria.law.document import AssessmentDocument
-from repatria.law.rules import REGISTRY
-from repatria.law.rules.exemptions import EXEMPTIONS
 from repatria.screening.arithmetic import add_months, age_on
-from repatria.screening.checks import VECTOR_REGISTRY
-from repatria.screening.checks.exemptions import VECTOR_EXEMPTIONS
+from repatria.screening.compile import compile_expr
 from repatria.screening.fields import FIELDS, GROUPS
 
 DAYS = [date(2019, 1, 1) + timedelta(days=n) for n in range(366 * 6)]
 
 
-def test_every_check_the_law_data_may_name_has_a_vectorised_counterpart() -> None:
-    assert set(VECTOR_REGISTRY) == set(REGISTRY)
-    assert set(VECTOR_EXEMPTIONS) == set(EXEMPTIONS)
+REASONS_ONLY = {law.Text, law.FirstEntry, law.ReasonOf}
+
+
+def test_every_node_a_condition_may_hold_compiles_for_the_roster() -> None:
+    nodes = {
+        node
+        for node in vars(law).values()
+        if isinstance(node, type) and issubclass(node, law.Expr) and node is not law.Expr
+    }
+    assert nodes - REASONS_ONLY <= set(compile_expr.registry)
+    assert not REASONS_ONLY & set(compile_expr.registry)
 
 
 def _dotted(model: type[BaseModel], prefix: str = "") -> set[str]:

@@ -1,0 +1,100 @@
+"""Notice of removal: its content and language, and the time between notice and departure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from repatria.law.checks.base import check, is_number
+from repatria.law.checks.vocabulary import TO
+from repatria.law.expr import (
+    Const,
+    Decide,
+    Expr,
+    Field,
+    HoursBetween,
+    IfElse,
+    any_of,
+    decide,
+    failing,
+    passing,
+    text,
+    unknown,
+)
+from repatria.law.schema import Authority
+
+REQUIREMENTS = {
+    "language_understood": "in a language the person understands",
+    "explains_how_to_contest": "explaining how to contest the removal and seek habeas",
+    "names_destination": "naming the country of removal",
+}
+SERVED_AT, COUNTRY = Field("notice.served_at"), Field("notice.country")
+DEPARTURE_AT = Field("departure_at")
+
+
+def _requirements(value: object) -> bool:
+    return isinstance(value, list) and all(name in REQUIREMENTS for name in value)
+
+
+def _stated(requirement: str) -> Expr:
+    """Whether the notice met a requirement: true, false, or unknown."""
+    if requirement == "names_destination":
+        # A named country other than the destination fails first; none named is unknown.
+        return IfElse(COUNTRY.is_known(), Const(True), Const(None))
+    return Field(f"notice.{requirement}")
+
+
+def _words(names: list[str], wanted: bool | None, joiner: str) -> Expr:
+    def listed(*values: bool | None) -> str:
+        return joiner.join(
+            REQUIREMENTS[name] for name, value in zip(names, values, strict=True) if value is wanted
+        )
+
+    return text(listed, *(_stated(name) for name in names))
+
+
+@check("notice-content", requires=_requirements)
+def notice_content(params: Mapping[str, Any], authority: Authority) -> Decide:
+    """Written notice naming the destination and meeting each content requirement."""
+    names: list[str] = params["requires"]
+    stated = [_stated(name) for name in names]
+    return decide(
+        (SERVED_AT.is_null(), unknown("no written notice on file")),
+        (COUNTRY.is_known() & COUNTRY.ne(TO), failing("the notice names {country}, not {to}")),
+        (any_of(*(value.eq(False) for value in stated)), failing("the notice was not {missing}")),
+        (
+            any_of(*(value.is_null() for value in stated)),
+            unknown("not known whether the notice was {undecided}"),
+        ),
+        otherwise=passing("written notice served {served}"),
+        country=COUNTRY,
+        missing=_words(names, False, " nor "),
+        undecided=_words(names, None, " and "),
+        served=text(lambda moment: moment.isoformat(), SERVED_AT),
+    )
+
+
+@check("notice-in-time", hours=is_number)
+def notice_in_time(params: Mapping[str, Any], authority: Authority) -> Decide:
+    """Notice served at least the minimum number of hours before departure."""
+    minimum = params["hours"]
+    hours = HoursBetween(SERVED_AT, DEPARTURE_AT)
+    return decide(
+        (
+            SERVED_AT.is_null(),
+            unknown("no notice on file; {minimum:g} hours' notice is needed before departure"),
+        ),
+        (
+            DEPARTURE_AT.is_null(),
+            unknown("no departure time on file; {minimum:g} hours' notice is needed"),
+        ),
+        (
+            hours < minimum,
+            failing("notice {hours:g} hours before departure; the minimum is {minimum:g} hours"),
+        ),
+        otherwise=passing(
+            "notice {hours:g} hours before departure; the minimum is {minimum:g} hours"
+        ),
+        minimum=minimum,
+        hours=hours,
+    )

@@ -1,0 +1,155 @@
+"""Checks on who the person is: nationality, domicile, citizenship, enemy-alien status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from repatria.law.checks.base import check, is_bool, is_int, is_number, is_str_list
+from repatria.law.checks.vocabulary import AGE, AS_OF, BIRTH_DATE, CITIZENSHIPS, FROM, TO
+from repatria.law.expr import (
+    Contains,
+    Decide,
+    Field,
+    Intersects,
+    decide,
+    failing,
+    passing,
+    text,
+    unknown,
+)
+from repatria.law.schema import Authority
+
+
+def _listed(codes: Sequence[str] | None) -> str:
+    return ", ".join(codes or []) or "none"
+
+
+@check("national-of-receiving-state")
+def national_of_receiving_state(params: Mapping[str, Any], authority: Authority) -> Decide:
+    """The person is a national of the state that is to receive them."""
+    national = Contains(CITIZENSHIPS.path, TO)
+    return decide(
+        (
+            national.is_null(),
+            unknown("the person's citizenships are not known; they must include {to}"),
+        ),
+        (national, passing("national of {to}")),
+        otherwise=failing("not a national of {to} (citizenships: {citizenships})"),
+        citizenships=text(_listed, CITIZENSHIPS),
+    )
+
+
+@check("not-domiciliary", minimum_years=is_number)
+def not_domiciliary(params: Mapping[str, Any], authority: Authority) -> Decide:
+    """Not a domiciliary of the sending state: present N years with intent to remain."""
+    years = Field("person.years_in_sending_state")
+    intends = Field("person.intends_to_remain")
+    minimum = params["minimum_years"]
+    return decide(
+        (
+            years < minimum,
+            passing("lived in {from} {years:g} years, under the {minimum:g} that make a domicile"),
+        ),
+        (
+            intends.eq(False),
+            passing("no intent to remain permanently in {from}, so not a domiciliary"),
+        ),
+        (
+            years.is_null() | intends.is_null(),
+            unknown("years in {from} or intent to remain there not known"),
+        ),
+        otherwise=failing("lived in {from} {years:g} years with intent to remain: a domiciliary"),
+        years=years,
+        minimum=minimum,
+    )
+
+
+@check("not-a-citizen-of-sending-state")
+def not_a_citizen(params: Mapping[str, Any], authority: Authority) -> Decide:
+    """A citizen or national of the sending state may never be removed from it."""
+    citizen = Contains(CITIZENSHIPS.path, FROM)
+    return decide(
+        (
+            citizen.is_null(),
+            unknown("citizenships not known; a citizen or national of {from} is never removed"),
+        ),
+        (citizen, failing("a citizen or national of {from}, who may not be removed from it")),
+        otherwise=passing("not a citizen or national of {from}"),
+    )
+
+
+@check("enemy-alien", nations=is_str_list, minimum_age=is_int, excludes_permanent_residents=is_bool)
+def enemy_alien(params: Mapping[str, Any], authority: Authority) -> Decide:
+    """A citizen of a nation named in a proclamation in force, old enough, not excluded by it."""
+    nations: list[str] = params["nations"]
+    if not nations:
+        return decide(
+            otherwise=failing("no proclamation under the Act names any nation on {as_of}")
+        )
+    minimum_age = params["minimum_age"]
+    resident = Field("person.lawful_permanent_resident")
+    residents = (
+        [
+            (
+                resident.is_null(),
+                unknown("whether the person is a lawful permanent resident is not known"),
+            ),
+            (
+                resident.eq(True),
+                failing("a lawful permanent resident, whom the proclamation excludes"),
+            ),
+        ]
+        if params["excludes_permanent_residents"]
+        else []
+    )
+    return decide(
+        (
+            CITIZENSHIPS.is_null() | BIRTH_DATE.is_null(),
+            unknown("citizenships or birth date not known"),
+        ),
+        (
+            ~Intersects(CITIZENSHIPS.path, tuple(nations)),
+            failing("not a citizen of a nation named in a proclamation ({nations})"),
+        ),
+        (
+            minimum_age > AGE,
+            failing("aged {age} on {as_of}; the proclamation reaches {minimum_age} and over"),
+        ),
+        *residents,
+        otherwise=passing("citizen of {enemy}, aged {age}, within the proclamation"),
+        nations=", ".join(nations),
+        minimum_age=minimum_age,
+        age=AGE,
+        enemy=text(lambda held: ", ".join(sorted(set(held) & set(nations))), CITIZENSHIPS),
+    )
+
+
+@check("eu-forwarding-destination")
+def eu_forwarding_destination(params: Mapping[str, Any], authority: Authority) -> Decide:
+    """A judgment goes to the state of nationality where the person lives or will be
+    deported, or to another member state that consents to take it."""
+    national = Contains(CITIZENSHIPS.path, TO)
+    residence = Field("person.residence_country")
+    consented = Field("approvals.receiving_state")
+    return decide(
+        (national & residence.eq(TO), passing("a national of {to} who lives there")),
+        (
+            national & Field("person.deportation_country").eq(TO),
+            passing("a national of {to}, to be deported there on release"),
+        ),
+        (consented <= AS_OF, passing("{to} consented to take the judgment on {consented}")),
+        (
+            national.is_null(),
+            unknown("citizenships not known; is the person a national of {to}?"),
+        ),
+        (
+            national & residence.is_null(),
+            unknown("a national of {to}; where the person lives is not known"),
+        ),
+        otherwise=failing(
+            "{to} is neither a state of nationality where the person lives or will be"
+            " deported, nor a state that has consented"
+        ),
+        consented=consented,
+    )
