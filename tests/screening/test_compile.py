@@ -18,7 +18,7 @@ from repatria.screening.fields import FIELDS, GROUPS
 DAYS = [date(2019, 1, 1) + timedelta(days=n) for n in range(366 * 6)]
 
 
-REASONS_ONLY = {law.Text, law.FirstEntry, law.ReasonOf}
+REASONS_ONLY = {law.Text, law.FirstEntry, law.ReasonOf, law.AuthorityRef}
 
 
 def test_every_node_a_condition_may_hold_compiles_for_the_roster() -> None:

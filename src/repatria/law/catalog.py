@@ -118,4 +118,6 @@ def authorities_in_force(from_state: str, to_state: str, as_of: date) -> list[st
 @lru_cache(maxsize=4)
 def _bindings(catalog: LawCatalog) -> dict[str, Expr]:
     """Whether each authority binds, as one expression each, built once per catalog."""
-    return {authority_id: binds(catalog.authorities[authority_id]) for authority_id in AUTHORITY_IDS}
+    return {
+        authority_id: binds(catalog.authorities[authority_id]) for authority_id in AUTHORITY_IDS
+    }

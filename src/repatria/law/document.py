@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from repatria.law.document_parts import (
+    AgreedException,
     Approvals,
     Consent,
     FearClaim,
@@ -42,6 +43,7 @@ class AssessmentDocument(BaseModel):
     holds: list[Hold] | None = None
     departure_at: IsoDateTime | None = None
     removal_authority: str | None = None
+    exceptions: list[AgreedException] | None = None
 
 
 _PLAIN_WORDS = {

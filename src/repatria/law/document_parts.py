@@ -31,6 +31,26 @@ OffenseCategory = Literal[
 ]
 ConsentGiver = Literal["person", "parent", "guardian", "court", "legal_representative"]
 Verifier = Literal["magistrate_judge", "judge", "designated_officer", "consular_officer", "other"]
+GroundName = Literal[
+    "AUTHORITY",
+    "NATIONALITY",
+    "CITIZENSHIP",
+    "DOMICILE",
+    "FINALITY",
+    "REMAINING_SENTENCE",
+    "DUAL_CRIMINALITY",
+    "EXCLUDED_OFFENSE",
+    "PENDING_CHARGES",
+    "CONSENT",
+    "APPROVAL",
+    "DEATH_PENALTY",
+    "PROTECTION_ORDER",
+    "HOLD",
+    "NOTICE",
+    "REMOVAL_ORDER",
+    "CAPACITY",
+    "CONTRACT",
+]
 FearOutcome = Literal["pending", "screened_positive", "screened_negative", "granted", "denied"]
 
 
@@ -55,6 +75,9 @@ class Person(BaseModel):
     expulsion_order: StrictBool | None = None
     deportation_country: Country | None = None
     lawful_permanent_resident: StrictBool | None = None
+    # A recorded finding that the person is a member of the organisation a proclamation under
+    # the Alien Enemies Act names (Proclamation 10903 reaches only such members).
+    member_of_designated_organisation: StrictBool | None = None
 
 
 class Sentence(BaseModel):
@@ -73,6 +96,7 @@ class Sentence(BaseModel):
     collateral_attack_pending: StrictBool | None = None
     other_charges_pending: StrictBool | None = None
     state_prisoner: StrictBool | None = None
+    judgment_date: IsoDate | None = None
 
     @field_validator("credit_days")
     @classmethod
@@ -108,6 +132,11 @@ class RemovalOrder(BaseModel):
     model_config = STRICT
     final: StrictBool | None = None
     designated_countries: Countries | None = None
+    # Removal to a third country: its government's acceptance (8 U.S.C. § 1231(b)(2)), and
+    # whether diplomatic assurances are relied on and were found reliable (8 CFR 208.18(c)).
+    destination_accepts: StrictBool | None = None
+    assurances_relied_on: StrictBool | None = None
+    assurances_found_reliable: StrictBool | None = None
 
 
 class Notice(BaseModel):
@@ -126,6 +155,8 @@ class FearClaim(BaseModel):
     model_config = STRICT
     raised: StrictBool | None = None
     outcome: FearOutcome | None = None
+    # The country the claim concerns: withholding and CAT protection bar removal there only.
+    country: Country | None = None
 
 
 class ProtectionOrder(BaseModel):
@@ -149,3 +180,13 @@ class Hold(BaseModel):
     lifted_on: IsoDate | None = None
 
     _lifted_after_issue = field_validator("lifted_on")(_not_before_issue)
+
+
+class AgreedException(BaseModel):
+    """Both states' agreement to waive a condition the instrument lets them waive."""
+
+    model_config = STRICT
+    ground: GroundName
+    by: Countries = Field(min_length=1)
+    agreed_on: IsoDate
+    reason: str | None = None

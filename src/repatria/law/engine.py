@@ -9,11 +9,12 @@ from typing import Any
 from repatria.law import AUTHORITY_IDS
 from repatria.law.catalog import LawCatalog, load_catalog
 from repatria.law.checks import CHECKS
+from repatria.law.checks.exceptions import with_exceptions
 from repatria.law.checks.vocabulary import WHEN
 from repatria.law.document import AssessmentDocument
 from repatria.law.expr import Env, run
 from repatria.law.facts import ContextFacts
-from repatria.law.schema import Authority, Rule, RuleSet
+from repatria.law.schema import Authority, Fact, Rule, RuleSet
 from repatria.law.values import ValueInForce, value_on
 from repatria.law.verdict import Check, Verdict
 
@@ -48,10 +49,37 @@ def _evaluate(rule: Rule, owner: RuleSet, ctx: RuleContext) -> Check:
         return Check(rule_id, rule.ground, "unknown", resolved, citation)
     params = {argument: found.value for argument, found in resolved.items()}
     decision = CHECKS[rule.check].decision(params, ctx.authority)
+    if ctx.document.exceptions:  # without any, the wrapper changes nothing
+        decision = with_exceptions(decision, rule, rule_id)
     outcome, reason = run(decision, ctx.env)
     if resolved:
         citation += "; " + "; ".join(found.cite() for found in resolved.values())
-    return Check(rule_id, rule.ground, outcome, reason, citation)  # type: ignore[arg-type]
+    facts: list[Fact] = [rule, *(found.entry for found in resolved.values())]
+    return Check(
+        rule_id,
+        rule.ground,
+        outcome,  # type: ignore[arg-type]
+        reason + _caveats(facts),
+        citation,
+        verified=all(fact.verified for fact in facts),
+        basis=_basis(facts),
+    )
+
+
+def _basis(facts: list[Fact]) -> str:
+    """Law, unless the rule or a value it used is agency policy (or a project default)."""
+    kinds = {fact.basis for fact in facts}
+    return "policy" if "policy" in kinds else "project" if "project" in kinds else "law"
+
+
+def _caveats(facts: list[Fact]) -> str:
+    """Words a reason gains when it rests on something short of verified law."""
+    notes = []
+    if any(not fact.verified for fact in facts):
+        notes.append("relies on law data not verified against its text")
+    if any(fact.basis == "policy" for fact in facts):
+        notes.append("agency policy, not statute or court order")
+    return f" [{'; '.join(notes)}]" if notes else ""
 
 
 def _checks(catalog: LawCatalog, authority: Authority, ctx: RuleContext) -> list[Check]:
@@ -60,6 +88,14 @@ def _checks(catalog: LawCatalog, authority: Authority, ctx: RuleContext) -> list
         for owner, rule in catalog.rules_for(authority.id)
         if WHEN[rule.when].evaluate(ctx.env) is True
     ]
+
+
+def authority_alone(checks: list[Check]) -> list[Check]:
+    """Where the authority does not govern the movement, that alone is the answer: the
+    AUTHORITY checks, without the cascade of the conditions that would apply under it."""
+    if any(check.ground == "AUTHORITY" and check.outcome == "fail" for check in checks):
+        return [check for check in checks if check.ground == "AUTHORITY"]
+    return checks
 
 
 def _removal_basis(catalog: LawCatalog, authority: Authority, ctx: RuleContext) -> list[Check]:
@@ -107,4 +143,5 @@ def assess(document: AssessmentDocument, facts: ContextFacts | None = None) -> V
     checks = _checks(catalog, authority, ctx)
     if authority.kind == "custody":
         checks += _removal_basis(catalog, authority, ctx)
+    checks = authority_alone(checks)
     return Verdict(authority.id, document.as_of, tuple(checks), _deadlines(authority, document))

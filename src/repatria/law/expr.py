@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from repatria.law.catalog import LawCatalog
     from repatria.law.document import AssessmentDocument
     from repatria.law.facts import ContextFacts
+    from repatria.law.schema import Authority, Party
 
 
 @dataclass(frozen=True)
@@ -369,6 +370,19 @@ def _with_entry(env: Env, entry: Any) -> Env:
 
 
 @dataclass(frozen=True, eq=False)
+class MemberContains(Expr):
+    """Inside `AnyEntry`: whether a list member of the entry (`by` of an exception) holds a
+    value; unknown where the member or the value is."""
+
+    name: str
+    item: Expr
+
+    def evaluate(self, env: Env) -> Any:
+        listed, item = getattr(env.entry, self.name, None), self.item.evaluate(env)
+        return None if listed is None or item is None else item in listed
+
+
+@dataclass(frozen=True, eq=False)
 class FirstEntry(Expr):
     """The first entry of an `AnyEntry`'s list that satisfies it (for reasons only)."""
 
@@ -444,10 +458,45 @@ class LaterOf(Expr):
         return None if first is None or second is None else max(first, second)
 
 
+def binding_entry(authority: Authority, state: str, on: date) -> Party | None:
+    """The first verified entry of an authority's party chart that binds a state on a date."""
+    for party in authority.parties:
+        if (
+            party.verified
+            and party.state == state
+            and party.from_ <= on
+            and (party.until is None or on <= party.until)
+        ):
+            return party
+    return None
+
+
+def covers(party: Party, on: date) -> bool:
+    """Whether a party entry's period includes a day."""
+    return party.from_ <= on and (party.until is None or on <= party.until)
+
+
+def bound_on(authority: Authority, state: str, on: date) -> bool | None:
+    """Whether an authority binds a state on a date: true by a verified party entry; unknown
+    where only an unverified entry covers the day, or the state is absent from a list not
+    known to be complete (or complete only as of an earlier day); else false."""
+    if binding_entry(authority, state, on):
+        return True
+    entries = [party for party in authority.parties if party.state == state]
+    if any(not party.verified and covers(party, on) for party in entries):
+        return None
+    if entries or any(o.state == state and o.verified for o in authority.not_parties):
+        return False
+    listed = authority.party_list
+    if listed is None or not listed.complete or (listed.as_of is not None and on > listed.as_of):
+        return None
+    return False
+
+
 @dataclass(frozen=True, eq=False)
 class PartyFrom(Expr):
-    """The first day of the entry of an authority's party chart that binds a state on a date
-    (None where no entry does): as the data lists it, the first entry that binds."""
+    """The first day of the verified party entry that binds a state on a date (None where
+    none does)."""
 
     authority_id: str
     state: Expr
@@ -458,14 +507,49 @@ class PartyFrom(Expr):
         authority = env.catalog.authorities.get(self.authority_id)
         if authority is None or state is None or on is None:
             return None
-        for party in authority.parties:
-            if (
-                party.state == state
-                and party.from_ <= on
-                and (party.until is None or on <= party.until)
-            ):
-                return party.from_
-        return None
+        entry = binding_entry(authority, state, on)
+        return entry.from_ if entry else None
+
+
+@dataclass(frozen=True, eq=False)
+class BoundOn(Expr):
+    """Whether an authority binds a state on a date, in three values (see `bound_on`)."""
+
+    authority_id: str
+    state: Expr
+    on: Expr
+
+    def evaluate(self, env: Env) -> Any:
+        state, on = self.state.evaluate(env), self.on.evaluate(env)
+        authority = env.catalog.authorities.get(self.authority_id)
+        if authority is None:
+            return False
+        return None if state is None or on is None else bound_on(authority, state, on)
+
+
+@dataclass(frozen=True, eq=False)
+class Listed(Expr):
+    """Whether a state has any entry in an authority's party chart."""
+
+    authority_id: str
+    state: Expr
+
+    def evaluate(self, env: Env) -> Any:
+        state = self.state.evaluate(env)
+        authority = env.catalog.authorities.get(self.authority_id)
+        if authority is None:
+            return False
+        return None if state is None else any(p.state == state for p in authority.parties)
+
+
+@dataclass(frozen=True, eq=False)
+class AuthorityRef(Expr):
+    """An authority's data from the catalog (for reasons only)."""
+
+    authority_id: str
+
+    def evaluate(self, env: Env) -> Any:
+        return env.catalog.authorities.get(self.authority_id)
 
 
 @dataclass(frozen=True, eq=False)
@@ -534,14 +618,30 @@ def unknown(template: str) -> Leaf:
     return Leaf("unknown", template)
 
 
+def waived(template: str) -> Leaf:
+    """A failing condition both states agreed to waive, as the instrument allows."""
+    return Leaf("waived", template)
+
+
 @dataclass(frozen=True, eq=False)
-class Passes(Expr):
-    """Whether a decision passes (true or false, never unknown)."""
+class OutcomeIs(Expr):
+    """Whether a decision's outcome is the one named (true or false, never unknown)."""
 
     decision: Decide
+    outcome: str
 
     def evaluate(self, env: Env) -> Any:
-        return run(self.decision, env)[0] == "pass"
+        return run(self.decision, env)[0] == self.outcome
+
+
+def passes(decision: Decide) -> Expr:
+    """Whether a decision passes."""
+    return OutcomeIs(decision, "pass")
+
+
+def fails(decision: Decide) -> Expr:
+    """Whether a decision fails."""
+    return OutcomeIs(decision, "fail")
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,27 +8,9 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from repatria.law.countries import country_problem
+from repatria.law.document_parts import GroundName
 
-Ground = Literal[
-    "AUTHORITY",
-    "NATIONALITY",
-    "CITIZENSHIP",
-    "DOMICILE",
-    "FINALITY",
-    "REMAINING_SENTENCE",
-    "DUAL_CRIMINALITY",
-    "EXCLUDED_OFFENSE",
-    "PENDING_CHARGES",
-    "CONSENT",
-    "APPROVAL",
-    "DEATH_PENALTY",
-    "PROTECTION_ORDER",
-    "HOLD",
-    "NOTICE",
-    "REMOVAL_ORDER",
-    "CAPACITY",
-    "CONTRACT",
-]
+Ground = GroundName
 GROUNDS: tuple[str, ...] = get_args(Ground)  # the closed list of DESIGN.md §4, in order
 # When a rule applies. `holds_listed` and `death_sentence_stated`: only where the document
 # states that fact (a treaty transfer's scope and safeguard facts that a removal must have).
@@ -75,6 +57,9 @@ class Fact(BaseModel):
     verified: bool
     source: str = Field(min_length=1)
     note: str | None = None
+    # law: a treaty, statute, regulation or court order; policy: an agency's practice or
+    # memo, which binds no court; project: a default this project chose where the law is silent.
+    basis: Literal["law", "policy", "project"] = "law"
 
 
 class Party(Fact):
@@ -127,6 +112,12 @@ class Parameter(BaseModel):
         return self
 
 
+class Waiver(Fact):
+    """Where the instrument lets the two states agree to waive a rule's condition."""
+
+    citation: Citation
+
+
 class Rule(Fact):
     """One condition of an authority: which check runs, its ground, and its citation."""
 
@@ -137,6 +128,31 @@ class Rule(Fact):
     citation: Citation
     when: When = "always"
     params: dict[str, str] = Field(default_factory=dict)
+    waivable: Waiver | None = None  # absent: the states may not waive it
+
+
+class PartyList(BaseModel):
+    """Whether the list of parties is complete, as of when and per which source."""
+
+    model_config = DATA
+    complete: bool
+    as_of: date | None = None
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _dated_when_complete(self) -> PartyList:
+        if self.complete and self.as_of is None:
+            raise ValueError("a complete party list says as of which date (as_of)")
+        return self
+
+
+class Ruling(Fact):
+    """A court's ruling that enjoins an authority or holds it unlawful, in whole or in part."""
+
+    court: str = Field(min_length=1)
+    decided_on: date
+    holding: str = Field(min_length=1)
+    citation: Citation
 
 
 class RuleSet(Fact):
@@ -162,6 +178,9 @@ class Authority(RuleSet):
 
     kind: Literal["transfer", "removal", "custody"]
     parties: list[Party] = Field(min_length=1)
+    # Absent: the list is not known to be complete, so a state missing from it is unknown.
+    party_list: PartyList | None = None
     not_parties: list[NonParty] = Field(default_factory=list)
+    contested: list[Ruling] = Field(default_factory=list)
     agreements: list[Agreement] = Field(default_factory=list)
     includes: list[Identifier] = Field(default_factory=list)

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-Outcome = Literal["pass", "fail", "unknown"]
+Outcome = Literal["pass", "fail", "unknown", "waived"]
+PASSING: frozenset[str] = frozenset({"pass", "waived"})  # a waived condition counts as met
 
 
 @dataclass(frozen=True)
@@ -18,16 +19,24 @@ class Check:
     outcome: Outcome
     reason: str
     citation: str
+    verified: bool = True  # false where the rule or a value it used is not verified
+    basis: str = "law"  # "policy" where it rests on agency policy; "project": a default
 
-    def to_json(self) -> dict[str, str]:
-        """The check as DESIGN.md §4 prints it."""
-        return {
+    def to_json(self) -> dict[str, Any]:
+        """The check as DESIGN.md §4 prints it (`verified` and `basis` only where not plain
+        verified law)."""
+        found: dict[str, Any] = {
             "rule": self.rule,
             "ground": self.ground,
             "outcome": self.outcome,
             "reason": self.reason,
             "citation": self.citation,
         }
+        if not self.verified:
+            found["verified"] = False
+        if self.basis != "law":
+            found["basis"] = self.basis
+        return found
 
 
 @dataclass(frozen=True)
@@ -41,13 +50,13 @@ class Verdict:
 
     @property
     def allowed(self) -> bool:
-        """True only when there is at least one check and every check passes."""
-        return bool(self.checks) and all(check.outcome == "pass" for check in self.checks)
+        """True only when there is at least one check and every check passes or is waived."""
+        return bool(self.checks) and all(check.outcome in PASSING for check in self.checks)
 
     @property
     def grounds(self) -> list[str]:
         """The sorted grounds of every check that did not pass."""
-        return sorted({check.ground for check in self.checks if check.outcome != "pass"})
+        return sorted({check.ground for check in self.checks if check.outcome not in PASSING})
 
     def to_json(self) -> dict[str, Any]:
         """The verdict as DESIGN.md §4 prints it (extra keys are optional additions)."""

@@ -25,8 +25,8 @@ from repatria.screening.arithmetic import add_months, age_on
 from repatria.screening.fields import COUNTRY, DEPARTURE_DAY
 
 # Outcomes as small integers, in the order of the per-case engine's outcome names.
-PASS, FAIL, UNKNOWN = 0, 1, 2
-OUTCOME_NAMES = ("pass", "fail", "unknown")
+PASS, FAIL, UNKNOWN, WAIVED = 0, 1, 2, 3
+OUTCOME_NAMES = ("pass", "fail", "unknown", "waived")
 OUTCOME_CODES = {name: code for code, name in enumerate(OUTCOME_NAMES)}
 OUTCOME = pl.UInt8
 
@@ -279,42 +279,111 @@ def _(node: law.LaterOf, columns: Columns) -> pl.Expr:
 _CODES = {code: index for index, code in enumerate(COUNTRY.categories.to_list())}
 
 
-def _entry_bounds(authority: Authority, state: pl.Expr) -> list[tuple[pl.Expr, pl.Expr]]:
-    """(start, end) of each state's k-th party entry, for k = 0, 1, ..., as date columns."""
+def _by_code(values: Mapping[str, Any], dtype: pl.DataType, state: pl.Expr) -> pl.Expr:
+    """A per-country value looked up by the state's position in the country enum."""
+    table: list[Any] = [None] * len(_CODES)
+    for country, value in values.items():
+        table[_CODES[country]] = value
+    return pl.lit(pl.Series(table, dtype=dtype)).gather(state.cast(COUNTRY).to_physical())
+
+
+def _bounds(
+    authority: Authority, state: pl.Expr, *, verified: bool
+) -> list[tuple[pl.Expr, pl.Expr]]:
+    """(start, end) of each state's k-th party entry (verified or not), as date columns."""
     # A state may have several entries (it left and joined again): check the k-th of each.
     entries: dict[str, list[tuple[date, date]]] = {}
     for party in authority.parties:
-        entries.setdefault(party.state, []).append((party.from_, party.until or date.max))
-    code = state.cast(COUNTRY).to_physical()  # the country's position in the enum
-    bounds = []
-    for k in range(max((len(v) for v in entries.values()), default=0)):
-        starts: list[date | None] = [None] * len(_CODES)
-        ends: list[date | None] = [None] * len(_CODES)
-        for country, listed in entries.items():
-            if len(listed) > k:
-                starts[_CODES[country]], ends[_CODES[country]] = listed[k]
-        start = pl.lit(pl.Series(starts, dtype=pl.Date)).gather(code)
-        end = pl.lit(pl.Series(ends, dtype=pl.Date)).gather(code)
-        bounds.append((start, end))
-    return bounds
+        if party.verified is verified:
+            entries.setdefault(party.state, []).append((party.from_, party.until or date.max))
+    width = max((len(v) for v in entries.values()), default=0)
+    return [
+        (
+            _by_code({c: e[k][0] for c, e in entries.items() if len(e) > k}, pl.Date(), state),
+            _by_code({c: e[k][1] for c, e in entries.items() if len(e) > k}, pl.Date(), state),
+        )
+        for k in range(width)
+    ]
+
+
+def _covered(bounds: list[tuple[pl.Expr, pl.Expr]], on: pl.Expr) -> pl.Expr:
+    return any_of((start <= on) & (on <= end) for start, end in bounds)
+
+
+def _authority(
+    node: law.PartyFrom | law.BoundOn | law.Listed, columns: Columns
+) -> Authority | None:
+    assert columns.catalog is not None, "a party chart is read from the law's catalog"
+    return columns.catalog.authorities.get(node.authority_id)
 
 
 @compile_expr.register
 def _(node: law.PartyFrom, columns: Columns) -> pl.Expr:
-    assert columns.catalog is not None, "a party chart is read from the law's catalog"
-    authority = columns.catalog.authorities.get(node.authority_id)
+    authority = _authority(node, columns)
     since = pl.lit(None, pl.Date)
     if authority is None:
         return since
     state, on = _c(node.state, columns), _c(node.on, columns)
-    for start, end in reversed(_entry_bounds(authority, state)):
+    for start, end in reversed(_bounds(authority, state, verified=True)):
         since = pl.when(yes((start <= on) & (on <= end))).then(start).otherwise(since)
     return since
 
 
 @compile_expr.register
-def _(node: law.Passes, columns: Columns) -> pl.Expr:
-    return compile_decision(node.decision, columns) == PASS
+def _(node: law.BoundOn, columns: Columns) -> pl.Expr:
+    authority = _authority(node, columns)
+    if authority is None:
+        return pl.lit(False)
+    state, on = _c(node.state, columns), _c(node.on, columns)
+    bound = _covered(_bounds(authority, state, verified=True), on)
+    listed = {party.state for party in authority.parties}
+    non_parties = {entry.state for entry in authority.not_parties if entry.verified}
+    absent = [code for code in _CODES if code not in listed and code not in non_parties]
+    parties = authority.party_list
+    complete = parties is not None and parties.complete
+    # Absent from a complete list: false up to the day it is complete as of, unknown after.
+    absent_unknown = {code: True for code in absent} if not complete else {}
+    complete_until = (
+        {code: parties.as_of for code in absent}
+        if complete and parties is not None and parties.as_of is not None
+        else {}
+    )
+    until = _by_code(complete_until, pl.Date(), state)
+    uncertain = (
+        _covered(_bounds(authority, state, verified=False), on)
+        | yes(_by_code(absent_unknown, pl.Boolean(), state))
+        | yes(until.is_not_null() & (on > until))
+    )
+    return (
+        pl.when(state.is_null() | on.is_null())
+        .then(pl.lit(None, pl.Boolean))
+        .when(bound)
+        .then(pl.lit(True))
+        .when(uncertain)
+        .then(pl.lit(None, pl.Boolean))
+        .otherwise(pl.lit(False))
+    )
+
+
+@compile_expr.register
+def _(node: law.Listed, columns: Columns) -> pl.Expr:
+    authority = _authority(node, columns)
+    if authority is None:
+        return pl.lit(False)
+    state = _c(node.state, columns)
+    listed = {party.state: True for party in authority.parties}
+    return pl.when(state.is_not_null()).then(yes(_by_code(listed, pl.Boolean(), state)))
+
+
+@compile_expr.register
+def _(node: law.MemberContains, columns: Columns) -> pl.Expr:
+    assert columns.entry is not None, "a MemberContains is read only inside AnyEntry"
+    return columns.entry.struct.field(node.name).list.contains(_c(node.item, columns))
+
+
+@compile_expr.register
+def _(node: law.OutcomeIs, columns: Columns) -> pl.Expr:
+    return compile_decision(node.decision, columns) == OUTCOME_CODES[node.outcome]
 
 
 def _result(result: law.Leaf | law.Decide, columns: Columns) -> pl.Expr:

@@ -12,14 +12,17 @@ import polars as pl
 from repatria.law.catalog import LawCatalog
 from repatria.law.checks import CHECKS
 from repatria.law.checks.custody import chosen_removal_authority
+from repatria.law.checks.exceptions import EXCEPTIONS, with_exceptions
 from repatria.law.checks.vocabulary import WHEN
 from repatria.law.expr import Const
 from repatria.law.facts import ContextFacts
-from repatria.law.schema import GROUNDS, Authority
+from repatria.law.schema import GROUNDS, Authority, Rule
 from repatria.screening.compile import (
+    FAIL,
     OUTCOME,
     PASS,
     UNKNOWN,
+    WAIVED,
     Columns,
     compile_decision,
     compile_expr,
@@ -44,10 +47,14 @@ class RuleColumn:
 
 
 def _outcome(
-    check: str, authority: Authority, columns: Columns, values: Mapping[str, Any]
+    rule: Rule, rule_id: str, authority: Authority, columns: Columns, values: Mapping[str, Any]
 ) -> pl.Expr:
-    """A check's outcome code with these parameter values, from its one definition."""
-    return compile_decision(CHECKS[check].decision(values, authority), columns)
+    """A rule's outcome code with these parameter values, from its check's one definition
+    (with the exceptions on file, where the roster has any)."""
+    decision = CHECKS[rule.check].decision(values, authority)
+    if columns.longest.get(EXCEPTIONS, 0):  # without any, the wrapper changes nothing
+        decision = with_exceptions(decision, rule, rule_id)
+    return compile_decision(decision, columns)
 
 
 def _checks(
@@ -55,7 +62,8 @@ def _checks(
 ) -> list[RuleColumn]:
     found = []
     for owner, rule in catalog.rules_for(authority.id):
-        outcome_of = partial(_outcome, rule.check, authority)
+        rule_id = f"{owner.id}/{rule.id}"
+        outcome_of = partial(_outcome, rule, rule_id, authority)
         outcome = by_parameters(rule, owner, columns, outcome_of, pl.lit(UNKNOWN, OUTCOME))
         when = WHEN[rule.when]
         applies = None if isinstance(when, Const) else condition(when, columns)
@@ -63,8 +71,22 @@ def _checks(
             applies = gate if applies is None else gate & applies
         if applies is not None:
             outcome = pl.when(applies).then(outcome)
-        found.append(RuleColumn(f"{owner.id}/{rule.id}", rule.ground, outcome.cast(OUTCOME)))
+        found.append(RuleColumn(rule_id, rule.ground, outcome.cast(OUTCOME)))
     return found
+
+
+def _authority_alone(rules: list[RuleColumn]) -> list[RuleColumn]:
+    """As `law.engine.authority_alone`: where an AUTHORITY rule fails, no other rule applies."""
+    authority = [rule.outcome for rule in rules if rule.ground == "AUTHORITY"]
+    if not authority:
+        return rules
+    failed = pl.any_horizontal(*(yes(outcome == FAIL) for outcome in authority))
+    return [
+        rule
+        if rule.ground == "AUTHORITY"
+        else RuleColumn(rule.rule, rule.ground, pl.when(~failed).then(rule.outcome))
+        for rule in rules
+    ]
 
 
 def _removal_basis(catalog: LawCatalog, authority: Authority, columns: Columns) -> list[RuleColumn]:
@@ -110,7 +132,7 @@ def rule_columns(
     found = _checks(catalog, authority, columns)
     if authority.kind == "custody":
         found += _removal_basis(catalog, authority, columns)
-    return found
+    return _authority_alone(found)
 
 
 def months_used(catalog: LawCatalog) -> frozenset[int]:
@@ -135,7 +157,7 @@ def ground_mask(rules: list[RuleColumn], names: list[str]) -> pl.Expr:
         by_ground.setdefault(rule.ground, []).append(name)
     mask = pl.lit(0, MASK)
     for ground, columns in by_ground.items():
-        failed = pl.any_horizontal(*(yes(pl.col(name) != PASS) for name in columns))
+        failed = pl.any_horizontal(*(yes(~pl.col(name).is_in([PASS, WAIVED])) for name in columns))
         mask = mask | (failed.cast(MASK) * GROUND_BITS[ground])
     return mask
 

@@ -51,17 +51,17 @@ def targets_for_all(roster: pl.DataFrame, catalog: LawCatalog) -> pl.DataFrame:
     ) * 1_000_000 + pl.col("as_of").cast(pl.Int64)
     pairs = pairs.with_columns(key.alias("_key"))
     contexts = pairs.unique("_key").select("_key", "from", "to", "as_of")
-    bits = pl.lit(0, pl.UInt16)
-    for index, authority_id in enumerate(AUTHORITY_IDS):
-        authority = catalog.authorities[authority_id]
-        bound = condition(binds(authority), Columns(authority, catalog))
-        bits = bits | (bound.cast(pl.UInt16) * (1 << index))
-    contexts = contexts.select("_key", bits.alias("_bits"))
-    found = pairs.join(contexts, on="_key", how="left", maintain_order="left")["_bits"]
-    # Each set of authorities as the list of their codes (a null code for the empty set).
-    table: list[list[int | None]] = [
-        [i for i in range(len(AUTHORITY_IDS)) if bits_value & (1 << i)] or [None]
-        for bits_value in range(1 << len(AUTHORITY_IDS))
+    bound = [
+        pl.when(
+            condition(binds(catalog.authorities[name]), Columns(catalog.authorities[name], catalog))
+        ).then(pl.lit(index, pl.UInt16))
+        for index, name in enumerate(AUTHORITY_IDS)
     ]
-    codes = pl.lit(pl.Series(table, dtype=pl.List(pl.UInt16))).gather(found)
-    return pairs.select(SOURCE, "to", codes.alias(AUTHORITY_CODE)).explode(AUTHORITY_CODE)
+    # The codes of the authorities in force for each triple; a null code where none is.
+    listed = pl.concat_list(bound).list.drop_nulls()
+    codes = (
+        pl.when(listed.list.len() > 0).then(listed).otherwise(pl.lit([None], pl.List(pl.UInt16)))
+    )
+    contexts = contexts.select("_key", codes.alias(AUTHORITY_CODE))
+    pairs = pairs.join(contexts, on="_key", how="left", maintain_order="left")
+    return pairs.select(SOURCE, "to", AUTHORITY_CODE).explode(AUTHORITY_CODE)

@@ -14,10 +14,10 @@ from repatria.law.expr import (
     Decide,
     Field,
     IfElse,
-    Passes,
     ReasonOf,
     decide,
     failing,
+    passes,
     passing,
     text,
     unknown,
@@ -129,7 +129,7 @@ def consent_unless_exempt(params: Mapping[str, Any], authority: Authority) -> De
     return decide(
         (exempt.eq(True), passing("consent not required: the person is {label}")),
         (
-            exempt.is_null() & ~Passes(found),
+            exempt.is_null() & ~passes(found),
             unknown("{consent}; not known whether the person is {label}"),
         ),
         otherwise=found,

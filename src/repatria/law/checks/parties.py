@@ -9,16 +9,22 @@ from typing import Any
 from repatria.law.checks.base import check, is_str
 from repatria.law.checks.vocabulary import AS_OF, FROM, REFERENCE, REFERENCE_NAME, TO
 from repatria.law.expr import (
+    AuthorityRef,
+    BoundOn,
     Decide,
     Expr,
     LaterOf,
+    Listed,
     PartyFrom,
     all_of,
     any_of,
+    bound_on,
+    covers,
     decide,
     failing,
     passing,
     text,
+    unknown,
 )
 from repatria.law.schema import Authority
 
@@ -39,18 +45,42 @@ def _agreement_in_force(authority: Authority) -> Expr:
 
 
 def binds(authority: Authority) -> Expr:
-    """Whether an authority is in force between `from` and `to` on `as_of`."""
+    """Whether an authority may govern a movement from `from` to `to` on `as_of`: bound for
+    certain, or by a party entry whose date is not verified (the verdict then says so)."""
     different = FROM.ne(TO)
     if authority.kind == "custody":
         return different & _agreement_in_force(authority)
-    return all_of(
-        different,
-        *(PartyFrom(authority.id, state, AS_OF).is_known() for state in _parties(authority)),
-    )
+    bound = [
+        BoundOn(authority.id, state, AS_OF).eq(True)
+        | (BoundOn(authority.id, state, AS_OF).is_null() & Listed(authority.id, state))
+        for state in _parties(authority)
+    ]
+    return all_of(different, *bound)
 
 
-def _why_not(authority: Authority, state: str, on: date) -> str:
+def why_not(authority: Authority, state: str, on: date) -> str:
+    """Why an authority does not (or may not) bind a state on a date, in plain words."""
     entries = [party for party in authority.parties if party.state == state]
+    unverified = [party for party in entries if not party.verified and covers(party, on)]
+    if unverified:
+        entry = unverified[0]
+        return (
+            f"{state}'s date under {authority.id} ({entry.from_}"
+            f"{' to ' + str(entry.until) if entry.until else ''}) is not verified: {entry.source}"
+        )
+    listed = authority.party_list
+    if not entries and not any(o.state == state and o.verified for o in authority.not_parties):
+        if listed is None or not listed.complete:
+            per = f" ({listed.source})" if listed else ""
+            return (
+                f"{state} is not among the parties listed for {authority.id},"
+                f" a list not known to be complete{per}"
+            )
+        if listed.as_of is not None and on > listed.as_of:
+            return (
+                f"{state} was not a party to {authority.id} on {listed.as_of} ({listed.source});"
+                f" a later accession is not on record"
+            )
     if not entries:
         checked = [entry for entry in authority.not_parties if entry.state == state]
         suffix = f" (checked: {checked[0].source})" if checked else ""
@@ -61,17 +91,25 @@ def _why_not(authority: Authority, state: str, on: date) -> str:
     return f"{state} ceased to be bound by {authority.id} after {entry.until}"
 
 
+def _reasons(authority_id: str, states: list[Expr], on: Expr) -> Expr:
+    """Why the states are not (or may not be) bound, for those that are not for certain."""
+
+    def words(authority: Authority, day: date, *codes: str) -> str:
+        return "; ".join(
+            why_not(authority, code, day)
+            for code in codes
+            if bound_on(authority, code, day) is not True
+        )
+
+    return text(words, AuthorityRef(authority_id), on, *states)
+
+
 @check("in-force")
 def in_force(params: Mapping[str, Any], authority: Authority) -> Decide:
     """Both states bound on the date (transfers) or the sending state (removals)."""
     states = _parties(authority)
+    bound = [BoundOn(authority.id, state, AS_OF) for state in states]
     since = [PartyFrom(authority.id, state, AS_OF) for state in states]
-
-    def problems(on: date, *found: Any) -> str:
-        codes, dates = found[: len(states)], found[len(states) :]
-        return "; ".join(
-            _why_not(authority, code, on) for code, day in zip(codes, dates, strict=True) if not day
-        )
 
     def bound_since(on: date, *found: Any) -> str:
         codes, dates = found[: len(states)], found[len(states) :]
@@ -80,9 +118,10 @@ def in_force(params: Mapping[str, Any], authority: Authority) -> Decide:
 
     return decide(
         (FROM.eq(TO), failing("from and to are the same state ({from})")),
-        (~all_of(*(day.is_known() for day in since)), failing("{problems}")),
+        (any_of(*(b.eq(False) for b in bound)), failing("{problems}")),
+        (any_of(*(b.is_null() for b in bound)), unknown("{problems}")),
         otherwise=passing("{since}"),
-        problems=text(problems, AS_OF, *states, *since),
+        problems=_reasons(authority.id, states, AS_OF),
         since=text(bound_since, AS_OF, *states, *since),
     )
 
@@ -97,14 +136,22 @@ def not_replaced(params: Mapping[str, Any], authority: Authority) -> Decide:
             otherwise=passing("no instrument replaces {authority} on {as_of}"),
             authority=authority.id,
         )
-    since_from, since_to = PartyFrom(by, FROM, AS_OF), PartyFrom(by, TO, AS_OF)
+    bound = [BoundOn(by, FROM, AS_OF), BoundOn(by, TO, AS_OF)]
+    since = LaterOf(PartyFrom(by, FROM, AS_OF), PartyFrom(by, TO, AS_OF))
     return decide(
         (
-            since_from.is_null() | since_to.is_null(),
+            bound[0].eq(False) | bound[1].eq(False),
             passing("{by} does not bind both {from} and {to}"),
         ),
         (
-            LaterOf(since_from, since_to) > REFERENCE,
+            bound[0].is_null() | bound[1].is_null(),
+            unknown(
+                "whether {by}, which would replace {authority}, binds both {from} and {to}"
+                " on {as_of} is not certain: {problems}"
+            ),
+        ),
+        (
+            since > REFERENCE,
             passing(
                 "the request was received on {received} ({which}), before {by} bound both"
                 " states ({since}): it stays under {authority}"
@@ -118,7 +165,8 @@ def not_replaced(params: Mapping[str, Any], authority: Authority) -> Decide:
         authority=authority.id,
         received=REFERENCE,
         which=REFERENCE_NAME,
-        since=LaterOf(since_from, since_to),
+        since=since,
+        problems=_reasons(by, [FROM, TO], AS_OF),
     )
 
 
@@ -126,17 +174,18 @@ def not_replaced(params: Mapping[str, Any], authority: Authority) -> Decide:
 def in_force_when_requested(params: Mapping[str, Any], authority: Authority) -> Decide:
     """Both states were bound when the request was received: an earlier request stays under
     the instruments that applied before."""
-    bound = (
-        PartyFrom(authority.id, FROM, REFERENCE).is_known()
-        & PartyFrom(authority.id, TO, REFERENCE).is_known()
-    )
+    bound = [BoundOn(authority.id, FROM, REFERENCE), BoundOn(authority.id, TO, REFERENCE)]
     return decide(
         (
-            ~bound,
+            bound[0].eq(False) | bound[1].eq(False),
             failing(
                 "the request was received on {received} ({which}), before {authority} bound"
                 " both {from} and {to}: the earlier instruments govern it"
             ),
+        ),
+        (
+            bound[0].is_null() | bound[1].is_null(),
+            unknown("on {received} ({which}): {problems}"),
         ),
         otherwise=passing(
             "{authority} bound both states when the request was received ({received})"
@@ -144,6 +193,7 @@ def in_force_when_requested(params: Mapping[str, Any], authority: Authority) -> 
         authority=authority.id,
         received=REFERENCE,
         which=REFERENCE_NAME,
+        problems=_reasons(authority.id, [FROM, TO], REFERENCE),
     )
 
 
