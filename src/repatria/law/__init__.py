@@ -16,6 +16,17 @@ AUTHORITY_IDS: tuple[str, ...] = (
     "us-third-country-removal",
     "aea-1798",
     "custody-agreement",
+    "us-th-1982",
+    "us-pe-1979",
+    "us-bo-1978",
+    "us-pa-1979",
+    "us-ca-1977",
+    "us-fr-1983",
+    "us-tr-1979",
+    "us-hk-1997",
+    "us-fm-compact",
+    "us-mh-compact",
+    "us-pw-compact",
 )
 
 __all__ = ["AUTHORITY_IDS", "ENGINE_VERSION", "ContextFacts"]
