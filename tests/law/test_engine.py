@@ -23,14 +23,53 @@ def _document(**changes: Any) -> dict[str, Any]:
     return document
 
 
-def test_the_verdict_has_exactly_the_contract_shape() -> None:
+CHECK_KEYS = {"rule", "ground", "outcome", "reason", "citation"}
+OPTIONAL_CHECK_KEYS = {"verified", "basis"}  # only where a check rests on less than verified law
+
+
+def test_the_verdict_has_the_contract_shape_with_only_optional_additions() -> None:
     verdict = assess(parse_document(_document())).to_json()
     assert {"allowed", "authority", "as_of", "checks"} <= set(verdict)
     for check in verdict["checks"]:
-        assert set(check) == {"rule", "ground", "outcome", "reason", "citation"}
-        assert check["outcome"] in {"pass", "fail", "unknown"}
+        assert CHECK_KEYS <= set(check) <= CHECK_KEYS | OPTIONAL_CHECK_KEYS
+        assert check["outcome"] in {"pass", "fail", "unknown", "waived"}
         assert check["ground"] in GROUNDS
         assert check["citation"]
+        assert check.get("verified", True) is False or "verified" not in check
+        assert check.get("basis", "policy") in {"policy", "project"}
+
+
+def test_a_check_resting_on_unverified_data_says_so_in_its_reason_and_flag() -> None:
+    flagged = [c for c in assess(parse_document(_document())).checks if not c.verified]
+    assert flagged, "the example relies on some unverified law data"
+    for check in flagged:
+        assert "not verified" in check.reason
+        assert check.to_json()["verified"] is False
+
+
+def test_an_exception_on_a_ground_the_treaty_does_not_let_the_states_waive_changes_nothing() -> None:
+    # The US-Mexico treaty's own six-month minimum may not be waived.
+    document = _document(
+        holds=[],
+        request_received_on="2025-03-01",
+        sentence={**_document()["sentence"], "start_date": "2016-01-01", "length_days": 3500},
+        exceptions=[
+            {"ground": "REMAINING_SENTENCE", "by": ["US", "MX"], "agreed_on": "2025-03-05"}
+        ],
+    )
+    verdict = assess(parse_document(document))
+    failing = [c for c in verdict.checks if c.ground == "REMAINING_SENTENCE" and c.outcome == "fail"]
+    assert failing and not verdict.allowed
+    assert all("changes nothing" in c.reason for c in failing)
+
+
+def test_a_contested_authority_carries_its_rulings_in_every_verdict() -> None:
+    document = {"authority": "aea-1798", "from": "US", "to": "VE", "as_of": "2025-06-01"}
+    verdict = assess(parse_document(document)).to_json()
+    courts = {ruling["court"] for ruling in verdict["contested"]}
+    assert "Supreme Court of the United States" in courts
+    earlier = assess(parse_document({**document, "as_of": "2025-04-01"})).to_json()
+    assert "contested" not in earlier  # no ruling had been decided yet
 
 
 def test_the_design_example_is_refused_for_its_restraining_order_alone() -> None:

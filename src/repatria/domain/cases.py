@@ -67,19 +67,3 @@ class Case:
     def states_involved(self) -> tuple[str, str]:
         """The sending and receiving state."""
         return (self.from_state, self.to_state)
-
-
-# The public ids of the authorities the legal engine knows (part of the API contract).
-AUTHORITY_IDS = frozenset(
-    {
-        "us-mx-1976",
-        "coe-ets-112",
-        "coe-ets-167",
-        "inter-american-1993",
-        "eu-fd-2008-909",
-        "us-removal",
-        "us-third-country-removal",
-        "aea-1798",
-        "custody-agreement",
-    }
-)

@@ -144,4 +144,28 @@ def assess(document: AssessmentDocument, facts: ContextFacts | None = None) -> V
     if authority.kind == "custody":
         checks += _removal_basis(catalog, authority, ctx)
     checks = authority_alone(checks)
-    return Verdict(authority.id, document.as_of, tuple(checks), _deadlines(authority, document))
+    extras = {**_deadlines(authority, document), **_contested(catalog, authority, document)}
+    return Verdict(authority.id, document.as_of, tuple(checks), extras)
+
+
+def _contested(
+    catalog: LawCatalog, authority: Authority, document: AssessmentDocument
+) -> dict[str, Any]:
+    """The rulings that enjoin the authority (or the removal one a custody transfer relies on)
+    or hold it unlawful, decided by as_of: every verdict under it carries them."""
+    sources = [authority]
+    if authority.kind == "custody" and document.removal_authority in catalog.authorities:
+        sources.append(catalog.authorities[document.removal_authority])
+    rulings = [
+        {
+            "authority": source.id,
+            "court": ruling.court,
+            "decided_on": ruling.decided_on.isoformat(),
+            "holding": " ".join(ruling.holding.split()),
+            "citation": ruling.citation.render(),
+        }
+        for source in sources
+        for ruling in source.contested
+        if ruling.decided_on <= document.as_of
+    ]
+    return {"contested": rulings} if rulings else {}

@@ -13,7 +13,7 @@ from repatria.law.facts import ContextFacts
 from repatria.law.yamlload import load_yaml
 
 _KEYS = {"name", "input", "expect", "facts"}
-_EXPECT_KEYS = {"allowed", "grounds", "invalid", "outcomes"}
+_EXPECT_KEYS = {"allowed", "grounds", "invalid", "outcomes", "reasons"}
 
 
 @dataclass(frozen=True)
@@ -78,4 +78,8 @@ def run_scenario(scenario: Scenario) -> list[str]:
     for rule, outcome in (expect.get("outcomes") or {}).items():
         if outcomes.get(rule) != outcome:
             problems.append(f"{rule} is {outcomes.get(rule)}, expected {outcome}")
+    reasons = {check.rule: check.reason for check in verdict.checks}
+    for rule, words in (expect.get("reasons") or {}).items():
+        if words not in reasons.get(rule, ""):
+            problems.append(f"{rule} says {reasons.get(rule)!r}, expected it to say {words!r}")
     return problems

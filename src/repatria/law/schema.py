@@ -132,18 +132,14 @@ class Rule(Fact):
 
 
 class PartyList(BaseModel):
-    """Whether the list of parties is complete, as of when and per which source."""
+    """Whether the list of parties is complete, as of when and per which source. A complete
+    list with no `as_of` is closed for good (a bilateral treaty, a national statute)."""
 
     model_config = DATA
     complete: bool
     as_of: date | None = None
     source: str = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _dated_when_complete(self) -> PartyList:
-        if self.complete and self.as_of is None:
-            raise ValueError("a complete party list says as of which date (as_of)")
-        return self
 
 
 class Ruling(Fact):

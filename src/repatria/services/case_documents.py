@@ -123,7 +123,7 @@ def _fear_claim(records: CaseRecords) -> dict[str, Any] | None:
         outcome = None
     else:
         outcome = ENGINE_FEAR_OUTCOMES[FearOutcome.REJECTED]
-    return {"raised": True, "outcome": outcome}
+    return {"raised": True, "outcome": outcome, "country": records.case.to_state}
 
 
 def build_document(records: CaseRecords, as_of: date) -> dict[str, Any]:

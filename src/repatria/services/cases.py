@@ -16,9 +16,10 @@ from repatria.adapters.db import tables as t
 from repatria.adapters.db.prepared import Prepared
 from repatria.domain.access import Action, require, sees_everything, sees_states
 from repatria.domain.accounts import Principal
-from repatria.domain.cases import AUTHORITY_IDS, Case, CaseState, initial_state
+from repatria.domain.cases import Case, CaseState, initial_state
 from repatria.domain.errors import InvalidInput, NotFound, PermissionDenied
 from repatria.domain.records import snapshot
+from repatria.law import AUTHORITY_IDS
 from repatria.services import people
 from repatria.services.commands import OpenCase
 from repatria.services.people import Page

@@ -9,12 +9,13 @@ from sqlalchemy import func, or_, select
 from repatria.adapters.db import tables as t
 from repatria.domain.access import Action, require, sees_everything, sees_states
 from repatria.domain.accounts import Principal
-from repatria.domain.cases import AUTHORITY_IDS, Case, CaseState
+from repatria.domain.cases import Case, CaseState
 from repatria.domain.errors import Conflict, InvalidInput, NotEligible, NotFound, PermissionDenied
 from repatria.domain.lifecycle import Track, track_of
 from repatria.domain.movements import ManifestEntry, Movement, MovementState, next_state
 from repatria.domain.people import Person
 from repatria.domain.records import snapshot
+from repatria.law import AUTHORITY_IDS
 from repatria.services import cases, workflow
 from repatria.services.commands import ManifestChange, MovementStep, PlanMovement
 from repatria.services.people import Page

@@ -16,6 +16,7 @@ from repatria.law.catalog import DATA_DIR, load_catalog, load_catalog_from
 from repatria.law.document import load_json, parse_document
 from repatria.law.engine import assess
 from repatria.law.errors import InvalidDocument, LawDataError
+from repatria.law.review import caveats, completeness
 from repatria.law.scenarios import load_scenarios, run_scenario
 
 law_app = typer.Typer(help="The law as data: check it, show it, test it.", no_args_is_help=True)
@@ -35,27 +36,51 @@ def _fail(message: str, code: int) -> typer.Exit:
 
 
 @law_app.command("check")
-def check_command() -> None:
-    """Validate every law data file and print a summary."""
+def check_command(
+    list_caveats: Annotated[
+        bool,
+        typer.Option(
+            "--unverified",
+            help="Also list every unverified fact, and every one resting on agency policy or a"
+            " project default, with its source.",
+        ),
+    ] = False,
+) -> None:
+    """Validate every law data file and print, per authority, whether its party list is
+    complete and how many facts are unverified or rest on policy."""
     try:
         catalog = load_catalog_from(DATA_DIR)
     except LawDataError as exc:
         raise _fail(str(exc), 1) from None
     table = Table(title=f"Law data (engine {ENGINE_VERSION})")
-    for column in ("authority", "kind", "parties", "rules", "unverified facts"):
+    for column in ("authority", "kind", "parties", "party list", "rules", "unverified", "policy"):
         table.add_column(column)
+    every = []
     for authority_id, authority in catalog.authorities.items():
-        rules = catalog.rules_for(authority_id)
-        unverified = sum(not p.verified for p in authority.parties)
-        unverified += sum(not rule.verified for _, rule in rules)
+        found = caveats(catalog, authority)
+        every += found
         table.add_row(
             authority_id,
             authority.kind,
-            str(len(authority.parties)),
-            str(len(rules)),
-            str(unverified),
+            str(len({party.state for party in authority.parties})),
+            completeness(authority),
+            str(len(catalog.rules_for(authority_id))),
+            str(sum(not caveat.verified for caveat in found)),
+            str(sum(caveat.basis == "policy" for caveat in found)),
         )
     _out().print(table)
+    if list_caveats:
+        listing = Table("authority", "kind", "what", "verified", "basis", "source")
+        for caveat in every:
+            listing.add_row(
+                caveat.authority,
+                caveat.kind,
+                caveat.what,
+                str(caveat.verified),
+                caveat.basis,
+                caveat.source,
+            )
+        _out().print(listing)
     _out().print(f"digest {catalog.digest}")
 
 
@@ -69,12 +94,17 @@ def show_command(authority_id: Annotated[str, typer.Argument(help="An authority 
             f"unknown authority {authority_id!r}; known: {', '.join(catalog.authorities)}", 2
         )
     _out().print(f"[bold]{authority.id}[/] — {authority.title}\n{authority.citation.render()}")
+    listed = authority.party_list
+    per = f" ({listed.source})" if listed else ""
+    _out().print(f"Party list: {completeness(authority)}{per}")
+    for ruling in authority.contested:
+        _out().print(f"[bold]Contested[/]: {ruling.court}, {ruling.decided_on}: {ruling.holding}")
     parties = Table("state", "from", "until", "verified", "source", title="Parties")
     for party in authority.parties:
         until = str(party.until or "")
         parties.add_row(party.state, str(party.from_), until, str(party.verified), party.source)
     _out().print(parties)
-    rules = Table("rule", "ground", "when", "citation", "verified", title="Rules")
+    rules = Table("rule", "ground", "when", "citation", "verified", "basis", title="Rules")
     for owner, rule in catalog.rules_for(authority.id):
         rules.add_row(
             f"{owner.id}/{rule.id}",
@@ -82,15 +112,23 @@ def show_command(authority_id: Annotated[str, typer.Argument(help="An authority 
             rule.when,
             rule.citation.render(),
             str(rule.verified),
+            rule.basis + (" (waivable)" if rule.waivable else ""),
         )
     _out().print(rules)
-    values = Table("parameter", "from", "value", "citation", "verified", title="Parameters")
+    values = Table(
+        "parameter", "from", "value", "citation", "verified", "basis", title="Parameters"
+    )
     for owner in catalog.rule_sources(authority):
         for name, parameter in owner.parameters.items():
             for entry in parameter.values:
                 value = json.dumps(entry.value) + (f" {entry.by_state}" if entry.by_state else "")
                 values.add_row(
-                    name, str(entry.from_), value, entry.citation.render(), str(entry.verified)
+                    name,
+                    str(entry.from_),
+                    value,
+                    entry.citation.render(),
+                    str(entry.verified),
+                    entry.basis,
                 )
     _out().print(values)
 

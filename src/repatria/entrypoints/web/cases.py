@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from fastapi import Query, Request, Response
 
 from repatria.domain.accounts import Principal, Role
-from repatria.domain.cases import AUTHORITY_IDS, Case, CaseState
+from repatria.domain.cases import Case, CaseState
 from repatria.domain.lifecycle import Track, available, track_of
 from repatria.domain.people import Person
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS, ConsentGiver, FearOutcome, VerifierRole
@@ -17,6 +17,7 @@ from repatria.entrypoints.web import queries
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
+from repatria.law import AUTHORITY_IDS
 from repatria.law.errors import LawDataError
 from repatria.services import assessments, cases, clock, deadlines, workflow
 from repatria.services.case_documents import build_document

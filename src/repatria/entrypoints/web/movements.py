@@ -9,13 +9,13 @@ from fastapi import Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from repatria.domain.accounts import Role
-from repatria.domain.cases import AUTHORITY_IDS
 from repatria.domain.movements import MOVEMENT_STEPS
 from repatria.entrypoints.web import queries
 from repatria.entrypoints.web.case_actions import Short
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
+from repatria.law import AUTHORITY_IDS
 from repatria.services import movements
 from repatria.services.commands import ManifestChange, MovementStep, PlanMovement
 

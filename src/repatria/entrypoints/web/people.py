@@ -10,12 +10,12 @@ from fastapi import Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from repatria.domain.accounts import Role
-from repatria.domain.cases import AUTHORITY_IDS
 from repatria.domain.people import HoldKind, OffenseCategory, ProtectionKind
 from repatria.entrypoints.web.case_actions import Short, given
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
+from repatria.law import AUTHORITY_IDS
 from repatria.services import cases, people, safeguards
 from repatria.services.commands import HoldIn, ProtectionOrderIn, RecordPerson, UpdatePerson
 

@@ -8,7 +8,13 @@ from typing import Any
 
 from repatria.law.checks.base import check, is_int, is_str_list
 from repatria.law.checks.exemptions import EXEMPTIONS, exemption
-from repatria.law.checks.vocabulary import AGE, AS_OF, BIRTH_DATE, FROM
+from repatria.law.checks.vocabulary import (
+    AGE_AT_TRANSFER,
+    AS_OF,
+    BIRTH_DATE,
+    FROM,
+    TRANSFER_DAY,
+)
 from repatria.law.expr import (
     Const,
     Decide,
@@ -38,7 +44,7 @@ def _who(majority: int) -> Any:
             return "age or competence not known"
         return f"an adult (aged {age}) found competent"
 
-    return text(words, BIRTH_DATE, AGE, COMPETENT, AS_OF)
+    return text(words, BIRTH_DATE, AGE_AT_TRANSFER, COMPETENT, TRANSFER_DAY)
 
 
 def consent_decision(params: Mapping[str, Any]) -> Decide:
@@ -46,7 +52,7 @@ def consent_decision(params: Mapping[str, Any]) -> Decide:
     majority, representatives = params["age_of_majority"], params["representatives"]
     # True (a minor, or not competent), False (a competent adult) or unknown.
     needs = IfElse(
-        (majority > AGE) | COMPETENT.eq(False),
+        (majority > AGE_AT_TRANSFER) | COMPETENT.eq(False),
         Const(True),
         IfElse(BIRTH_DATE.is_null() | COMPETENT.is_null(), Const(None), Const(False)),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from repatria.law.checks.base import check, is_bool, is_int, is_number, is_str_list
+from repatria.law.checks.base import check, is_bool, is_int, is_number, is_str, is_str_list
 from repatria.law.checks.vocabulary import AGE, AS_OF, BIRTH_DATE, CITIZENSHIPS, FROM, TO
 from repatria.law.expr import (
     Contains,
@@ -152,4 +152,27 @@ def eu_forwarding_destination(params: Mapping[str, Any], authority: Authority) -
             " deported, nor a state that has consented"
         ),
         consented=consented,
+    )
+
+
+@check("designated-organisation-member", organisation=is_str)
+def designated_organisation_member(params: Mapping[str, Any], authority: Authority) -> Decide:
+    """A proclamation that reaches only members of a named organisation needs a recorded
+    finding that the person is one; an allegation alone is not a finding."""
+    member = Field("person.member_of_designated_organisation")
+    if not params["organisation"]:
+        return decide(otherwise=passing("the proclamation in force names no organisation"))
+    return decide(
+        (
+            member.is_null(),
+            unknown("no recorded finding that the person is a member of {organisation}"),
+        ),
+        (
+            member.eq(True),
+            passing("a recorded finding that the person is a member of {organisation}"),
+        ),
+        otherwise=failing(
+            "found not to be a member of {organisation}, whom the proclamation names"
+        ),
+        organisation=params["organisation"],
     )

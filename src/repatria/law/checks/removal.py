@@ -106,9 +106,17 @@ def no_active_hold(params: Mapping[str, Any], authority: Authority) -> Decide:
     )
 
 
+FEAR_COUNTRY = Field("fear_claim.country")
+
+
 def _claim() -> tuple[Expr, Expr, Expr]:
     raised, outcome = Field("fear_claim.raised"), Field("fear_claim.outcome")
     return raised, outcome, outcome.is_null() | outcome.is_in(UNDECIDED)
+
+
+# A fear claim concerns one country (withholding and CAT protection are country-specific,
+# INA § 241(b)(3)(A), 8 CFR 208.16-208.18); one that names no country concerns them all.
+_HERE = FEAR_COUNTRY.is_null() | FEAR_COUNTRY.eq(TO)
 
 
 @check("fear-claim-decided")
@@ -118,8 +126,13 @@ def fear_claim_decided(params: Mapping[str, Any], authority: Authority) -> Decid
     return decide(
         (raised.is_null(), unknown("not known whether a fear claim was raised")),
         (raised.eq(False), passing("no fear claim raised")),
+        (
+            ~_HERE,
+            passing("the fear claim concerns {fear_country}, not {to}, so it does not hold this"),
+        ),
         (undecided, failing("a fear claim was raised and is undecided ({outcome_named})")),
         otherwise=passing("the fear claim was decided ({outcome})"),
+        fear_country=FEAR_COUNTRY,
         outcome=outcome,
         outcome_named=text(lambda value: value or "no outcome", outcome),
     )
@@ -132,12 +145,46 @@ def fear_claim_not_granted(params: Mapping[str, Any], authority: Authority) -> D
     return decide(
         (raised.is_null(), unknown("not known whether a fear claim was raised")),
         (
-            raised.eq(True) & outcome.eq("granted"),
+            raised.eq(True) & outcome.eq("granted") & _HERE,
             failing("a fear claim was granted: protection from removal to {to}"),
+        ),
+        (
+            raised.eq(True) & outcome.eq("granted"),
+            passing("the fear claim granted concerns {fear_country}, not {to}"),
         ),
         (
             raised.eq(True) & undecided,
             passing("not granted: the claim is still undecided, which is a hold"),
         ),
         otherwise=passing("no fear claim was granted"),
+        fear_country=FEAR_COUNTRY,
+    )
+
+
+@check("destination-accepts")
+def destination_accepts(params: Mapping[str, Any], authority: Authority) -> Decide:
+    """The government of a third country has accepted the person (8 U.S.C. § 1231(b)(2))."""
+    accepts = Field("removal_order.destination_accepts")
+    return decide(
+        (accepts.is_null(), unknown("not known whether {to} has accepted the person")),
+        (accepts.eq(True), passing("{to} has accepted the person")),
+        otherwise=failing("{to} has not accepted the person"),
+    )
+
+
+@check("assurances-reliable")
+def assurances_reliable(params: Mapping[str, Any], authority: Authority) -> Decide:
+    """Where diplomatic assurances against torture are relied on, they were found reliable
+    enough to allow removal (8 CFR 208.18(c))."""
+    relied_on = Field("removal_order.assurances_relied_on")
+    reliable = Field("removal_order.assurances_found_reliable")
+    return decide(
+        (relied_on.is_null(), unknown("not known whether diplomatic assurances are relied on")),
+        (relied_on.eq(False), passing("no diplomatic assurances are relied on")),
+        (
+            reliable.is_null(),
+            unknown("assurances from {to} are relied on, but no finding that they are reliable"),
+        ),
+        (reliable.eq(True), passing("assurances from {to} were found reliable")),
+        otherwise=failing("assurances from {to} were not found reliable"),
     )

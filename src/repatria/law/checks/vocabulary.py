@@ -13,6 +13,10 @@ RECEIVED = Field("request_received_on")
 REFERENCE = Coalesce((RECEIVED, AS_OF))
 REFERENCE_NAME = IfElse(RECEIVED.is_known(), Const("request_received_on"), Const("as_of"))
 AGE = AgeOn(BIRTH_DATE, AS_OF)  # completed years on as_of
+# The day of transfer: the departure where it is planned, else as_of. Who must consent turns on
+# the person's age "at the time of transfer" (18 U.S.C. § 4100(b)).
+TRANSFER_DAY = Coalesce((DEPARTURE_DAY, AS_OF))
+AGE_AT_TRANSFER = AgeOn(BIRTH_DATE, TRANSFER_DAY)
 CREDIT_DAYS = Field("sentence.credit_days")
 # The release date; credits only shorten a sentence, so unknown credits count as none.
 RELEASE = AddDays(
