@@ -47,7 +47,9 @@ def test_a_check_resting_on_unverified_data_says_so_in_its_reason_and_flag() -> 
         assert check.to_json()["verified"] is False
 
 
-def test_an_exception_on_a_ground_the_treaty_does_not_let_the_states_waive_changes_nothing() -> None:
+def test_an_exception_on_a_ground_the_treaty_does_not_let_the_states_waive_changes_nothing() -> (
+    None
+):
     # The US-Mexico treaty's own six-month minimum may not be waived.
     document = _document(
         holds=[],
@@ -58,7 +60,9 @@ def test_an_exception_on_a_ground_the_treaty_does_not_let_the_states_waive_chang
         ],
     )
     verdict = assess(parse_document(document))
-    failing = [c for c in verdict.checks if c.ground == "REMAINING_SENTENCE" and c.outcome == "fail"]
+    failing = [
+        c for c in verdict.checks if c.ground == "REMAINING_SENTENCE" and c.outcome == "fail"
+    ]
     assert failing and not verdict.allowed
     assert all("changes nothing" in c.reason for c in failing)
 

@@ -141,7 +141,6 @@ class PartyList(BaseModel):
     source: str = Field(min_length=1)
 
 
-
 class Ruling(Fact):
     """A court's ruling that enjoins an authority or holds it unlawful, in whole or in part."""
 

@@ -58,27 +58,35 @@ def binds(authority: Authority) -> Expr:
     return all_of(different, *bound)
 
 
+def _brief(source: str) -> str:
+    """A source's first sentence, short enough for a reason (the whole is in `law show`)."""
+    first = " ".join(source.split()).split(". ")[0].rstrip(".")
+    return first if len(first) <= 160 else first[:157] + "..."
+
+
 def why_not(authority: Authority, state: str, on: date) -> str:
     """Why an authority does not (or may not) bind a state on a date, in plain words."""
     entries = [party for party in authority.parties if party.state == state]
     unverified = [party for party in entries if not party.verified and covers(party, on)]
     if unverified:
         entry = unverified[0]
+        period = f"{entry.from_}" + (f" to {entry.until}" if entry.until else "")
         return (
-            f"{state}'s date under {authority.id} ({entry.from_}"
-            f"{' to ' + str(entry.until) if entry.until else ''}) is not verified: {entry.source}"
+            f"{state}'s date under {authority.id} ({period}) is not verified:"
+            f" {_brief(entry.source)}"
         )
     listed = authority.party_list
     if not entries and not any(o.state == state and o.verified for o in authority.not_parties):
         if listed is None or not listed.complete:
-            per = f" ({listed.source})" if listed else ""
+            per = f" ({_brief(listed.source)})" if listed else ""
             return (
                 f"{state} is not among the parties listed for {authority.id},"
                 f" a list not known to be complete{per}"
             )
         if listed.as_of is not None and on > listed.as_of:
             return (
-                f"{state} was not a party to {authority.id} on {listed.as_of} ({listed.source});"
+                f"{state} was not a party to {authority.id} on {listed.as_of}"
+                f" ({_brief(listed.source)});"
                 f" a later accession is not on record"
             )
     if not entries:

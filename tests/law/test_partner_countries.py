@@ -1,0 +1,106 @@
+"""Every country the US transfer program serves is reachable under some authority, screened
+with `--authority all` as a transfer officer would; where none allows it, the reason is
+honest: only a date the law data has not verified stands in the way."""
+
+from __future__ import annotations
+
+import copy
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from repatria.law.document import parse_document
+from repatria.law.engine import assess
+from repatria.screening import screen
+from repatria.screening.roster import Fill, read_roster
+
+COUNTRIES = yaml.safe_load(
+    (Path(__file__).parent / "data" / "doj-participating-countries.yaml").read_text()
+)["countries"]
+TRANSFERS = ("us-", "coe-", "inter-american-", "eu-")
+REMOVALS = {"us-removal", "us-third-country-removal", "aea-1798", "custody-agreement"}
+
+# A sentenced national of the receiving state who meets every condition as of 1 June 2021.
+FAVOURABLE: dict[str, Any] = {
+    "from": "US",
+    "as_of": "2021-06-01",
+    "request_received_on": "2021-01-04",
+    "person": {
+        "birth_date": "1984-02-10",
+        "competent": True,
+        "years_in_sending_state": 3,
+        "intends_to_remain": False,
+    },
+    "sentence": {
+        "offense_category": "drug_trafficking",
+        "dual_criminality": True,
+        "start_date": "2019-01-15",
+        "length_days": 3650,
+        "credit_days": 0,
+        "indeterminate": False,
+        "death_sentence": False,
+        "final": True,
+        "appeal_pending": False,
+        "collateral_attack_pending": False,
+        "other_charges_pending": False,
+        "state_prisoner": False,
+    },
+    "consent": {
+        "given_by": "person",
+        "verified_on": "2021-02-03",
+        "verified_by": "magistrate_judge",
+        "opinion_recorded": True,
+    },
+    "approvals": {"sending_state": "2021-01-10", "receiving_state": "2021-03-01"},
+    "protection_orders": [],
+    "holds": [],
+}
+
+
+def _document(state: str) -> dict[str, Any]:
+    document = copy.deepcopy(FAVOURABLE)
+    document["person"]["citizenships"] = [state]
+    return document
+
+
+@pytest.fixture(scope="module")
+def screened() -> dict[str, list[tuple[str, bool]]]:
+    """(authority, allowed) for each country, from one `--authority all` roster."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "roster.jsonl"
+        lines = [json.dumps(_document(country["state"])) for country in COUNTRIES]
+        path.write_text("\n".join(lines) + "\n")
+        results = screen(read_roster(path, Fill(authority="all")))
+    found: dict[str, list[tuple[str, bool]]] = {}
+    for row in results.iter_rows(named=True):
+        state = COUNTRIES[row["row"]]["state"]
+        if row["authority"] is not None and row["authority"] not in REMOVALS:
+            found.setdefault(state, []).append((row["authority"], row["allowed"]))
+    return found
+
+
+def test_the_list_is_the_programmes_83_countries() -> None:
+    assert len({country["state"] for country in COUNTRIES}) == 83
+
+
+@pytest.mark.parametrize("state", [country["state"] for country in COUNTRIES])
+def test_a_favourable_transfer_is_allowed_or_waits_only_on_an_unverified_date(
+    state: str, screened: dict[str, list[tuple[str, bool]]]
+) -> None:
+    verdicts = screened.get(state, [])
+    assert verdicts, f"no transfer authority is in force between US and {state} in 2021"
+    assert all(authority.startswith(TRANSFERS) for authority, _ in verdicts)
+    if any(allowed for _, allowed in verdicts):
+        return
+    # None allows it: each authority must stop at AUTHORITY alone, unknown, and say why.
+    for authority, _ in verdicts:
+        verdict = assess(parse_document({**_document(state), "authority": authority, "to": state}))
+        assert verdict.grounds == ["AUTHORITY"], (authority, verdict.grounds)
+        for check in verdict.checks:
+            if check.outcome != "pass":
+                assert check.outcome == "unknown"
+                assert "not verified" in check.reason or "not known" in check.reason
