@@ -9,6 +9,7 @@ from repatria.entrypoints.web.deps import MaybeUser
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.law.catalog import load_catalog
+from repatria.law.review import caveats, completeness
 
 router = web_router()
 
@@ -17,7 +18,13 @@ router = web_router()
 def authorities(request: Request, _: MaybeUser) -> Response:
     """Every authority the engine knows, with its kind and parties."""
     catalog = load_catalog()
-    context = {"authorities": list(catalog.authorities.values()), "digest": catalog.digest}
+    found = list(catalog.authorities.values())
+    context = {
+        "authorities": found,
+        "digest": catalog.digest,
+        "completeness": {a.id: completeness(a) for a in found},
+        "unverified": {a.id: sum(not c.verified for c in caveats(catalog, a)) for a in found},
+    }
     return render(request, "law/list.html", context)
 
 
@@ -33,6 +40,7 @@ def authority(request: Request, authority_id: str, _: MaybeUser) -> Response:
         "rules": catalog.rules_for(authority_id),
         "sources": catalog.rule_sources(found),
         "file": catalog.files.get(authority_id, ""),
+        "completeness": completeness(found),
         "digest": catalog.digest,
     }
     return render(request, "law/detail.html", context)
