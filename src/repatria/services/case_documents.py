@@ -34,6 +34,10 @@ ASSERTABLE_FACTS = {
     "sentence.dual_criminality",
     "sentence.other_charges_pending",
     "approvals.us_state",
+    "person.member_of_designated_organisation",
+    "removal_order.destination_accepts",
+    "removal_order.assurances_relied_on",
+    "removal_order.assurances_found_reliable",
 }
 
 
@@ -216,6 +220,10 @@ FACT_FIELDS = {
     "sentence_dual_criminality": "sentence.dual_criminality",
     "sentence_other_charges_pending": "sentence.other_charges_pending",
     "approvals_us_state": "approvals.us_state",
+    "person_member_of_designated_organisation": "person.member_of_designated_organisation",
+    "removal_order_destination_accepts": "removal_order.destination_accepts",
+    "removal_order_assurances_relied_on": "removal_order.assurances_relied_on",
+    "removal_order_assurances_found_reliable": "removal_order.assurances_found_reliable",
 }
 
 

@@ -228,6 +228,12 @@ class AssertCaseFacts(Command):
     sentence_dual_criminality: bool | None = None
     sentence_other_charges_pending: bool | None = None
     approvals_us_state: date | None = None
+    # Removals: a recorded finding of membership (Alien Enemies Act); the third country's
+    # acceptance (8 U.S.C. § 1231(b)(2)); diplomatic assurances (8 CFR 208.18(c)).
+    person_member_of_designated_organisation: bool | None = None
+    removal_order_destination_accepts: bool | None = None
+    removal_order_assurances_relied_on: bool | None = None
+    removal_order_assurances_found_reliable: bool | None = None
 
 
 class ServeNotice(Command):

@@ -111,6 +111,12 @@ def test_a_third_country_removal_is_not_cleared_until_the_notice_names_the_count
     person_id = new_person(officer)
     body = {"person_id": person_id, "authority": "us-third-country-removal", "from_state": "US"}
     case_id = int(ok(officer.post("/api/v1/cases", json={**body, "to_state": "SV"}), 201)["id"])
+    # El Salvador has accepted the person, and no diplomatic assurances are relied on.
+    third_country = {
+        "removal_order_destination_accepts": True,
+        "removal_order_assurances_relied_on": False,
+    }
+    ok(officer.put(f"/api/v1/cases/{case_id}/facts", json=third_country))
     ok(step(officer, case_id, "designate_destination"))
     record_notice(officer, case_id)  # no country named
     for command in ("serve_notice", "start_waiting_period"):
@@ -129,3 +135,21 @@ def test_a_third_country_removal_is_not_cleared_until_the_notice_names_the_count
     ]
     again = step(officer, case_id, "clear")
     assert content not in {c["rule"] for c in again.json().get("checks", [])}
+
+
+def test_a_third_country_removal_waits_for_the_country_to_accept_the_person(
+    client_for: Clients,
+) -> None:
+    # 8 U.S.C. § 1231(b)(2): removal to a country whose government will accept the person.
+    officer = client_for("us-case-officer")
+    body = {"person_id": new_person(officer), "authority": "us-third-country-removal"}
+    case = ok(
+        officer.post("/api/v1/cases", json={**body, "from_state": "US", "to_state": "SV"}), 201
+    )
+    refused = step(officer, int(case["id"]), "designate_destination")
+    assert refused.status_code == 409
+    accepts = "us-third-country-removal/destination-accepts"
+    assert (accepts, "unknown") in {(c["rule"], c["outcome"]) for c in refused.json()["checks"]}
+    facts = {"removal_order_destination_accepts": True, "removal_order_assurances_relied_on": False}
+    ok(officer.put(f"/api/v1/cases/{case['id']}/facts", json=facts))
+    ok(step(officer, int(case["id"]), "designate_destination"))

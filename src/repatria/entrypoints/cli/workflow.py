@@ -150,6 +150,23 @@ def assert_facts(
     us_state_approved_on: Annotated[
         str | None, typer.Option(help="Day the US state of conviction approved.")
     ] = None,
+    member_of_designated_organisation: Annotated[
+        Flag,
+        typer.Option(
+            "--member-of-designated-organisation/--not-member-of-designated-organisation",
+            help="A recorded finding on membership of the organisation a proclamation names.",
+        ),
+    ] = None,
+    destination_accepts: Annotated[
+        Flag,
+        typer.Option(help="Whether the destination country has accepted the person."),
+    ] = None,
+    assurances_relied_on: Annotated[
+        Flag, typer.Option(help="Whether diplomatic assurances against torture are relied on.")
+    ] = None,
+    assurances_found_reliable: Annotated[
+        Flag, typer.Option(help="Whether those assurances were found reliable.")
+    ] = None,
 ) -> None:
     """Assert facts the legal engine reads from the case; facts not given stay as they are."""
     command = AssertCaseFacts.model_validate(
@@ -163,6 +180,10 @@ def assert_facts(
             sentence_dual_criminality=dual_criminality,
             sentence_other_charges_pending=other_charges_pending,
             approvals_us_state=us_state_approved_on,
+            person_member_of_designated_organisation=member_of_designated_organisation,
+            removal_order_destination_accepts=destination_accepts,
+            removal_order_assurances_relied_on=assurances_relied_on,
+            removal_order_assurances_found_reliable=assurances_found_reliable,
         )
     )
     with acting_as(as_user) as (uow, principal):

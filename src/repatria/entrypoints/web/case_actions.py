@@ -135,6 +135,10 @@ def assert_facts(
     sentence_dual_criminality: Short = "",
     sentence_other_charges_pending: Short = "",
     approvals_us_state: Short = "",
+    person_member_of_designated_organisation: Short = "",
+    removal_order_destination_accepts: Short = "",
+    removal_order_assurances_relied_on: Short = "",
+    removal_order_assurances_found_reliable: Short = "",
 ) -> Response:
     """Assert the facts the engine reads from the case; blanks stay unknown."""
     values: dict[str, Any] = given(
@@ -147,6 +151,10 @@ def assert_facts(
         ("person_intends_to_remain", person_intends_to_remain),
         ("sentence_dual_criminality", sentence_dual_criminality),
         ("sentence_other_charges_pending", sentence_other_charges_pending),
+        ("person_member_of_designated_organisation", person_member_of_designated_organisation),
+        ("removal_order_destination_accepts", removal_order_destination_accepts),
+        ("removal_order_assurances_relied_on", removal_order_assurances_relied_on),
+        ("removal_order_assurances_found_reliable", removal_order_assurances_found_reliable),
     ):
         if yes_no(answer) is not None:
             values[name] = yes_no(answer)
