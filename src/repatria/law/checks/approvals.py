@@ -75,3 +75,15 @@ def sentencing_us_state_approves(params: Mapping[str, Any], authority: Authority
         otherwise=passing("the sentencing US state approved on {approved}"),
         approved=US_STATE,
     )
+
+
+@check("receiving-state-approves")
+def receiving_state_approves(params: Mapping[str, Any], authority: Authority) -> Decide:
+    """A condition only the receiving state can judge, read from its approval: given by
+    as_of, it is that state's finding; later, it was not yet made; absent, unknown."""
+    return decide(
+        (RECEIVING.is_null(), unknown("no approval by the receiving state ({to}) on file")),
+        (RECEIVING > AS_OF, failing("{to} approved on {approved}, after {as_of}")),
+        otherwise=passing("{to} approved on {approved}, finding the condition met"),
+        approved=RECEIVING,
+    )
