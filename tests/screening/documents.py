@@ -20,6 +20,7 @@ from repatria.screening.fields import ENUMS, FIELDS, GROUPS, Kind
 
 STATES = ("US", "MX", "CA", "SV", "GT", "HN", "CO", "FR", "DE", "ES", "GB", "NL", "PL", "VE", "TH")
 OFFENSES = ENUMS["sentence.offense_category"]
+GROUNDS = ENUMS["exceptions.ground"]
 
 
 def _law_dates() -> list[date]:
@@ -99,6 +100,7 @@ def sentences(draw: st.DrawFn, reference: date) -> dict[str, Any]:
         "collateral_attack_pending": maybe(draw, draw(st.booleans())),
         "other_charges_pending": maybe(draw, draw(st.booleans())),
         "state_prisoner": maybe(draw, draw(st.booleans())),
+        "judgment_date": maybe(draw, near(draw, start, 30).isoformat(), 0.6),
     }
     return {k: v for k, v in sentence.items() if v is not None or draw(st.booleans())}
 
@@ -142,6 +144,7 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         "expulsion_order": maybe(draw, draw(st.booleans()), 0.5),
         "deportation_country": maybe(draw, draw(st.sampled_from(STATES)), 0.6),
         "lawful_permanent_resident": maybe(draw, draw(st.booleans()), 0.5),
+        "member_of_designated_organisation": maybe(draw, draw(st.booleans()), 0.6),
     }
     document: dict[str, Any] = {
         "authority": draw(st.sampled_from((None, None, None, *AUTHORITY_IDS, "not-a-treaty"))),
@@ -170,6 +173,9 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         document["removal_order"] = {
             "final": maybe(draw, draw(st.booleans())),
             "designated_countries": maybe(draw, designated),
+            "destination_accepts": maybe(draw, draw(st.booleans()), 0.5),
+            "assurances_relied_on": maybe(draw, draw(st.booleans()), 0.5),
+            "assurances_found_reliable": maybe(draw, draw(st.booleans()), 0.5),
         }
     if draw(st.booleans()):
         served = draw(times(as_of))
@@ -189,6 +195,7 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         document["fear_claim"] = {
             "raised": maybe(draw, draw(st.booleans())),
             "outcome": maybe(draw, draw(st.sampled_from(ENUMS["fear_claim.outcome"])), 0.4),
+            "country": maybe(draw, draw(st.sampled_from(STATES)), 0.5),
         }
     if draw(st.booleans()):
         document["protection_orders"] = [
@@ -200,6 +207,11 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
             _entry(draw, as_of, "lifted_on") for _ in range(draw(st.integers(0, 3)))
         ]
     if draw(st.booleans()):
+        document["exceptions"] = [
+            draw(exceptions(as_of, document["from"], document["to"], citizenships))
+            for _ in range(draw(st.integers(0, 2)))
+        ]
+    if draw(st.booleans()):
         document["removal_authority"] = draw(
             st.sampled_from(
                 ("us-removal", "us-third-country-removal", "aea-1798", "", "coe-ets-112")
@@ -208,6 +220,30 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     if document["authority"] is None:
         del document["authority"]
     return document
+
+
+@st.composite
+def exceptions(
+    draw: st.DrawFn, as_of: date, from_state: str, to_state: str, citizenships: list[str]
+) -> dict[str, Any]:
+    """An exception agreed by both states, one of them, or others, on or around as_of."""
+    # The other state of the movement: `to`, or (screened against all) a state of nationality.
+    partner = draw(st.sampled_from([to_state, *citizenships]))
+    states = [from_state, partner, draw(st.sampled_from(STATES))]
+    by = draw(
+        st.one_of(
+            st.just([from_state, partner]),
+            st.just([partner, from_state]),
+            st.lists(st.sampled_from(states), min_size=1, max_size=3),
+        )
+    )
+    exception: dict[str, Any] = {
+        "ground": draw(st.one_of(st.just("REMAINING_SENTENCE"), st.sampled_from(GROUNDS))),
+        "by": list(dict.fromkeys(by)),  # a state at most once (from and to may be the same)
+        "agreed_on": near(draw, as_of, 2).isoformat(),
+        "reason": maybe(draw, draw(st.sampled_from(("humanitarian", "family ties"))), 0.5),
+    }
+    return {k: v for k, v in exception.items() if v is not None}
 
 
 def _favourable_inputs() -> list[dict[str, Any]]:
@@ -242,7 +278,7 @@ def _set(tree: Any, path: tuple[Any, ...], value: Any, *, remove: bool = False) 
 @st.composite
 def near_favourable(draw: st.DrawFn) -> dict[str, Any]:
     """A document the law allows, nudged: a day earlier or later, a fact dropped or flipped."""
-    document = copy.deepcopy(draw(st.sampled_from(FAVOURABLE)))
+    document: dict[str, Any] = copy.deepcopy(draw(st.sampled_from(FAVOURABLE)))
     for _ in range(draw(st.integers(0, 2))):
         leaves = [
             leaf for leaf in _leaves(document) if leaf[0][0] not in ("authority", "from", "to")
@@ -255,6 +291,12 @@ def near_favourable(draw: st.DrawFn) -> dict[str, Any]:
             _set(document, path, not value)
         elif path != ("as_of",) and not (path[0] in GROUPS and path[-1] == "country"):
             _set(document, path, None, remove=True)
+    if draw(st.integers(0, 3)) == 0:  # an exception on file (the nudge may have made it matter)
+        citizenships = document.get("person", {}).get("citizenships") or []
+        added = exceptions(
+            date.fromisoformat(document["as_of"]), document["from"], document["to"], citizenships
+        )
+        document["exceptions"] = [*(document.get("exceptions") or []), draw(added)]
     try:  # a nudge may make the document invalid (lifted before issued): keep it valid
         parse_document(document)
     except InvalidDocument:
@@ -291,13 +333,20 @@ def csv_cells(document: dict[str, Any]) -> dict[str, str | None]:
         else:
             cells[name] = str(value)
     for group, members in GROUPS.items():
-        entries = document.get(group)
-        for member in members:
+        entries: list[dict[str, Any]] | None = document.get(group)
+        for member, kind in members.items():
             # An empty cell is no entry at all: a member no entry has is left unknown (null).
             known = entries is not None and any(e.get(member) is not None for e in entries)
             cells[f"{group}.{member}"] = (
-                ";".join(str(e.get(member) or "") for e in entries)
-                if known or entries == []
+                ";".join(_member_cell(kind, e.get(member)) for e in entries)
+                if entries is not None and (known or not entries)
                 else None
             )
     return cells
+
+
+def _member_cell(kind: Kind, value: Any) -> str:
+    """One entry's part of a member's cell (a list of codes `+`-separated)."""
+    if kind is Kind.COUNTRIES and value is not None:
+        return "+".join(value)
+    return str(value or "")

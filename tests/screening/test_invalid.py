@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,11 +18,17 @@ from repatria.law.document import parse_document
 from repatria.law.errors import InvalidDocument
 from repatria.screening import screen
 from repatria.screening.roster import Fill, RosterError, read_roster
-from tests.screening.documents import documents, near_favourable
+from tests.screening.documents import csv_cells, documents, near_favourable
 from tests.screening.expected import expected_rows
 
 EXAMPLE = json.loads((Path(__file__).parents[1] / "law" / "example.json").read_text())
 Mutation = Callable[[dict[str, Any]], None]
+AGREED = {
+    "ground": "REMAINING_SENTENCE",
+    "by": ["US", "MX"],
+    "agreed_on": "2025-04-01",
+    "reason": "humanitarian",
+}
 
 
 def _put(path: str, value: Any) -> Mutation:
@@ -78,6 +85,16 @@ MUTATIONS: dict[str, Mutation] = {
     "missing as_of": _drop("as_of"),
     "escaped text (valid)": _put("holds.0.kind", 'court "order"'),
     "huge years (valid)": _put("person.years_in_sending_state", 10**30),
+    "text for a list of countries": _put("person.citizenships", "MX"),
+    "exception agreed by both states (valid)": _put("exceptions", [dict(AGREED)]),
+    "exception on an unknown ground": _put("exceptions", [{**AGREED, "ground": "LEAVE"}]),
+    "exception by an unassigned country": _put("exceptions", [{**AGREED, "by": ["US", "XX"]}]),
+    "exception by a state twice": _put("exceptions", [{**AGREED, "by": ["US", "MX", "US"]}]),
+    "exception by no state": _put("exceptions", [{**AGREED, "by": []}]),
+    "text for the states of an exception": _put("exceptions", [{**AGREED, "by": "US"}]),
+    "impossible exception date": _put("exceptions", [{**AGREED, "agreed_on": "2025-02-30"}]),
+    "exception without a date": _put("exceptions", [{"ground": "CONSENT", "by": ["US"]}]),
+    "number for an exception reason": _put("exceptions", [{**AGREED, "reason": 5}]),
 }
 
 
@@ -184,3 +201,78 @@ def test_a_key_given_twice_with_white_space_before_its_colon_is_refused(tmp_path
         read_roster(path, Fill())
     first = refused.value.problems[0]
     assert (first.line, first.field) == (1, "request_received_on")
+
+
+# Exceptions in CSV cells: (ground, by, agreed_on, reason) cells, and the entries they stand for.
+CSV_EXCEPTIONS: dict[str, tuple[tuple[str | None, ...], list[dict[str, Any]]]] = {
+    "two entries (valid)": (
+        ("REMAINING_SENTENCE;CONSENT", "US+MX;US", "2025-04-01;2025-04-02", "humanitarian;"),
+        [AGREED, {"ground": "CONSENT", "by": ["US"], "agreed_on": "2025-04-02"}],
+    ),
+    "white space around the states (valid)": (
+        ("REMAINING_SENTENCE", " US + MX ", "2025-04-01", None),
+        [{**AGREED, "reason": None}],
+    ),
+    "unknown ground": (
+        ("LEAVE", "US+MX", "2025-04-01", None),
+        [{"ground": "LEAVE", "by": ["US", "MX"], "agreed_on": "2025-04-01"}],
+    ),
+    "unassigned country": (
+        ("CONSENT;CONSENT", "US;US+XX", "2025-04-01;2025-04-01", None),
+        [
+            {"ground": "CONSENT", "by": ["US"], "agreed_on": "2025-04-01"},
+            {"ground": "CONSENT", "by": ["US", "XX"], "agreed_on": "2025-04-01"},
+        ],
+    ),
+    "a state twice": (
+        ("CONSENT", "US+MX+US", "2025-04-01", None),
+        [{"ground": "CONSENT", "by": ["US", "MX", "US"], "agreed_on": "2025-04-01"}],
+    ),
+    "an empty state": (
+        ("CONSENT", "US+", "2025-04-01", None),
+        [{"ground": "CONSENT", "by": ["US", ""], "agreed_on": "2025-04-01"}],
+    ),
+    "impossible date": (
+        ("CONSENT", "US", "2025-02-30", None),
+        [{"ground": "CONSENT", "by": ["US"], "agreed_on": "2025-02-30"}],
+    ),
+    "missing states": (
+        ("CONSENT;CONSENT", "US;", "2025-04-01;2025-04-01", None),
+        [
+            {"ground": "CONSENT", "by": ["US"], "agreed_on": "2025-04-01"},
+            {"ground": "CONSENT", "agreed_on": "2025-04-01"},
+        ],
+    ),
+    "missing date": (
+        ("CONSENT", "US+MX", None, None),
+        [{"ground": "CONSENT", "by": ["US", "MX"]}],
+    ),
+}
+MEMBERS = ("ground", "by", "agreed_on", "reason")
+
+
+@pytest.mark.parametrize("parquet", [False, True])
+@pytest.mark.parametrize("name", sorted(CSV_EXCEPTIONS))
+def test_exceptions_in_csv_or_parquet_cells_are_refused_or_screened_as_assess_does(
+    name: str, parquet: bool, tmp_path: Path
+) -> None:
+    given, entries = CSV_EXCEPTIONS[name]
+    cells = csv_cells(EXAMPLE)
+    cells.update({f"exceptions.{m}": cell for m, cell in zip(MEMBERS, given, strict=True)})
+    path = tmp_path / ("roster.parquet" if parquet else "roster.csv")
+    frame = pl.DataFrame([csv_cells(EXAMPLE), cells], schema=dict.fromkeys(cells, pl.String))
+    if parquet:
+        frame.write_parquet(path)
+    else:
+        frame.write_csv(path)
+    document = {**EXAMPLE, "exceptions": [{k: v for k, v in e.items() if v} for e in entries]}
+    try:
+        parse_document(document)
+    except InvalidDocument as exc:
+        with pytest.raises(RosterError) as refused:
+            read_roster(path, Fill(authority="all"))
+        where = "row 1" if parquet else "line 3 (row 1)"
+        assert str(refused.value.problems[0]) == f"{where}: {exc.field}: {exc.reason}"
+    else:
+        results = screen(read_roster(path, Fill(authority="all")))
+        assert [tuple(row) for row in results.iter_rows()] == expected_rows([EXAMPLE, document])

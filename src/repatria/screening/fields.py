@@ -8,7 +8,13 @@ from typing import get_args
 import polars as pl
 
 from repatria.law.countries import ISO_ALPHA2
-from repatria.law.document_parts import ConsentGiver, FearOutcome, OffenseCategory, Verifier
+from repatria.law.document_parts import (
+    ConsentGiver,
+    FearOutcome,
+    GroundName,
+    OffenseCategory,
+    Verifier,
+)
 
 
 class Kind(Enum):
@@ -84,10 +90,13 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "consent.given_by": get_args(ConsentGiver),
     "consent.verified_by": get_args(Verifier),
     "fear_claim.outcome": get_args(FearOutcome),
+    "exceptions.ground": get_args(GroundName),  # a member of a list of objects (GROUPS)
 }
 
 # Lists of objects: in CSV and Parquet, one `;`-separated column per member, aligned by position
-# (`holds.kind` = "tro;stay", `holds.issued_on` = "2025-03-15;"); an empty entry is null.
+# (`holds.kind` = "tro;stay", `holds.issued_on` = "2025-03-15;"); an empty entry is null. A member
+# that is itself a list of codes separates them by `+` within its entry (`exceptions.by` =
+# "US+JP;US"); it may not be empty.
 GROUPS: dict[str, dict[str, Kind]] = {
     "protection_orders": {
         "kind": Kind.TEXT,
@@ -96,9 +105,18 @@ GROUPS: dict[str, dict[str, Kind]] = {
         "terminated_on": Kind.DATE,
     },
     "holds": {"kind": Kind.TEXT, "issued_on": Kind.DATE, "lifted_on": Kind.DATE},
+    "exceptions": {
+        "ground": Kind.ENUM,
+        "by": Kind.COUNTRIES,
+        "agreed_on": Kind.DATE,
+        "reason": Kind.TEXT,
+    },
 }
 # Members an entry of a list may not leave out (the engine's model requires them).
-REQUIRED_MEMBERS = {"protection_orders": ("country",)}
+REQUIRED_MEMBERS = {
+    "protection_orders": ("country",),
+    "exceptions": ("ground", "by", "agreed_on"),
+}
 # Within an entry, a date that may not precede another one (`lifted_on` >= `issued_on`).
 ORDERED_MEMBERS = {
     "protection_orders": ("issued_on", "terminated_on"),
@@ -130,13 +148,14 @@ _TYPED: dict[Kind, pl.DataType] = {
 
 
 def column_dtype(name: str) -> pl.DataType:
-    """The Polars type of a roster column once read and checked."""
+    """The Polars type of a roster column (or of a group's member, `exceptions.ground`) once
+    read and checked."""
     if name in ENUMS:
         return pl.Enum(list(ENUMS[name]))
     if name in GROUPS:
-        members = {m: _TYPED[kind] for m, kind in GROUPS[name].items()}
+        members = {m: column_dtype(f"{name}.{m}") for m in GROUPS[name]}
         return pl.List(pl.Struct(members))
-    return _TYPED[FIELDS[name]]
+    return _TYPED[FIELDS[name] if name in FIELDS else GROUP_COLUMNS[name]]
 
 
 def typed_schema() -> dict[str, pl.DataType]:

@@ -142,30 +142,40 @@ def convert_column(name: str, raw: pl.Expr, dtype: pl.DataType) -> Converted:
     return Converted(raw, pl.lit(False))
 
 
+def _member(group: str, member: str, kind: Kind, raw: pl.Expr) -> Converted:
+    """One member of an entry (text, or a list of texts for a list of codes), typed."""
+    if kind is Kind.DATE:
+        return _date(raw)
+    if kind is Kind.COUNTRY:
+        return _cast(raw, COUNTRY)
+    if kind is Kind.ENUM:
+        return _cast(raw, column_dtype(f"{group}.{member}"))
+    if kind is Kind.COUNTRIES:  # as a scalar list, and not empty (`exceptions.by`)
+        converted = _countries(raw)
+        return Converted(converted.value, converted.bad | (raw.list.len() == 0).fill_null(False))
+    return Converted(raw, pl.lit(False))
+
+
 def _group(name: str) -> Converted:
     """A list of objects whose members are text: members typed, each entry checked."""
     members = GROUPS[name]
     typed, bad = [], []
     element = pl.element()
     for member, kind in members.items():
-        raw = element.struct.field(member)
-        if kind is Kind.DATE:
-            converted = _date(raw)
-        elif kind is Kind.COUNTRY:
-            converted = _cast(raw, COUNTRY)
-        else:
-            converted = Converted(raw, pl.lit(False))
+        converted = _member(name, member, kind, element.struct.field(member))
         typed.append(converted.value.alias(member))
         bad.append(converted.bad)
     bad += [element.struct.field(m).is_null() for m in REQUIRED_MEMBERS.get(name, ())]
     bad.append(element.is_null())
     entries = pl.col(name)
     value = entries.list.eval(pl.struct(typed)).cast(column_dtype(name))
-    first, then = ORDERED_MEMBERS[name]
-    order = pl.col(name).list.eval(
-        _date(element.struct.field(then)).value < _date(element.struct.field(first)).value
-    )
-    any_bad = entries.list.eval(pl.any_horizontal(bad)).list.any() | order.list.any()
+    any_bad = entries.list.eval(pl.any_horizontal(bad)).list.any()
+    if name in ORDERED_MEMBERS:
+        first, then = ORDERED_MEMBERS[name]
+        order = entries.list.eval(
+            _date(element.struct.field(then)).value < _date(element.struct.field(first)).value
+        )
+        any_bad = any_bad | order.list.any()
     return Converted(value, entries.is_not_null() & any_bad.fill_null(True))
 
 

@@ -131,9 +131,10 @@ def _entries(row: int, line: int | None, group: str, cells: dict[str, Any]) -> o
         return Problem(row, line, group, reason)
     entries: list[dict[str, object]] = [{} for _ in range(counts.pop())]
     for member, parts in split.items():
+        listed = GROUPS[group][member] is Kind.COUNTRIES  # `+`-separated within its entry
         for entry, part in zip(entries, parts, strict=True):
             if part not in ("", None):
-                entry[member] = part
+                entry[member] = [p.strip() for p in str(part).split("+")] if listed else part
     return entries
 
 

@@ -14,7 +14,7 @@ import polars as pl
 from polars.exceptions import ComputeError, SchemaError
 
 from repatria.law import AUTHORITY_IDS
-from repatria.screening.fields import FIELDS, GROUPS, Kind
+from repatria.screening.fields import FIELDS, GROUP_COLUMNS, GROUPS, Kind
 
 _TEXT_KINDS = {Kind.BOOL: pl.Boolean(), Kind.INT: pl.Int64(), Kind.NUMBER: pl.Float64()}
 
@@ -37,7 +37,7 @@ def document_dtype() -> pl.Struct:
         else:
             tree[head] = _leaf(kind)
     for group, members in GROUPS.items():
-        tree[group] = pl.List(pl.Struct({m: pl.String() for m in members}))
+        tree[group] = pl.List(pl.Struct({m: _leaf(kind) for m, kind in members.items()}))
     return pl.Struct({k: pl.Struct(v) if isinstance(v, dict) else v for k, v in tree.items()})
 
 
@@ -58,6 +58,13 @@ _NOT_WHOLE = (
     r'"length_days"\s*:\s*(?:[tf]|-?[0-9]+[.eE])',
     r'"credit_days"\s*:\s*(?:[tf]|-?[0-9]+[.eE])',
     r'"years_in_sending_state"\s*:\s*[tf]',
+)
+# A text where the document wants a list of codes: Polars reads "MX" as ["MX"], the exact
+# parser refuses it (`person.citizenships`, `removal_order.designated_countries`, `exceptions.by`).
+_TEXT_FOR_LIST = tuple(
+    rf'"{name.rpartition(".")[2]}"\s*:\s*"'
+    for name, kind in [*FIELDS.items(), *GROUP_COLUMNS.items()]
+    if kind is Kind.COUNTRIES
 )
 
 
@@ -87,8 +94,9 @@ def _suspicious(line: pl.Expr, decoded: pl.Expr) -> pl.Expr:
     # a text or a list only makes the counts differ, which sends the line to the exact path).
     keys = line.str.count_matches('":', literal=True)
     nulls = line.str.count_matches("null", literal=True)
-    # Polars turns true into 1 and 12.5 into 12 for a whole number; the exact parser refuses both.
-    coerced = [line.str.contains(pattern) for pattern in _NOT_WHOLE]
+    # Polars turns true into 1 and 12.5 into 12 for a whole number, and "MX" into ["MX"] for a
+    # list; the exact parser refuses them.
+    coerced = [line.str.contains(pattern) for pattern in (*_NOT_WHOLE, *_TEXT_FOR_LIST)]
     # A key with white space before its colon is not counted above, so it could hide a key
     # given twice: such lines go to the exact parser (two literal scans: cheap).
     spaced = line.str.contains('" :', literal=True) | line.str.contains('"\t:', literal=True)
@@ -104,16 +112,19 @@ def _coerced_text() -> pl.Expr:
     """Free-text values that may be a JSON number, boolean, object or list turned to text.
 
     Polars reads `"authority": 5` as the text "5"; the exact parser refuses it. An authority
-    that is not a known id, or a `kind` that looks like a number, goes to the exact parser.
+    that is not a known id, or a free-text member of a list's entry (a hold's `kind`, an
+    exception's `reason`) that looks like a number, goes to the exact parser.
     """
     known = pl.Series(["", *AUTHORITY_IDS]).implode()
     odd = pl.lit(False)
     for name in ("authority", "removal_authority"):
         odd = odd | ~pl.col(name).is_in(known).fill_null(True)
     looks_coerced = r"^(?:[-0-9\[{]|true$|false$)"
-    for group in GROUPS:
-        kinds = pl.element().struct.field("kind").str.contains(looks_coerced)
-        odd = odd | pl.col(group).list.eval(kinds).list.any().fill_null(False)
+    for group, members in GROUPS.items():
+        for member, kind in members.items():
+            if kind is Kind.TEXT:
+                texts = pl.element().struct.field(member).str.contains(looks_coerced)
+                odd = odd | pl.col(group).list.eval(texts).list.any().fill_null(False)
     return odd
 
 

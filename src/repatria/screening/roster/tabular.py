@@ -1,7 +1,8 @@
 """CSV and Parquet rosters: one document per row, dotted column names, lists `;`-separated.
 
 An empty CSV cell is unknown; a quoted empty cell ("") in a list column is an empty list.
-Lists of objects (holds, protection orders) have one column per member, aligned by position.
+Lists of objects (holds, protection orders, exceptions) have one column per member, aligned by
+position; a member that is a list of codes is `+`-separated within its entry ("US+JP;US").
 """
 
 from __future__ import annotations
@@ -37,9 +38,18 @@ def _as_text(name: str, dtype: pl.DataType) -> pl.Expr:
     return cell
 
 
+def _part(member: str, kind: Kind, part: pl.Expr) -> pl.Expr:
+    """One entry's text for a member; a list of codes is `+`-separated within its entry."""
+    if kind is Kind.COUNTRIES:
+        codes = part.str.split("+").list.eval(pl.element().str.strip_chars())
+        part = pl.when(part != "").then(codes)
+    return part.alias(member)
+
+
 def _group(group: str, cells: pl.DataFrame) -> pl.Expr:
-    """Aligned member columns as a list of entries (members still text)."""
-    members = [f"{group}.{m}" for m in GROUPS[group]]
+    """Aligned member columns as a list of entries (members still text, or lists of texts)."""
+    kinds = {f"{group}.{m}": kind for m, kind in GROUPS[group].items()}
+    members = list(kinds)
     lists = {m: _as_list(m, cells.schema[m]) for m in members}
     counts = [lists[m].list.len() for m in members]
     entries = pl.max_horizontal(counts)
@@ -48,12 +58,20 @@ def _group(group: str, cells: pl.DataFrame) -> pl.Expr:
     positions = [
         pl.when(entries > k).then(
             pl.struct(
-                lists[m].list.get(k, null_on_oob=True).alias(m.split(".")[1]) for m in members
+                _part(m.split(".")[1], kinds[m], lists[m].list.get(k, null_on_oob=True))
+                for m in members
             )
         )
         for k in range(longest)
     ]
-    struct_type = pl.List(pl.Struct({m: pl.String for m in GROUPS[group]}))
+    struct_type = pl.List(
+        pl.Struct(
+            {
+                m: pl.List(pl.String) if kind is Kind.COUNTRIES else pl.String
+                for m, kind in GROUPS[group].items()
+            }
+        )
+    )
     listed = pl.concat_list(positions).list.drop_nulls() if positions else pl.lit([], struct_type)
     # Members that disagree on the number of entries: the exact path names the problem.
     uneven = pl.min_horizontal(counts) != entries
