@@ -18,7 +18,7 @@ import polars as pl
 
 from repatria.law import expr as law
 from repatria.law.catalog import LawCatalog
-from repatria.law.checks.vocabulary import AGE, REFERENCE, RELEASE
+from repatria.law.checks.vocabulary import AGE, AGE_AT_TRANSFER, REFERENCE, RELEASE
 from repatria.law.facts import ContextFacts
 from repatria.law.schema import Authority
 from repatria.screening.arithmetic import add_months, age_on
@@ -39,6 +39,7 @@ SPREAD = {
 # Derived values computed once per document (they depend on neither the authority nor `to`).
 DERIVED: tuple[tuple[law.Expr, str], ...] = (
     (AGE, "_age"),
+    (AGE_AT_TRANSFER, "_age_at_transfer"),
     (REFERENCE, "_reference"),
     (RELEASE, "_release"),
 )
