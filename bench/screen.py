@@ -195,8 +195,13 @@ def synthetic_roster(rows: int, seed: int) -> pl.DataFrame:
         )
         .alias("protection_orders"),
     )
+    # Fields this generator does not draw (exceptions, membership findings, ...) stay unknown.
     return frame.select(
-        pl.col("row"), *(pl.col(name).cast(dtype) for name, dtype in typed_schema().items())
+        pl.col("row"),
+        *(
+            pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype).alias(name)
+            for name, dtype in typed_schema().items()
+        ),
     )
 
 

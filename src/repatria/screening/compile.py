@@ -336,25 +336,16 @@ def _(node: law.BoundOn, columns: Columns) -> pl.Expr:
     if authority is None:
         return pl.lit(False)
     state, on = _c(node.state, columns), _c(node.on, columns)
-    bound = _covered(_bounds(authority, state, verified=True), on)
-    listed = {party.state for party in authority.parties}
-    non_parties = {entry.state for entry in authority.not_parties if entry.verified}
-    absent = [code for code in _CODES if code not in listed and code not in non_parties]
+    bound = _entries_cover(authority, state, on, verified=True)
+    uncertain = _entries_cover(authority, state, on, verified=False)
+    known = {party.state for party in authority.parties}
+    known |= {entry.state for entry in authority.not_parties if entry.verified}
+    absent = ~in_list(state, sorted(known))
     parties = authority.party_list
-    complete = parties is not None and parties.complete
-    # Absent from a complete list: false up to the day it is complete as of, unknown after.
-    absent_unknown = {code: True for code in absent} if not complete else {}
-    complete_until = (
-        {code: parties.as_of for code in absent}
-        if complete and parties is not None and parties.as_of is not None
-        else {}
-    )
-    until = _by_code(complete_until, pl.Date(), state)
-    uncertain = (
-        _covered(_bounds(authority, state, verified=False), on)
-        | yes(_by_code(absent_unknown, pl.Boolean(), state))
-        | yes(until.is_not_null() & (on > until))
-    )
+    if parties is None or not parties.complete:
+        uncertain = uncertain | absent  # absent from a list not known to be complete
+    elif parties.as_of is not None:
+        uncertain = uncertain | (absent & yes(on > pl.lit(parties.as_of)))
     return (
         pl.when(state.is_null() | on.is_null())
         .then(pl.lit(None, pl.Boolean))
@@ -363,6 +354,22 @@ def _(node: law.BoundOn, columns: Columns) -> pl.Expr:
         .when(uncertain)
         .then(pl.lit(None, pl.Boolean))
         .otherwise(pl.lit(False))
+    )
+
+
+_FEW = 6  # up to this many states, comparing codes is cheaper than looking them up
+
+
+def _entries_cover(authority: Authority, state: pl.Expr, on: pl.Expr, *, verified: bool) -> pl.Expr:
+    """Whether a (verified or unverified) party entry of the state covers the day."""
+    entries = [party for party in authority.parties if party.verified is verified]
+    if len({party.state for party in entries}) > _FEW:
+        return _covered(_bounds(authority, state, verified=verified), on)
+    return any_of(
+        (state == party.state)
+        & (on >= pl.lit(party.from_))
+        & (on <= pl.lit(party.until or date.max))
+        for party in entries
     )
 
 

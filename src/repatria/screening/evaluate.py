@@ -75,20 +75,6 @@ def _checks(
     return found
 
 
-def _authority_alone(rules: list[RuleColumn]) -> list[RuleColumn]:
-    """As `law.engine.authority_alone`: where an AUTHORITY rule fails, no other rule applies."""
-    authority = [rule.outcome for rule in rules if rule.ground == "AUTHORITY"]
-    if not authority:
-        return rules
-    failed = pl.any_horizontal(*(yes(outcome == FAIL) for outcome in authority))
-    return [
-        rule
-        if rule.ground == "AUTHORITY"
-        else RuleColumn(rule.rule, rule.ground, pl.when(~failed).then(rule.outcome))
-        for rule in rules
-    ]
-
-
 def _removal_basis(catalog: LawCatalog, authority: Authority, columns: Columns) -> list[RuleColumn]:
     """A custody transfer also runs the rules of the removal authority it relies on."""
     found: list[RuleColumn] = []
@@ -132,7 +118,7 @@ def rule_columns(
     found = _checks(catalog, authority, columns)
     if authority.kind == "custody":
         found += _removal_basis(catalog, authority, columns)
-    return _authority_alone(found)
+    return found
 
 
 def months_used(catalog: LawCatalog) -> frozenset[int]:
@@ -159,7 +145,25 @@ def ground_mask(rules: list[RuleColumn], names: list[str]) -> pl.Expr:
     for ground, columns in by_ground.items():
         failed = pl.any_horizontal(*(yes(~pl.col(name).is_in([PASS, WAIVED])) for name in columns))
         mask = mask | (failed.cast(MASK) * GROUND_BITS[ground])
+    # As `law.engine.authority_alone`: where an AUTHORITY rule fails, that alone is the answer.
+    authority = by_ground.get("AUTHORITY", [])
+    if authority:
+        alone = pl.any_horizontal(*(yes(pl.col(name) == FAIL) for name in authority))
+        mask = pl.when(alone).then(pl.lit(GROUND_BITS["AUTHORITY"], MASK)).otherwise(mask)
     return mask
+
+
+def authority_alone(rules: list[RuleColumn], outcomes: tuple[int | None, ...]) -> list[int | None]:
+    """One row's outcomes with every rule but the AUTHORITY ones left out where one of those
+    fails (as `law.engine.authority_alone`)."""
+    failed = any(
+        rule.ground == "AUTHORITY" and value == FAIL
+        for rule, value in zip(rules, outcomes, strict=True)
+    )
+    return [
+        value if not failed or rule.ground == "AUTHORITY" else None
+        for rule, value in zip(rules, outcomes, strict=True)
+    ]
 
 
 def grounds_text(masks: pl.Series) -> pl.Series:

@@ -51,17 +51,21 @@ def targets_for_all(roster: pl.DataFrame, catalog: LawCatalog) -> pl.DataFrame:
     ) * 1_000_000 + pl.col("as_of").cast(pl.Int64)
     pairs = pairs.with_columns(key.alias("_key"))
     contexts = pairs.unique("_key").select("_key", "from", "to", "as_of")
-    bound = [
-        pl.when(
-            condition(binds(catalog.authorities[name]), Columns(catalog.authorities[name], catalog))
-        ).then(pl.lit(index, pl.UInt16))
-        for index, name in enumerate(AUTHORITY_IDS)
+    bits = pl.lit(0, pl.UInt64)
+    for index, name in enumerate(AUTHORITY_IDS):
+        authority = catalog.authorities[name]
+        bound = condition(binds(authority), Columns(authority, catalog))
+        bits = bits | (bound.cast(pl.UInt64) * (1 << index))
+    # Lazily, so that Polars computes each party chart's look-up once (common subexpressions).
+    contexts = contexts.lazy().select("_key", bits.alias("_bits")).collect()
+    found = pairs.join(contexts, on="_key", how="left", maintain_order="left")["_bits"]
+    # Each set of authorities that occurs, as the list of their codes (a null code for none).
+    patterns = found.unique().sort().to_list()
+    table: list[list[int | None]] = [
+        [i for i in range(len(AUTHORITY_IDS)) if pattern & (1 << i)] or [None]
+        for pattern in patterns
     ]
-    # The codes of the authorities in force for each triple; a null code where none is.
-    listed = pl.concat_list(bound).list.drop_nulls()
-    codes = (
-        pl.when(listed.list.len() > 0).then(listed).otherwise(pl.lit([None], pl.List(pl.UInt16)))
-    )
-    contexts = contexts.select("_key", codes.alias(AUTHORITY_CODE))
-    pairs = pairs.join(contexts, on="_key", how="left", maintain_order="left")
+    position = found.replace_strict(patterns, list(range(len(patterns))), return_dtype=pl.UInt32)
+    codes = pl.Series(table, dtype=pl.List(pl.UInt16)).gather(position)
+    pairs = pairs.with_columns(codes.alias(AUTHORITY_CODE))
     return pairs.select(SOURCE, "to", AUTHORITY_CODE).explode(AUTHORITY_CODE)

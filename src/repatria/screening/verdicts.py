@@ -16,6 +16,7 @@ from repatria.screening.derived import with_derived
 from repatria.screening.evaluate import (
     GROUND_BITS,
     RuleColumn,
+    authority_alone,
     ground_mask,
     grounds_text,
     months_used,
@@ -185,9 +186,10 @@ def screen_outcomes(
             continue
         outcomes = part.outcomes.collect()
         for target, values in zip(part.targets, outcomes.iter_rows(), strict=True):
+            kept = authority_alone(part.rules, values)
             found[target] = [
                 (rule.rule, OUTCOME_NAMES[value])
-                for rule, value in zip(part.rules, values, strict=True)
+                for rule, value in zip(part.rules, kept, strict=True)
                 if value is not None
             ]
     return found

@@ -50,12 +50,12 @@ def binds(authority: Authority) -> Expr:
     different = FROM.ne(TO)
     if authority.kind == "custody":
         return different & _agreement_in_force(authority)
-    bound = [
-        BoundOn(authority.id, state, AS_OF).eq(True)
-        | (BoundOn(authority.id, state, AS_OF).is_null() & Listed(authority.id, state))
-        for state in _parties(authority)
+    bound = [BoundOn(authority.id, state, AS_OF) for state in _parties(authority)]
+    may_bind = [
+        on.eq(True) | (on.is_null() & Listed(authority.id, state))
+        for on, state in zip(bound, _parties(authority), strict=True)
     ]
-    return all_of(different, *bound)
+    return all_of(different, *may_bind)
 
 
 def _brief(source: str) -> str:
