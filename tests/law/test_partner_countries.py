@@ -17,6 +17,7 @@ from repatria.law.document import parse_document
 from repatria.law.engine import assess
 from repatria.screening import screen
 from repatria.screening.roster import Fill, read_roster
+from repatria.services.assessments import EXAMPLE
 
 COUNTRIES = yaml.safe_load(
     (Path(__file__).parent / "data" / "doj-participating-countries.yaml").read_text()
@@ -24,41 +25,20 @@ COUNTRIES = yaml.safe_load(
 TRANSFERS = ("us-", "coe-", "inter-american-", "eu-")
 REMOVALS = {"us-removal", "us-third-country-removal", "aea-1798", "custody-agreement"}
 
-# A sentenced national of the receiving state who meets every condition as of 1 June 2021.
+# The example application (services.assessments.EXAMPLE), dated so that every condition is met
+# as of 1 June 2021, for a national of the receiving state.
 FAVOURABLE: dict[str, Any] = {
-    "from": "US",
+    **copy.deepcopy(EXAMPLE),
     "as_of": "2021-06-01",
     "request_received_on": "2021-01-04",
-    "person": {
-        "birth_date": "1984-02-10",
-        "competent": True,
-        "years_in_sending_state": 3,
-        "intends_to_remain": False,
-    },
-    "sentence": {
-        "offense_category": "drug_trafficking",
-        "dual_criminality": True,
-        "start_date": "2019-01-15",
-        "length_days": 3650,
-        "credit_days": 0,
-        "indeterminate": False,
-        "death_sentence": False,
-        "final": True,
-        "appeal_pending": False,
-        "collateral_attack_pending": False,
-        "other_charges_pending": False,
-        "state_prisoner": False,
-    },
-    "consent": {
-        "given_by": "person",
-        "verified_on": "2021-02-03",
-        "verified_by": "magistrate_judge",
-        "opinion_recorded": True,
-    },
+    "consent": {**EXAMPLE["consent"], "verified_on": "2021-02-03"},
     "approvals": {"sending_state": "2021-01-10", "receiving_state": "2021-03-01"},
     "protection_orders": [],
     "holds": [],
 }
+FAVOURABLE["sentence"].update(indeterminate=False, death_sentence=False)
+for key in ("authority", "to"):
+    FAVOURABLE.pop(key)
 
 
 def _document(state: str) -> dict[str, Any]:
