@@ -113,3 +113,14 @@ def test_authorities_in_force_follow_the_dates() -> None:
 def test_custody_is_in_force_only_towards_the_host() -> None:
     assert "custody-agreement" in authorities_in_force("US", "SV", date(2025, 4, 1))
     assert "custody-agreement" not in authorities_in_force("US", "GT", date(2025, 4, 1))
+
+
+def test_the_conventions_keep_the_same_judgments_the_framework_decision_leaves_to_them() -> None:
+    # Art. 28(2) declarations live in the Framework Decision's data and, mirrored, in the
+    # Conventions' `not-replaced` rule: the two must never drift apart.
+    catalog = load_catalog()
+    declared = catalog.authorities["eu-fd-2008-909"].parameters["judgment_cutoffs"].values
+    for convention in ("coe-ets-112", "coe-ets-167"):
+        kept = catalog.authorities[convention].parameters["kept_for_judgments_before"].values
+        on_or_after = [v for v in kept if v.from_ >= declared[0].from_]
+        assert [(v.from_, v.value) for v in on_or_after] == [(v.from_, v.value) for v in declared]

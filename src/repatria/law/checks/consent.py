@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from repatria.law.checks.base import check, is_int, is_str_list
-from repatria.law.checks.exemptions import EXEMPTIONS, exemption
+from repatria.law.checks.exemptions import exemption, is_exemption_list
 from repatria.law.checks.vocabulary import (
     AGE_AT_TRANSFER,
     AS_OF,
@@ -118,8 +118,7 @@ def consent_verifier(params: Mapping[str, Any], authority: Authority) -> Decide:
     )
 
 
-def _exemption_names(value: object) -> bool:
-    return isinstance(value, list) and all(name in EXEMPTIONS for name in value)
+_exemption_names = is_exemption_list
 
 
 @check(

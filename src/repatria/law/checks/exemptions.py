@@ -3,7 +3,9 @@ each as a three-valued condition (unknown: cannot tell)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
 
 from repatria.law.checks.vocabulary import CITIZENSHIPS, TO
 from repatria.law.expr import Const, Contains, Expr, Field, IfElse, any_of, text
@@ -45,9 +47,49 @@ def _label(labels: Sequence[str]) -> object:
     return words
 
 
-def exemption(names: Sequence[str]) -> tuple[Expr, Expr]:
+JUDGMENT_DATE = Field("sentence.judgment_date")
+
+
+def _name(entry: str | Mapping[str, Any]) -> str:
+    return entry if isinstance(entry, str) else str(entry["name"])
+
+
+def is_exemption_list(value: object) -> bool:
+    """A list of exemption names, or of `{name, withheld: [{state, judgments_before}]}`: an
+    exemption a receiving state may withhold for judgments issued before a date."""
+    if not isinstance(value, list):
+        return False
+    for entry in value:
+        if isinstance(entry, dict):
+            withheld = entry.get("withheld", [])
+            if set(entry) - {"name", "withheld"} or not isinstance(withheld, list):
+                return False
+            if not all(
+                isinstance(w, dict)
+                and set(w) == {"state", "judgments_before"}
+                and isinstance(w["judgments_before"], date)
+                for w in withheld
+            ):
+                return False
+        if _name(entry) not in EXEMPTIONS:
+            return False
+    return True
+
+
+def _condition(entry: str | Mapping[str, Any]) -> Expr:
+    """An exemption's condition, unless the receiving state withholds it for a judgment issued
+    before its date (unknown where the judgment's date is)."""
+    condition = EXEMPTIONS[_name(entry)][0]
+    withheld = [] if isinstance(entry, str) else entry.get("withheld", [])
+    for rule in withheld:
+        applies = TO.eq(rule["state"]) & (rule["judgments_before"] > JUDGMENT_DATE)
+        condition = condition & ~applies
+    return condition
+
+
+def exemption(entries: Sequence[str | Mapping[str, Any]]) -> tuple[Expr, Expr]:
     """Whether one of the named exemptions applies (unknown: cannot tell), and the words for
     the one that does (or for those that cannot be told)."""
-    conditions = [EXEMPTIONS[name][0] for name in names]
-    labels = [EXEMPTIONS[name][1] for name in names]
+    conditions = [_condition(entry) for entry in entries]
+    labels = [EXEMPTIONS[_name(entry)][1] for entry in entries]
     return any_of(*conditions), text(_label(labels), *conditions)  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from repatria.law.expr import (
     BoundOn,
     Decide,
     Expr,
+    Field,
     LaterOf,
     Listed,
     PartyFrom,
@@ -134,11 +135,46 @@ def in_force(params: Mapping[str, Any], authority: Authority) -> Decide:
     )
 
 
-@check("not-replaced", by=is_str)
+JUDGMENT_DATE = Field("sentence.judgment_date")
+
+
+def is_cutoffs(value: object) -> bool:
+    """A mapping of state codes to the day before which their declared rule applies."""
+    return isinstance(value, dict) and all(
+        isinstance(state, str) and isinstance(day, date) for state, day in value.items()
+    )
+
+
+def earlier_judgment(cutoffs: Mapping[str, date]) -> Expr:
+    """Whether the judgment predates the cut-off either state of the pair declared (unknown
+    where a declaration applies and the judgment's date is not known)."""
+    return any_of(
+        *(
+            (FROM.eq(state) | TO.eq(state)) & (day > JUDGMENT_DATE)
+            for state, day in sorted(cutoffs.items())
+        )
+    )
+
+
+def _declared(cutoffs: Mapping[str, date]) -> Expr:
+    return text(
+        lambda from_state, to_state: "; ".join(
+            f"{state} for judgments before {day}"
+            for state, day in sorted(cutoffs.items())
+            if state in (from_state, to_state)
+        ),
+        FROM,
+        TO,
+    )
+
+
+@check("not-replaced", by=is_str, kept_for_judgments_before=is_cutoffs)
 def not_replaced(params: Mapping[str, Any], authority: Authority) -> Decide:
     """No later instrument binding both states replaces this one between them on the date;
-    a request received before the later one bound them both stays under this one."""
+    a request received before the later one bound them both, or a judgment issued before a
+    date one of the states declared, stays under this one."""
     by: str = params["by"]
+    kept = earlier_judgment(params["kept_for_judgments_before"])
     if not by:
         return decide(
             otherwise=passing("no instrument replaces {authority} on {as_of}"),
@@ -159,6 +195,20 @@ def not_replaced(params: Mapping[str, Any], authority: Authority) -> Decide:
             ),
         ),
         (
+            kept.eq(True),
+            passing(
+                "a judgment of {judgment_date}, which {declared} keep under the earlier"
+                " instruments: it stays under {authority}"
+            ),
+        ),
+        (
+            kept.is_null(),
+            unknown(
+                "the judgment's date is not known, and {declared} keep the earlier"
+                " instruments for judgments before their dates"
+            ),
+        ),
+        (
             since > REFERENCE,
             passing(
                 "the request was received on {received} ({which}), before {by} bound both"
@@ -175,6 +225,8 @@ def not_replaced(params: Mapping[str, Any], authority: Authority) -> Decide:
         which=REFERENCE_NAME,
         since=since,
         problems=_reasons(by, [FROM, TO], AS_OF),
+        judgment_date=JUDGMENT_DATE,
+        declared=_declared(params["kept_for_judgments_before"]),
     )
 
 
@@ -235,4 +287,29 @@ def agreement_in_force(params: Mapping[str, Any], authority: Authority) -> Decid
         ]
     return decide(
         *branches, otherwise=failing("no custody arrangement is recorded for {from}→{to}")
+    )
+
+
+@check("judgment-not-before-declared-date", cutoffs=is_cutoffs)
+def judgment_not_before_declared_date(params: Mapping[str, Any], authority: Authority) -> Decide:
+    """A state that declared it keeps the earlier instruments for judgments issued before a
+    date: such a judgment, between it and any other state, stays under them."""
+    cutoffs: Mapping[str, date] = params["cutoffs"]
+    earlier = earlier_judgment(cutoffs)
+    return decide(
+        (
+            earlier.eq(True),
+            failing(
+                "a judgment of {judgment_date}: the earlier instruments govern it ({declared})"
+            ),
+        ),
+        (
+            earlier.is_null(),
+            unknown(
+                "the judgment's date is not known, and {declared} keep the earlier instruments"
+            ),
+        ),
+        otherwise=passing("no declaration keeps the earlier instruments for this judgment"),
+        judgment_date=JUDGMENT_DATE,
+        declared=_declared(cutoffs),
     )
