@@ -40,6 +40,35 @@ def national_of_receiving_state(params: Mapping[str, Any], authority: Authority)
     )
 
 
+@check("national-or-declared-resident", residents_count=is_str_list)
+def national_or_declared_resident(params: Mapping[str, Any], authority: Authority) -> Decide:
+    """A national of the receiving state, or a resident of one whose declaration counts its
+    residents as nationals (ETS 112 Art. 3(4))."""
+    declared = TO.is_in(params["residents_count"])
+    national = Contains(CITIZENSHIPS.path, TO)
+    residence = Field("person.residence_country")
+    return decide(
+        (national.eq(True), passing("national of {to}")),
+        (
+            declared & residence.eq(TO),
+            passing("lives in {to}, whose declaration counts its residents as nationals"),
+        ),
+        (
+            national.is_null(),
+            unknown("the person's citizenships are not known; they must include {to}"),
+        ),
+        (
+            declared & residence.is_null(),
+            unknown(
+                "not a national of {to}, whose declaration counts residents as nationals;"
+                " where the person lives is not known"
+            ),
+        ),
+        otherwise=failing("not a national of {to} (citizenships: {citizenships})"),
+        citizenships=text(_listed, CITIZENSHIPS),
+    )
+
+
 @check("not-domiciliary", minimum_years=is_number)
 def not_domiciliary(params: Mapping[str, Any], authority: Authority) -> Decide:
     """Not a domiciliary of the sending state: present N years with intent to remain."""
