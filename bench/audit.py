@@ -119,20 +119,22 @@ def _set_head(connection: object, mark: str, frontier: Frontier) -> None:
 
 def time_verify(url: str, key_dir: Path) -> tuple[float, float]:
     """Seconds for the service's verify, and for the whole `repatria audit verify` process."""
+    witness = key_dir / "audit-witness.log"
     settings = Settings(database_url=url, audit_key_file=key_dir / "audit.pem")
     container = build(settings)
-    key = audit.load_signing_key(settings)
+    key = audit.load_public_key(settings)
     started = time.perf_counter()
     with container.uow() as uow:
-        report = audit.verify(uow, url, key.public_key)
+        report = audit.verify(uow, url, key, witness=witness)
     verify_s = time.perf_counter() - started
     container.dispose()
     assert report.intact, report.finding
     environment = {**os.environ, "REPATRIA_DATABASE_URL": url}
     environment["REPATRIA_AUDIT_KEY_FILE"] = str(key_dir / "audit.pem")
+    environment["REPATRIA_AUDIT_WITNESS_FILE"] = str(witness)
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-c", CLI, "audit", "verify", "--no-sign"],
+        [sys.executable, "-c", CLI, "audit", "verify"],
         check=True,
         env=environment,
         stdout=subprocess.DEVNULL,
@@ -169,6 +171,10 @@ def main() -> None:
         key_settings = Settings(database_url=f"sqlite:///{folder}/key.sqlite3")
         audit.load_signing_key(key_settings)
         (folder / audit.DEFAULT_KEY_NAME).replace(folder / "audit.pem")
+        # Writes its public key file beside it (audit.pub), which verify reads.
+        audit.load_signing_key(
+            key_settings.model_copy(update={"audit_key_file": folder / "audit.pem"})
+        )
         path = folder / "audit-bench.sqlite3"
         path.unlink(missing_ok=True)
         started = time.perf_counter()

@@ -148,9 +148,13 @@ def empty_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: P
 
 
 @pytest.fixture
-def settings(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    """Settings pointing at the fresh database, also seen by get_settings() and the CLI."""
+def settings(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[Settings]:
+    """Settings pointing at the fresh database, also seen by get_settings() and the CLI; the
+    audit witness file is the test's own (on PostgreSQL it would be ./data/'s)."""
     monkeypatch.setenv("REPATRIA_DATABASE_URL", database_url)
+    monkeypatch.setenv("REPATRIA_AUDIT_WITNESS_FILE", str(tmp_path / "audit-witness.log"))
     monkeypatch.setenv("REPATRIA_ENV", "test")
     monkeypatch.setenv("REPATRIA_SECRET_KEY", "test-secret-" + uuid.uuid4().hex)
     get_settings.cache_clear()

@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     port: int = 8000
     # Ed25519 key (PEM, PKCS#8) that signs audit checkpoints; required outside development.
     audit_key_file: Path | None = None
+    # Its public key (PEM, current key first, then retired ones): what every process but the
+    # signing command reads. By default the key file's name with the suffix .pub.
+    audit_public_key_file: Path | None = None
+    # Append-only file outside the database that every signed checkpoint is also written to,
+    # one a line; `audit verify` checks the log against it. Required in production.
+    audit_witness_file: Path | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -41,6 +47,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "REPATRIA_SECRET_KEY must be set outside development "
                 f"(REPATRIA_ENV={self.env}); the default secret is public"
+            )
+        if self.env == "production" and self.audit_witness_file is None:
+            raise ValueError(
+                "REPATRIA_AUDIT_WITNESS_FILE must be set in production: the checkpoints kept "
+                "outside the database are what shows a rewritten or truncated record"
             )
         return self
 

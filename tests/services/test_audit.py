@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
@@ -15,7 +17,7 @@ from repatria.bootstrap import Container
 from repatria.domain import merkle
 from repatria.domain.accounts import Principal
 from repatria.domain.audit import canonical_json, event_leaf
-from repatria.domain.audit_checkpoints import public_key_from_hex
+from repatria.domain.audit_checkpoints import key_id, public_key_from_hex, sign_checkpoint
 from repatria.domain.events import Event
 from repatria.services import audit
 from repatria.services.audit import SigningKey, VerifyReport
@@ -51,13 +53,13 @@ def record(container: Container, count: int, *, start: int = 0) -> None:
 
 
 def run_verify(container: Container, key: SigningKey, *, sign: bool = True) -> VerifyReport:
+    """Verify the log against the witness file; with `sign`, then sign a checkpoint of it as
+    `repatria audit checkpoint` does."""
+    witness = audit.witness_path(container.settings)
     with container.uow() as uow:
-        return audit.verify(
-            uow,
-            container.settings.database_url,
-            key.public_key,
-            signing_key=key.private_key if sign else None,
-        )
+        if sign:
+            return audit.sign(uow, container.settings.database_url, key, witness)
+        return audit.verify(uow, container.settings.database_url, key.public_key, witness=witness)
 
 
 def sql(container: Container, statement: str, **params: object) -> None:
@@ -360,7 +362,13 @@ def in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def run_verify_in_workers(container: Container, key: SigningKey) -> VerifyReport:
     with container.uow() as uow:
-        return audit.verify(uow, container.settings.database_url, key.public_key, workers=2)
+        return audit.verify(
+            uow,
+            container.settings.database_url,
+            key.public_key,
+            witness=audit.witness_path(container.settings),
+            workers=2,
+        )
 
 
 @pytest.mark.usefixtures("in_chunks")
@@ -514,3 +522,175 @@ def test_a_column_derived_through_a_function_of_someone_elses_is_named(
     )
     finding = run_verify(container, key).finding
     assert finding is not None and "function reason_of(text)" in finding.problem
+
+
+# An operator with write access to the database, against the witness file kept outside it.
+
+
+def rebuild_head(container: Container) -> None:
+    """Recompute the log head from the stored leaf hashes with the project's own Frontier, as
+    someone who rewrote events would, so the database agrees with itself again."""
+    with container.engine.begin() as connection:
+        leaves = connection.scalars(text("SELECT leaf_hash FROM events ORDER BY seq")).all()
+        frontier = merkle.Frontier()
+        for leaf in leaves:
+            frontier.append(bytes(leaf))
+        connection.execute(
+            text("UPDATE audit_log_head SET size = :n, root_hash = :r, frontier = :f"),
+            {"n": frontier.size, "r": frontier.root(), "f": frontier.to_bytes()},
+        )
+
+
+def witness_lines(container: Container) -> list[str]:
+    return audit.witness_path(container.settings).read_text().splitlines()
+
+
+def stored_checkpoints(container: Container) -> list[tuple[object, ...]]:
+    with container.engine.connect() as connection:
+        rows = connection.execute(select(t.audit_checkpoints).order_by(t.audit_checkpoints.c.id))
+        return [tuple(row) for row in rows]
+
+
+def test_a_consistent_rewrite_with_the_checkpoints_deleted_is_caught_by_the_witness(
+    container: Container, key: SigningKey
+) -> None:
+    record(container, 4)
+    run_verify(container, key)
+    record(container, 4, start=4)
+    run_verify(container, key)
+    record(container, 3, start=8)  # not yet witnessed
+    rewrite(container, 5, reason="nothing happened", rehash=True)
+    rebuild_head(container)
+    sql(container, "DELETE FROM audit_checkpoints")
+    with container.uow() as uow:  # the database alone no longer shows anything
+        alone = audit.verify(uow, container.settings.database_url, key.public_key, witness=None)
+    assert alone.intact
+    finding = run_verify(container, key, sign=False).finding
+    assert finding is not None and finding.seq == 4
+    assert "witnessed checkpoint of size 8 does not match" in finding.problem
+    assert "between seq 4 and 7" in finding.problem
+    signing = run_verify(container, key)
+    assert signing.finding == finding and signing.new_checkpoint is None  # nor is it signed
+
+
+def test_a_truncated_log_with_its_head_rebuilt_is_caught_by_the_witness(
+    container: Container, key: SigningKey
+) -> None:
+    record(container, 6)
+    run_verify(container, key)
+    sql(container, "DELETE FROM events WHERE seq >= 4")
+    sql(container, "DELETE FROM audit_checkpoints")
+    rebuild_head(container)
+    finding = run_verify(container, key, sign=False).finding
+    assert finding is not None and finding.seq == 4
+    assert "witnessed checkpoint of size 6 is larger than the log of 4 events" in finding.problem
+
+
+def test_deleted_checkpoints_of_an_untouched_log_are_named(
+    container: Container, key: SigningKey
+) -> None:
+    record(container, 5)
+    run_verify(container, key)
+    sql(container, "DELETE FROM audit_checkpoints")
+    finding = run_verify(container, key, sign=False).finding
+    assert finding is not None
+    assert "witnessed checkpoint of size 5 is not in the database" in finding.problem
+
+
+def test_a_checkpoint_in_the_database_that_differs_from_the_witness_is_named(
+    container: Container, key: SigningKey
+) -> None:
+    record(container, 5)
+    run_verify(container, key)
+    assert run_verify(container, key, sign=False).intact
+    with container.engine.begin() as connection:  # another signature of the same tree head
+        row = connection.execute(select(t.audit_checkpoints)).one()
+        other = sign_checkpoint(key.private_key, 5, row.root_hash, datetime(2030, 1, 1, tzinfo=UTC))
+        connection.execute(
+            t.audit_checkpoints.update().values(
+                signed_at=other.signed_at, signature=other.signature
+            )
+        )
+    finding = run_verify(container, key, sign=False).finding
+    assert finding is not None and "differs from the database's checkpoint" in finding.problem
+
+
+def test_verify_writes_nothing_and_checkpoint_appends_one_line(
+    container: Container, key: SigningKey
+) -> None:
+    record(container, 3)
+    assert run_verify(container, key, sign=False).intact
+    assert not audit.witness_path(container.settings).exists() and not stored_checkpoints(container)
+    first = run_verify(container, key).new_checkpoint
+    assert first is not None and len(witness_lines(container)) == 1
+    record(container, 2, start=3)  # the log grew: verify still signs nothing
+    witness_before = audit.witness_path(container.settings).read_bytes()
+    rows_before = stored_checkpoints(container)
+    report = run_verify(container, key, sign=False)
+    assert report.intact and report.new_checkpoint is None and report.witnessed == 1
+    assert audit.witness_path(container.settings).read_bytes() == witness_before
+    assert stored_checkpoints(container) == rows_before
+    second = run_verify(container, key).new_checkpoint
+    lines = witness_lines(container)
+    assert second is not None and second.tree_size == 5 and len(lines) == 2
+    assert lines[0].encode() + b"\n" == witness_before  # appended, the line before untouched
+    assert json.loads(lines[1])["tree_size"] == 5
+    assert run_verify(container, key).new_checkpoint is None  # unchanged log: no new line
+    assert len(witness_lines(container)) == 2 and len(stored_checkpoints(container)) == 2
+
+
+def test_a_lost_witness_is_named_and_only_started_again_on_purpose(
+    container: Container, key: SigningKey
+) -> None:
+    record(container, 3)
+    run_verify(container, key)
+    audit.witness_path(container.settings).unlink()
+    finding = run_verify(container, key, sign=False).finding
+    assert finding is not None and "does not exist" in finding.problem
+    assert run_verify(container, key).finding == finding  # cron's checkpoint does not restart it
+    with container.uow() as uow:
+        report = audit.sign(
+            uow,
+            container.settings.database_url,
+            key,
+            audit.witness_path(container.settings),
+            start_witness=True,
+        )
+    assert report.intact and len(witness_lines(container)) == 1  # the latest, witnessed now
+    assert run_verify(container, key, sign=False).intact
+
+
+def test_a_checkpoint_signed_by_a_retired_key_still_verifies(
+    container: Container, key: SigningKey, tmp_path: Path
+) -> None:
+    record(container, 3)
+    run_verify(container, key)
+    new_place = Settings(database_url=f"sqlite:///{tmp_path}/new/unused.sqlite3")
+    new_key = audit.load_signing_key(new_place)  # generated, its public key file beside it
+    public = audit.public_key_path(new_place)  # the new key first, then the retired one
+    public.write_bytes(public.read_bytes() + key.path.with_suffix(".pub").read_bytes())
+    keys = audit.load_public_keys(new_place)
+    assert [key_id(k) for k in keys] == [key_id(new_key.public_key), key_id(key.public_key)]
+    record(container, 2, start=3)
+    witness = audit.witness_path(container.settings)
+    with container.uow() as uow:
+        report = audit.sign(
+            uow, container.settings.database_url, new_key, witness, retired_keys=keys[1:]
+        )
+    assert report.intact and report.new_checkpoint is not None
+    with container.uow() as uow:
+        alone = audit.verify(uow, container.settings.database_url, keys[0], witness=witness)
+    assert alone.finding is not None and "not validly signed" in alone.finding.problem
+    with container.uow() as uow:
+        both = audit.verify(
+            uow, container.settings.database_url, keys[0], witness=witness, retired_keys=keys[1:]
+        )
+    assert both.intact and both.checkpoints_checked == 2 and both.witnessed == 2
+
+
+def test_production_refuses_to_start_without_a_witness_file(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="REPATRIA_AUDIT_WITNESS_FILE"):
+        Settings(env="production", secret_key="a real secret")
+    witness = tmp_path / "witness.log"
+    settings = Settings(env="production", secret_key="a real secret", audit_witness_file=witness)
+    assert audit.witness_path(settings) == witness

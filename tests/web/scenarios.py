@@ -97,11 +97,10 @@ def verify_consent(container: Container, case_id: int) -> None:
 
 def sign_checkpoint(container: Container) -> int:
     """Verify the log and sign a checkpoint of it; returns its tree size."""
-    key = audit.load_signing_key(container.settings)
+    settings = container.settings
+    key = audit.load_signing_key(settings)
     with container.uow() as uow:
-        report = audit.verify(
-            uow, container.settings.database_url, key.public_key, signing_key=key.private_key
-        )
+        report = audit.sign(uow, settings.database_url, key, audit.witness_path(settings))
     assert report.intact, report.finding
     return report.tree_size
 

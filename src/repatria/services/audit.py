@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
@@ -16,7 +19,9 @@ from cryptography.hazmat.primitives.serialization import (
     Encoding,
     NoEncryption,
     PrivateFormat,
+    PublicFormat,
     load_pem_private_key,
+    load_pem_public_key,
 )
 from sqlalchemy import func, select, union_all
 from sqlalchemy.engine import make_url
@@ -42,17 +47,23 @@ from repatria.services.unit_of_work import UnitOfWork
 from repatria.settings import Settings
 
 DEFAULT_KEY_NAME = "audit-ed25519.pem"
+DEFAULT_PUBLIC_KEY_NAME = "audit-ed25519.pub"
+DEFAULT_WITNESS_NAME = "audit-witness.log"
 # Below this many events the log is hashed in this process; above, by one process per core.
 PARALLEL_FROM = 200_000
+_PUBLIC_PEM = re.compile(rb"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----\s*", re.DOTALL)
 
 
 class AuditKeyMissing(Conflict):
-    """No signing key: outside development its file must be configured and present."""
+    """No checkpoint key: outside development its files must be configured and present."""
 
 
 @dataclass(frozen=True)
 class SigningKey:
-    """The checkpoint key, where it was read from, and whether it was just generated."""
+    """The checkpoint key, where it was read from, and whether it was just generated.
+
+    Only the command that signs (`repatria audit checkpoint`) loads it; every other process
+    reads the public key file (`load_public_keys`)."""
 
     private_key: Ed25519PrivateKey
     path: Path
@@ -64,14 +75,67 @@ class SigningKey:
         return self.private_key.public_key()
 
 
+def _data_dir(settings: Settings) -> Path:
+    database = settings.sqlite_path()
+    return database.parent if database else Path("data")
+
+
 def default_key_path(settings: Settings) -> Path:
     """Where development and test keep their generated key: beside the SQLite file, or data/."""
-    database = settings.sqlite_path()
-    return (database.parent if database else Path("data")) / DEFAULT_KEY_NAME
+    return _data_dir(settings) / DEFAULT_KEY_NAME
+
+
+def public_key_path(settings: Settings) -> Path:
+    """The public key file: as configured, else the key file's name with the suffix .pub."""
+    if settings.audit_public_key_file is not None:
+        return settings.audit_public_key_file
+    if settings.audit_key_file is not None:
+        return settings.audit_key_file.with_suffix(".pub")
+    if settings.env == "production":
+        raise AuditKeyMissing(
+            "REPATRIA_AUDIT_PUBLIC_KEY_FILE (or REPATRIA_AUDIT_KEY_FILE) must name the "
+            "checkpoint key"
+        )
+    return _data_dir(settings) / DEFAULT_PUBLIC_KEY_NAME
+
+
+def witness_path(settings: Settings) -> Path:
+    """The witness file: as configured (required in production), else beside the database."""
+    if settings.audit_witness_file is not None:
+        return settings.audit_witness_file
+    return _data_dir(settings) / DEFAULT_WITNESS_NAME
+
+
+def load_public_keys(settings: Settings) -> list[Ed25519PublicKey]:
+    """The checkpoint public keys from the public key file: the current one first, then the
+    retired ones whose checkpoints still verify. Never reads the private key."""
+    path = public_key_path(settings)
+    if not path.is_file():
+        raise AuditKeyMissing(
+            f"no checkpoint public key at {path}: `repatria audit checkpoint` writes it from "
+            "the signing key (or: openssl pkey -in KEY.pem -pubout)"
+        )
+    keys = []
+    for block in _PUBLIC_PEM.findall(path.read_bytes()):
+        key = load_pem_public_key(block)
+        if not isinstance(key, Ed25519PublicKey):
+            raise AuditKeyMissing(f"{path} holds a public key that is not Ed25519")
+        keys.append(key)
+    if not keys:
+        raise AuditKeyMissing(f"{path} holds no PEM public key")
+    return keys
+
+
+def load_public_key(settings: Settings) -> Ed25519PublicKey:
+    """The current checkpoint public key (the first of the public key file)."""
+    return load_public_keys(settings)[0]
 
 
 def load_signing_key(settings: Settings) -> SigningKey:
-    """The configured Ed25519 key; in development and test one is generated when none is set."""
+    """The configured Ed25519 key; in development and test one is generated when none is set.
+
+    The public key file is written beside it when absent, and must otherwise name this key
+    first: what the other processes check checkpoints with is what signs them."""
     if settings.audit_key_file is not None:
         path = settings.audit_key_file
         if not path.is_file():
@@ -81,30 +145,100 @@ def load_signing_key(settings: Settings) -> SigningKey:
     else:
         path = default_key_path(settings)
         if not path.is_file():
-            return SigningKey(_generate_key(path), path, generated=True)
+            signing = SigningKey(_generate_key(path), path, generated=True)
+            _ensure_public_key_file(settings, signing.public_key)
+            return signing
     key = load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise AuditKeyMissing(f"{path} does not hold an Ed25519 private key")
+    _ensure_public_key_file(settings, key.public_key())
     return SigningKey(key, path, generated=False)
+
+
+def _ensure_public_key_file(settings: Settings, public_key: Ed25519PublicKey) -> None:
+    path = public_key_path(settings)
+    if not path.is_file():
+        pem = public_key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+        _write_once(path, pem, 0o644)
+    if raw_public_key(load_public_key(settings)) != raw_public_key(public_key):
+        raise AuditKeyMissing(
+            f"the public key file {path} does not name this signing key first "
+            "(see docs/audit.md, rotating the key)"
+        )
 
 
 def _generate_key(path: Path) -> Ed25519PrivateKey:
     key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    _write_once(path, key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()), 0o600)
+    loaded = load_pem_private_key(path.read_bytes(), password=None)
+    assert isinstance(loaded, Ed25519PrivateKey)
+    return loaded
+
+
+def _write_once(path: Path, content: bytes, mode: int) -> None:
+    """Write a file unless another process wrote it first (never replaces one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
+        handle.write(content)
     try:
-        os.link(partial, path)  # never replaces a key another process wrote first
+        os.link(partial, path)
     except FileExistsError:
         pass
     finally:
         partial.unlink()
-    loaded = load_pem_private_key(path.read_bytes(), password=None)
-    assert isinstance(loaded, Ed25519PrivateKey)
-    return loaded
+
+
+def append_witness(path: Path, checkpoint: Checkpoint, public_key: Ed25519PublicKey) -> None:
+    """Append a checkpoint to the witness file as one line of JSON (as the API publishes it),
+    and make it durable (fsync) before returning."""
+    line = json.dumps(checkpoint_out(checkpoint, public_key), separators=(",", ":")) + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    created = not path.exists()
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(descriptor, line.encode())
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    if created:  # the new file's name must survive a crash too
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+
+class WitnessUnreadable(Conflict):
+    """A line of the witness file is not a checkpoint."""
+
+
+def read_witness(path: Path) -> list[Checkpoint] | None:
+    """The checkpoints of the witness file in the order written; None when there is no file."""
+    if not path.exists():
+        return None
+    checkpoints = []
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                fields = json.loads(line)
+                checkpoints.append(
+                    Checkpoint(
+                        int(fields["tree_size"]),
+                        bytes.fromhex(fields["root_hash"]),
+                        datetime.strptime(fields["signed_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+                            tzinfo=UTC
+                        ),
+                        bytes.fromhex(fields["signature"]),
+                        str(fields["key_id"]),
+                    )
+                )
+            except (ValueError, KeyError, TypeError) as exc:
+                raise WitnessUnreadable(
+                    f"line {number} of the witness file {path} is not a checkpoint ({exc})"
+                ) from None
+    return checkpoints
 
 
 @dataclass(frozen=True)
@@ -116,6 +250,7 @@ class VerifyReport:
     checkpoints_checked: int
     finding: Finding | None
     new_checkpoint: Checkpoint | None = None
+    witnessed: int = 0  # checkpoints read from the witness file
 
     @property
     def intact(self) -> bool:
@@ -126,34 +261,47 @@ class VerifyReport:
 def verify(
     uow: UnitOfWork,
     database_url: str,
-    public_key: Ed25519PublicKey,
+    public_key: Ed25519PublicKey | None,
     *,
-    signing_key: Ed25519PrivateKey | None = None,
+    witness: Path | None,
+    retired_keys: Sequence[Ed25519PublicKey] = (),
+    start_witness: bool = False,
     workers: int | None = None,
 ) -> VerifyReport:
-    """Recompute every leaf and root from the rows; with a signing key, sign the verified head."""
+    """Recompute every leaf and root from the rows and check them against every checkpoint,
+    the database's and the witness file's. Reads only: never signs, never writes.
+
+    `witness` is the witness file (None: no witness is checked, for a caller with none);
+    `start_witness` accepts its absence while the database holds checkpoints (an installation
+    that kept no witness before)."""
     session = uow.session
     head = session.execute(select(t.audit_log_head).where(t.audit_log_head.c.id == 1)).first()
     if head is None:
         return VerifyReport(0, None, 0, Finding(0, None, "the log head row is missing"))
     size = head.size
+    try:
+        witnessed = read_witness(witness) if witness is not None else []
+    except WitnessUnreadable as exc:
+        return VerifyReport(size, None, 0, Finding(0, None, str(exc)))
     stored = list(session.execute(select(t.audit_checkpoints).order_by("tree_size")))
-    wanted = [size, *(row.tree_size for row in stored if 0 < row.tree_size <= size)]
+    checkpoints = [_checkpoint(row) for row in stored]
+    sizes = {c.tree_size for c in checkpoints} | {c.tree_size for c in witnessed or []}
+    wanted = [size, *(n for n in sorted(sizes) if 0 < n <= size)]
     shape = _hash_log(uow, database_url, size, wanted, workers)
     found = (shape.first_finding(), _outside_rows(uow), _derivation_finding(uow))
     findings = [finding for finding in found if finding]
     root = shape.root(size) if size else merkle.EMPTY_ROOT
-    checkpoints = [_checkpoint(row) for row in stored]
-    findings += _checkpoint_findings(checkpoints, shape, size, public_key)
+    keys = {key_id(key): key for key in (public_key, *retired_keys) if key is not None}
+    findings += _checkpoint_findings(checkpoints, shape, size, keys)
+    if witness is not None:
+        findings += _witness_findings(
+            witness, witnessed, checkpoints, shape, size, keys, start_witness=start_witness
+        )
     if root is not None and root != head.root_hash and not findings:
         since = max((c.tree_size for c in checkpoints), default=0)
         findings.append(Finding(since, None, _HEAD_CHANGED))
     finding = min(findings, default=None)
-    signed = None
-    grown = not checkpoints or checkpoints[-1].tree_size < size
-    if finding is None and signing_key is not None and root is not None and grown:
-        signed = _store_checkpoint(uow, signing_key, size, root)
-    return VerifyReport(size, root, len(checkpoints), finding, signed)
+    return VerifyReport(size, root, len(checkpoints), finding, witnessed=len(witnessed or []))
 
 
 _HEAD_CHANGED = (
@@ -162,21 +310,117 @@ _HEAD_CHANGED = (
 )
 
 
-def _store_checkpoint(
-    uow: UnitOfWork, key: Ed25519PrivateKey, size: int, root: bytes
-) -> Checkpoint:
-    checkpoint = sign_checkpoint(key, size, root, datetime.now(UTC))
+def _witness_findings(
+    path: Path,
+    witnessed: list[Checkpoint] | None,
+    checkpoints: list[Checkpoint],
+    shape: LogShape,
+    size: int,
+    keys: dict[str, Ed25519PublicKey],
+    *,
+    start_witness: bool,
+) -> list[Finding]:
+    """The log against the checkpoints kept outside the database, and the database's own
+    checkpoints against them: every witnessed checkpoint must be in the database, unchanged.
+
+    The log's root at each witnessed size comes from the same pass that rehashes every leaf:
+    it equals the witnessed root exactly when the RFC 6962 consistency proof from that
+    checkpoint to the log's head verifies, without reading the leaves a second time to build
+    the proof (the API serves the proof itself to outside parties)."""
+    if witnessed is None:
+        if checkpoints and not start_witness:
+            return [
+                Finding(
+                    0,
+                    None,
+                    f"the witness file {path} does not exist, but the database holds "
+                    f"{len(checkpoints)} checkpoints: it was deleted or moved, or this "
+                    "installation kept none before (then `repatria audit checkpoint "
+                    "--start-witness` starts it)",
+                )
+            ]
+        return []
+    findings = _checkpoint_findings(witnessed, shape, size, keys, kind="witnessed checkpoint")
+    by_size = {c.tree_size: c for c in checkpoints}
+    for checkpoint in witnessed:
+        stored = by_size.get(checkpoint.tree_size)
+        name = f"the witnessed checkpoint of size {checkpoint.tree_size}"
+        if stored is None:
+            problem = f"{name} is not in the database: its checkpoints were deleted"
+        elif not _same(stored, checkpoint):
+            problem = f"{name} differs from the database's checkpoint of that size"
+        else:
+            continue
+        findings.append(Finding(min(checkpoint.tree_size, size), None, problem))
+    return findings
+
+
+def sign(
+    uow: UnitOfWork,
+    database_url: str,
+    key: SigningKey,
+    witness: Path,
+    *,
+    retired_keys: Sequence[Ed25519PublicKey] = (),
+    start_witness: bool = False,
+    workers: int | None = None,
+) -> VerifyReport:
+    """Verify the log, then sign a checkpoint of it, store it and append it to the witness
+    file (the latest checkpoint, when the log has not grown, goes to a witness that lacks it).
+
+    The report's finding, when there is one, is why nothing was signed."""
+    report = verify(
+        uow,
+        database_url,
+        key.public_key,
+        witness=witness,
+        retired_keys=retired_keys,
+        start_witness=start_witness,
+        workers=workers,
+    )
+    if report.finding is not None or report.root_hash is None or report.tree_size == 0:
+        return report
+    latest = _latest_checkpoint(uow)
+    witnessed = read_witness(witness) or []
+    if latest is not None and latest.tree_size == report.tree_size:
+        if not witnessed or not _same(witnessed[-1], latest):
+            append_witness(witness, latest, key.public_key)
+        return report
+    checkpoint = sign_checkpoint(key.private_key, report.tree_size, report.root_hash, _now())
     uow.session.execute(
         t.audit_checkpoints.insert().values(
-            tree_size=size,
-            root_hash=root,
+            tree_size=checkpoint.tree_size,
+            root_hash=checkpoint.root_hash,
             signed_at=checkpoint.signed_at,
             signature=checkpoint.signature,
             key_id=checkpoint.key_id,
         )
     )
+    uow.session.flush()
+    # Witnessed before the commit: a checkpoint the database holds is always witnessed (a
+    # crash between the two leaves one witnessed that the database lacks, which verify names).
+    append_witness(witness, checkpoint, key.public_key)
     uow.commit()
-    return checkpoint
+    return replace(report, new_checkpoint=checkpoint)
+
+
+def _same(one: Checkpoint, other: Checkpoint) -> bool:
+    """The same signed statement: message, signature and key."""
+    return (one.message(), one.signature, one.key_id) == (
+        other.message(),
+        other.signature,
+        other.key_id,
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _latest_checkpoint(uow: UnitOfWork) -> Checkpoint | None:
+    query = select(t.audit_checkpoints).order_by(t.audit_checkpoints.c.tree_size.desc()).limit(1)
+    row = uow.session.execute(query).first()
+    return None if row is None else _checkpoint(row)
 
 
 def _checkpoint(row: Any) -> Checkpoint:
@@ -184,22 +428,35 @@ def _checkpoint(row: Any) -> Checkpoint:
 
 
 def _checkpoint_findings(
-    checkpoints: list[Checkpoint], shape: LogShape, size: int, public_key: Ed25519PublicKey
+    checkpoints: list[Checkpoint],
+    shape: LogShape,
+    size: int,
+    keys: dict[str, Ed25519PublicKey],
+    *,
+    kind: str = "checkpoint",
 ) -> list[Finding]:
     """Each checkpoint must be validly signed, no larger than the log, and match its prefix."""
     findings: list[Finding] = []
     previous: Checkpoint | None = None
     for checkpoint in checkpoints:
         start = previous.tree_size if previous else 0
-        name = f"the checkpoint of size {checkpoint.tree_size}"
-        if checkpoint.key_id != key_id(public_key) or not checkpoint.signed_by(public_key):
+        name = f"the {kind} of size {checkpoint.tree_size}"
+        key = keys.get(checkpoint.key_id)
+        if key is None or not checkpoint.signed_by(key):
             findings.append(
                 Finding(checkpoint.tree_size, None, f"{name} is not validly signed by this key")
             )
         elif checkpoint.tree_size > size:
             findings.append(
-                Finding(size, None, f"{name} is larger than the log: events were deleted")
+                Finding(
+                    size,
+                    None,
+                    f"{name} is larger than the log of {size} events: events from seq {size} "
+                    "were deleted",
+                )
             )
+        elif previous and checkpoint.tree_size < previous.tree_size:
+            findings.append(Finding(start, None, f"{name} comes after a larger one"))
         elif previous and checkpoint.signed_at < previous.signed_at:
             findings.append(Finding(start, None, f"{name} was signed before a smaller one"))
         elif shape.root(checkpoint.tree_size) not in (None, checkpoint.root_hash):

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from repatria.bootstrap import Container
 from repatria.domain import merkle
 from repatria.domain.accounts import Principal, Role
-from repatria.domain.audit_checkpoints import Checkpoint, public_key_from_hex
+from repatria.domain.audit_checkpoints import Checkpoint, public_key_from_hex, raw_public_key
 from repatria.entrypoints.api import audit as audit_api
 from repatria.entrypoints.api import errors
 from repatria.services import accounts, audit
@@ -51,11 +51,10 @@ def audited(container: Container, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
             )
             accounts.create_user(uow, SYSTEM, command)
         uow.commit()
-    key = audit.load_signing_key(container.settings)
+    settings = container.settings
+    key = audit.load_signing_key(settings)
     with container.uow() as uow:
-        report = audit.verify(
-            uow, container.settings.database_url, key.public_key, signing_key=key.private_key
-        )
+        report = audit.sign(uow, settings.database_url, key, audit.witness_path(settings))
     assert report.new_checkpoint is not None
     return container
 
@@ -132,3 +131,23 @@ def test_an_admin_gets_404_for_an_event_of_another_state(
     admin = client_as("adam")
     assert admin.get("/api/v1/audit/events/1/proof").status_code == 200  # the US organisation
     assert admin.get("/api/v1/audit/events/2/proof").status_code == 404  # the MX organisation
+
+
+def test_the_api_serves_the_public_key_without_the_private_key(
+    client_as: Callable[[str], TestClient],
+    audited: Container,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    key = audit.load_signing_key(audited.settings)
+    key.path.rename(key.path.with_name("kept-elsewhere.pem"))  # not on the web host at all
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the web process read a private key")
+
+    monkeypatch.setattr(audit, "load_signing_key", refuse)
+    monkeypatch.setattr(audit, "load_pem_private_key", refuse)
+    auditor = client_as("audra")
+    body = auditor.get("/api/v1/audit/checkpoints").json()
+    assert body["public_key"] == raw_public_key(key.public_key).hex()
+    assert auditor.get("/api/v1/audit/events/2/proof").status_code == 200
+    assert not key.path.exists()

@@ -148,7 +148,9 @@ def test_32_reviewers_deciding_the_same_cases_leave_one_decision_each(
         assert seqs == list(range(len(seqs)))
         size = uow.session.scalar(select(func.max(t.audit_log_head.c.size)))
         assert size == len(seqs)
-    key = audit.load_signing_key(container.settings)
+    settings = container.settings
     with container.uow() as uow:
-        report = audit.verify(uow, container.settings.database_url, key.public_key)
+        report = audit.verify(
+            uow, settings.database_url, None, witness=audit.witness_path(settings)
+        )
     assert report.intact, report.finding

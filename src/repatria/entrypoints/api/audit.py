@@ -66,8 +66,9 @@ class ConsistencyOut(BaseModel):
 
 
 def get_public_key(container: Annotated[Container, Depends(get_container)]) -> Ed25519PublicKey:
-    """The checkpoint key's public half, from the key file in the settings."""
-    return audit.load_signing_key(container.settings).public_key
+    """The checkpoint public key, from the public key file: this process never reads the
+    private key (only `repatria audit checkpoint` does)."""
+    return audit.load_public_key(container.settings)
 
 
 PublicKey = Annotated[Ed25519PublicKey, Depends(get_public_key)]

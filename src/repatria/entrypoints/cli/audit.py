@@ -14,74 +14,104 @@ from repatria.domain.accounts import Principal
 from repatria.domain.audit_checkpoints import raw_public_key
 from repatria.entrypoints.cli.errors import cli_errors, fail, stderr
 from repatria.services import audit
-from repatria.services.audit import SigningKey
+from repatria.settings import get_settings
 
 audit_app = typer.Typer(help="The tamper-evident record (Merkle log).", no_args_is_help=True)
 console = Console()
 AUDITOR = Principal.system("operator")
 
 
-def _open() -> tuple[Container, SigningKey]:
+def _open() -> Container:
     container = build()
     migrate.ensure_migrated(container.engine)
-    key = audit.load_signing_key(container.settings)
-    if key.generated:
-        stderr.print(f"note: generated a development checkpoint key at {key.path}")
-    return container, key
+    return container
+
+
+def _fail_on(report: audit.VerifyReport, prefix: str) -> None:
+    if report.finding is not None:
+        finding = report.finding
+        where = f"seq {finding.seq}" if finding.seq is not None else "outside the log"
+        event = f" (event id {finding.event_id})" if finding.event_id is not None else ""
+        raise fail(f"{prefix} at {where}{event}: {finding.problem}")
 
 
 @audit_app.command()
 @cli_errors
 def verify(
-    sign: Annotated[
-        bool, typer.Option(help="Sign a checkpoint of the verified log when it has grown.")
-    ] = True,
     workers: Annotated[int, typer.Option(min=0, help="Processes hashing (0: one per core).")] = 0,
 ) -> None:
-    """Recompute every leaf and root from the database; name the first event that does not match.
+    """Recompute every leaf and root from the database and check them against the checkpoints
+    in the witness file and the database; name the first event that does not match.
 
-    Exit status 0 when the record is intact, 1 otherwise.
+    Never signs nor writes anything. Exit status 0 when the record is intact, 1 otherwise.
     """
-    container, key = _open()
+    container = _open()
+    settings = container.settings
+    witness = audit.witness_path(settings)
+    missing: audit.AuditKeyMissing | None = None
+    try:
+        keys = audit.load_public_keys(settings)
+    except audit.AuditKeyMissing as exc:  # nothing signed yet, or a key not configured
+        keys, missing = [], exc
     with container.uow() as uow:
         report = audit.verify(
             uow,
-            container.settings.database_url,
-            key.public_key,
-            signing_key=key.private_key if sign else None,
+            settings.database_url,
+            keys[0] if keys else None,
+            witness=witness,
+            retired_keys=keys[1:],
             workers=workers or None,
         )
+    if missing is not None and (report.checkpoints_checked or report.witnessed):
+        raise missing
     container.dispose()
-    if report.finding is not None:
-        finding = report.finding
-        where = f"seq {finding.seq}" if finding.seq is not None else "outside the log"
-        event = f" (event id {finding.event_id})" if finding.event_id is not None else ""
-        raise fail(f"the record does not verify at {where}{event}: {finding.problem}")
+    _fail_on(report, "the record does not verify")
     root = report.root_hash.hex() if report.root_hash else ""
     console.print(
         f"intact: {report.tree_size} events, root {root}, "
-        f"{report.checkpoints_checked} checkpoints checked",
+        f"{report.checkpoints_checked} checkpoints checked, "
+        f"{report.witnessed} in the witness file {witness}",
         highlight=False,
     )
-    if report.new_checkpoint is not None:
-        console.print(f"signed a checkpoint at size {report.new_checkpoint.tree_size}")
 
 
 @audit_app.command()
 @cli_errors
-def checkpoint() -> None:
-    """Verify the record, then sign and print a checkpoint of it (the latest if unchanged)."""
-    container, key = _open()
+def checkpoint(
+    start_witness: Annotated[
+        bool,
+        typer.Option(
+            help="Start the witness file although the database already holds checkpoints "
+            "(an installation that kept no witness before)."
+        ),
+    ] = False,
+) -> None:
+    """Verify the record, then sign a checkpoint of it, store it and append it to the witness
+    file; print the latest checkpoint (JSON). The only command that reads the private key."""
+    container = _open()
+    settings = container.settings
+    key = audit.load_signing_key(settings)
+    if key.generated:
+        stderr.print(f"note: generated a development checkpoint key at {key.path}")
+    witness = audit.witness_path(settings)
     with container.uow() as uow:
-        report = audit.verify(
-            uow, container.settings.database_url, key.public_key, signing_key=key.private_key
+        report = audit.sign(
+            uow,
+            settings.database_url,
+            key,
+            witness,
+            retired_keys=audit.load_public_keys(settings)[1:],
+            start_witness=start_witness,
         )
-        if report.finding is not None:
-            raise fail(f"not signing: {report.finding.problem} (run `repatria audit verify`)")
+        _fail_on(report, "not signing: the record does not verify")
         latest = audit.list_checkpoints(uow, AUDITOR)
     container.dispose()
     if not latest:
         raise fail("the log is empty: there is nothing to sign yet")
+    if report.new_checkpoint is not None:
+        stderr.print(
+            f"signed a checkpoint at size {report.new_checkpoint.tree_size}; witnessed in {witness}"
+        )
     typer.echo(json.dumps(audit.checkpoint_out(latest[-1], key.public_key), indent=2))
 
 
@@ -89,9 +119,10 @@ def checkpoint() -> None:
 @cli_errors
 def proof(event_id: Annotated[int, typer.Argument(min=1, help="The event's id.")]) -> None:
     """Print the inclusion proof of an event against the latest checkpoint, as JSON."""
-    container, key = _open()
+    container = _open()
+    public_key = audit.load_public_key(container.settings)
     with container.uow() as uow:
-        document = audit.event_proof(uow, AUDITOR, event_id, key.public_key)
+        document = audit.event_proof(uow, AUDITOR, event_id, public_key)
     container.dispose()
     typer.echo(json.dumps(document, indent=2))
 
@@ -100,5 +131,4 @@ def proof(event_id: Annotated[int, typer.Argument(min=1, help="The event's id.")
 @cli_errors
 def public_key() -> None:
     """Print the checkpoint public key (32 raw bytes, hex) for publication."""
-    _, key = _open()
-    typer.echo(raw_public_key(key.public_key).hex())
+    typer.echo(raw_public_key(audit.load_public_key(get_settings())).hex())
