@@ -23,3 +23,11 @@ def test_postgresql_urls_use_the_psycopg_driver(monkeypatch: pytest.MonkeyPatch)
     settings = Settings()
     assert settings.database_url == "postgresql+psycopg://u@localhost/repatria"
     assert settings.database_kind == "postgresql"
+
+
+def test_request_bodies_are_limited_to_one_mebibyte_unless_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings().max_body_bytes == 1024 * 1024
+    monkeypatch.setenv("REPATRIA_MAX_BODY_BYTES", "65536")
+    assert Settings().max_body_bytes == 65536

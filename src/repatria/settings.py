@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import PositiveInt, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused outside development
@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     secret_key: str = DEVELOPMENT_SECRET
     session_hours: int = 12
     token_days: int = 30
+    # A request body larger than this is refused (413) before anything reads it.
+    max_body_bytes: PositiveInt = 1024 * 1024
     host: str = "127.0.0.1"
     port: int = 8000
     # Ed25519 key (PEM, PKCS#8) that signs audit checkpoints; required outside development.

@@ -27,6 +27,7 @@ from repatria.entrypoints.api import (
     savings,
     workflow,
 )
+from repatria.entrypoints.api.body_limit import BodyLimit
 from repatria.entrypoints.web import install as install_web
 from repatria.law.catalog import load_catalog
 
@@ -55,6 +56,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.container = container
+    app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
     errors.install(app)
     # workflow before cases: /cases/overdue must not be read as /cases/{case_id}.
     routers = (health, auth, organisations, people, workflow, cases, assessments, movements, audit)
