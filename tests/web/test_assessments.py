@@ -40,3 +40,14 @@ def test_an_auditor_may_not_assess(browser_for: Browsers) -> None:
     token = csrf_of(auditor.get("/dashboard").text)
     response = auditor.post("/assessments", data={"document": "{}", "csrf_token": token})
     assert response.status_code == 403
+
+
+def test_a_document_with_a_key_given_twice_is_refused_as_the_api_refuses_it(
+    browser_for: Browsers,
+) -> None:
+    officer = browser_for("us-case-officer")
+    token = csrf_of(officer.get("/assessments/new").text)
+    document = '{"authority": "us-mx-1976", "authority": "inter-american-1993"}'
+    response = officer.post("/assessments", data={"document": document, "csrf_token": token})
+    assert response.status_code == 422
+    assert "<code>authority</code>: appears twice in the same object" in response.text

@@ -141,3 +141,17 @@ def test_a_stale_form_is_a_409_page_that_says_to_reload(
         data={"command": "withdraw", "version": "1", "reason": "x", "csrf_token": token},
     )
     assert response.status_code == 409 and "Reload the page" in response.text
+
+
+def test_a_date_that_does_not_read_in_a_step_form_is_a_422_page_naming_the_field(
+    browser_for: Browsers, container: Container
+) -> None:
+    case_id = treaty_case(container)
+    officer = browser_for("us-case-officer")
+    token = csrf_of(officer.get(f"/cases/{case_id}").text)
+    for on in ("2025-02-30", "not a date", "99999999999999999999"):
+        data = {"command": "submit", "version": "1", "on": on, "csrf_token": token}
+        response = officer.post(f"/cases/{case_id}/steps", data=data)
+        assert response.status_code == 422, on
+        assert "<code>on</code>" in response.text and "YYYY-MM-DD" in response.text
+    assert 'id="case-state">draft<' in officer.get(f"/cases/{case_id}").text

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from repatria.bootstrap import Container
-from tests.web.conftest import csrf_of
+from repatria.entrypoints.web.routing import web_router
+from repatria.entrypoints.web.security import HEADERS, PAGE_POLICY
+from tests.web.conftest import BASE_URL, csrf_of
 from tests.web.scenarios import demo_case
 
 Browsers = Callable[[str | None], TestClient]
@@ -58,3 +62,85 @@ def test_htmx_is_served_from_its_package_not_from_this_repository(
     response = browser_for(None).get("/static/htmx.min.js")
     assert response.status_code == 200 and "htmx" in response.text[:200]
     assert browser_for(None).get("/static/..%2Fpdf.py").status_code == 404
+
+
+BEYOND_RANGE = 10**20  # more than a signed 64-bit id can hold
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/cases/{BEYOND_RANGE}",
+        f"/cases/{BEYOND_RANGE}/summary.pdf",
+        f"/people/{BEYOND_RANGE}",
+        f"/movements/{BEYOND_RANGE}",
+        f"/movements/{BEYOND_RANGE}/manifest.pdf",
+    ],
+)
+def test_a_case_id_beyond_the_database_range_is_a_404_page(
+    browser_for: Browsers, path: str
+) -> None:
+    response = browser_for("us-case-officer").get(path)
+    assert response.status_code == 404
+    assert "Not found" in response.text and "What to do" in response.text
+
+
+def test_the_go_back_link_never_leads_off_the_site(browser_for: Browsers) -> None:
+    client = browser_for(None)
+    for referer in (
+        f"{BASE_URL}//evil.example/cases",
+        f"{BASE_URL}/\\evil.example",
+        "https://evil.example/cases",
+        "//evil.example",
+    ):
+        page = client.get("/no-such-page", headers={"Referer": referer}).text
+        assert '<a href="/">Go back</a>' in page, referer
+
+
+def test_the_go_back_link_returns_to_the_referring_page_of_this_site(
+    browser_for: Browsers,
+) -> None:
+    client = browser_for("us-case-officer")
+    referer = f"{BASE_URL}/cases?state=draft"
+    page = client.get("/no-such-page", headers={"Referer": referer}).text
+    assert '<a href="/cases?state=draft">Go back</a>' in page
+
+
+def _failing_page(app: FastAPI) -> str:
+    """A page of the test's own whose code fails, as a bug would."""
+    router = web_router()
+
+    @router.get("/test-only/failure")
+    def failure() -> None:
+        raise RuntimeError("a failure no handler explains")
+
+    app.include_router(router)
+    return "/test-only/failure"
+
+
+def test_every_error_page_carries_the_security_headers(
+    app: FastAPI, browser_for: Browsers, container: Container
+) -> None:
+    case_id = demo_case(container, "inter-american-1993")
+    failing = _failing_page(app)
+    officer = browser_for("us-case-officer")
+    token = csrf_of(officer.get(f"/cases/{case_id}").text)
+    steps = f"/cases/{case_id}/steps"
+    with TestClient(app, base_url=BASE_URL, raise_server_exceptions=False) as crashing:
+        crashing.cookies = officer.cookies
+        answers = {
+            404: officer.get("/no-such-page"),
+            405: officer.delete("/cases"),
+            413: officer.post(steps, content=b"x" * (1024 * 1024 + 1)),
+            422: officer.post(
+                steps, data={"command": "submit", "version": "x", "csrf_token": token}
+            ),
+            500: crashing.get(failing),
+        }
+    for status, response in answers.items():
+        assert response.status_code == status
+        assert response.headers["content-type"].startswith("text/html"), status
+        assert "What to do" in response.text, status
+        for name, value in HEADERS.items():
+            assert response.headers[name] == value, (status, name)
+        assert response.headers["content-security-policy"] == PAGE_POLICY, status

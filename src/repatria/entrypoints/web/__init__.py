@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from starlette.exceptions import HTTPException
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from repatria.entrypoints.web import (
     account,
@@ -51,14 +51,30 @@ ROUTERS = (
 
 
 def install(app: FastAPI) -> None:
-    """Add the web pages to the application, and HTML pages for unknown addresses."""
+    """Add the web pages to the application, and HTML error pages outside the API."""
     for module in ROUTERS:
         app.include_router(module.router)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
         # The API keeps its JSON answers; a browser gets a page that says what to do.
-        if request.url.path.startswith("/api") or exc.status_code not in (404, 405):
+        if _in_api(request):
             return await http_exception_handler(request, exc)
-        request.state.csrf_seed = usable_seed(request.cookies.get(CSRF_COOKIE)) or new_seed()
-        return apply_headers(status_page(request, exc.status_code, str(exc.detail)))
+        return _page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _server_error(request: Request, exc: Exception) -> Response:
+        # Starlette still logs the exception and raises it again after this answer.
+        if _in_api(request):
+            return PlainTextResponse("Internal Server Error", status_code=500)
+        return _page(request, 500, "The server failed to answer this request.")
+
+
+def _in_api(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def _page(request: Request, status: int, detail: str) -> Response:
+    """An error page outside a page's route, with the headers every page carries."""
+    request.state.csrf_seed = usable_seed(request.cookies.get(CSRF_COOKIE)) or new_seed()
+    return apply_headers(status_page(request, status, detail))

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Form, Request, Response
 
 from repatria.entrypoints.web.case_actions import Short
-from repatria.entrypoints.web.deps import AppContainer, Uow, User
+from repatria.entrypoints.web.deps import AppContainer, RecordId, Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.services import accounts
@@ -42,7 +42,7 @@ def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(request: Request, token_id: int, uow: Uow, principal: User) -> Response:
+def revoke_token(request: Request, token_id: RecordId, uow: Uow, principal: User) -> Response:
     """Revoke one of the user's tokens."""
     accounts.revoke_credential(uow, principal, token_id)
     uow.commit()

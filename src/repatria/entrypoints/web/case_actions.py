@@ -8,8 +8,9 @@ from typing import Annotated, Any
 from fastapi import Form, Response
 from fastapi.responses import RedirectResponse
 
+from repatria.domain.errors import InvalidInput
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS
-from repatria.entrypoints.web.deps import Uow, User
+from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.routing import web_router
 from repatria.services import cases, clock, workflow
 from repatria.services.commands import (
@@ -33,6 +34,14 @@ def given(**fields: str) -> dict[str, Any]:
 def yes_no(value: str) -> bool | None:
     """A yes / no / unknown select."""
     return {"yes": True, "no": False}.get(value)
+
+
+def form_date(field: str, text: str) -> date:
+    """A date typed in a form (YYYY-MM-DD); anything else is a 422 page naming the field."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(field, f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
 def back_to(case_id: int, done: str) -> Response:
@@ -66,7 +75,7 @@ def open_case(
 
 @router.post("/cases/{case_id}/steps")
 def take_step(
-    case_id: int,
+    case_id: RecordId,
     uow: Uow,
     principal: User,
     command: Annotated[str, Form(pattern=r"^[a-z_]{3,40}$")],
@@ -77,7 +86,7 @@ def take_step(
     """Take one lifecycle step; refusals come back as a page saying why."""
     step = workflow.Step(
         command=command,
-        on=date.fromisoformat(on) if on else clock.today(),
+        on=form_date("on", on) if on.strip() else clock.today(),
         reason=reason.strip(),
         expected_version=version,
     )
@@ -88,7 +97,7 @@ def take_step(
 
 @router.post("/cases/{case_id}/consent-verification")
 def verify_consent(
-    case_id: int,
+    case_id: RecordId,
     uow: Uow,
     principal: User,
     version: Annotated[int, Form(ge=1, le=2**31 - 1)],
@@ -125,7 +134,7 @@ def verify_consent(
 
 @router.post("/cases/{case_id}/facts")
 def assert_facts(
-    case_id: int,
+    case_id: RecordId,
     uow: Uow,
     principal: User,
     request_received_on: Short = "",
@@ -165,7 +174,7 @@ def assert_facts(
 
 @router.post("/cases/{case_id}/notices")
 def serve_notice(
-    case_id: int,
+    case_id: RecordId,
     uow: Uow,
     principal: User,
     served_at: Short,
@@ -190,7 +199,7 @@ def serve_notice(
 
 @router.post("/cases/{case_id}/fear-claims")
 def raise_fear_claim(
-    case_id: int,
+    case_id: RecordId,
     uow: Uow,
     principal: User,
     raised_on: Short,

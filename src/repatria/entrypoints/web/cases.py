@@ -14,7 +14,7 @@ from repatria.domain.lifecycle import Track, available, track_of
 from repatria.domain.people import Person
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS, ConsentGiver, FearOutcome, VerifierRole
 from repatria.entrypoints.web import queries
-from repatria.entrypoints.web.deps import PAGE_SIZE, Page, Uow, User
+from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.law import AUTHORITY_IDS
@@ -132,7 +132,7 @@ def _deadlines(uow: UnitOfWork, case: Case) -> list[deadlines.Deadline]:
 @router.get("/cases/{case_id}")
 def case_detail(
     request: Request,
-    case_id: int,
+    case_id: RecordId,
     uow: Uow,
     principal: User,
     done: Annotated[str, Query(max_length=40)] = "",

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import NotAuthenticated
-from repatria.entrypoints.api.deps import SESSION_COOKIE, get_container
+from repatria.entrypoints.api.deps import MAX_ID, SESSION_COOKIE, get_container
 from repatria.entrypoints.web.errors import LoginRequired
 from repatria.services import accounts
 from repatria.services.unit_of_work import UnitOfWork
@@ -59,3 +59,6 @@ def require_principal(
 User = Annotated[Principal, Depends(require_principal)]
 MaybeUser = Annotated[Principal | None, Depends(optional_principal)]
 Page = Annotated[int, Query(ge=1, le=100_000, description="page number")]
+# An id in a page's address: one outside the database's range names nothing, so it is a 404
+# page (errors.problem_of), never a query that overflows.
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -9,7 +9,7 @@ from fastapi import Response
 
 from repatria.domain.errors import NotFound
 from repatria.entrypoints.web import pdf, queries
-from repatria.entrypoints.web.deps import Uow, User
+from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.routing import web_router
 from repatria.law.catalog import load_catalog
 from repatria.law.errors import LawDataError
@@ -54,7 +54,7 @@ def _person_facts(person: Any) -> list[tuple[str, object]]:
 
 
 @router.get("/cases/{case_id}/summary.pdf")
-def case_summary(case_id: int, uow: Uow, principal: User) -> Response:
+def case_summary(case_id: RecordId, uow: Uow, principal: User) -> Response:
     """The case, its current legal basis check by check, its decisions and its timeline."""
     case = cases.get_or_raise(uow, principal, case_id)
     records = workflow.load_records(uow, case)
@@ -151,7 +151,7 @@ ADVISEMENTS = {
 
 
 @router.get("/cases/{case_id}/consent.pdf")
-def consent_record(case_id: int, uow: Uow, principal: User) -> Response:
+def consent_record(case_id: RecordId, uow: Uow, principal: User) -> Response:
     """The record of the consent verification hearing (18 U.S.C. §§ 4107-4109)."""
     case = cases.get_or_raise(uow, principal, case_id)
     records = workflow.load_records(uow, case)
@@ -210,7 +210,7 @@ def consent_record(case_id: int, uow: Uow, principal: User) -> Response:
 
 
 @router.get("/movements/{movement_id}/manifest.pdf")
-def manifest(movement_id: int, uow: Uow, principal: User) -> Response:
+def manifest(movement_id: RecordId, uow: Uow, principal: User) -> Response:
     """The manifest: who is aboard, who was taken off and why, with the legal basis."""
     movement = movements.get_or_raise(uow, principal, movement_id)
     rows = movements.manifest_rows(uow, movement)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -23,6 +24,7 @@ from repatria.domain.errors import (
 from repatria.domain.lifecycle import TransitionNotAllowed
 from repatria.entrypoints.api.errors import field_path
 from repatria.entrypoints.web.rendering import render
+from repatria.entrypoints.web.security import safe_next
 from repatria.law.errors import LawDataError
 
 
@@ -53,9 +55,15 @@ ADVICE = {
     "or go back to the list.",
     409: "The record has moved on or the law does not allow this step now. Reload the page "
     "to see the current state, then decide again.",
+    413: "Send a smaller form or file; nothing was changed.",
     422: "Correct the fields named below and send the form again.",
+    500: "Go back and try again; if it happens again, tell the operator when it happened.",
     503: "The law data could not be loaded. Tell the operator; nothing was changed.",
 }
+
+
+def _in_address(exc: RequestValidationError) -> bool:
+    return all(tuple(e.get("loc", ()))[:1] == ("path",) for e in exc.errors())
 
 
 def problem_of(exc: Exception) -> Problem | None:
@@ -78,6 +86,9 @@ def problem_of(exc: Exception) -> Problem | None:
         return Problem(409, "Not possible now", str(exc), ADVICE[409], citation=exc.citation)
     if isinstance(exc, InvalidInput):
         return Problem(422, "Check the form", str(exc), ADVICE[422], [(exc.field, exc.reason)])
+    if isinstance(exc, RequestValidationError) and _in_address(exc):
+        # An id out of range or not a number names no record, as an unknown address does.
+        return Problem(404, "Not found", "The address names no record.", ADVICE[404])
     if isinstance(exc, RequestValidationError | ValidationError):
         fields = [
             (field_path(tuple(e.get("loc", ()))), str(e.get("msg", "invalid")))
@@ -94,17 +105,31 @@ def problem_of(exc: Exception) -> Problem | None:
     return None
 
 
+def back_link(request: Request) -> str:
+    """Where "Go back" leads: the referring page if it is a path on this site, else home."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if (referer.scheme, referer.netloc) != (request.url.scheme, request.url.netloc):
+        return "/"
+    path = referer.path + (f"?{referer.query}" if referer.query else "")
+    return safe_next(path, default="/")
+
+
 def error_page(request: Request, problem: Problem) -> HTMLResponse:
     """Render the error page for a problem, with its HTTP status."""
-    referer = request.headers.get("referer", "")
-    own = str(request.base_url)
-    back = "/" + referer[len(own) :] if referer.startswith(own) else "/"
-    return render(request, "error.html", {"problem": problem, "back": back}, problem.status)
+    return render(
+        request, "error.html", {"problem": problem, "back": back_link(request)}, problem.status
+    )
 
 
 def status_page(request: Request, status: int, detail: str) -> HTMLResponse:
     """The page for a plain HTTP status (an unknown address, a wrong method)."""
-    titles = {404: "Not found", 405: "Not allowed here"}
+    titles = {
+        400: "Bad request",
+        404: "Not found",
+        405: "Not allowed here",
+        413: "Too large",
+        500: "Something went wrong",
+    }
     advice = ADVICE.get(status, "Go back and try again.")
     problem = Problem(status, titles.get(status, f"Error {status}"), detail, advice)
     return error_page(request, problem)

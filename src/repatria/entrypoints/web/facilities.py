@@ -15,7 +15,7 @@ from repatria.domain.money import FeeBasis
 from repatria.domain.reference_data import space_standards
 from repatria.entrypoints.web import charts, facility_admin
 from repatria.entrypoints.web.case_actions import Short, given
-from repatria.entrypoints.web.deps import Uow, User
+from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.security import SVG_POLICY
@@ -78,7 +78,7 @@ def facility_list(
 
 @router.get("/facilities/{facility_id}")
 def facility_detail(
-    request: Request, facility_id: int, uow: Uow, principal: User, standard: StandardQuery = ""
+    request: Request, facility_id: RecordId, uow: Uow, principal: User, standard: StandardQuery = ""
 ) -> Response:
     """One facility unit by unit: declared, standard capacity and placement limit, occupancy,
     and the forecast for the next year (scheduled arrivals, releases, when room runs out)."""
@@ -108,7 +108,7 @@ def _operates(principal: Principal, state: str) -> bool:
 
 @router.get("/facilities/{facility_id}/stays")
 def stays_page(
-    request: Request, facility_id: int, uow: Uow, principal: User, standard: StandardQuery = ""
+    request: Request, facility_id: RecordId, uow: Uow, principal: User, standard: StandardQuery = ""
 ) -> Response:
     """Every occupied cell with the people held in it today, and a form to end each stay."""
     facility, chosen, rows = facilities.occupancy(
@@ -126,8 +126,8 @@ def stays_page(
 
 @router.post("/facilities/{facility_id}/stays/{stay_id}/release")
 def release_stay(
-    facility_id: int,
-    stay_id: int,
+    facility_id: RecordId,
+    stay_id: RecordId,
     uow: Uow,
     principal: User,
     on: Short,
@@ -142,7 +142,7 @@ def release_stay(
 
 @router.get("/facilities/{facility_id}/occupancy.svg")
 def occupancy_chart(
-    facility_id: int, uow: Uow, principal: User, standard: StandardQuery = ""
+    facility_id: RecordId, uow: Uow, principal: User, standard: StandardQuery = ""
 ) -> Response:
     """Occupancy against standard capacity per unit, as SVG."""
     found = facilities.report(
@@ -228,7 +228,7 @@ def create_contract(
 
 
 @router.get("/contracts/{contract_id}")
-def contract_detail(request: Request, contract_id: int, uow: Uow, principal: User) -> Response:
+def contract_detail(request: Request, contract_id: RecordId, uow: Uow, principal: User) -> Response:
     """A contract with each month's invoice so far (person-days and total)."""
     contract = contracts.get_or_raise(uow, principal, contract_id)
     assert contract.id is not None

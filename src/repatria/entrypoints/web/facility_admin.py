@@ -20,7 +20,7 @@ from repatria.domain.errors import InvalidInput
 from repatria.domain.places import FacilityRecord
 from repatria.domain.reference_data import space_standards
 from repatria.entrypoints.web.case_actions import Short, given
-from repatria.entrypoints.web.deps import Uow, User
+from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.services import allocation, clock, contracts, facilities
@@ -132,7 +132,7 @@ def _contracts_for(uow: UnitOfWork, principal: Principal, facility: FacilityReco
 
 
 @router.get("/facilities/{facility_id}/allocations/new")
-def new_allocation(request: Request, facility_id: int, uow: Uow, principal: User) -> Response:
+def new_allocation(request: Request, facility_id: RecordId, uow: Uow, principal: User) -> Response:
     """The form to place arriving people in the facility's cells (its administrators)."""
     facility = facilities.get_or_raise(uow, principal, facility_id)
     facilities.require_operator(principal, facility)
@@ -148,7 +148,7 @@ def new_allocation(request: Request, facility_id: int, uow: Uow, principal: User
 @router.post("/facilities/{facility_id}/allocations")
 def allocate(
     request: Request,
-    facility_id: int,
+    facility_id: RecordId,
     uow: Uow,
     principal: User,
     on: Short,

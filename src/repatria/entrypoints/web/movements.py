@@ -12,7 +12,7 @@ from repatria.domain.accounts import Role
 from repatria.domain.movements import MOVEMENT_STEPS
 from repatria.entrypoints.web import queries
 from repatria.entrypoints.web.case_actions import Short
-from repatria.entrypoints.web.deps import PAGE_SIZE, Page, Uow, User
+from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.law import AUTHORITY_IDS
@@ -37,7 +37,7 @@ def movement_list(request: Request, uow: Uow, principal: User, page: Page = 1) -
 
 
 @router.get("/movements/{movement_id}")
-def movement_detail(request: Request, movement_id: int, uow: Uow, principal: User) -> Response:
+def movement_detail(request: Request, movement_id: RecordId, uow: Uow, principal: User) -> Response:
     """A movement with every manifest entry, aboard or taken off with the reason."""
     movement = movements.get_or_raise(uow, principal, movement_id)
     officer = principal.role is Role.CASE_OFFICER
@@ -88,7 +88,7 @@ def plan(
 
 @router.post("/movements/{movement_id}/manifest")
 def add_case(
-    movement_id: int,
+    movement_id: RecordId,
     uow: Uow,
     principal: User,
     case_id: Annotated[int, Form(ge=1, le=2**63 - 1)],
@@ -101,7 +101,7 @@ def add_case(
 
 @router.post("/movements/{movement_id}/steps")
 def step(
-    movement_id: int,
+    movement_id: RecordId,
     uow: Uow,
     principal: User,
     command: Annotated[str, Form(pattern=r"^[a-z_]{3,40}$")],

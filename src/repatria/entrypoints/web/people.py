@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 from repatria.domain.accounts import Role
 from repatria.domain.people import HoldKind, OffenseCategory, ProtectionKind
 from repatria.entrypoints.web.case_actions import Short, given
-from repatria.entrypoints.web.deps import PAGE_SIZE, Page, Uow, User
+from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.law import AUTHORITY_IDS
@@ -56,7 +56,7 @@ def people_list(
 
 
 @router.get("/people/{person_id}")
-def person_detail(request: Request, person_id: int, uow: Uow, principal: User) -> Response:
+def person_detail(request: Request, person_id: RecordId, uow: Uow, principal: User) -> Response:
     """One person: nationality, identifiers, sentences, orders, holds and cases."""
     person = people.get_or_raise(uow, principal, person_id)
     their_cases = cases.list_cases(uow, principal, limit=100, offset=0, person_id=person_id)
@@ -116,7 +116,7 @@ def record_person(
 
 @router.post("/people/{person_id}/holds")
 def add_hold(
-    person_id: int,
+    person_id: RecordId,
     uow: Uow,
     principal: User,
     kind: Short,
@@ -135,7 +135,7 @@ def add_hold(
 
 @router.post("/people/{person_id}/protection-orders")
 def add_protection_order(
-    person_id: int,
+    person_id: RecordId,
     uow: Uow,
     principal: User,
     kind: Short,
@@ -154,7 +154,7 @@ def add_protection_order(
 
 @router.post("/people/{person_id}")
 def correct_person(
-    person_id: int,
+    person_id: RecordId,
     uow: Uow,
     principal: User,
     version: Annotated[int, Form(ge=1, le=2**31 - 1)],
