@@ -6,6 +6,8 @@ from pathlib import Path
 
 import polars as pl
 
+from repatria.csv_export import FORMULA_START_PATTERN
+
 RESULT_SUFFIXES = (".parquet", ".csv", ".jsonl", ".ndjson")
 
 
@@ -15,7 +17,9 @@ def write_results(results: pl.DataFrame, path: Path) -> None:
     if suffix == ".parquet":
         results.write_parquet(path)
     elif suffix == ".csv":
-        results.write_csv(path)
+        # Text from the roster must not run as a formula in a spreadsheet (csv_export).
+        quoted = pl.col(pl.String).str.replace(FORMULA_START_PATTERN, "'$0")
+        results.with_columns(quoted).write_csv(path)
     elif suffix in (".jsonl", ".ndjson"):
         results.write_ndjson(path)
     else:

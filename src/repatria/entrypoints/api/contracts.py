@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
+from repatria.csv_export import csv_text
 from repatria.domain.contracts import ContractRecord
 from repatria.domain.money import Invoice
 from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
@@ -107,13 +106,9 @@ def invoice_csv(
 ) -> Response:
     """The month's invoice as CSV: a line per person, the lump sum when due, and the total."""
     contract, bill = contracts.invoice(uow, principal, contract_id, contracts.parse_month(month))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(contracts.INVOICE_COLUMNS))
-    writer.writeheader()
-    writer.writerows(contracts.invoice_rows(contract, bill))
     filename = f"invoice-{contract.reference}-{month}.csv"
     return Response(
-        buffer.getvalue(),
+        csv_text(contracts.INVOICE_COLUMNS, contracts.invoice_rows(contract, bill)),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

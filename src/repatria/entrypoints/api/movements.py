@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from repatria.csv_export import csv_text
 from repatria.domain.movements import Movement
 from repatria.entrypoints.api.deps import CurrentPrincipal, Limit, Offset, RecordId, Uow
 from repatria.entrypoints.api.idempotency import Idempotent
@@ -111,13 +110,9 @@ def manifest_csv(movement_id: RecordId, principal: CurrentPrincipal, uow: Uow) -
     """The manifest as a CSV file."""
     movement = movements.get_or_raise(uow, principal, movement_id)
     rows = movements.manifest_rows(uow, movement)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(movements.MANIFEST_COLUMNS))
-    writer.writeheader()
-    writer.writerows(rows)
     filename = f"manifest-{movement.authority}-{movement.sequence}.csv"
     return Response(
-        buffer.getvalue(),
+        csv_text(movements.MANIFEST_COLUMNS, rows),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from repatria.csv_export import csv_text
 from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
 from repatria.services import savings
 from repatria.services.savings import MovementSavings
@@ -54,13 +53,9 @@ def savings_json(report: MovementSavings) -> dict[str, Any]:
 def savings_csv(movement_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> Response:
     """The savings as CSV: a line per person aboard, then the total."""
     report = savings.of_movement(uow, principal, movement_id)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(savings.SAVINGS_COLUMNS))
-    writer.writeheader()
-    writer.writerows(savings.rows(report))
     filename = f"savings-{report.movement.authority}-{report.movement.sequence}.csv"
     return Response(
-        buffer.getvalue(),
+        csv_text(savings.SAVINGS_COLUMNS, savings.rows(report)),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

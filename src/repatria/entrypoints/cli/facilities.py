@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import date
@@ -15,6 +14,7 @@ from rich.table import Table
 
 from repatria.adapters.db import migrate
 from repatria.bootstrap import Container, build
+from repatria.csv_export import write_csv
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import InvalidInput
 from repatria.entrypoints.cli.errors import cli_errors
@@ -57,9 +57,7 @@ def _standard(text: str | None) -> str | None:
 
 
 def _print_csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(columns))
-    writer.writeheader()
-    writer.writerows(rows)
+    write_csv(sys.stdout, columns, rows)
 
 
 def _ratio(value: object) -> str:

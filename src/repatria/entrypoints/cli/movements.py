@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import datetime
@@ -12,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from repatria.csv_export import write_csv
 from repatria.entrypoints.cli.errors import cli_errors
 from repatria.entrypoints.cli.inputs import AsUser, acting_as, merged
 from repatria.services import movements
@@ -152,6 +152,4 @@ def export_manifest(
     if format == "json":
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(movements.MANIFEST_COLUMNS))
-    writer.writeheader()
-    writer.writerows(rows)
+    write_csv(sys.stdout, movements.MANIFEST_COLUMNS, rows)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from typing import Any
 
 from fastapi import Request, Response
 
+from repatria.csv_export import csv_text
 from repatria.entrypoints.web import charts, queries
 from repatria.entrypoints.web.deps import MaybeUser, Uow
 from repatria.entrypoints.web.rendering import render
@@ -51,12 +50,8 @@ def statistics_page(request: Request, uow: Uow, principal: MaybeUser) -> Respons
 @router.get("/statistics.csv")
 def statistics_csv(uow: Uow) -> Response:
     """The same counts as CSV (UTF-8, one header line)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(published_rows(uow))
     return Response(
-        buffer.getvalue(),
+        csv_text(COLUMNS, published_rows(uow), lineterminator="\n"),
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": 'attachment; filename="repatria-statistics.csv"',
