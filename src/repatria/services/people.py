@@ -175,11 +175,12 @@ def list_people(
     if held_by_state:
         query = query.where(t.people.c.held_by_state == held_by_state.upper())
     if name:
-        pattern = f"%{name.lower()}%"
+        # autoescape: % and _ in the name are matched as themselves (LIKE … ESCAPE '/')
+        part = name.lower()
         query = query.where(
             or_(
-                func.lower(t.people.c.family_name).like(pattern),
-                func.lower(t.people.c.given_names).like(pattern),
+                func.lower(t.people.c.family_name).contains(part, autoescape=True),
+                func.lower(t.people.c.given_names).contains(part, autoescape=True),
             )
         )
     total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0

@@ -143,3 +143,14 @@ def test_an_id_beyond_64_bits_is_a_validation_error_not_a_crash(officer: TestCli
     response = officer.get(f"/api/v1/people/{2**63}")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "person_id"
+
+
+def test_percent_and_underscore_in_a_name_search_match_only_themselves(
+    officer: TestClient,
+) -> None:
+    for family_name in ("Ruiz_Paz 100%", "RuizXPaz"):
+        person = {**PERSON, "family_name": family_name, "identifiers": []}
+        assert officer.post("/api/v1/people", json=person).status_code == 201
+    for search, expected in (("%", ["Ruiz_Paz 100%"]), ("ruiz_paz", ["Ruiz_Paz 100%"])):
+        found = officer.get("/api/v1/people", params={"name": search, "limit": 500}).json()
+        assert [p["family_name"] for p in found["items"]] == expected, search
