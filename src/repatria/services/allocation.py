@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
+from repatria.adapters.db import tables as t
 from repatria.allocation import (
     Affiliation,
     AllocationRequest,
@@ -21,13 +24,14 @@ from repatria.allocation import (
     allocate,
 )
 from repatria.domain.accounts import Principal
+from repatria.domain.cases import CaseState
 from repatria.domain.contracts import ContractRecord
-from repatria.domain.errors import InvalidInput
+from repatria.domain.errors import InvalidInput, NotFound
 from repatria.domain.facilities import SpaceStandard, placement_limit
 from repatria.domain.money import ContractNotInForce
 from repatria.domain.people import Person as PersonRecord
 from repatria.domain.places import CellRecord, FacilityRecord, StayRecord, UnitRecord
-from repatria.services import contracts, facilities
+from repatria.services import contracts, facilities, people
 from repatria.services.facility_commands import Allocate, ArrivalIn
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
@@ -121,6 +125,7 @@ def run(
     outcome = AllocationOutcome(facility, standard, command.on, _empty_result(), contract=contract)
     arrivals: dict[int, ArrivalIn] = {}
     for index, arrival in enumerate(command.arrivals):
+        _may_arrive(uow, principal, facility, arrival.person_id)
         _check_arrival(uow, index, arrival, held, command.on)
         if contract is not None and cap is not None and arrival.person_id not in admitted:
             if len(admitted) >= cap:
@@ -180,6 +185,28 @@ def run(
         return outcome
     _store(uow, principal, outcome, arrivals, held)
     return outcome
+
+
+# Cases that will not bring the person anywhere.
+_NOT_GOING = (CaseState.DENIED, CaseState.WITHDRAWN, CaseState.CANCELLED, CaseState.INELIGIBLE)
+
+
+def _may_arrive(
+    uow: UnitOfWork, principal: Principal, facility: FacilityRecord, person_id: int
+) -> None:
+    """The person may be placed here: the caller's state may see them, and either their
+    custody (the facility's state holds them) or a case of theirs bound for that state brings
+    them. Otherwise NotFound, the same answer as for an id that does not exist."""
+    person = people.get_or_raise(uow, principal, person_id)
+    if person.held_by_state == facility.state:
+        return
+    bound_here = select(t.cases.c.id).where(
+        t.cases.c.person_id == person_id,
+        t.cases.c.to_state == facility.state,
+        t.cases.c.state.not_in([state.value for state in _NOT_GOING]),
+    )
+    if uow.session.scalar(bound_here.limit(1)) is None:
+        raise NotFound("person", person_id)
 
 
 def _check_arrival(

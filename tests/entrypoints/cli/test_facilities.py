@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from typer.testing import Result
 
 from repatria.adapters.db import tables as t
@@ -63,12 +63,17 @@ def test_money_invoice_of_the_agreement_for_march_2025(repatria: Run) -> None:
 def test_allocate_places_people_from_a_file_and_explains_who_is_left_out(
     repatria: Run, container: Container, tmp_path: Path
 ) -> None:
+    # People whose custody-agreement cases bring them to El Salvador.
     with container.engine.connect() as connection:
         ids = list(
             connection.scalars(
-                select(t.people.c.id).where(t.people.c.held_by_state == "US").limit(2)
+                select(t.cases.c.person_id)
+                .where(t.cases.c.to_state == "SV", t.cases.c.state != "cancelled")
+                .distinct()
+                .limit(2)
             )
         )
+    assert len(ids) == 2
     body = {
         "on": "2025-05-01",
         "arrivals": [
@@ -82,3 +87,26 @@ def test_allocate_places_people_from_a_file_and_explains_who_is_left_out(
     assert result.exit_code == 0, result.output
     assert "no cell of security level 'min'" in result.stdout
     assert "0 placed" in result.stdout and "dry run, nothing stored" in result.stdout
+
+
+def test_a_facility_cannot_place_someone_no_case_or_custody_brings_there(
+    repatria: Run, container: Container, tmp_path: Path
+) -> None:
+    # A person held by the US with no case bound for El Salvador: the same answer as for an id
+    # that does not exist, and nothing stored, even on a real run.
+    with container.engine.connect() as connection:
+        bound = select(t.cases.c.person_id).where(t.cases.c.to_state == "SV")
+        person = connection.scalar(
+            select(t.people.c.id)
+            .where(t.people.c.held_by_state == "US", t.people.c.id.not_in(bound))
+            .limit(1)
+        )
+        stays = connection.scalar(select(func.count()).select_from(t.stays))
+    for person_id in (person, 99_999_999):
+        file = tmp_path / f"arrivals-{person_id}.json"
+        body = {"on": "2025-05-01", "arrivals": [{"person_id": person_id, "security_level": "min"}]}
+        file.write_text(json.dumps(body), encoding="utf-8")
+        result = repatria("allocate", "cecot", str(file), "--as", "sv-facility-admin")
+        assert result.exit_code == 1 and f"person {person_id} not found" in result.output
+    with container.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(t.stays)) == stays
