@@ -13,7 +13,7 @@ from repatria.adapters.db.prepared import Prepared
 from repatria.domain.access import Action, require, sees_states
 from repatria.domain.accounts import Principal
 from repatria.domain.assessments import Assessment
-from repatria.domain.errors import InvalidInput, NotFound
+from repatria.domain.errors import InvalidInput, NotFound, PermissionDenied
 from repatria.law.catalog import load_catalog
 from repatria.law.document import AssessmentDocument, parse_document
 from repatria.law.engine import assess
@@ -145,6 +145,12 @@ def judge(
         require(principal, Action.ASSESS)
     same_document = foreseen is not None and foreseen.document == document
     parsed = foreseen.parsed if foreseen is not None and same_document else _parsed(document)
+    if check_role and principal.state not in (parsed.from_state, parsed.to_state):
+        # A stored assessment is read by both states of the movement: only they record one.
+        raise PermissionDenied(
+            f"only {parsed.from_state} or {parsed.to_state}, the states of the movement,"
+            " record an assessment of it"
+        )
     if facts is None:  # a custody agreement's contract and free place are read from the database
         facts = custody.context_facts_of(uow, parsed, case_id)
     if (

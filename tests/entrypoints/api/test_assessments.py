@@ -72,6 +72,20 @@ def test_an_assessment_between_other_states_is_not_found(client_for: Clients) ->
     assert client_for("mx-reviewer").get(f"/api/v1/assessments/{created['id']}").status_code == 200
 
 
+def test_only_the_states_of_a_movement_store_an_assessment_of_it(client_for: Clients) -> None:
+    # Mexico's reviewer assessing a US-El Salvador movement would store a record El Salvador
+    # then reads: refused, and nothing is stored.
+    elsewhere = {**EXAMPLE, "to": "SV", "person": {**EXAMPLE["person"], "citizenships": ["SV"]}}
+    reviewer = client_for("mx-reviewer")
+    refused = reviewer.post("/api/v1/assessments", json=elsewhere)
+    assert refused.status_code == 403, refused.text
+    assert "only US or SV" in refused.text
+    listed = client_for("sv-reviewer").get("/api/v1/assessments")
+    assert listed.status_code in (200, 405)
+    if listed.status_code == 200:
+        assert all(a.get("requested_by_state") != "MX" for a in listed.json().get("items", []))
+
+
 @pytest.fixture
 def stricter_law(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The law data with the treaty's minimum raised to 120 months from 2020 on."""
