@@ -46,6 +46,27 @@ def require(principal: Principal, action: Action) -> None:
         raise PermissionDenied(f"the role {principal.role.value} may not {action.value}")
 
 
+# Roles only the installation's operator grants: an administrator granting them would rule
+# over other administrators of its state, or read every state's records.
+OPERATOR_GRANTED = frozenset({Role.ADMIN, Role.AUDITOR})
+
+
+def is_operator(principal: Principal) -> bool:
+    """True for the installation's operator: the CLI on the server, never an API user."""
+    return principal.user_id is None and principal.state == "*"
+
+
+def require_operator(principal: Principal, act: str) -> None:
+    """Raise PermissionDenied unless the installation's operator is acting."""
+    if not is_operator(principal):
+        raise PermissionDenied(f"only the installation's operator may {act} (repatria CLI)")
+
+
+def administers(principal: Principal, state: str) -> bool:
+    """True when the principal administers the accounts of organisations of this state."""
+    return is_operator(principal) or (principal.role is Role.ADMIN and principal.state == state)
+
+
 def sees_everything(principal: Principal) -> bool:
     """Auditors (and the system itself) read every state's records."""
     return principal.role is Role.AUDITOR or principal.state == "*"

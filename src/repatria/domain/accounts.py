@@ -46,6 +46,7 @@ class User:
     role: Role
     organisation_id: int
     active: bool = True
+    must_change_password: bool = False  # after an administrator's one-time reset
     organisation: Organisation | None = None
     id: int | None = None
 

@@ -24,6 +24,18 @@ class PermissionDenied(DomainError):
     """The user's role does not allow the action."""
 
 
+class PasswordChangeRequired(PermissionDenied):
+    """The password was right but is a one-time one: a new password must be set first."""
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed sign-ins for an account or from an address: wait and try again."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(f"too many failed sign-ins: try again in {retry_after_s} s")
+        self.retry_after_s = retry_after_s
+
+
 class Conflict(DomainError):
     """The change collides with the current state (stale version, duplicate key)."""
 

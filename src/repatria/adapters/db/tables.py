@@ -63,6 +63,18 @@ users = Table(
     Column("role", EnumValue(Role, 20), nullable=False),
     Column("organisation_id", Id, ForeignKey("organisations.id"), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
+    Column("must_change_password", Boolean, nullable=False, default=False),
+)
+
+# Failed sign-ins per account ("account:<username>") and per client address
+# ("address:<ip>"), kept in the database so every worker process counts the same attempts.
+login_throttles = Table(
+    "login_throttles",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_attempt_at", Moment, nullable=False),
 )
 
 credentials = Table(
