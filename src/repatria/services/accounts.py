@@ -9,41 +9,40 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, cast
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, bindparam, select, true
 
 from repatria.adapters.db import tables as t
 from repatria.adapters.db.prepared import Prepared
-from repatria.domain.access import Action, allowed, require
+from repatria.domain.access import (
+    OPERATOR_GRANTED,
+    Action,
+    administers,
+    allowed,
+    is_operator,
+    require,
+    require_operator,
+)
 from repatria.domain.accounts import (
     Credential,
     CredentialKind,
     Organisation,
     Principal,
+    Role,
     User,
     token_usable,
 )
-from repatria.domain.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from repatria.domain.errors import (
+    Conflict,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
 from repatria.services.commands import CreateOrganisation, CreateUser
+from repatria.services.passwords import check_policy, hash_password
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
-_hasher = PasswordHasher()
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    # Verifying against a real hash when the user does not exist keeps timing from telling
-    # whether a username is taken. Made on first use: hashing costs a quarter of a second.
-    return _hasher.hash("not-a-real-password")
-
-
 TOKEN_PREFIX = "rpt_"  # noqa: S105 - a public prefix that makes leaked tokens findable
-
-
-def hash_password(password: str) -> str:
-    """An argon2id hash of the password."""
-    return _hasher.hash(password)
 
 
 def _token_digest(raw: str) -> str:
@@ -62,8 +61,8 @@ def principal_of(user: User) -> Principal:
 def create_organisation(
     uow: UnitOfWork, actor: Principal, command: CreateOrganisation
 ) -> Organisation:
-    """Create an organisation of one state."""
-    require(actor, Action.MANAGE_ACCOUNTS)
+    """Create an organisation of one state (the installation's operator only)."""
+    require_operator(actor, "create organisations")
     if uow.session.scalar(select(Organisation).where(t.organisations.c.code == command.code)):
         raise Conflict(f"an organisation with code {command.code!r} already exists")
     organisation = Organisation(code=command.code, name=command.name, state=command.state)
@@ -85,6 +84,8 @@ def create_user(
 ) -> User:
     """Create a user in an organisation, storing only an argon2 hash of the password.
 
+    An administrator creates users of its own state's organisations, in any role but
+    administrator and auditor, which only the installation's operator grants.
     `password_hash`, when given, must be hash_password(command.password) made by the caller
     (the demo loader makes one for the shared published demo password)."""
     require(actor, Action.MANAGE_ACCOUNTS)
@@ -93,6 +94,9 @@ def create_user(
     )
     if organisation is None:
         raise InvalidInput("organisation_code", f"no organisation {command.organisation_code!r}")
+    _require_grantable(actor, organisation.state, command.role)
+    if password_hash is None:
+        check_policy(command.password, command.username)
     if uow.session.scalar(select(User).where(t.users.c.username == command.username)):
         raise Conflict(f"the username {command.username!r} is taken")
     assert organisation.id is not None
@@ -109,6 +113,14 @@ def create_user(
     after = command.model_dump(mode="json", exclude={"password"})
     uow.record(actor, "CreateUser", "user", user.id, after=after, states=[organisation.state])
     return user
+
+
+def _require_grantable(actor: Principal, state: str, role: Role) -> None:
+    # Organisations are public, so refusing another state's organisation leaks nothing.
+    if not administers(actor, state):
+        raise PermissionDenied(f"an administrator of {actor.state} does not administer {state}")
+    if role in OPERATOR_GRANTED and not is_operator(actor):
+        raise PermissionDenied(f"only the installation's operator grants the role {role.value}")
 
 
 def _user_by_name(uow: UnitOfWork, username: str) -> User | None:
@@ -149,42 +161,29 @@ def issue_credential(
                 "name": name,
                 "expires_at": credential.expires_at.isoformat(),
             },
+            states=[_state_of(user)],
         )
     return credential, raw
+
+
+def _state_of(user: User) -> str:
+    assert user.organisation is not None
+    return user.organisation.state
 
 
 def issue_api_token(
     uow: UnitOfWork, actor: Principal, username: str, name: str, days: int
 ) -> tuple[Credential, str]:
-    """Issue an API token for a user: for oneself, or for anyone by an administrator."""
-    if username != actor.username:
-        require(actor, Action.MANAGE_ACCOUNTS)
+    """Issue an API token for oneself: nobody, administrators included, makes one for
+    another user, who could then be impersonated."""
+    if username != actor.username or actor.user_id is None:
+        raise PermissionDenied("an API token is issued only to its own user, signed in")
     if not 1 <= days <= 366:
         raise InvalidInput("days", "must be between 1 and 366")
     user = _user_by_name(uow, username)
     if user is None or not user.active:
         raise InvalidInput("username", f"no active user {username!r}")
     return issue_credential(uow, actor, user, CredentialKind.API, name, timedelta(days=days))
-
-
-def login(uow: UnitOfWork, username: str, password: str, hours: int) -> tuple[User, str]:
-    """Check a username and password and open a session; the same error for any failure."""
-    user = _user_by_name(uow, username)
-    try:
-        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
-    except (VerificationError, InvalidHashError):
-        raise NotAuthenticated("wrong username or password") from None
-    if user is None or not user.active:
-        raise NotAuthenticated("wrong username or password")
-    _, raw = issue_credential(
-        uow,
-        principal_of(user),
-        user,
-        CredentialKind.SESSION,
-        "browser session",
-        timedelta(hours=hours),
-    )
-    return user, raw
 
 
 # Every request authenticates, so this is one Core query over the credential, its user and
@@ -256,10 +255,13 @@ def _principal(row: tuple[Any, ...] | None) -> Principal:
 
 
 def revoke_credential(uow: UnitOfWork, actor: Principal, credential_id: int) -> Credential:
-    """Revoke a token: one's own, or anyone's by an administrator."""
+    """Revoke a token: one's own, or, as an administrator, one of a user of its own state
+    (another state's token is not found: its existence does not leak)."""
     credential = uow.session.get(Credential, credential_id)
-    if credential is None or (
-        credential.user_id != actor.user_id and not allowed(actor, Action.MANAGE_ACCOUNTS)
+    if credential is None or credential.user is None:
+        raise NotFound("token", credential_id)
+    if credential.user_id != actor.user_id and not (
+        allowed(actor, Action.MANAGE_ACCOUNTS) and administers(actor, _state_of(credential.user))
     ):
         raise NotFound("token", credential_id)
     if credential.revoked_at is None:
@@ -270,6 +272,7 @@ def revoke_credential(uow: UnitOfWork, actor: Principal, credential_id: int) -> 
             "credential",
             credential.id,
             after={"revoked_at": credential.revoked_at.isoformat()},
+            states=[_state_of(credential.user)],
         )
     return credential
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Organisation, Principal, Role
-from repatria.services import accounts, cases, clock, demo_cases, demo_facilities, people
+from repatria.services import accounts, cases, clock, demo_cases, demo_facilities, passwords, people
 from repatria.services.commands import (
     CreateOrganisation,
     CreateUser,
@@ -156,7 +156,7 @@ def load(uow: UnitOfWork) -> bool:
             uow, operator, CreateOrganisation(code=code, name=name, state=state)
         )
     users = {}
-    demo_hash = accounts.hash_password(DEMO_PASSWORD)  # one argon2 run, not 21
+    demo_hash = passwords.hash_password(DEMO_PASSWORD)  # one argon2 run, not 21
     for (code, _, state), (username, role, _) in zip(
         [o for o in ORGANISATIONS for _ in Role], demo_logins(), strict=True
     ):

@@ -8,6 +8,7 @@ gets 403; no credentials get 401.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -169,7 +170,8 @@ def test_opening_a_case_for_someone_out_of_scope_is_404(
     assert response.status_code == 404
 
 
-def test_organisations_are_listed_to_all_and_created_by_admins_only(client_for: Any) -> None:
+def test_organisations_are_listed_to_all_and_created_by_no_api_user(client_for: Any) -> None:
+    # The installation's operator creates them, on the server's command line.
     check_matrix(client_for, lambda c, _: c.get("/api/v1/organisations"), lambda r, s: 200)
     check_matrix(
         client_for,
@@ -177,7 +179,7 @@ def test_organisations_are_listed_to_all_and_created_by_admins_only(client_for: 
             "/api/v1/organisations",
             json={"code": f"org-{username}", "name": f"Org of {username}", "state": "GT"},
         ),
-        lambda role, state: 201 if role is Role.ADMIN else 403,
+        lambda role, state: 403,
     )
 
 
@@ -187,30 +189,122 @@ def test_everyone_may_read_themselves_and_manage_their_own_tokens(client_for: An
     check_matrix(
         client_for,
         lambda c, _: c.post("/api/v1/tokens", json={"username": "us-finance"}),
-        # for someone else only as an administrator; us-finance asking is asking for itself
-        lambda role, state: (
-            201 if role is Role.ADMIN or (role, state) == (Role.FINANCE, "US") else 403
-        ),
+        # nobody, administrators included, for someone else; us-finance asks for itself
+        lambda role, state: 201 if (role, state) == (Role.FINANCE, "US") else 403,
     )
 
 
+def _administers(role: Role, state: str, target_state: str) -> int:
+    # Only an administrator manages users, and only those of its own state (others: 404).
+    if role is not Role.ADMIN:
+        return 403
+    return 200 if state == target_state else 404
+
+
+def test_only_an_administrator_lists_users_and_only_of_its_own_state(client_for: Any) -> None:
+    check_matrix(
+        client_for,
+        lambda c, _: c.get("/api/v1/users"),
+        lambda role, state: 200 if role is Role.ADMIN else 403,
+    )
+    for username, role, state in USERS:
+        if role is Role.ADMIN:
+            listed = client_for(username).get("/api/v1/users").json()
+            assert {u["organisation"]["state"] for u in listed} == {state}
+
+
+def test_users_are_created_by_the_administrator_of_their_state_below_administrator(
+    client_for: Any,
+) -> None:
+    def body(username: str, role: str) -> dict[str, Any]:
+        return {
+            "username": f"new-{role}-{username}",
+            "display_name": "New user",
+            "password": "a-long-new-password",
+            "role": role,
+            "organisation_code": "us-iptu",
+        }
+
+    check_matrix(
+        client_for,
+        lambda c, username: c.post("/api/v1/users", json=body(username, "case_officer")),
+        lambda role, state: 201 if (role, state) == (Role.ADMIN, "US") else 403,
+    )
+    for role in ("admin", "auditor"):  # the installation's operator's to create
+        check_matrix(
+            client_for,
+            lambda c, username, r=role: c.post("/api/v1/users", json=body(username, r)),
+            lambda role, state: 403,
+        )
+
+
+@pytest.fixture
+def us_clerk(container: Container) -> int:
+    """A US case officer no demo client signs in as, for administrators to act on."""
+    from repatria.domain.accounts import Principal
+    from repatria.services import accounts
+    from repatria.services.commands import CreateUser
+
+    command = CreateUser(
+        username="us-clerk",
+        display_name="US clerk",
+        password="a-long-clerk-password",
+        role=Role.CASE_OFFICER,
+        organisation_code="us-iptu",
+    )
+    with container.uow() as uow:
+        user = accounts.create_user(uow, Principal.system("test"), command)
+        uow.commit()
+        assert user.id is not None
+        return user.id
+
+
 @pytest.mark.parametrize(
-    ("method", "path"),
+    ("method", "action", "body"),
     [
-        ("get", "/api/v1/people"),
-        ("get", "/api/v1/people/1"),
-        ("post", "/api/v1/people"),
-        ("patch", "/api/v1/people/1"),
-        ("get", "/api/v1/cases"),
-        ("get", "/api/v1/cases/1"),
-        ("post", "/api/v1/cases"),
-        ("get", "/api/v1/organisations"),
-        ("get", "/api/v1/tokens"),
-        ("post", "/api/v1/organisations"),
-        ("get", "/api/v1/auth/me"),
+        ("get", "/tokens", None),
+        ("patch", "", {"role": "reviewer"}),
+        ("post", "/deactivate", {}),
+        ("post", "/reactivate", {}),
+        ("post", "/reset-password", None),
     ],
 )
-def test_every_endpoint_but_health_and_login_needs_credentials(
-    anonymous: TestClient, method: str, path: str
+def test_a_user_is_managed_only_by_the_administrator_of_their_state(
+    client_for: Any, us_clerk: int, method: str, action: str, body: dict[str, Any] | None
 ) -> None:
-    assert anonymous.request(method, path, json={}).status_code == 401
+    check_matrix(
+        client_for,
+        lambda c, _: c.request(method, f"/api/v1/users/{us_clerk}{action}", json=body),
+        lambda role, state: _administers(role, state, "US"),
+    )
+
+
+def test_everyone_may_sign_out_everywhere(client_for: Any) -> None:
+    check_matrix(
+        client_for, lambda c, _: c.post("/api/v1/auth/logout-everywhere"), lambda r, s: 204
+    )
+
+
+PUBLIC = {
+    "/api/v1/health",
+    "/api/v1/lifecycles",  # the state machines, public like the law
+    "/api/v1/auth/login",
+    "/api/v1/auth/logout",
+    "/api/v1/auth/password",  # authenticates by the password it is given
+}
+
+
+def test_every_endpoint_but_health_login_and_password_change_needs_credentials(
+    app: Any, anonymous: TestClient
+) -> None:
+    refused = []
+    for route in app.routes:
+        path = getattr(route, "path", "")
+        if not path.startswith("/api/v1/") or path in PUBLIC:
+            continue
+        concrete = re.sub(r"\{[^}]+\}", "1", path)
+        for method in route.methods:
+            response = anonymous.request(method, concrete, json={})
+            if response.status_code != 401:
+                refused.append(f"{method} {path}: {response.status_code}")
+    assert not refused, refused

@@ -73,9 +73,58 @@ def test_users_and_tokens_are_created_from_the_command_line(
         input="long-enough-pw\nlong-enough-pw\n",
     )
     assert created.exit_code == 0, created.output
-    token = repatria("tokens", "create", "gt-officer", "--days", "5")
-    assert token.exit_code == 0
+    token = repatria("tokens", "create", "gt-officer", "--days", "5", input="long-enough-pw\n")
+    assert token.exit_code == 0, token.output
     assert token.stdout.strip().splitlines()[-1].startswith("rpt_")
+
+
+def test_the_operator_makes_no_token_without_the_users_password(
+    repatria: Callable[..., Result], container: Container
+) -> None:
+    repatria("demo", "load")
+    before = _count(container, t.credentials)
+    token = repatria("tokens", "create", "mx-case-officer", input="not-the-password\n")
+    assert token.exit_code == 1 and "wrong username or password" in token.stderr
+    assert _count(container, t.credentials) == before
+
+
+def test_the_operator_creates_organisations_and_resets_passwords_once(
+    repatria: Callable[..., Result],
+) -> None:
+    repatria("demo", "load")
+    created = repatria(
+        "organisations", "create", "gt-sp", "--name", "Guatemala SP", "--state", "gt"
+    )
+    assert created.exit_code == 0, created.output
+    assert "gt-sp" in repatria("organisations", "list").stdout
+    reset = repatria("users", "reset-password", "mx-reviewer")
+    assert reset.exit_code == 0, reset.output
+    one_time = reset.stdout.strip().splitlines()[-1]
+    refused = repatria("tokens", "create", "mx-reviewer", input=f"{one_time}\n")
+    assert refused.exit_code == 1 and "new password" in refused.stderr
+    changed = repatria(
+        "users",
+        "change-password",
+        "mx-reviewer",
+        input=f"{one_time}\nfresh-pass-77\nfresh-pass-77\n",
+    )
+    assert changed.exit_code == 0, changed.output
+    assert repatria("tokens", "create", "mx-reviewer", input="fresh-pass-77\n").exit_code == 0
+
+
+def test_a_common_password_is_refused(repatria: Callable[..., Result]) -> None:
+    repatria("demo", "load")
+    result = repatria(
+        "users",
+        "create",
+        "x-user",
+        "--org",
+        "us-iptu",
+        "--role",
+        "finance",
+        input="password123\npassword123\n",
+    )
+    assert result.exit_code == 2 and "too easy to guess" in result.stderr
 
 
 def test_a_bad_role_is_a_usage_error(repatria: Callable[..., Result]) -> None:

@@ -25,6 +25,7 @@ from repatria.entrypoints.api import (
     organisations,
     people,
     savings,
+    users,
     workflow,
 )
 from repatria.entrypoints.api.body_limit import BodyLimit
@@ -59,7 +60,18 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
     errors.install(app)
     # workflow before cases: /cases/overdue must not be read as /cases/{case_id}.
-    routers = (health, auth, organisations, people, workflow, cases, assessments, movements, audit)
+    routers = (
+        health,
+        auth,
+        organisations,
+        users,
+        people,
+        workflow,
+        cases,
+        assessments,
+        movements,
+        audit,
+    )
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
     for module in (facilities, allocation, contracts, savings):  # docs/facilities.md

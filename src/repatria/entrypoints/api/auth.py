@@ -17,8 +17,16 @@ from repatria.entrypoints.api.deps import (
     Uow,
     get_container,
 )
-from repatria.entrypoints.api.schemas import LoginIn, NewTokenIn, NewTokenOut, TokenOut, UserOut
-from repatria.services import accounts
+from repatria.entrypoints.api.schemas import (
+    ChangePasswordIn,
+    LoginIn,
+    NewTokenIn,
+    NewTokenOut,
+    TokenOut,
+    UserOut,
+)
+from repatria.services import accounts, users
+from repatria.services import login as signing_in
 
 router = APIRouter(tags=["auth"])
 
@@ -26,14 +34,15 @@ router = APIRouter(tags=["auth"])
 @router.post("/auth/login", response_model=UserOut, summary="Sign in and get a session cookie")
 def login(
     body: LoginIn,
+    request: Request,
     response: Response,
     uow: Uow,
     container: Annotated[Container, Depends(get_container)],
 ) -> User:
-    """Check the password and set a secure, HTTP-only session cookie."""
+    """Check the password and set a secure, HTTP-only session cookie; after repeated
+    failures for the account or from the address, 429 with Retry-After."""
     hours = container.settings.session_hours
-    user, raw = accounts.login(uow, body.username, body.password, hours)
-    uow.commit()
+    user, raw = signing_in.login(uow, body.username, body.password, client_address(request), hours)
     response.set_cookie(
         SESSION_COOKIE, raw, max_age=hours * 3600, httponly=True, secure=True, samesite="lax"
     )
@@ -50,6 +59,36 @@ def logout(request: Request, response: Response, uow: Uow) -> None:
     response.delete_cookie(SESSION_COOKIE, httponly=True, secure=True, samesite="lax")
 
 
+@router.post(
+    "/auth/password", status_code=status.HTTP_204_NO_CONTENT, summary="Change one's password"
+)
+def change_password(body: ChangePasswordIn, request: Request, response: Response, uow: Uow) -> None:
+    """Set a new password, the current (or one-time) one required; throttled like signing
+    in. Every session and token of the user ends: sign in again."""
+    signing_in.change_password(
+        uow, body.username, body.current_password, body.new_password, client_address(request)
+    )
+    response.delete_cookie(SESSION_COOKIE, httponly=True, secure=True, samesite="lax")
+
+
+@router.post(
+    "/auth/logout-everywhere",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="End every session and API token of mine",
+)
+def logout_everywhere(principal: CurrentPrincipal, response: Response, uow: Uow) -> None:
+    """Revoke all the caller's sessions and API tokens, this one included."""
+    users.sign_out_everywhere(uow, principal)
+    uow.commit()
+    response.delete_cookie(SESSION_COOKIE, httponly=True, secure=True, samesite="lax")
+
+
+def client_address(request: Request) -> str:
+    """The address sign-ins are throttled by: the peer's (behind a proxy, run uvicorn with
+    --proxy-headers and --forwarded-allow-ips so that it is the client's)."""
+    return request.client.host if request.client else "unknown"
+
+
 @router.get("/auth/me", response_model=UserOut, summary="The signed-in user")
 def me(principal: CurrentPrincipal, uow: Uow) -> User | None:
     """Who the credentials belong to, with their role and organisation."""
@@ -64,7 +103,7 @@ def list_tokens(principal: CurrentPrincipal, uow: Uow) -> object:
 
 @router.post("/tokens", response_model=NewTokenOut, status_code=201, summary="Create an API token")
 def create_token(body: NewTokenIn, principal: CurrentPrincipal, uow: Uow) -> NewTokenOut:
-    """Issue a token (shown once); administrators may issue one for another user."""
+    """Issue a token for oneself (shown once); nobody issues one for another user."""
     credential, raw = accounts.issue_api_token(
         uow, principal, body.username or principal.username, body.name, body.days
     )
@@ -74,7 +113,7 @@ def create_token(body: NewTokenIn, principal: CurrentPrincipal, uow: Uow) -> New
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke an API token")
 def revoke_token(token_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> object:
-    """Revoke one's own token, or any token as an administrator."""
+    """Revoke one's own token, or as an administrator a token of a user of its state."""
     credential = accounts.revoke_credential(uow, principal, token_id)
     uow.commit()
     return credential

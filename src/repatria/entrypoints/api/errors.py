@@ -16,6 +16,7 @@ from repatria.domain.errors import (
     NotEligible,
     NotFound,
     PermissionDenied,
+    TooManyAttempts,
 )
 from repatria.domain.lifecycle import TransitionNotAllowed
 from repatria.entrypoints.api.idempotency import AnswerReplayed
@@ -68,6 +69,11 @@ def install(app: FastAPI) -> None:
     async def _not_drawn(_: Request, exc: TransitionNotAllowed) -> JSONResponse:
         content = {"detail": str(exc), "citation": exc.citation or None}
         return JSONResponse(status_code=409, content=content)
+
+    @app.exception_handler(TooManyAttempts)
+    async def _throttled(_: Request, exc: TooManyAttempts) -> JSONResponse:
+        headers = {"Retry-After": str(exc.retry_after_s)}
+        return JSONResponse(status_code=429, content={"detail": str(exc)}, headers=headers)
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:

@@ -20,7 +20,8 @@ def list_organisations(_: CurrentPrincipal, uow: Uow) -> object:
 
 @router.post("/organisations", response_model=OrganisationOut, status_code=201, summary="Add one")
 def create_organisation(body: CreateOrganisation, principal: CurrentPrincipal, uow: Uow) -> object:
-    """Create an organisation (administrators only)."""
+    """Create an organisation: the installation's operator only (`repatria organisations
+    create`), so every API caller is refused."""
     organisation = accounts.create_organisation(uow, principal, body)
     uow.commit()
     return organisation

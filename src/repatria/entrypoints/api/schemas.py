@@ -32,6 +32,7 @@ class UserOut(Out):
     display_name: str
     role: Role
     organisation: OrganisationOut
+    active: bool
 
 
 class CitizenshipOut(Out):
@@ -149,6 +150,25 @@ class HealthOut(BaseModel):
 class LoginIn(Command):
     username: Annotated[str, StringConstraints(max_length=80)]
     password: Annotated[str, StringConstraints(max_length=200)]
+
+
+class ChangePasswordIn(Command):
+    username: Annotated[str, StringConstraints(max_length=80)]
+    current_password: Annotated[str, StringConstraints(max_length=200)]
+    new_password: Annotated[str, StringConstraints(max_length=200)]
+
+
+class ChangeRoleIn(Command):
+    role: Role
+
+
+class ReasonIn(Command):
+    reason: Annotated[str, StringConstraints(max_length=4000)] = ""
+
+
+class OneTimePasswordOut(BaseModel):
+    user: UserOut
+    one_time_password: str
 
 
 class NewTokenIn(Command):

@@ -15,7 +15,8 @@ from rich.table import Table
 from repatria import __version__
 from repatria.adapters.db import migrate
 from repatria.bootstrap import build
-from repatria.domain.accounts import Principal, Role
+from repatria.domain.accounts import Role
+from repatria.entrypoints.cli.accounts import OPERATOR, organisations_app, user_commands
 from repatria.entrypoints.cli.audit import audit_app
 from repatria.entrypoints.cli.cases import cases_app
 from repatria.entrypoints.cli.errors import INVALID_INPUT, cli_errors, fail, stderr
@@ -26,6 +27,7 @@ from repatria.entrypoints.cli.people import people_commands
 from repatria.entrypoints.cli.safeguards import safeguards_app
 from repatria.entrypoints.cli.screen import screen_command
 from repatria.services import accounts, assessments, demo, importing
+from repatria.services import login as signing_in
 from repatria.services.commands import CreateUser
 
 app = typer.Typer(
@@ -46,8 +48,10 @@ for sub, name in (
     (people_app, "people"),
 ):
     app.add_typer(sub, name=name)
+users_app.add_typer(user_commands)  # list, set-role, deactivate, …, change-password
 people_app.add_typer(people_commands)  # record, show, update
 people_app.add_typer(safeguards_app)  # hold, protection-order, lift-hold, …, decide-fear-claim
+app.add_typer(organisations_app, name="organisations")
 app.add_typer(law_app, name="law")
 app.add_typer(audit_app, name="audit")
 app.add_typer(cases_app, name="cases")
@@ -57,7 +61,6 @@ app.add_typer(money_app, name="money")
 app.command("allocate")(allocate_command)
 app.command("screen")(screen_command)
 console = Console()
-OPERATOR = Principal.system("operator")
 
 
 @app.callback()
@@ -179,7 +182,8 @@ def users_create(
         ),
     ] = "",
 ) -> None:
-    """Create a user in an organisation."""
+    """Create a user in an organisation, in any role (administrators and auditors only
+    here: the installation's operator creates them)."""
     command = CreateUser(
         username=username,
         display_name=display_name or username,
@@ -200,12 +204,16 @@ def tokens_create(
     username: str,
     name: Annotated[str, typer.Option(help="What the token is for.")] = "api token",
     days: Annotated[int, typer.Option(help="Days until it expires (1-366).")] = 30,
+    password: Annotated[
+        str,
+        typer.Option(prompt="The user's password", hide_input=True, envvar="REPATRIA_PASSWORD"),
+    ] = "",
 ) -> None:
-    """Issue an API token for a user; it is printed once and stored only as a hash."""
+    """Issue an API token for a user who gives their password (nobody makes one for another
+    user); it is printed once and stored only as a hash."""
     container = build()
     with container.uow() as uow:
-        credential, raw = accounts.issue_api_token(uow, OPERATOR, username, name, days)
-        uow.commit()
+        credential, raw = signing_in.issue_token_with_password(uow, username, password, name, days)
     console.print(f"token {credential.id} for {username}, expires {credential.expires_at:%Y-%m-%d}")
     typer.echo(raw)
 

@@ -7,13 +7,15 @@ from typing import Annotated
 from fastapi import Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from repatria.domain.errors import NotAuthenticated
+from repatria.domain.errors import NotAuthenticated, PasswordChangeRequired, TooManyAttempts
+from repatria.entrypoints.api.auth import client_address
 from repatria.entrypoints.api.deps import SESSION_COOKIE
 from repatria.entrypoints.web import queries, security
 from repatria.entrypoints.web.deps import AppContainer, MaybeUser, Uow
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.services import accounts
+from repatria.services import login as signing_in
 
 router = web_router()
 
@@ -28,6 +30,10 @@ def _login_page(
     request: Request, uow: Uow, container: AppContainer, error: str = "", status: int = 200
 ) -> Response:
     demo = [] if container.settings.env == "production" else queries.demo_logins(uow)
+    return _render_login(request, demo, error, status)
+
+
+def _render_login(request: Request, demo: object, error: str, status: int) -> Response:
     context = {
         "error": error,
         "next": security.safe_next(request.query_params.get("next")),
@@ -46,19 +52,30 @@ def login_form(request: Request, uow: Uow, container: AppContainer) -> Response:
 @router.post("/login")
 def login(
     request: Request,
-    uow: Uow,
     container: AppContainer,
     username: Annotated[str, Form(max_length=100)],
     password: Annotated[str, Form(max_length=200)],
     next_page: Annotated[str, Form(alias="next", max_length=500)] = "/dashboard",
 ) -> Response:
-    """Check the password; on success set the session cookie and go on."""
+    """Check the password; on success set the session cookie and go on.
+
+    Its own units of work, not the page's: the password is checked outside any writer's
+    turn (services/login.py)."""
     hours = container.settings.session_hours
+    address = client_address(request)
     try:
-        _, raw = accounts.login(uow, username.strip(), password, hours)
-    except NotAuthenticated:
-        return _login_page(request, uow, container, "Wrong username or password.", 401)
-    uow.commit()
+        with container.uow(gated=True) as uow:
+            _, raw = signing_in.login(uow, username.strip(), password, address, hours)
+    except (NotAuthenticated, PasswordChangeRequired, TooManyAttempts) as exc:
+        with container.uow(read_only=True) as reader:
+            demo = [] if container.settings.env == "production" else queries.demo_logins(reader)
+        if isinstance(exc, TooManyAttempts):
+            page = _render_login(request, demo, f"Too many failed sign-ins: {exc}.", 429)
+            page.headers["Retry-After"] = str(exc.retry_after_s)
+            return page
+        if isinstance(exc, PasswordChangeRequired):
+            return _render_login(request, demo, "Set a new password first (API).", 403)
+        return _render_login(request, demo, "Wrong username or password.", 401)
     response = RedirectResponse(security.safe_next(next_page), status_code=303)
     security.set_cookie(response, SESSION_COOKIE, raw, hours * 3600)
     return response

@@ -1,0 +1,200 @@
+"""Signing in with a password, throttled per account and per client address.
+
+Unlike other use cases, these commit on their own, twice: the attempt is counted in one
+short transaction before the password is checked, and the outcome in a second. So parallel
+guesses cannot all pass one check of the count, and no writer waits for the hash (a
+quarter of a second, run outside any transaction and at most HASHES_AT_ONCE at a time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from repatria.adapters.db import tables as t
+from repatria.domain.accounts import Credential, CredentialKind, Principal, User
+from repatria.domain.errors import (
+    InvalidInput,
+    NotAuthenticated,
+    PasswordChangeRequired,
+    TooManyAttempts,
+)
+from repatria.domain.throttle import PER_ACCOUNT, PER_ADDRESS, ThrottlePolicy
+from repatria.services import passwords, users
+from repatria.services.accounts import issue_api_token, issue_credential, principal_of
+from repatria.services.unit_of_work import UnitOfWork, utcnow
+
+SIGN_IN = Principal.system("sign-in")  # the actor of a failure: nobody has signed in
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    username: str
+    address: str
+    keys: tuple[tuple[str, ThrottlePolicy], ...]
+    user_id: int | None
+    password_hash: str | None
+
+
+def login(
+    uow: UnitOfWork, username: str, password: str, address: str, hours: int
+) -> tuple[User, str]:
+    """Check the password and open a session; the same error for any failure, 429 while
+    throttled. Commits (see the module)."""
+    user = _checked(uow, username, password, address)
+    if user.must_change_password:
+        uow.commit()
+        raise PasswordChangeRequired("set a new password first (POST /api/v1/auth/password)")
+    _, raw = issue_credential(
+        uow,
+        principal_of(user),
+        user,
+        CredentialKind.SESSION,
+        "browser session",
+        timedelta(hours=hours),
+    )
+    uow.commit()
+    return user, raw
+
+
+def change_password(uow: UnitOfWork, username: str, current: str, new: str, address: str) -> User:
+    """Replace one's password, the current one (or a one-time one) required; every session
+    and token ends, so one signs in again. Commits (see the module)."""
+    passwords.check_policy(new, username, "new_password")
+    if new == current:
+        raise InvalidInput("new_password", "must differ from the current password")
+    user = _checked(uow, username, current, address)
+    user.password_hash = passwords.hash_password(new)
+    user.must_change_password = False
+    ended = users.end_credentials(uow, user)
+    uow.record(
+        principal_of(user),
+        "ChangePassword",
+        "user",
+        user.id,
+        after={"credentials_ended": ended},
+        states=[users.state_of(user)],
+    )
+    uow.commit()
+    return user
+
+
+def issue_token_with_password(
+    uow: UnitOfWork, username: str, password: str, name: str, days: int
+) -> tuple[Credential, str]:
+    """An API token for a user who gives their own password (the operator's CLI, which makes
+    no token for anyone without it). Commits (see the module)."""
+    user = _checked(uow, username, password, "cli")
+    if user.must_change_password:
+        uow.commit()
+        raise PasswordChangeRequired("set a new password first (repatria users change-password)")
+    credential, raw = issue_api_token(uow, principal_of(user), username, name, days)
+    uow.commit()
+    return credential, raw
+
+
+def _checked(uow: UnitOfWork, username: str, password: str, address: str) -> User:
+    # The user, loaded in the unit's new transaction, or NotAuthenticated / TooManyAttempts.
+    attempt = _begin(uow, username.lower(), address)
+    uow.commit()
+    right = passwords.verify(attempt.password_hash, password)
+    user = uow.session.get(User, attempt.user_id) if attempt.user_id is not None else None
+    if not right or user is None or not user.active:
+        _failed(uow, attempt, user)
+        uow.commit()
+        raise NotAuthenticated("wrong username or password")
+    _succeeded(uow, attempt)
+    return user
+
+
+def _begin(uow: UnitOfWork, username: str, address: str) -> _Attempt:
+    now = utcnow()
+    keys = ((f"account:{username}", PER_ACCOUNT), (f"address:{address}", PER_ADDRESS))
+    counted = []
+    for key, policy in keys:
+        failures, last = _row(uow, key, now)
+        counting = policy.failures_counting(failures, last, now)
+        wait = policy.seconds_to_wait(counting, last, now)
+        if wait:
+            raise TooManyAttempts(wait)  # nothing is written: the unit rolls back
+        counted.append((key, counting))
+    for key, counting in counted:
+        uow.session.execute(
+            update(t.login_throttles)
+            .where(t.login_throttles.c.key == key)
+            .values(failures=counting + 1, last_attempt_at=now)
+        )
+    found = uow.session.execute(
+        select(t.users.c.id, t.users.c.password_hash).where(t.users.c.username == username)
+    ).first()
+    return _Attempt(
+        username, address, keys, found.id if found else None, found.password_hash if found else None
+    )
+
+
+def _row(uow: UnitOfWork, key: str, now: datetime) -> tuple[int, datetime]:
+    # Made if missing without a race between workers, then locked (PostgreSQL; SQLite's
+    # writer holds the whole database) until the count is written.
+    connection = uow.session.connection()
+    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    uow.session.execute(
+        insert(t.login_throttles)
+        .values(key=key, failures=0, last_attempt_at=now)
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    row = uow.session.execute(
+        select(t.login_throttles.c.failures, t.login_throttles.c.last_attempt_at)
+        .where(t.login_throttles.c.key == key)
+        .with_for_update()
+    ).one()
+    return int(row.failures), row.last_attempt_at
+
+
+def _failures(uow: UnitOfWork, key: str) -> tuple[int, datetime]:
+    row = uow.session.execute(
+        select(t.login_throttles.c.failures, t.login_throttles.c.last_attempt_at).where(
+            t.login_throttles.c.key == key
+        )
+    ).one()
+    return int(row.failures), row.last_attempt_at
+
+
+def _failed(uow: UnitOfWork, attempt: _Attempt, user: User | None) -> None:
+    # The attempt was counted before the check; record it, and any lockout it starts.
+    # A username that names no account is not recorded: it may be a mistyped password.
+    states = [users.state_of(user)] if user is not None else []
+    subject = user.id if user is not None else "unknown"
+    who = {"username": attempt.username if user is not None else None, "address": attempt.address}
+    failures = {}
+    for key, policy in attempt.keys:
+        count, last = _failures(uow, key)
+        kind = key.partition(":")[0]
+        failures[kind] = count
+        wait = policy.wait_after(count)
+        if wait:
+            uow.record(
+                SIGN_IN,
+                "LockOutSignIn",
+                "user",
+                subject,
+                after={**who, "by": kind, "failures": count, "until": (last + wait).isoformat()},
+                states=states,
+            )
+    uow.record(SIGN_IN, "FailSignIn", "user", subject, after={**who, **failures}, states=states)
+
+
+def _succeeded(uow: UnitOfWork, attempt: _Attempt) -> None:
+    # The account starts afresh; the address gives back the one attempt counted ahead.
+    (account, _), (address, _) = attempt.keys
+    uow.session.execute(
+        update(t.login_throttles).where(t.login_throttles.c.key == account).values(failures=0)
+    )
+    uow.session.execute(
+        update(t.login_throttles)
+        .where(t.login_throttles.c.key == address, t.login_throttles.c.failures > 0)
+        .values(failures=t.login_throttles.c.failures - 1)
+    )
