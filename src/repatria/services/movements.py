@@ -210,7 +210,7 @@ def step(
         removals = _recheck(uow, principal, movement, "depart")
     elif command.command == "confirm_arrival":
         for entry in manifest(uow, movement_id, on_board_only=True):
-            workflow.take(
+            case, _ = workflow.take(
                 uow,
                 principal,
                 entry.case_id,
@@ -220,6 +220,7 @@ def step(
                     reason=f"arrived with {movement.label}",
                 ),
             )
+            _custody_passes(uow, principal, movement, case.person_id)
     movement.state = target
     movement.updated_at = utcnow()
     uow.session.flush()
@@ -234,6 +235,32 @@ def step(
         states=[movement.from_state, movement.to_state],
     )
     return movement, removals
+
+
+def _custody_passes(
+    uow: UnitOfWork, principal: Principal, movement: Movement, person_id: int
+) -> None:
+    """Custody follows the person: from the confirmed arrival the receiving state holds them,
+    and manages their record; the sending state still reads what happened before through the
+    case they share."""
+    person = uow.session.get(Person, person_id)
+    if person is None or person.held_by_state == movement.to_state:
+        return
+    before = {"held_by_state": person.held_by_state}
+    person.held_by_state = movement.to_state
+    person.updated_at = utcnow()
+    uow.session.flush()
+    uow.record(
+        principal,
+        "CustodyTransferred",
+        "person",
+        person_id,
+        before=before,
+        after={"held_by_state": movement.to_state},
+        reason=f"arrived with {movement.label}",
+        legal_basis=f"{movement.authority}: {movement.label}, arrival confirmed",
+        states=[movement.from_state, movement.to_state],
+    )
 
 
 def list_movements(

@@ -53,6 +53,21 @@ def test_a_movement_is_locked_departs_and_arrives_with_its_case(
     assert "completed" in shown
 
 
+def test_custody_follows_the_person_when_the_arrival_is_confirmed(
+    repatria: Run, movement: str
+) -> None:
+    shown = ok(repatria("cases", "show", str(APPROVED), *OFFICER))
+    person = re.search(r"person (\d+)", shown)
+    assert person, shown
+    assert "held by US" in ok(repatria("people", "show", person[1], *OFFICER))
+    for command in ("lock", "depart"):
+        ok(repatria("movements", "step", movement, command, *OFFICER))
+    ok(repatria("movements", "step", movement, "confirm_arrival", "--as", "mx-case-officer"))
+    # Mexico now holds the person; the US still reads the record of what happened before.
+    assert "held by MX" in ok(repatria("people", "show", person[1], "--as", "mx-case-officer"))
+    assert "held by MX" in ok(repatria("people", "show", person[1], *OFFICER))
+
+
 def test_the_manifest_exports_as_csv_and_as_json(repatria: Run, movement: str) -> None:
     rows = list(
         csv.DictReader(io.StringIO(ok(repatria("movements", "manifest", movement, *OFFICER))))
