@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -31,3 +33,41 @@ def test_request_bodies_are_limited_to_one_mebibyte_unless_set(
     assert Settings().max_body_bytes == 1024 * 1024
     monkeypatch.setenv("REPATRIA_MAX_BODY_BYTES", "65536")
     assert Settings().max_body_bytes == 65536
+
+
+PRODUCTION = {"env": "production", "secret_key": "a real secret"}
+
+
+def test_production_refuses_to_run_without_the_audit_key(tmp_path: Path) -> None:
+    witness = tmp_path / "witness.log"
+    with pytest.raises(ValidationError, match="REPATRIA_AUDIT_PUBLIC_KEY_FILE"):
+        Settings(**PRODUCTION, audit_witness_file=witness)  # type: ignore[arg-type]
+
+
+def _production(tmp_path: Path, **more: object) -> Settings:
+    return Settings(
+        **PRODUCTION,  # type: ignore[arg-type]
+        audit_witness_file=tmp_path / "witness.log",
+        audit_public_key_file=tmp_path / "audit.pub",
+        **more,  # type: ignore[arg-type]
+    )
+
+
+def test_production_refuses_a_public_address_without_tls_or_a_proxy(tmp_path: Path) -> None:
+    settings = _production(tmp_path)
+    assert settings.serving_problem("127.0.0.1") is None
+    problem = settings.serving_problem("0.0.0.0")  # noqa: S104 - the address being refused
+    assert problem is not None and "REPATRIA_TLS_CERT_FILE" in problem
+    behind_proxy = _production(tmp_path, forwarded_allow_ips="10.0.0.5")
+    assert behind_proxy.serving_problem("0.0.0.0") is None  # noqa: S104
+    with_tls = _production(tmp_path, tls_cert_file="c.pem", tls_key_file="k.pem")
+    assert with_tls.serving_problem("0.0.0.0") is None  # noqa: S104
+
+
+def test_a_tls_certificate_needs_its_key(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="go together"):
+        _production(tmp_path, tls_cert_file="c.pem")
+
+
+def test_development_may_serve_anywhere_it_is_told() -> None:
+    assert Settings(env="development").serving_problem("0.0.0.0") is None  # noqa: S104

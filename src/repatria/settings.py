@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import PositiveInt, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused outside development
 
 
@@ -34,6 +35,12 @@ class Settings(BaseSettings):
     # Append-only file outside the database that every signed checkpoint is also written to,
     # one a line; `audit verify` checks the log against it. Required in production.
     audit_witness_file: Path | None = None
+    # Serving on an address other than loopback needs TLS here, or a reverse proxy that
+    # terminates it: the addresses whose X-Forwarded-* headers are trusted (uvicorn's
+    # --forwarded-allow-ips), e.g. "10.0.0.5".
+    tls_cert_file: Path | None = None
+    tls_key_file: Path | None = None
+    forwarded_allow_ips: str | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -50,12 +57,31 @@ class Settings(BaseSettings):
                 "REPATRIA_SECRET_KEY must be set outside development "
                 f"(REPATRIA_ENV={self.env}); the default secret is public"
             )
+        if self.env == "production" and not (self.audit_public_key_file or self.audit_key_file):
+            raise ValueError(
+                "REPATRIA_AUDIT_PUBLIC_KEY_FILE (or REPATRIA_AUDIT_KEY_FILE for the signing"
+                " command) must be set in production: without the key no checkpoint is checked"
+            )
+        if (self.tls_cert_file is None) != (self.tls_key_file is None):
+            raise ValueError("REPATRIA_TLS_CERT_FILE and REPATRIA_TLS_KEY_FILE go together")
         if self.env == "production" and self.audit_witness_file is None:
             raise ValueError(
                 "REPATRIA_AUDIT_WITNESS_FILE must be set in production: the checkpoints kept "
                 "outside the database are what shows a rewritten or truncated record"
             )
         return self
+
+    def serving_problem(self, host: str) -> str | None:
+        """Why serving on this address would be unsafe in production, or None."""
+        if self.env != "production" or host in LOOPBACK:
+            return None
+        if self.tls_cert_file is None and not self.forwarded_allow_ips:
+            return (
+                f"serving on {host} in production needs TLS (REPATRIA_TLS_CERT_FILE and"
+                " REPATRIA_TLS_KEY_FILE) or the reverse proxy that terminates it"
+                " (REPATRIA_FORWARDED_ALLOW_IPS)"
+            )
+        return None
 
     @property
     def database_kind(self) -> str:

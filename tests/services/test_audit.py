@@ -689,8 +689,14 @@ def test_a_checkpoint_signed_by_a_retired_key_still_verifies(
 
 
 def test_production_refuses_to_start_without_a_witness_file(tmp_path: Path) -> None:
+    key = tmp_path / "audit.pub"
     with pytest.raises(ValidationError, match="REPATRIA_AUDIT_WITNESS_FILE"):
-        Settings(env="production", secret_key="a real secret")
+        Settings(env="production", secret_key="a real secret", audit_public_key_file=key)
     witness = tmp_path / "witness.log"
-    settings = Settings(env="production", secret_key="a real secret", audit_witness_file=witness)
+    settings = Settings(
+        env="production",
+        secret_key="a real secret",
+        audit_witness_file=witness,
+        audit_public_key_file=key,
+    )
     assert audit.witness_path(settings) == witness

@@ -144,11 +144,15 @@ OTHERS = (
 )
 
 
+def present(uow: UnitOfWork) -> bool:
+    """Whether the demo data (and so its public password) is in the database."""
+    found = select(Organisation).where(t.organisations.c.code == ORGANISATIONS[0][0])
+    return uow.session.scalar(found) is not None
+
+
 def load(uow: UnitOfWork) -> bool:
     """Load the demo data once; returns False (adding nothing) when it is already there."""
-    if uow.session.scalar(
-        select(Organisation).where(t.organisations.c.code == ORGANISATIONS[0][0])
-    ):
+    if present(uow):
         return demo_facilities.load(uow)  # added in a later release: load it on its own
     operator = Principal.system("demo-loader")
     for code, name, state in ORGANISATIONS:

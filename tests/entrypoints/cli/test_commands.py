@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.entrypoints.cli.main import app
 from repatria.services.demo import BATCH_DATE
+from repatria.settings import get_settings
 
 
 def _count(container: Container, table: object) -> int:
@@ -175,3 +177,25 @@ def test_db_upgrade_then_current_reports_the_head(
     get_settings.cache_clear()
     head = migrate.head_revision()
     assert f"current: {head}" in current.stdout and f"head:    {head}" in current.stdout
+
+
+@pytest.fixture
+def production(settings: object, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The same database, with the process configured for production."""
+    monkeypatch.setenv("REPATRIA_ENV", "production")
+    monkeypatch.setenv("REPATRIA_AUDIT_PUBLIC_KEY_FILE", str(tmp_path / "audit.pub"))
+    get_settings.cache_clear()
+
+
+def test_production_never_loads_the_demo_data(
+    repatria: Callable[..., Result], production: None
+) -> None:
+    result = repatria("demo", "load")
+    assert result.exit_code == 1 and "never loaded in production" in result.stderr
+
+
+def test_production_refuses_to_serve_on_a_public_address_without_tls(
+    repatria: Callable[..., Result], production: None
+) -> None:
+    result = repatria("serve", "--host", "0.0.0.0")  # noqa: S104 - the address being refused
+    assert result.exit_code == 1 and "REPATRIA_TLS_CERT_FILE" in result.stderr

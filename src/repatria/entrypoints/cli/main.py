@@ -84,7 +84,16 @@ def serve(
     migrate.ensure_migrated(container.engine)
     settings = container.settings
     host, port = host or settings.host, port or settings.port
-    console.print(f"Repatria {__version__} on http://{host}:{port}/  (API docs: /api/docs)")
+    problem = settings.serving_problem(host)
+    if settings.env == "production":
+        with container.uow() as uow:
+            if demo.present(uow):
+                problem = "the database holds the demo data and its public password: refused"
+    if problem:
+        stderr.print(f"error: {problem}")
+        raise typer.Exit(1)
+    scheme = "https" if settings.tls_cert_file else "http"
+    console.print(f"Repatria {__version__} on {scheme}://{host}:{port}/  (API docs: /api/docs)")
     uvicorn.run(
         "repatria.entrypoints.api.app:create_served_app",
         factory=True,
@@ -92,6 +101,10 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        ssl_certfile=str(settings.tls_cert_file) if settings.tls_cert_file else None,
+        ssl_keyfile=str(settings.tls_key_file) if settings.tls_key_file else None,
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
 
 
@@ -153,8 +166,12 @@ def db_current() -> None:
 @demo_app.command("load")
 @cli_errors
 def demo_load() -> None:
-    """Load the demonstration data (idempotent: a second run adds nothing)."""
+    """Load the demonstration data (idempotent: a second run adds nothing; refused in
+    production, since its logins share a public password)."""
     container = build()
+    if container.settings.env == "production":
+        stderr.print("error: demo data is never loaded in production")
+        raise typer.Exit(1)
     migrate.ensure_migrated(container.engine)
     with container.uow() as uow:
         loaded = demo.load(uow)
