@@ -8,7 +8,7 @@ from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal, Role, User
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS
-from repatria.services import accounts, audit, cases, people, workflow
+from repatria.services import accounts, audit, cases, passwords, people, workflow
 from repatria.services.commands import (
     AssertCaseFacts,
     CreateUser,
@@ -28,7 +28,8 @@ def principal(container: Container, username: str) -> Principal:
 
 
 def add_user(container: Container, username: str, role: Role, organisation: str) -> None:
-    """Another demo-style user (password repatria-demo)."""
+    """Another demo-style user (password repatria-demo), made as the demo loader makes its
+    users: the demo password is below the policy, so it is given as a hash."""
     with container.uow() as uow:
         command = CreateUser(
             username=username,
@@ -37,7 +38,8 @@ def add_user(container: Container, username: str, role: Role, organisation: str)
             role=role,
             organisation_code=organisation,
         )
-        accounts.create_user(uow, Principal.system("test"), command)
+        demo_hash = passwords.hash_password("repatria-demo")
+        accounts.create_user(uow, Principal.system("test"), command, password_hash=demo_hash)
         uow.commit()
 
 
