@@ -21,9 +21,15 @@ router = web_router()
 
 @router.get("/admin")
 def admin_page(request: Request, uow: Uow, principal: User) -> Response:
-    """Every organisation, and forms to add an organisation or a user."""
+    """Every organisation, and a form to add a user to one of the administrator's state
+    (organisations, administrators and auditors are the installation operator's to create)."""
     require(principal, Action.MANAGE_ACCOUNTS)
-    context = {"organisations": accounts.list_organisations(uow), "roles": list(Role)}
+    organisations = accounts.list_organisations(uow)
+    context = {
+        "organisations": organisations,
+        "own": [o for o in organisations if o.state == principal.state],
+        "roles": [r for r in Role if r not in (Role.ADMIN, Role.AUDITOR)],
+    }
     return render(request, "admin/index.html", context)
 
 
