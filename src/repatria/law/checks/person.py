@@ -27,17 +27,9 @@ def _listed(codes: Sequence[str] | None) -> str:
 
 @check("national-of-receiving-state")
 def national_of_receiving_state(params: Mapping[str, Any], authority: Authority) -> Decide:
-    """The person is a national of the state that is to receive them."""
-    national = Contains(CITIZENSHIPS.path, TO)
-    return decide(
-        (
-            national.is_null(),
-            unknown("the person's citizenships are not known; they must include {to}"),
-        ),
-        (national, passing("national of {to}")),
-        otherwise=failing("not a national of {to} (citizenships: {citizenships})"),
-        citizenships=text(_listed, CITIZENSHIPS),
-    )
+    """The person is a national of the state that is to receive them (no declaration counts
+    residents as nationals)."""
+    return national_or_declared_resident({"residents_count": []}, authority)
 
 
 @check("national-or-declared-resident", residents_count=is_str_list)
