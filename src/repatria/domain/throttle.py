@@ -39,3 +39,9 @@ class ThrottlePolicy:
 PER_ACCOUNT = ThrottlePolicy(5, timedelta(seconds=30), timedelta(minutes=15), timedelta(days=1))
 # One client address, over every account it tries: a wider allowance for a shared office.
 PER_ADDRESS = ThrottlePolicy(20, timedelta(seconds=30), timedelta(minutes=15), timedelta(days=1))
+
+
+def stale_before(now: datetime) -> datetime:
+    """The last attempt before which a throttle row counts for nothing under either policy:
+    its failures are forgotten, so it makes nobody wait and may be deleted."""
+    return now - max(PER_ACCOUNT.forget_after, PER_ADDRESS.forget_after)

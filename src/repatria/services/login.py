@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -23,7 +23,7 @@ from repatria.domain.errors import (
     PasswordChangeRequired,
     TooManyAttempts,
 )
-from repatria.domain.throttle import PER_ACCOUNT, PER_ADDRESS, ThrottlePolicy
+from repatria.domain.throttle import PER_ACCOUNT, PER_ADDRESS, ThrottlePolicy, stale_before
 from repatria.services import passwords, users
 from repatria.services.accounts import issue_api_token, issue_credential, principal_of
 from repatria.services.unit_of_work import UnitOfWork, utcnow
@@ -139,19 +139,23 @@ def _begin(uow: UnitOfWork, username: str, address: str) -> _Attempt:
 def _row(uow: UnitOfWork, key: str, now: datetime) -> tuple[int, datetime]:
     # Made if missing without a race between workers, then locked (PostgreSQL; SQLite's
     # writer holds the whole database) until the count is written.
+    # A stale row found here may be deleted by a sign-in's housekeeping before it is locked
+    # (_succeeded): it is then made again.
     connection = uow.session.connection()
     insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    uow.session.execute(
-        insert(t.login_throttles)
-        .values(key=key, failures=0, last_attempt_at=now)
-        .on_conflict_do_nothing(index_elements=["key"])
-    )
-    row = uow.session.execute(
-        select(t.login_throttles.c.failures, t.login_throttles.c.last_attempt_at)
-        .where(t.login_throttles.c.key == key)
-        .with_for_update()
-    ).one()
-    return int(row.failures), row.last_attempt_at
+    while True:
+        uow.session.execute(
+            insert(t.login_throttles)
+            .values(key=key, failures=0, last_attempt_at=now)
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+        row = uow.session.execute(
+            select(t.login_throttles.c.failures, t.login_throttles.c.last_attempt_at)
+            .where(t.login_throttles.c.key == key)
+            .with_for_update()
+        ).first()
+        if row is not None:
+            return int(row.failures), row.last_attempt_at
 
 
 def _failures(uow: UnitOfWork, key: str) -> tuple[int, datetime]:
@@ -189,7 +193,14 @@ def _failed(uow: UnitOfWork, attempt: _Attempt, user: User | None) -> None:
 
 def _succeeded(uow: UnitOfWork, attempt: _Attempt) -> None:
     # The account starts afresh; the address gives back the one attempt counted ahead.
+    # Housekeeping: rows whose failures are forgotten throttle nobody, and go (a sign-in
+    # succeeds often enough; docs/configuration.md).
     (account, _), (address, _) = attempt.keys
+    uow.session.execute(
+        delete(t.login_throttles).where(
+            t.login_throttles.c.last_attempt_at < stale_before(utcnow())
+        )
+    )
     uow.session.execute(
         update(t.login_throttles).where(t.login_throttles.c.key == account).values(failures=0)
     )
