@@ -27,6 +27,7 @@ from repatria.entrypoints.web import (
     record,
     static_files,
     statistics,
+    users,
 )
 from repatria.entrypoints.web.errors import status_page
 from repatria.entrypoints.web.security import CSRF_COOKIE, apply_headers, new_seed, usable_seed
@@ -46,6 +47,7 @@ ROUTERS = (
     account,
     assessments,
     admin,
+    users,
     static_files,
 )
 

@@ -7,26 +7,26 @@ from typing import Annotated
 from fastapi import Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from repatria.domain.access import Action, require
 from repatria.domain.accounts import Role
 from repatria.entrypoints.web.case_actions import Short
-from repatria.entrypoints.web.deps import Uow, User
+from repatria.entrypoints.web.deps import Administrator, Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
-from repatria.services import accounts
+from repatria.services import accounts, users
 from repatria.services.commands import CreateOrganisation, CreateUser
 
 router = web_router()
 
 
 @router.get("/admin")
-def admin_page(request: Request, uow: Uow, principal: User) -> Response:
-    """Every organisation, and a form to add a user to one of the administrator's state
-    (organisations, administrators and auditors are the installation operator's to create)."""
-    require(principal, Action.MANAGE_ACCOUNTS)
+def admin_page(request: Request, uow: Uow, principal: Administrator) -> Response:
+    """Every organisation, the users of the administrator's state (each with its own page,
+    web/users.py), and a form to add one (organisations, administrators and auditors are the
+    installation operator's to create)."""
     organisations = accounts.list_organisations(uow)
     context = {
         "organisations": organisations,
+        "users": users.list_users(uow, principal),
         "own": [o for o in organisations if o.state == principal.state],
         "roles": [r for r in Role if r not in (Role.ADMIN, Role.AUDITOR)],
     }
@@ -47,7 +47,7 @@ def create_organisation(
 @router.post("/admin/users")
 def create_user(
     uow: Uow,
-    principal: User,
+    principal: Administrator,
     username: Short,
     display_name: Short,
     role: Short,

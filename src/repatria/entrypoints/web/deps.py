@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request
 
 from repatria.bootstrap import Container
+from repatria.domain.access import Action, require
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import NotAuthenticated
 from repatria.entrypoints.api.deps import MAX_ID, SESSION_COOKIE, get_container
@@ -57,6 +58,16 @@ def require_principal(
 
 
 User = Annotated[Principal, Depends(require_principal)]
+
+
+def require_administrator(principal: User) -> Principal:
+    """The signed-in administrator; any other role is refused (a 403 page). Which state's
+    users they manage is for the services to decide (another state's: 404)."""
+    require(principal, Action.MANAGE_ACCOUNTS)
+    return principal
+
+
+Administrator = Annotated[Principal, Depends(require_administrator)]
 MaybeUser = Annotated[Principal | None, Depends(optional_principal)]
 Page = Annotated[int, Query(ge=1, le=100_000, description="page number")]
 # An id in a page's address: one outside the database's range names nothing, so it is a 404
