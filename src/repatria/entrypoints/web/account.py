@@ -1,18 +1,39 @@
-"""The user's account: who they are and their API tokens."""
+"""The user's account: who they are, their API tokens, their password and sessions."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Request, Response
+from fastapi import Form, Query, Request, Response
+from fastapi.responses import RedirectResponse
 
+from repatria.domain.errors import InvalidInput, NotAuthenticated, TooManyAttempts
+from repatria.entrypoints.api.auth import client_address
+from repatria.entrypoints.api.deps import SESSION_COOKIE
+from repatria.entrypoints.web import security
 from repatria.entrypoints.web.case_actions import Short
-from repatria.entrypoints.web.deps import AppContainer, RecordId, Uow, User
+from repatria.entrypoints.web.deps import (
+    AppContainer,
+    MaybeUser,
+    RecordId,
+    Uow,
+    User,
+    optional_principal,
+)
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
-from repatria.services import accounts
+from repatria.services import accounts, users
+from repatria.services import login as signing_in
+from repatria.services.passwords import MIN_LENGTH
 
 router = web_router()
+Password = Annotated[str, Form(max_length=200)]
+LABELS = {
+    "username": "Username",
+    "current_password": "Current password",
+    "new_password": "New password",
+    "new_password_again": "New password again",
+}
 
 
 def _page(request: Request, uow: Uow, principal: User, new_token: str = "") -> Response:
@@ -47,3 +68,90 @@ def revoke_token(request: Request, token_id: RecordId, uow: Uow, principal: User
     accounts.revoke_credential(uow, principal, token_id)
     uow.commit()
     return _page(request, uow, principal)
+
+
+def _password_page(
+    request: Request,
+    username: str,
+    *,
+    reset: bool = False,
+    field: str = "",
+    reason: str = "",
+    status: int = 200,
+) -> Response:
+    # The username is kept; passwords never go back to the browser.
+    error = f"{LABELS.get(field, field)}: {reason}" if field else reason
+    context = {
+        "username": username,
+        "reset": reset,
+        "error": error,
+        "fields": {field: reason} if field else {},
+        "min_length": MIN_LENGTH,
+    }
+    return render(request, "account/password.html", context, status)
+
+
+@router.get("/account/password")
+def password_form(
+    request: Request,
+    principal: MaybeUser,
+    username: Annotated[str, Query(max_length=100)] = "",
+    reset: bool = False,
+) -> Response:
+    """The form to change one's password: from the account page, or after signing in with
+    an administrator's one-time password (no session is opened until it is changed)."""
+    return _password_page(request, principal.username if principal else username, reset=reset)
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    container: AppContainer,
+    username: Annotated[str, Form(max_length=100)],
+    current_password: Password,
+    new_password: Password,
+    new_password_again: Password,
+) -> Response:
+    """Set a new password, the current (or one-time) one required, as POST
+    /api/v1/auth/password: the password is the credential, so no session is needed, and a
+    wrong one counts as a failed sign-in. Every session and token of the user ends.
+
+    Its own units of work, not the page's, as signing in: the password is checked outside
+    any writer's turn (services/login.py)."""
+    with container.uow(read_only=True) as reader:
+        principal = optional_principal(request, reader)  # a signed-in user changes their own
+    name = principal.username if principal else username.strip()
+    if new_password != new_password_again:
+        reason = "does not match the new password"
+        return _password_page(request, name, field="new_password_again", reason=reason, status=422)
+    try:
+        with container.uow(gated=True) as uow:
+            signing_in.change_password(
+                uow, name, current_password, new_password, client_address(request)
+            )
+    except InvalidInput as exc:
+        return _password_page(request, name, field=exc.field, reason=exc.reason, status=422)
+    except NotAuthenticated:
+        reason = "is wrong (or the username is)"
+        return _password_page(request, name, field="current_password", reason=reason, status=401)
+    except TooManyAttempts as exc:
+        page = _password_page(request, name, reason=f"Too many failed attempts: {exc}.", status=429)
+        page.headers["Retry-After"] = str(exc.retry_after_s)
+        return page
+    return _signed_out("password")
+
+
+@router.post("/account/sign-out-everywhere")
+def sign_out_everywhere(uow: Uow, principal: User) -> Response:
+    """End every session and API token of the user, this one included (as POST
+    /api/v1/auth/logout-everywhere)."""
+    users.sign_out_everywhere(uow, principal)
+    uow.commit()
+    return _signed_out("everywhere")
+
+
+def _signed_out(done: str) -> Response:
+    # To the login page, which says what happened; the cookie names a session that has ended.
+    response = RedirectResponse(f"/login?done={done}", status_code=303)
+    security.clear_cookie(response, SESSION_COOKIE)
+    return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import Form, Request, Response
 from fastapi.responses import RedirectResponse
@@ -18,6 +19,12 @@ from repatria.services import accounts
 from repatria.services import login as signing_in
 
 router = web_router()
+# What the login page says after the account page sent the user to it (?done=…).
+NOTICES = {
+    "password": "Your password was changed and every session of yours ended: "
+    "sign in with the new one.",
+    "everywhere": "Every session and API token of yours has ended.",
+}
 
 
 @router.get("/")
@@ -36,6 +43,7 @@ def _login_page(
 def _render_login(request: Request, demo: object, error: str, status: int) -> Response:
     context = {
         "error": error,
+        "notice": NOTICES.get(request.query_params.get("done", ""), ""),
         "next": security.safe_next(request.query_params.get("next")),
         "demo_users": demo,
         "demo_password": queries.DEMO_PASSWORD,
@@ -74,7 +82,9 @@ def login(
             page.headers["Retry-After"] = str(exc.retry_after_s)
             return page
         if isinstance(exc, PasswordChangeRequired):
-            return _render_login(request, demo, "Set a new password first (API).", 403)
+            # The one-time password was right; no session opens until a new one is set.
+            query = urlencode({"username": username.strip(), "reset": "true"})
+            return RedirectResponse(f"/account/password?{query}", status_code=303)
         return _render_login(request, demo, "Wrong username or password.", 401)
     response = RedirectResponse(security.safe_next(next_page), status_code=303)
     security.set_cookie(response, SESSION_COOKIE, raw, hours * 3600)
