@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from repatria.adapters.db.conflicts import ConflictsAsDomainErrors, translate_integrity_errors
 from repatria.adapters.db.engine import make_engine
 from repatria.adapters.db.mapping import start_mappers
 from repatria.services.unit_of_work import UnitOfWork, WriterGate
@@ -22,14 +23,7 @@ class Container:
     session_factory: sessionmaker[Session]
     read_session_factory: sessionmaker[Session] | None = None
     read_engine: Engine | None = None
-    # PostgreSQL's engine for the commands the server runs on its event loop
-    # (UnitOfWork.begin_writing); on SQLite those use `engine`.
-    loop_engine: Engine | None = None
-    # The server's writing requests, one a process: with --workers 2, bench/api.py measured
-    # transitions at 112/s on SQLite and 154/s on PostgreSQL so, against 98/s and 54/s with
-    # no limit (and 99/s, 83/s on PostgreSQL with two or three a process). Measured again
-    # after commands went lean (PostgreSQL, back to back): one 126-135/s, two 106-141/s,
-    # four 117-132/s, within this host's noise; one stays.
+    # The server's writing requests, one a process (docs/decisions/0002-*.md).
     writers: WriterGate = field(default_factory=lambda: WriterGate(1))
 
     def uow(self, *, read_only: bool = False, gated: bool = False) -> UnitOfWork:
@@ -46,16 +40,14 @@ class Container:
         # (UnitOfWork.reading_ahead). PostgreSQL's writers lock only the log head, at the end.
         sqlite = self.engine.dialect.name == "sqlite"
         ahead = self._reader if sqlite and self.read_session_factory is not None else None
-        return UnitOfWork(
-            self.session_factory, gate=self.writers, ahead=ahead, loop_engine=self.loop_engine
-        )
+        return UnitOfWork(self.session_factory, gate=self.writers, ahead=ahead)
 
     def _reader(self) -> UnitOfWork:
         return self.uow(read_only=True)
 
     def dispose(self) -> None:
         """Close every pooled connection (at shutdown)."""
-        for engine in (self.engine, self.read_engine, self.loop_engine):
+        for engine in (self.engine, self.read_engine):
             if engine is not None:
                 engine.dispose()
 
@@ -65,15 +57,16 @@ def build(settings: Settings | None = None) -> Container:
     settings = settings or get_settings()
     start_mappers()
     engine = make_engine(settings.database_url)
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    # Storage conflicts come out as the domain's Conflict (adapters/db/conflicts.py).
+    translate_integrity_errors(engine)
+    factory: sessionmaker[Session] = sessionmaker(
+        bind=engine, expire_on_commit=False, class_=ConflictsAsDomainErrors
+    )
     # Reads have their own pool, which never makes a reader wait (see make_engine).
     read_engine = make_engine(settings.database_url, reading=True)
     reader = sessionmaker(bind=read_engine, expire_on_commit=False)
     event.listen(reader, "before_flush", _refuse_writes)
-    loop_engine = None
-    if engine.dialect.name != "sqlite":
-        loop_engine = make_engine(settings.database_url, on_loop=True)
-    return Container(settings, engine, factory, reader, read_engine, loop_engine)
+    return Container(settings, engine, factory, reader, read_engine)
 
 
 def _refuse_writes(session: Session, *_: object) -> None:

@@ -1,4 +1,4 @@
-"""cases.load: a case read lean behaves as one the ORM loaded (values, changes, version check)."""
+"""cases.load and load_records give what the ORM loads; a stale version is a Conflict."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm.exc import StaleDataError
 
 from repatria.adapters.db import tables as t
 from repatria.adapters.db.mapping import PERSON_DETAILS
 from repatria.bootstrap import Container
 from repatria.domain.cases import Case, CaseState
-from repatria.domain.errors import NotEligible
+from repatria.domain.errors import Conflict, NotEligible
 from repatria.domain.people import Person
 from repatria.domain.workflow import ConsentVerification, Decision, FearClaim, Notice
 from repatria.services import cases, clock, workflow
@@ -67,7 +66,7 @@ def test_a_change_flushes_with_its_version_checked(container: Container) -> None
             update(t.cases).where(t.cases.c.id == 1).values(version=version + 5)
         )
         case.state = CaseState.SCREENING
-        with pytest.raises(StaleDataError):
+        with pytest.raises(Conflict):
             uow.session.flush()
 
 
@@ -79,8 +78,8 @@ def _values(instance: object) -> dict[str, object]:
 
 
 def test_the_records_the_engine_reads_are_those_the_orm_loads(container: Container) -> None:
-    # load_records reads lean (on PostgreSQL all tables in one statement); the ORM's
-    # instances, loaded with their relationships, are the reference, value and type.
+    # load_records reads with Core queries; the ORM's instances, loaded with their
+    # relationships, are the reference, value and type.
     with container.uow() as uow:
         ids = list(uow.session.scalars(select(t.cases.c.id).order_by(t.cases.c.id)))
     records_seen = 0
@@ -169,7 +168,7 @@ def test_a_step_on_a_case_changed_meanwhile_is_refused_and_leaves_nothing(
         uow.connection().execute(  # another writer's change, behind this session's back
             update(t.cases).where(t.cases.c.id == case_id).values(version=case.version + 1)
         )
-        with pytest.raises(StaleDataError):
+        with pytest.raises(Conflict):
             workflow.take(uow, officer, case_id, workflow.Step("submit", clock.today()))
     with container.uow() as uow:
         stored = uow.session.execute(select(t.cases).where(t.cases.c.id == case_id)).one()

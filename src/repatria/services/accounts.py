@@ -7,12 +7,11 @@ import hashlib
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Select, bindparam, select, true
 
 from repatria.adapters.db import tables as t
-from repatria.adapters.db.prepared import Prepared
 from repatria.domain.access import (
     OPERATOR_GRANTED,
     Action,
@@ -186,10 +185,9 @@ def issue_api_token(
     return issue_credential(uow, actor, user, CredentialKind.API, name, timedelta(days=days))
 
 
-# Every request authenticates, so this is one Core query over the credential, its user and
-# the user's organisation, without building ORM objects (a third of the cost of a case read).
-# One indexed read per request: run lean (adapters/db/prepared.py).
-_AUTHENTICATE = Prepared(
+# Every request authenticates: one Core query over the credential, its user and the user's
+# organisation, without building ORM objects.
+_AUTHENTICATE = (
     select(
         t.credentials.c.expires_at,
         t.credentials.c.revoked_at,
@@ -209,8 +207,8 @@ _AUTHENTICATE = Prepared(
 
 def authenticate(uow: UnitOfWork, raw_token: str) -> Principal:
     """The principal a session or API token stands for, if it is still valid."""
-    row = _AUTHENTICATE.first(uow.connection(), {"token_hash": _token_digest(raw_token)})
-    return _principal(row)
+    found = uow.connection().execute(_AUTHENTICATE, {"token_hash": _token_digest(raw_token)})
+    return _principal(found.first())
 
 
 def authenticate_reading(
@@ -221,26 +219,26 @@ def authenticate_reading(
     credential's row. The read's row (None if there is none: its first column, the key it is
     read by, must never be NULL) is given only with the principal: a caller not
     authenticated gets NotAuthenticated as from `authenticate`, and it is for the caller to
-    check what the principal may see. Measured with bench/api.py's load (PostgreSQL, runs
-    back to back): case reads 2,257-2,368/s → 2,712-2,747/s; sent together in a pipeline
-    instead (prepared.together), the two statements cost more than they saved."""
-    found = _with_read(read).first(
-        uow.connection(), {**params, "token_hash": _token_digest(raw_token)}
+    check what the principal may see."""
+    found = (
+        uow.connection()
+        .execute(_with_read(read), {**params, "token_hash": _token_digest(raw_token)})
+        .first()
     )
     if found is None:
         return _principal(None), None
-    width = len(_AUTHENTICATE.names)
+    width = len(_AUTHENTICATE.selected_columns)
     principal = _principal(found[:width])
     row = found[width:]
     return principal, row if row[0] is not None else None
 
 
 @functools.cache
-def _with_read(read: Select[Any]) -> Prepared:
+def _with_read(read: Select[Any]) -> Select[Any]:
     # The credential's row, then the read's columns: NULL when the read finds nothing.
-    who = cast(Select[Any], _AUTHENTICATE.statement).subquery("who")
+    who = _AUTHENTICATE.subquery("who")
     what = read.subquery("what")
-    return Prepared(select(*who.c, *what.c).select_from(who.outerjoin(what, true())))
+    return select(*who.c, *what.c).select_from(who.outerjoin(what, true()))
 
 
 def _principal(row: tuple[Any, ...] | None) -> Principal:

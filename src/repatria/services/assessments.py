@@ -5,11 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert
-
 from repatria import law
-from repatria.adapters.db import tables as t
-from repatria.adapters.db.prepared import Prepared
 from repatria.domain.access import Action, require, sees_states
 from repatria.domain.accounts import Principal
 from repatria.domain.assessments import Assessment
@@ -123,9 +119,9 @@ def record(
 
 
 def store(uow: UnitOfWork, assessment: Assessment) -> Assessment:
-    """Store a judged assessment alone; it then has its id."""
-    insert, values = insertion(assessment)
-    ((assessment.id,),) = insert.rows(uow.connection(), values)
+    """Store a judged assessment; it then has its id."""
+    uow.session.add(assessment)
+    uow.session.flush()
     return assessment
 
 
@@ -140,7 +136,7 @@ def judge(
     foreseen: Foresight | None = None,
 ) -> Assessment:
     """The assessment `record` stores, not yet stored (its id is None): for a caller that
-    stores it together with its other writes (`insertion`)."""
+    stores it later (`store`), or not at all."""
     if check_role:
         require(principal, Action.ASSESS)
     same_document = foreseen is not None and foreseen.document == document
@@ -180,21 +176,6 @@ def judge(
         context_facts=custody.stored(facts),
     )
     return assessment
-
-
-def insertion(assessment: Assessment) -> tuple[Prepared, dict[str, Any]]:
-    """The INSERT storing a judged assessment, with its values: its one row holds the new id.
-    Run it alone or together with other statements (adapters/db/prepared.together)."""
-    return _INSERT, {f"p_{name}": getattr(assessment, name) for name in _STORED}
-
-
-# Every transition stores one, so the insert runs lean (adapters/db/prepared.py).
-_STORED = tuple(c.name for c in t.assessments.columns if c.name != "id")
-_INSERT = Prepared(
-    insert(t.assessments)
-    .values({name: bindparam(f"p_{name}") for name in _STORED})
-    .returning(t.assessments.c.id)
-)
 
 
 def get_or_raise(uow: UnitOfWork, principal: Principal, assessment_id: int) -> Assessment:

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import functools
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, or_, select
-from sqlalchemy.orm import configure_mappers, make_transient_to_detached
-from sqlalchemy.orm.attributes import manager_of_class
-from sqlalchemy.orm.util import identity_key
 
 from repatria.adapters.db import tables as t
-from repatria.adapters.db.prepared import Prepared
 from repatria.domain.access import Action, require, sees_everything, sees_states
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import Case, CaseState, initial_state
@@ -35,34 +31,8 @@ def get_or_raise(uow: UnitOfWork, principal: Principal, case_id: int) -> Case:
 
 
 def load(uow: UnitOfWork, case_id: int) -> Case | None:
-    """`session.get(Case, case_id)`, at a quarter of its cost: every transition starts here.
-
-    The row is read lean and made into an instance as the ORM's loader makes one, then
-    attached to the session as loaded (make_transient_to_detached), so changes to it flush
-    as an UPDATE checked against its version, exactly as for a case the ORM loaded. A case
-    the session already holds is the one given back."""
-    session = uow.session
-    if identity_key(Case, case_id) in session.identity_map:
-        return session.get(Case, case_id)
-    rows = _CASE.rows(uow.connection(), {"id": case_id})
-    if not rows:
-        return None
-    case: Case = _case_factory()()
-    case.__dict__.update(zip(_CASE.names, rows[0], strict=True))
-    make_transient_to_detached(case)
-    session.add(case)
-    return case
-
-
-_CASE = Prepared(select(t.cases).where(t.cases.c.id == bindparam("id")))
-
-
-@functools.cache
-def _case_factory() -> Callable[[], Any]:
-    # Looked up once: configure_mappers walks every registry on each call. Once mappers are
-    # configured, an instance's attributes read its __dict__.
-    configure_mappers()
-    return manager_of_class(Case).new_instance
+    """The case, or None; changes to it flush as an UPDATE checked against its version."""
+    return uow.session.get(Case, case_id)
 
 
 def summary_read(columns: Iterable[str]) -> Select[Any]:

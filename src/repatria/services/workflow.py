@@ -9,16 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Table, bindparam, select, update
-from sqlalchemy.orm import configure_mappers
-from sqlalchemy.orm.attributes import manager_of_class, set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import ColumnElement, RowMapping, Select, Table, bindparam, select
 from sqlalchemy.sql.elements import BindParameter
 
 from repatria.adapters.db import tables as t
-from repatria.adapters.db.json_rows import RowsAsJson
 from repatria.adapters.db.mapping import PERSON_DETAILS
-from repatria.adapters.db.prepared import Prepared, together
 from repatria.domain.accounts import Principal
 from repatria.domain.assessments import Assessment
 from repatria.domain.cases import Case
@@ -72,31 +67,22 @@ class Step:
 
 
 def load_records(uow: UnitOfWork, case: Case) -> CaseRecords:
-    """Everything the engine reads about a case.
-
-    Every transition re-assesses its case inside the write transaction, so this is the
-    hottest read there is. On PostgreSQL every table's rows come in one statement
-    (adapters/db/json_rows.py); on SQLite, in the same process, one lean query a table. The
-    rows are made into domain objects that the session does not track (they are read, never
-    changed, through these records), at a quarter of the cost of the ORM's loading with its
-    selectin relationships."""
+    """Everything the engine reads about a case: one Core query a table, each row made into a
+    domain object that the session does not track (they are read, never changed, through
+    these records)."""
     assert case.id is not None
     keys = {"person": case.person_id, "case": case.id}
     connection = uow.connection()
-    if connection.dialect.name == "postgresql":
-        found = _RECORDS.rows(connection, keys)
-    else:
-        found = [query.rows(connection, keys) for query in _record_queries()]
     made = [
-        _made(cls, table, names, rows)
-        for (cls, table, _), names, rows in zip(_RECORDS_OF, _RECORDS.names, found, strict=True)
+        [_made(cls, table, row) for row in connection.execute(query, keys).mappings()]
+        for (cls, table, _), query in zip(_RECORDS_OF, _record_queries(), strict=True)
     ]
     if len(made[0]) != 1:
         raise NotFound("people", case.person_id)
     person = made[0][0]
     details = len(PERSON_DETAILS) + 1
     for (name, _, _), rows in zip(PERSON_DETAILS, made[1:details], strict=True):
-        person.__dict__[name] = rows
+        setattr(person, name, rows)
     decisions, consents, notices, fear_claims = made[details:]
     return CaseRecords(
         case=case,
@@ -131,68 +117,23 @@ _RECORDS_OF: tuple[tuple[type[Any], Table, ColumnElement[bool]], ...] = (
         t.fear_claims.c.case_id.in_(select(t.cases.c.id).where(t.cases.c.person_id == _PERSON)),
     ),
 )
-_RECORDS = RowsAsJson([(table, condition) for _, table, condition in _RECORDS_OF])
 
 
 @functools.cache
-def _record_queries() -> tuple[Prepared, ...]:
+def _record_queries() -> tuple[Select[Any], ...]:
     return tuple(
-        Prepared(select(table).where(condition).order_by(table.c.id))
-        for _, table, condition in _RECORDS_OF
+        select(table).where(condition).order_by(table.c.id) for _, table, condition in _RECORDS_OF
     )
 
 
-@dataclass(frozen=True)
-class _Shape:
-    """How rows of a table become instances of a mapped class without the ORM's bookkeeping."""
-
-    names: tuple[str, ...]  # the class's fields that are columns (a detail's person_id is not)
-    defaults: tuple[tuple[str, Any], ...]  # the other fields, with their default values
-    factories: tuple[tuple[str, Any], ...]  # ... or default factories
-    new: Any  # the class manager's new_instance: an instance whose __init__ has not run
+@functools.cache
+def _columns(cls: type[Any], table: Table) -> tuple[str, ...]:
+    # The class's fields that are columns (a detail's person_id is not one of its fields).
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name in table.c)
 
 
-_SHAPES: dict[type[Any], _Shape] = {}
-
-
-def _shape(cls: type[Any], table: Table) -> _Shape:
-    if cls not in _SHAPES:
-        configure_mappers()  # the instrumented attributes read __dict__ once configured
-        fields = dataclasses.fields(cls)
-        others = [f for f in fields if f.name not in table.c]
-        _SHAPES[cls] = _Shape(
-            names=tuple(f.name for f in fields if f.name in table.c),
-            defaults=tuple(
-                (f.name, f.default) for f in others if f.default is not dataclasses.MISSING
-            ),
-            factories=tuple(
-                (f.name, f.default_factory)
-                for f in others
-                if f.default_factory is not dataclasses.MISSING
-            ),
-            new=manager_of_class(cls).new_instance,
-        )
-    return _SHAPES[cls]
-
-
-def _made(
-    cls: type[T], table: Table, names: tuple[str, ...], rows: list[tuple[Any, ...]]
-) -> list[T]:
-    """Instances made as the ORM's own loader makes them: __dict__ filled, no __init__, whose
-    instrumented attribute sets cost ten times as much. They are read, never changed."""
-    shape = _shape(cls, table)
-    at = [names.index(name) for name in shape.names]
-    made = []
-    for row in rows:
-        instance = shape.new()
-        values = instance.__dict__
-        values.update(shape.defaults)
-        for name, factory in shape.factories:
-            values[name] = factory()
-        for name, index in zip(shape.names, at, strict=True):
-            values[name] = row[index]
-        made.append(instance)
-    return made
+def _made(cls: type[T], table: Table, row: RowMapping) -> T:
+    return cls(**{name: row[name] for name in _columns(cls, table)})  # type: ignore[arg-type]
 
 
 def preparers(uow: UnitOfWork, case: Case, command: str) -> set[int]:
@@ -369,14 +310,14 @@ def _move(
         # A new stage. prepared_by only shows the latest preparer: four eyes reads every
         # preparer from the record (preparers).
         prepared_by = None
-    _save_move(
-        uow,
-        case,
-        assessment,
-        state=transition.target,
-        prepared_by=prepared_by,
-        updated_at=utcnow(),
-    )
+    # The flush's UPDATE is checked against the version the case was read at (the mapping's
+    # version_id_col): a case someone else changed meanwhile is a Conflict.
+    case.state = transition.target
+    case.prepared_by = prepared_by
+    case.updated_at = utcnow()
+    if assessment.id is None:
+        uow.session.add(assessment)
+    uow.session.flush()
     uow.record(
         principal,
         _event_name(step.command),
@@ -389,46 +330,6 @@ def _move(
         states=list(case.states_involved),
         occurred_at=datetime.combine(step.on, utcnow().timetz()),
     )
-
-
-def _save_move(uow: UnitOfWork, case: Case, assessment: Assessment, **changes: Any) -> None:
-    """Write a case's move as the ORM's flush would, lean (it was a seventh of a transition):
-    one UPDATE checked against the version the case was read at, which it then advances;
-    StaleDataError (409) when someone else changed the case meanwhile. The instance takes
-    the new values as stored, so the session has nothing left to flush for it. The step's
-    assessment, if not stored yet, is stored with it, in the same round trip on PostgreSQL
-    (prepared.together)."""
-    session = uow.session
-    if session.new or session.dirty or session.deleted:
-        session.flush()  # anything pending first, the case's own changes included
-    assert case.id is not None
-    values = {f"p_{name}": value for name, value in changes.items()}
-    values.update(p_id=case.id, p_version=case.version, p_next=case.version + 1)
-    runs: list[tuple[Prepared, dict[str, Any] | None]] = [(_MOVE_CASE, values)]
-    if assessment.id is None:
-        runs.append(assessments.insertion(assessment))
-    moved, *stored = together(uow.connection(), runs)
-    if not moved:
-        raise StaleDataError(
-            f"case {case.id} is no longer at version {case.version}: someone else changed it"
-        )
-    if stored:
-        ((assessment.id,),) = stored[0]
-    for name, value in {**changes, "version": case.version + 1}.items():
-        set_committed_value(case, name, value)
-
-
-_MOVE_CASE = Prepared(
-    update(t.cases)
-    .where(t.cases.c.id == bindparam("p_id"), t.cases.c.version == bindparam("p_version"))
-    .values(
-        state=bindparam("p_state"),
-        prepared_by=bindparam("p_prepared_by"),
-        updated_at=bindparam("p_updated_at"),
-        version=bindparam("p_next"),
-    )
-    .returning(t.cases.c.id)
-)
 
 
 class HearingOutcome(enum.StrEnum):

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -20,6 +25,7 @@ from repatria.domain.lifecycle import TREATY
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS
 from repatria.services import accounts, workflow
 from repatria.services.commands import CreateUser
+from tests.entrypoints.api.conftest import issue_token
 from tests.treaty_case import FACTS, MEXICAN, TODAY
 
 Clients = Callable[[str], TestClient]
@@ -471,3 +477,81 @@ def test_a_step_waits_for_another_writer_and_never_past_a_bound(
     case = _ok(officer.get(f"/api/v1/cases/{treaty_case}"))
     assert case["state"] == "draft"
     assert step(officer, treaty_case, "submit").status_code == 200  # and then it goes
+
+
+@contextmanager
+def _served(app: object) -> Iterator[str]:
+    """The application served by uvicorn on a loopback port, in a thread; its base URL."""
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    port = listening.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")  # type: ignore[arg-type]
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        listening.close()
+
+
+def test_a_step_waiting_for_a_lock_does_not_hold_up_the_health_check(
+    app: object, treaty_case: int, container: Container, backend: str
+) -> None:
+    """Served by uvicorn, a transition that waits for another writer's lock (SQLite's write
+    lock; on PostgreSQL the case's row, held by SELECT ... FOR UPDATE) waits in the thread
+    pool: the health check of the same worker answers at once, and the step then goes."""
+    token = issue_token(container, "us-case-officer", timedelta(days=1))
+    auth = {"Authorization": f"Bearer {token}"}
+    with _served(app) as base, httpx.Client(base_url=base, timeout=30) as client:
+        assert client.get("/api/v1/health").status_code == 200
+        held = threading.Event()
+        release = threading.Event()
+
+        def hold_the_lock() -> None:
+            if backend == "sqlite":
+                other = sqlite3.connect(container.engine.url.database or "", timeout=0)
+                other.execute("BEGIN IMMEDIATE")
+                held.set()
+                release.wait(10)
+                other.rollback()
+                other.close()
+                return
+            with container.engine.connect() as other:
+                other.execute(select(t.cases).where(t.cases.c.id == treaty_case).with_for_update())
+                held.set()
+                release.wait(10)
+                other.rollback()
+
+        holder = threading.Thread(target=hold_the_lock)
+        holder.start()
+        assert held.wait(10)
+        answers: list[httpx.Response] = []
+        path = f"/api/v1/cases/{treaty_case}/transitions"
+
+        def take_the_step() -> None:
+            with httpx.Client(base_url=base, timeout=30, headers=auth) as stepper:
+                answers.append(stepper.post(path, json={"command": "submit"}))
+
+        stepping = threading.Thread(target=take_the_step)
+        stepping.start()
+        time.sleep(0.2)  # the step is now waiting for the lock
+        began = time.monotonic()
+        health = client.get("/api/v1/health")
+        took = time.monotonic() - began
+        still_waiting = stepping.is_alive()
+        release.set()
+        holder.join(10)
+        stepping.join(30)
+    assert health.status_code == 200 and still_waiting
+    assert took < 0.5, f"the health check took {took:.3f} s while a step waited for a lock"
+    # Then the step goes (on PostgreSQL, had the lock outlived lock_timeout, it would have
+    # stopped with 503 instead, having written nothing).
+    assert answers[0].status_code in ((200,) if backend == "sqlite" else (200, 503)), answers[
+        0
+    ].text

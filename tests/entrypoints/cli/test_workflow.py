@@ -7,15 +7,20 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import update
 from typer.testing import Result
 
+from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal, Role
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS
 from repatria.services import accounts
+from repatria.services import workflow as services_workflow
 from repatria.services.commands import CreateOrganisation, CreateUser
+from repatria.services.unit_of_work import UnitOfWork
 from tests.treaty_case import MEXICAN, TODAY
 
 Run = Callable[..., Result]
@@ -268,6 +273,29 @@ def test_a_step_on_a_stale_version_is_refused(repatria: Run, draft_case: int) ->
     ok(repatria("cases", "step", case, "submit", "--version", "1", "--as", "us-case-officer"))
     stale = repatria("cases", "step", case, "screen", "--version", "1", "--as", "us-case-officer")
     assert stale.exit_code == 1 and "reload" in stale.stderr
+
+
+def test_a_case_another_writer_changed_meanwhile_is_a_conflict_with_a_clear_message(
+    repatria: Run, draft_case: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another writer moves the case on after the step read it and before the step stores its
+    # move: the version check of the UPDATE finds no row, and the CLI says so (exit status 1).
+    real = services_workflow.load_records
+
+    def changed_meanwhile(uow: UnitOfWork, case: Any) -> Any:
+        bumped = t.cases.c.version + 1
+        uow.connection().execute(
+            update(t.cases).where(t.cases.c.id == case.id).values(version=bumped)
+        )
+        return real(uow, case)
+
+    monkeypatch.setattr(services_workflow, "load_records", changed_meanwhile)
+    refused = repatria("cases", "step", str(draft_case), "submit", "--as", "us-case-officer")
+    monkeypatch.undo()
+    assert refused.exit_code == 1, refused.output
+    assert "someone else changed this record" in refused.stderr
+    assert "Traceback" not in refused.output
+    assert state_of(repatria, draft_case) == "draft"
 
 
 def test_facts_from_a_file_with_an_unknown_field_names_it(

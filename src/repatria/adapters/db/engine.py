@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
-
-from repatria.adapters.db.prepared import run_script
 
 
-def make_engine(url: str, *, reading: bool = False, on_loop: bool = False) -> Engine:
+def make_engine(url: str, *, reading: bool = False) -> Engine:
     """An engine with the pragmas and pool settings each backend needs.
 
     `reading` makes the engine for reads: its pool opens another connection rather than wait
-    for one (its short reads run on the server's event loop, where waiting for a connection
-    that only the loop itself would give back could stall the worker), and its transactions
-    take no write lock. `on_loop` makes PostgreSQL's engine for the commands the server runs
-    on its event loop, whose transactions Repatria begins itself (begin_on_loop)."""
+    for one (the server's thread pool bounds how many requests read at once), and its
+    transactions take no write lock."""
     overflow = -1 if reading else 20
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -37,57 +31,19 @@ def make_engine(url: str, *, reading: bool = False, on_loop: bool = False) -> En
         return engine
     if reading:
         # PostgreSQL's READ COMMITTED gives every statement its own snapshot, so a reading
-        # transaction bought nothing but a BEGIN and a ROLLBACK round trip; the readers run
-        # in autocommit. Nor do they ping before each use (another round trip, an eighth of a
-        # case read): after a database restart a stale connection fails one read and
-        # SQLAlchemy then replaces the whole pool. Commands keep pinging: none should fail so.
-        return create_engine(
-            url,
-            pool_size=10,
-            max_overflow=overflow,
-            isolation_level="AUTOCOMMIT",
-            connect_args=LIBPQ_CONNECT_ARGS,
-        )
-    if on_loop:
-        # The driver begins no transaction of its own here (its BEGIN cost a round trip of
-        # its own); begin_on_loop sends BEGIN with the lock timeout, and that BEGIN is the
-        # ping too. A process runs one such command at a time (WriterGate).
-        return create_engine(
-            url,
-            pool_size=2,
-            max_overflow=overflow,
-            isolation_level="AUTOCOMMIT",
-            connect_args=LIBPQ_CONNECT_ARGS,
-        )
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=overflow)
+        # transaction would buy nothing but a BEGIN and a ROLLBACK: the readers run in
+        # autocommit. They do not ping (SQLAlchemy's default): after a database restart a
+        # stale connection fails one read and the pool is then replaced.
+        return create_engine(url, pool_size=10, max_overflow=overflow, isolation_level="AUTOCOMMIT")
+    # A writer waits at most LOCK_TIMEOUT for a row another transaction holds, then stops with
+    # lock_not_available (the API's 503 with Retry-After), having written nothing.
+    options = {"options": f"-c lock_timeout={LOCK_TIMEOUT}"}
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=overflow, connect_args=options
+    )
 
 
-# The reading and loop engines' statements go to libpq itself (prepared.py: _Libpq), which
-# prepares them on the server under names of its own. The driver prepares none of its own
-# there: it would DEALLOCATE ALL at every rollback, Repatria's with its own.
-LIBPQ_CONNECT_ARGS: dict[str, Any] = {"prepare_threshold": None}
-
-
-def begin_on_loop(engine: Engine, lock_timeout: str) -> Connection:
-    """A connection of an `on_loop` PostgreSQL engine, in a transaction that waits at most
-    `lock_timeout` for a row lock: BEGIN and SET LOCAL go in one round trip, the first
-    statement on the connection. A connection found dead by it (the server restarted since
-    it was pooled) is replaced once, as the ping the other engines make would replace it.
-
-    The transaction ends with the connection's commit (psycopg sends COMMIT for a session in
-    a transaction even in autocommit) or, on return to the pool, its rollback."""
-    begin = f"BEGIN; SET LOCAL lock_timeout = '{lock_timeout}'"
-    for attempt in (1, 2):
-        connection = engine.connect()
-        try:
-            connection.begin()  # SQLAlchemy's bookkeeping; the driver sends nothing for it
-            run_script(connection, begin)  # one simple-query message
-            return connection
-        except DBAPIError as exc:
-            connection.close()
-            if attempt == 2 or not exc.connection_invalidated:
-                raise
-    raise AssertionError("unreachable")
+LOCK_TIMEOUT = "1s"
 
 
 # The events table derives its JSON columns with the `->` operator (adapters/db/leaf_columns.py).
@@ -118,42 +74,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_begin_deferred(connection: Any) -> None:
     # The reading engine's: under WAL a deferred reader neither waits for a writer nor makes
-    # one wait, so reads scale while writes stay serialised. Straight to the driver: through
-    # SQLAlchemy's execution path the BEGIN cost a tenth of a case read.
-    connection.connection.driver_connection.execute("BEGIN DEFERRED")
+    # one wait, so reads scale while writes stay serialised.
+    connection.exec_driver_sql("BEGIN DEFERRED")
 
 
 def _sqlite_begin(connection: Any) -> None:
     # Taking the write lock at BEGIN avoids the deadlock-prone read-then-upgrade of SQLite's
-    # default deferred transactions when two writers race. A driver connection already in a
-    # transaction took the lock itself, without blocking (try_write_lock, wait_for_write_lock).
-    driver = connection.connection.driver_connection
-    if not driver.in_transaction:
-        wait_for_write_lock(driver)
-
-
-def try_write_lock(driver: sqlite3.Connection) -> bool:
-    """One try at BEGIN IMMEDIATE on this driver connection, without waiting: True if it now
-    holds the write lock, False if another connection does."""
-    driver.execute("PRAGMA busy_timeout=0")
-    try:
-        driver.execute("BEGIN IMMEDIATE")
-        return True
-    except sqlite3.OperationalError as exc:
-        if "locked" not in str(exc):
-            raise
-        return False
-    finally:
-        driver.execute(f"PRAGMA busy_timeout={int(WAIT_FOR_WRITE_LOCK_S * 1000)}")
+    # default deferred transactions when two writers race.
+    wait_for_write_lock(connection.connection.driver_connection)
 
 
 WAIT_FOR_WRITE_LOCK_S = 30.0
-
-
-# One thread of a process polls for the write lock; the others wait on this lock, asleep and
-# without the GIL. With every waiting thread polling, their wake-ups took the GIL from the
-# thread holding the database lock so often that it worked at half speed.
-_POLLER = threading.Lock()
 
 
 def wait_for_write_lock(driver: sqlite3.Connection) -> None:
@@ -162,10 +93,9 @@ def wait_for_write_lock(driver: sqlite3.Connection) -> None:
     SQLite's own busy handler sleeps 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50 then 100 ms
     between tries, so a writer that came to a held lock often slept on long after it was
     free, and the lock sat idle. Only BEGIN waits so: once a transaction holds the lock,
-    nothing else in it waits for a writer."""
+    nothing else in it waits for a writer. A server's writers wait for their turn first
+    (WriterGate), so one thread of a process at most polls here."""
     deadline = time.monotonic() + WAIT_FOR_WRITE_LOCK_S
-    if not _POLLER.acquire(timeout=WAIT_FOR_WRITE_LOCK_S):
-        raise sqlite3.OperationalError("database is locked (no turn to take the write lock)")
     driver.execute("PRAGMA busy_timeout=0")
     pause = 0.0001
     try:
@@ -179,5 +109,4 @@ def wait_for_write_lock(driver: sqlite3.Connection) -> None:
             time.sleep(pause)
             pause = min(pause * 2, 0.001)
     finally:
-        _POLLER.release()
         driver.execute(f"PRAGMA busy_timeout={int(WAIT_FOR_WRITE_LOCK_S * 1000)}")

@@ -12,7 +12,6 @@ from repatria.entrypoints.api.deps import (
     CurrentPrincipal,
     Limit,
     Offset,
-    ReadUow,
     RecordId,
     Token,
     Uow,
@@ -33,7 +32,7 @@ def open_case(body: OpenCase, principal: CurrentPrincipal, uow: Uow, idem: Idemp
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut, summary="Read a case")
-async def read_case(case_id: RecordId, token: Token, uow: ReadUow) -> object:
+def read_case(case_id: RecordId, token: Token, uow: Uow) -> object:
     """A case involving your state (404 otherwise)."""
     # The case is read with the caller's authentication: one statement, not two.
     read = cases.summary_read(CaseOut.model_fields)

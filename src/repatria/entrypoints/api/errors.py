@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.exc import OperationalError
 
 from repatria.domain.errors import (
     Conflict,
@@ -86,26 +85,13 @@ def install(app: FastAPI) -> None:
         headers = {"Idempotent-Replayed": "true"}
         return JSONResponse(exc.answer.body, status_code=exc.answer.status_code, headers=headers)
 
-    @app.exception_handler(IntegrityError)
-    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
-        # Two first attempts under one Idempotency-Key raced; the other one won. Other
-        # integrity errors are conflicts with what is stored; nothing was written.
-        detail = "the change conflicts with what is stored (or a request with the same "
-        detail += "Idempotency-Key is being processed): nothing was written; reload and retry"
-        return JSONResponse(status_code=409, content={"detail": detail})
-
     @app.exception_handler(OperationalError)
     async def _busy(_: Request, exc: OperationalError) -> JSONResponse:
-        # A step run on the event loop waits only so long for a row another transaction
-        # holds (unit_of_work.LOOP_LOCK_TIMEOUT); anything else is the server's own fault.
+        # A writer waits only so long for a row another transaction holds (PostgreSQL's
+        # lock_timeout, adapters/db/engine.py); anything else is the server's own fault.
         if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
             raise exc
         detail = "another change to the same records is under way: nothing was written; retry"
         return JSONResponse(
             status_code=503, content={"detail": detail}, headers={"Retry-After": "1"}
         )
-
-    @app.exception_handler(StaleDataError)
-    async def _stale(_: Request, exc: StaleDataError) -> JSONResponse:
-        detail = "someone else changed this record at the same time: reload and try again"
-        return JSONResponse(status_code=409, content={"detail": detail})

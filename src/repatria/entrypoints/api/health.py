@@ -16,9 +16,9 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=HealthOut, summary="Server and database status")
-async def health(container: Annotated[Container, Depends(get_container)]) -> HealthOut:
-    """Report the database kind and migration; needs no login (one short read, run on the
-    event loop like the other key reads: see deps.get_principal)."""
+def health(container: Annotated[Container, Depends(get_container)]) -> HealthOut:
+    """Report the database kind and migration; needs no login (one short read, in the thread
+    pool like every read)."""
     current = current_revision(container.read_engine or container.engine)
     head = head_revision()
     return HealthOut(

@@ -8,10 +8,10 @@ from typing import Any
 from fastapi import APIRouter
 
 from repatria.domain.lifecycle import LIFECYCLES, available
-from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow, in_turn
+from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
 from repatria.entrypoints.api.idempotency import Idempotent
 from repatria.entrypoints.api.schemas import CaseOut
-from repatria.services import assessments, cases, clock, deadlines, workflow
+from repatria.services import cases, clock, deadlines, workflow
 from repatria.services.commands import (
     AssertCaseFacts,
     RaiseFearClaim,
@@ -32,7 +32,7 @@ def _step_result(case: object, assessment: Any) -> dict[str, Any]:
 
 
 @router.post("/cases/{case_id}/transitions", summary="Take a lifecycle step")
-async def take_step(
+def take_step(
     case_id: RecordId, body: TakeStep, principal: CurrentPrincipal, uow: Uow, idem: Idempotent
 ) -> object:
     """Take one step; refused with 409 and the failing checks when the law does not allow it."""
@@ -42,12 +42,8 @@ async def take_step(
         reason=body.reason,
         expected_version=body.version,
     )
-
-    def work(foreseen: assessments.Foresight | None = None) -> object:
-        case, assessment = workflow.take(uow, principal, case_id, step, foreseen)
-        return idem.commit(uow, _step_result(case, assessment))
-
-    return await in_turn(uow, work, lambda: workflow.foresee(uow, principal, case_id, step))
+    case, assessment = workflow.take(uow, principal, case_id, step)
+    return idem.commit(uow, _step_result(case, assessment))
 
 
 @router.post(

@@ -10,8 +10,6 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from repatria.domain.errors import (
     Conflict,
@@ -95,9 +93,6 @@ def problem_of(exc: Exception) -> Problem | None:
             for e in exc.errors()
         ]
         return Problem(422, "Check the form", "Some fields are not valid.", ADVICE[422], fields)
-    if isinstance(exc, StaleDataError | IntegrityError):
-        detail = "Someone else changed this record at the same time; nothing was written."
-        return Problem(409, "Changed meanwhile", detail, ADVICE[409])
     if isinstance(exc, Conflict | DomainError):
         return Problem(409, "Conflict", str(exc), ADVICE[409])
     if isinstance(exc, LawDataError):
