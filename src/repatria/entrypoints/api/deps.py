@@ -69,6 +69,7 @@ def get_principal(
 
 
 Uow = Annotated[UnitOfWork, Depends(get_uow)]
+AppContainer = Annotated[Container, Depends(get_container)]
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 Token = Annotated[str, Depends(get_token)]
 # Database ids are signed 64-bit integers; anything larger cannot name a record.
