@@ -7,8 +7,12 @@ on a free loopback port as its own process, then drive it from this process with
 keep-alive clients (bench/loadgen.py) for a bounded time: a warm-up of case reads, the
 baseline GET /api/v1/health (no case read), case reads (GET /api/v1/cases/{id}, also given as
 a ratio to the baseline), then transitions (submit, then screen: each one re-assessed by the
-legal engine and recorded as an event). `steal_pct` is the share of the machine's CPU time
-other guests of its host took while measuring: a slow host shows there.
+legal engine and recorded as an event). On PostgreSQL the case reads are first measured
+against one worker, and `two_workers_read_ratio` gives the reads of `--workers 2` as a
+multiple of one worker's (scaling out: more stateless workers on one database).
+`steal_pct` is the share of the machine's CPU time other guests of its host took while
+measuring: a slow host shows there. Targets (DESIGN.md §8, docs/architecture.md): reads
+≥ 1,000/s with p99 ≤ 50 ms, transitions ≥ 150/s, two workers' reads ≥ 1.5 times one's.
 The last line printed is one JSON object with the figures.
 """
 
@@ -206,8 +210,10 @@ def _steal_pct(before: list[int] | None, after: list[int] | None) -> float | Non
     return round(100 * spent[7] / max(1, sum(spent)), 1)
 
 
-def measure(port: int, token: str, ids: list[int], clients: int, seconds: float) -> dict[str, Any]:
-    """Reads, then transitions; figures rounded for printing."""
+def measure(
+    port: int, token: str, ids: list[int], clients: int, seconds: float, steps: bool = True
+) -> dict[str, Any]:
+    """Reads, then (with `steps`) transitions; figures rounded for printing."""
     ticks = _cpu_ticks()
     rng = random.Random(7)
     auth = {"Authorization": f"Bearer {token}"}
@@ -233,6 +239,16 @@ def measure(port: int, token: str, ids: list[int], clients: int, seconds: float)
     pings, _, ping_s = run(health, seconds / 2)
     health_rps = len(pings) / ping_s
     read_lat, read_errors, read_s = run(read, seconds)
+    reads = {
+        "health_rps": round(health_rps, 1),
+        "read_vs_health": round(len(read_lat) / read_s / health_rps, 3),
+        "read_rps": round(len(read_lat) / read_s, 1),
+        "read_p50_ms": round(statistics.median(read_lat) * 1000, 2),
+        "read_p99_ms": _p(read_lat, 0.99),
+        "reads": len(read_lat),
+    }
+    if not steps:
+        return {**reads, "errors": read_errors, "steal_pct": _steal_pct(ticks, _cpu_ticks())}
     queue = [(case_id, command) for case_id in ids for command in ("submit", "screen")]
     queue.reverse()
     pending: dict[int, bool] = {}
@@ -255,30 +271,46 @@ def measure(port: int, token: str, ids: list[int], clients: int, seconds: float)
 
     step_lat, step_errors, step_s = run(transition, seconds)
     return {
-        "health_rps": round(health_rps, 1),
-        "read_vs_health": round(len(read_lat) / read_s / health_rps, 3),
-        "read_rps": round(len(read_lat) / read_s, 1),
-        "read_p50_ms": round(statistics.median(read_lat) * 1000, 2),
-        "read_p99_ms": _p(read_lat, 0.99),
+        **reads,
         "transition_rps": round(len(step_lat) / step_s, 1),
         "transition_p50_ms": round(statistics.median(step_lat) * 1000, 2),
         "transition_p99_ms": _p(step_lat, 0.99),
-        "reads": len(read_lat),
         "transitions": len(step_lat),
         "errors": read_errors + step_errors,
         "steal_pct": _steal_pct(ticks, _cpu_ticks()),
     }
 
 
-def run(name: str, env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
-    ids, token = seed(env, args.cases)
+def _served_and_measured(
+    env: dict[str, str], args: argparse.Namespace, workers: int, seeded: tuple[list[int], str]
+) -> dict[str, Any]:
+    ids, token = seeded
     port = _free_port()
-    server = _serve(env, port, args.workers)
+    server = _serve(env, port, workers)
     try:
-        figures = measure(port, token, ids, args.clients, args.seconds)
+        return measure(port, token, ids, args.clients, args.seconds, steps=workers == args.workers)
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def run(
+    name: str, env: dict[str, str], args: argparse.Namespace, *, scale_out: bool = False
+) -> dict[str, Any]:
+    """Seed, then measure with `--workers`; with `scale_out`, case reads with one worker
+    first, and the ratio of the two."""
+    seeded = seed(env, args.cases)
+    one = None
+    if scale_out and args.workers > 1:
+        one = _served_and_measured(env, args, 1, seeded)
+        print(name, "one worker", json.dumps(one), flush=True)
+    figures = _served_and_measured(env, args, args.workers, seeded)
+    if one is not None:
+        figures["one_worker_read_rps"] = one["read_rps"]
+        key = (
+            "two_workers_read_ratio" if args.workers == 2 else f"{args.workers}_workers_read_ratio"
+        )
+        figures[key] = round(figures["read_rps"] / one["read_rps"], 2)
     print(name, json.dumps(figures), flush=True)
     return figures
 
@@ -306,7 +338,7 @@ def main() -> None:
                 server.psql("CREATE DATABASE bench;")
                 uri = server.get_uri("bench").replace("postgresql://", "postgresql+psycopg://")
                 env = {**base, **key, "REPATRIA_DATABASE_URL": uri}
-                results["postgresql"] = run("postgresql", env, args)
+                results["postgresql"] = run("postgresql", env, args, scale_out=True)
             finally:
                 # Stopped while its directory is still there: stopped only at exit, after
                 # the directory was gone, it ran on until it noticed (up to a minute).
