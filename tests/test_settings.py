@@ -71,3 +71,15 @@ def test_a_tls_certificate_needs_its_key(tmp_path: Path) -> None:
 
 def test_development_may_serve_anywhere_it_is_told() -> None:
     assert Settings(env="development").serving_problem("0.0.0.0") is None  # noqa: S104
+
+
+def test_password_hashing_costs_argon2_defaults_and_production_refuses_less(
+    tmp_path: Path,
+) -> None:
+    settings = _production(tmp_path)
+    assert (settings.password_hash_time_cost, settings.password_hash_memory_kib) == (3, 65536)
+    with pytest.raises(ValidationError, match="REPATRIA_PASSWORD_HASH_TIME_COST"):
+        _production(tmp_path, password_hash_time_cost=1)
+    with pytest.raises(ValidationError, match="REPATRIA_PASSWORD_HASH_MEMORY_KIB"):
+        _production(tmp_path, password_hash_memory_kib=64)
+    assert Settings(env="development", password_hash_time_cost=1).password_hash_time_cost == 1

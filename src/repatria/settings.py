@@ -11,6 +11,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused outside development
+# OWASP's minimum for argon2id (Password Storage Cheat Sheet): 19 MiB and two passes.
+MIN_HASH_TIME_COST = 2
+MIN_HASH_MEMORY_KIB = 19 * 1024
 
 
 class Settings(BaseSettings):
@@ -25,6 +28,11 @@ class Settings(BaseSettings):
     token_days: int = 30
     # A request body larger than this is refused (413) before anything reads it.
     max_body_bytes: PositiveInt = 1024 * 1024
+    # argon2id's cost for new password hashes: passes over memory, and the memory in KiB (the
+    # defaults are argon2-cffi's: about a quarter of a second and 64 MiB). Production refuses
+    # less than OWASP's minimum; the test suite sets them low so that signing in is cheap.
+    password_hash_time_cost: PositiveInt = 3
+    password_hash_memory_kib: PositiveInt = 64 * 1024
     host: str = "127.0.0.1"
     port: int = 8000
     # Ed25519 key (PEM, PKCS#8) that signs audit checkpoints; required outside development.
@@ -61,6 +69,15 @@ class Settings(BaseSettings):
             raise ValueError(
                 "REPATRIA_AUDIT_PUBLIC_KEY_FILE (or REPATRIA_AUDIT_KEY_FILE for the signing"
                 " command) must be set in production: without the key no checkpoint is checked"
+            )
+        if self.env == "production" and (
+            self.password_hash_time_cost < MIN_HASH_TIME_COST
+            or self.password_hash_memory_kib < MIN_HASH_MEMORY_KIB
+        ):
+            raise ValueError(
+                "REPATRIA_PASSWORD_HASH_TIME_COST must be at least "
+                f"{MIN_HASH_TIME_COST} and REPATRIA_PASSWORD_HASH_MEMORY_KIB at least "
+                f"{MIN_HASH_MEMORY_KIB} in production (OWASP's minimum for argon2id)"
             )
         if (self.tls_cert_file is None) != (self.tls_key_file is None):
             raise ValueError("REPATRIA_TLS_CERT_FILE and REPATRIA_TLS_KEY_FILE go together")

@@ -10,35 +10,48 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from repatria.domain.errors import InvalidInput
+from repatria.settings import get_settings
 
 MIN_LENGTH = 10
 MAX_LENGTH = 200
 # Each argon2 run takes 64 MiB and a quarter of a second of one core; a burst of parallel
 # sign-ins would otherwise take as many of both as it has requests. Per worker process.
 HASHES_AT_ONCE = 3
-_hasher = PasswordHasher()
 _hashing = threading.BoundedSemaphore(HASHES_AT_ONCE)
 
 
 def hash_password(password: str) -> str:
-    """An argon2id hash of the password."""
+    """An argon2id hash of the password, at the cost the settings give."""
     with _hashing:
-        return _hasher.hash(password)
+        return _hasher().hash(password)
 
 
 def verify(password_hash: str | None, password: str) -> bool:
     """True when the password matches the hash; with no hash, a real verification is still
     run, so the time taken does not tell whether a username exists."""
+    hasher = _hasher()
     with _hashing:
         try:
-            return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
+            dummy = _dummy_hash(hasher)
+            return hasher.verify(password_hash or dummy, password) and bool(password_hash)
         except (VerificationError, InvalidHashError):
             return False
 
 
+def _hasher() -> PasswordHasher:
+    settings = get_settings()
+    return _hasher_costing(settings.password_hash_time_cost, settings.password_hash_memory_kib)
+
+
 @functools.cache
-def _dummy_hash() -> str:
-    return _hasher.hash("not-a-real-password")
+def _hasher_costing(time_cost: int, memory_kib: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+
+
+@functools.cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    # At the settings' cost, so that checking it takes as long as checking a real hash.
+    return hasher.hash("not-a-real-password")
 
 
 @functools.cache
