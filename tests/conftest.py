@@ -1,14 +1,25 @@
-"""Fixtures: a fresh, migrated database per test on SQLite and on a real PostgreSQL server."""
+"""Fixtures: a fresh, migrated database per test, on SQLite, and also on a real PostgreSQL
+server where storage makes a difference; the application built once a session.
+
+Which tests run on both databases: those placed under tests/adapters/ and tests/services/,
+those marked `storage`, and those that take `backend` as an argument (they say they differ by
+database). Every other test runs on SQLite only. The migrated (and demo) databases are made
+once a run, under a lock shared by the xdist workers, and copied for each test: a SQLite file
+copy, a PostgreSQL `CREATE DATABASE … TEMPLATE`; one PostgreSQL server serves every worker.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import inspect
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -19,9 +30,21 @@ from repatria.bootstrap import Container, build
 from repatria.services import clock
 from repatria.settings import Settings, get_settings
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
 BACKENDS = ("sqlite", "postgresql")
+TESTS = Path(__file__).resolve().parent
+# Tests placed here run on both databases: they are about storage.
+STORAGE_PLACES = ("adapters", "services")
 TEMPLATE_DB = "repatria_template"
 DEMO_TEMPLATE_DB = "repatria_demo_template"
+# argon2 at its cheapest in tests (a hash or a check in a millisecond instead of a quarter of a
+# second, on every sign-in); production keeps the settings' default and refuses less.
+CHEAP_PASSWORD_HASHING = {
+    "REPATRIA_PASSWORD_HASH_TIME_COST": "1",
+    "REPATRIA_PASSWORD_HASH_MEMORY_KIB": "64",
+}
 _SESSION = ExitStack()
 
 
@@ -36,38 +59,137 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     _SESSION.close()
 
 
-@pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real PostgreSQL server for this test session, started from the pgserver wheel."""
-    import pgserver
+def _runs_on_both(function: Any, path: Path, marked: bool) -> bool:
+    """Whether a test is about storage: placed or marked so, or naming `backend` itself."""
+    if marked or "backend" in inspect.signature(function).parameters:
+        return True
+    return path.resolve().relative_to(TESTS).parts[0] in STORAGE_PLACES
 
-    root = tmp_path_factory.mktemp("pg")
-    server = pgserver.get_server(root, cleanup_mode="stop")
-    base = server.get_uri().replace("postgresql://", "postgresql+psycopg://")
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {TEMPLATE_DB}"))
-    admin.dispose()
-    template = make_engine(_with_database(base, TEMPLATE_DB))
-    migrate.upgrade(template)
-    template.dispose()
-    _create_demo_template(base)
-    yield base
-    server.cleanup()
+
+def _names_backend(marker: pytest.Mark) -> bool:
+    names = marker.args[0] if marker.args else marker.kwargs.get("argnames", "")
+    if isinstance(names, str):
+        names = [name.strip() for name in names.split(",")]
+    return "backend" in names
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run a storage test once on each database; every other test on SQLite only."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    if any(_names_backend(mark) for mark in metafunc.definition.iter_markers("parametrize")):
+        return  # the test names its database itself
+    marked = metafunc.definition.get_closest_marker("storage") is not None
+    if _runs_on_both(metafunc.function, metafunc.definition.path, marked):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what needs more than Python: `postgresql` (the test's database is PostgreSQL) and
+    `browser` (tests/web/browser/), so that `make check` can leave them out."""
+    browser = TESTS / "web" / "browser"
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("backend") == "postgresql":
+            item.add_marker(pytest.mark.postgresql)
+        if browser in item.path.resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The test's database: SQLite, or each of SQLite and PostgreSQL for a storage test."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+# --- made once a run, shared by the workers -----------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory of this run that every xdist worker sees (the run's own, not the user's)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextmanager
+def _exclusively(directory: Path, name: str) -> Iterator[Path]:
+    """Hold the run-wide lock `name`: one worker makes a thing, the others wait and reuse it."""
+    with (directory / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield directory / f"{name}.done"
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _load_demo(url: str) -> None:
     from repatria.services import demo
 
-    container = build(Settings(database_url=url))
-    with container.uow() as uow:
-        demo.load(uow)
-        uow.commit()
+    container = build(Settings(database_url=url, env="development"))
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in CHEAP_PASSWORD_HASHING.items():  # the demo users' hash
+            patch.setenv(name, value)
+        get_settings.cache_clear()
+        with container.uow() as uow:
+            demo.load(uow)
+            uow.commit()
+    get_settings.cache_clear()
     container.dispose()
 
 
-def _create_demo_template(base: str) -> None:
+@pytest.fixture(scope="session")
+def sqlite_template(shared_dir: Path) -> Path:
+    """A migrated SQLite file that each test copies."""
+    path = shared_dir / "template.sqlite3"
+    with _exclusively(shared_dir, "sqlite-template") as done:
+        if not done.exists():
+            engine = make_engine(f"sqlite:///{path}")
+            migrate.upgrade(engine)
+            engine.dispose()
+            done.touch()
+    return path
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo_template(shared_dir: Path, sqlite_template: Path) -> Path:
+    """A migrated SQLite file holding the demo data, which each demo test copies."""
+    path = shared_dir / "demo.sqlite3"
+    with _exclusively(shared_dir, "sqlite-demo-template") as done:
+        if not done.exists():
+            shutil.copy(sqlite_template, path)
+            _load_demo(f"sqlite:///{path}")
+            done.touch()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_server(shared_dir: Path) -> Iterator[str]:
+    """A real PostgreSQL server for this run, started from the pgserver wheel, with its
+    migrated and demo template databases; stopped when the last worker lets go of it."""
+    import pgserver
+
+    server = pgserver.get_server(shared_dir / "pg", cleanup_mode="stop")
+    base = server.get_uri().replace("postgresql://", "postgresql+psycopg://")
+    with _exclusively(shared_dir, "postgres-templates") as done:
+        if not done.exists():
+            _make_postgres_templates(base)
+            done.touch()
+    yield base
+    server.cleanup()
+
+
+def _make_postgres_templates(base: str) -> None:
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        # Test data need not survive a crash of the machine: no waiting for the disk.
+        for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+            connection.execute(text(f"ALTER SYSTEM SET {setting} = off"))
+        connection.execute(text("SELECT pg_reload_conf()"))
+        connection.execute(text(f"CREATE DATABASE {TEMPLATE_DB}"))
+    template = make_engine(_with_database(base, TEMPLATE_DB))
+    migrate.upgrade(template)
+    template.dispose()
     with admin.connect() as connection:
         connection.execute(text(f"CREATE DATABASE {DEMO_TEMPLATE_DB} TEMPLATE {TEMPLATE_DB}"))
     admin.dispose()
@@ -80,23 +202,7 @@ def _with_database(uri: str, name: str) -> str:
     return f"{prefix}@/{name}?{query}"
 
 
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file that each test copies."""
-    path = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    migrate.upgrade(engine)
-    engine.dispose()
-    return path
-
-
-@pytest.fixture(scope="session")
-def sqlite_demo_template(sqlite_template: Path) -> Path:
-    """A migrated SQLite file holding the demo data, which each demo test copies."""
-    path = sqlite_template.with_name("demo.sqlite3")
-    shutil.copy(sqlite_template, path)
-    _load_demo(f"sqlite:///{path}")
-    return path
+# --- a fresh database per test ------------------------------------------------------------------
 
 
 def _fresh_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path, content: str) -> str:
@@ -119,12 +225,6 @@ def _fresh_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path, con
         connection.execute(text(f"CREATE DATABASE {name}{templates[content]}"))
     admin.dispose()
     return _with_database(base, name)
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest) -> str:
-    """Runs the test once on SQLite and once on PostgreSQL."""
-    return str(request.param)
 
 
 @pytest.fixture
@@ -157,6 +257,8 @@ def settings(
     monkeypatch.setenv("REPATRIA_AUDIT_WITNESS_FILE", str(tmp_path / "audit-witness.log"))
     monkeypatch.setenv("REPATRIA_ENV", "test")
     monkeypatch.setenv("REPATRIA_SECRET_KEY", "test-secret-" + uuid.uuid4().hex)
+    for name, value in CHEAP_PASSWORD_HASHING.items():
+        monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()
@@ -168,6 +270,25 @@ def container(settings: Settings) -> Iterator[Container]:
     built = build(settings)
     yield built
     built.dispose()
+
+
+@pytest.fixture(scope="session")
+def served_app(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+    """The application, built once a session: building it takes FastAPI a second (it reads
+    every route's signature). Each test points it at its own database (`app`)."""
+    from repatria.entrypoints.api.app import create_app
+
+    path = tmp_path_factory.mktemp("app") / "repatria.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return create_app(build(Settings(database_url=f"sqlite:///{path}", env="development")))
+
+
+@pytest.fixture
+def app(served_app: FastAPI, container: Container) -> FastAPI:
+    """The application on the test's database (what `create_app(container)` gives, built once:
+    every request reads the container from `app.state`)."""
+    served_app.state.container = container
+    return served_app
 
 
 @pytest.fixture(autouse=True)

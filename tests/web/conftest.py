@@ -13,9 +13,6 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from repatria.bootstrap import Container
-from repatria.entrypoints.api.app import create_app
-
 BASE_URL = "https://testserver"  # the session cookie is Secure
 DEMO_PASSWORD = "repatria-demo"
 TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
@@ -36,11 +33,6 @@ def _audit_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     path.write_bytes(pem)
     monkeypatch.setenv("REPATRIA_AUDIT_KEY_FILE", str(path))
     return path
-
-
-@pytest.fixture
-def app(container: Container) -> object:
-    return create_app(container)
 
 
 def csrf_of(html: str) -> str:

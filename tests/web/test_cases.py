@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, or_, select
 
@@ -129,6 +130,7 @@ def test_a_step_the_law_refuses_shows_the_failing_checks_with_citations(
     assert "Refused by the legal engine" in refused.text and "DOMICILE" in refused.text
 
 
+@pytest.mark.storage  # a stale version is found by each database
 def test_a_stale_form_is_a_409_page_that_says_to_reload(
     browser_for: Browsers, container: Container
 ) -> None:

@@ -131,6 +131,7 @@ def test_the_law_browser_shows_rules_with_citations_without_login(
     assert browser_for(None).get("/law/nope").status_code == 404
 
 
+@pytest.mark.storage  # the record is read, and a stale version found, by each database
 def test_the_record_page_verifies_the_log_and_shows_a_proof_for_auditors(
     browser_for: Browsers, container: Container
 ) -> None:
@@ -160,6 +161,7 @@ def test_a_user_creates_and_revokes_an_api_token(browser_for: Browsers) -> None:
     assert "revoked" in revoked.text
 
 
+@pytest.mark.storage  # the record is read, and a stale version found, by each database
 def test_the_holding_state_corrects_a_name_and_a_stale_correction_is_refused(
     browser_for: Browsers,
 ) -> None:
@@ -181,6 +183,7 @@ def test_the_holding_state_corrects_a_name_and_a_stale_correction_is_refused(
     assert stale.status_code == 409
 
 
+@pytest.mark.storage  # the record is read, and a stale version found, by each database
 def test_an_auditor_gets_a_consistency_proof(browser_for: Browsers, container: Container) -> None:
     size = sign_checkpoint(container)
     page = browser_for("us-auditor").get(f"/record/consistency?size={size}&from=3")

@@ -9,11 +9,15 @@ import re
 from collections.abc import Callable
 from datetime import UTC
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
+
+# Counts by year are extracted by SQL that differs by database.
+pytestmark = pytest.mark.storage
 
 Browsers = Callable[[str | None], TestClient]
 

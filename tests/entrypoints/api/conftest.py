@@ -1,4 +1,5 @@
-"""API fixtures: an application on the fresh database and clients signed in as demo users."""
+"""API fixtures: clients of the application (tests/conftest.py: `app`) on a fresh demo
+database, anonymous or authenticated as demo users."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from sqlalchemy import select
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.domain.accounts import CredentialKind, Principal, User
-from repatria.entrypoints.api.app import create_app
 from repatria.services import accounts
 
 BASE_URL = "https://testserver"  # the session cookie is Secure, so the client speaks https
@@ -21,11 +21,6 @@ BASE_URL = "https://testserver"  # the session cookie is Secure, so the client s
 @pytest.fixture
 def database_content() -> str:
     return "demo"
-
-
-@pytest.fixture
-def app(container: Container) -> object:
-    return create_app(container)
 
 
 @pytest.fixture

@@ -22,6 +22,9 @@ from repatria.services import accounts, audit, clock, demo_cases
 from repatria.services.commands import CreateUser
 from tests.entrypoints.api.conftest import issue_token
 
+# Concurrent writers are serialised differently by each database.
+pytestmark = pytest.mark.storage
+
 CLIENTS = 32
 CASES = 8
 

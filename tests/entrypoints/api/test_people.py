@@ -81,6 +81,7 @@ def test_bad_input_names_the_field_and_stores_nothing(
     assert _counts(container) == before
 
 
+@pytest.mark.storage  # how each database refuses it or matches it differs
 def test_a_duplicate_identifier_is_a_conflict(officer: TestClient, container: Container) -> None:
     assert officer.post("/api/v1/people", json=PERSON).status_code == 201
     before = _counts(container)
@@ -90,6 +91,7 @@ def test_a_duplicate_identifier_is_a_conflict(officer: TestClient, container: Co
     assert _counts(container) == before
 
 
+@pytest.mark.storage  # how each database refuses it or matches it differs
 def test_a_correction_based_on_a_stale_version_is_refused(officer: TestClient) -> None:
     created = officer.post("/api/v1/people", json=PERSON).json()
     first = officer.patch(
@@ -133,18 +135,21 @@ def test_a_correction_cannot_erase_a_required_name(officer: TestClient) -> None:
     assert officer.get(f"/api/v1/people/{created['id']}").json()["family_name"] == "Ortega Salas"
 
 
+@pytest.mark.storage  # how each database refuses it or matches it differs
 def test_text_with_a_nul_byte_is_refused_naming_the_field(officer: TestClient) -> None:
     response = officer.post("/api/v1/people", json={**PERSON, "given_names": "Ju\u0000lio"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "given_names"
 
 
+@pytest.mark.storage  # how each database refuses it or matches it differs
 def test_an_id_beyond_64_bits_is_a_validation_error_not_a_crash(officer: TestClient) -> None:
     response = officer.get(f"/api/v1/people/{2**63}")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "person_id"
 
 
+@pytest.mark.storage  # how each database refuses it or matches it differs
 def test_percent_and_underscore_in_a_name_search_match_only_themselves(
     officer: TestClient,
 ) -> None:

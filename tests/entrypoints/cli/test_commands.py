@@ -151,6 +151,7 @@ def test_a_short_password_is_refused_naming_the_field(repatria: Callable[..., Re
     assert result.exit_code == 2 and "password" in result.stderr
 
 
+@pytest.mark.storage  # migrations run on each database
 def test_serve_refuses_an_unmigrated_database_and_says_what_to_run(
     empty_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -164,6 +165,7 @@ def test_serve_refuses_an_unmigrated_database_and_says_what_to_run(
     assert "repatria db upgrade" in result.stderr
 
 
+@pytest.mark.storage  # migrations run on each database
 def test_db_upgrade_then_current_reports_the_head(
     empty_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -184,6 +186,9 @@ def production(settings: object, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     """The same database, with the process configured for production."""
     monkeypatch.setenv("REPATRIA_ENV", "production")
     monkeypatch.setenv("REPATRIA_AUDIT_PUBLIC_KEY_FILE", str(tmp_path / "audit.pub"))
+    # Production's cost of password hashing, which refuses the suite's cheap one.
+    monkeypatch.delenv("REPATRIA_PASSWORD_HASH_TIME_COST")
+    monkeypatch.delenv("REPATRIA_PASSWORD_HASH_MEMORY_KIB")
     get_settings.cache_clear()
 
 

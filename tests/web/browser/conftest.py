@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
@@ -19,9 +20,6 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
-
-from repatria.bootstrap import Container
-from repatria.entrypoints.api.app import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 # No sandbox as root; no background traffic, which a closed network refuses.
@@ -38,12 +36,6 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
 
 
-@pytest.fixture
-def backend() -> str:
-    """Browser tests run on SQLite only; the page tests cover PostgreSQL."""
-    return "sqlite"
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, for the whole test session."""
@@ -56,14 +48,15 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-@pytest.fixture
-def live_server(container: Container) -> Iterator[str]:
-    """The application on a free port of 127.0.0.1, served by uvicorn in a thread."""
+@pytest.fixture(scope="session")
+def served_url(served_app: FastAPI) -> Iterator[str]:
+    """The session's application on a free port of 127.0.0.1, served by uvicorn in a thread
+    (started once: each test points the application at its own database, `live_server`)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    config = uvicorn.Config(create_app(container), log_level="warning", lifespan="off")
+    config = uvicorn.Config(served_app, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
@@ -75,6 +68,12 @@ def live_server(container: Container) -> Iterator[str]:
     server.should_exit = True
     thread.join(timeout=10)
     listener.close()
+
+
+@pytest.fixture
+def live_server(app: FastAPI, served_url: str) -> str:
+    """The served application, on the test's fresh database."""
+    return served_url
 
 
 @pytest.fixture
