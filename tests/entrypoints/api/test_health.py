@@ -23,6 +23,7 @@ def test_health_reports_database_kind_migration_and_version(
     assert body["migration"] == body["migration_head"] == migrate.head_revision()
 
 
+@pytest.mark.storage  # read from each database's own catalogue
 def test_the_app_refuses_an_unmigrated_database_and_names_the_command(
     empty_database_url: str,
 ) -> None:
@@ -39,13 +40,10 @@ def test_openapi_is_served_at_api_docs(anonymous: TestClient) -> None:
 
 
 def test_the_served_app_freezes_its_start_up_objects_and_serves(container: Container) -> None:
-    gc.unfreeze()
+    gc.unfreeze()  # nothing frozen before: what is frozen after, create_served_app froze
     try:
         app = create_served_app(container)
-        frozen = gc.get_freeze_count()
-        assert frozen > 10_000  # the modules, routes and law catalog built before serving
-        gc.collect()
-        assert gc.get_freeze_count() == frozen  # a full collection leaves them where they are
+        assert gc.get_freeze_count() > 10_000  # the modules, routes and law catalog
         with TestClient(app) as client:
             assert client.get("/api/v1/health").json()["status"] == "ok"
     finally:
