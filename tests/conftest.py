@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
 from repatria.adapters.db import migrate
@@ -46,6 +47,14 @@ CHEAP_PASSWORD_HASHING = {
     "REPATRIA_PASSWORD_HASH_MEMORY_KIB": "64",
 }
 _SESSION = ExitStack()
+
+# Property tests draw new examples every run (and first replay the failures kept in
+# .hypothesis/). No deadline: on a busy two-core machine an example's time says nothing.
+# HYPOTHESIS_PROFILE=thorough tries ten times as many; the costly properties take a share of
+# `max_examples` (tests/screening/test_agreement.py).
+hypothesis_settings.register_profile("repatria", deadline=None, max_examples=100)
+hypothesis_settings.register_profile("thorough", deadline=None, max_examples=1000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repatria"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

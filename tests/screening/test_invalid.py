@@ -143,7 +143,13 @@ def test_only_the_first_problems_are_reported_and_nothing_is_screened(tmp_path: 
     assert str(caught.value.problems[0]).startswith("line 1 (row 0): to: ")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Screens each changed roster (see test_agreement): 60 a run (the profile's 100 x 3/5), new ones
+# each run; HYPOTHESIS_PROFILE=thorough tries 600.
+@settings(
+    max_examples=settings.default.max_examples * 3 // 5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(
     st.lists(st.one_of(documents(), near_favourable()), min_size=1, max_size=6),
     st.sampled_from(sorted(MUTATIONS)),
