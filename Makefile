@@ -6,20 +6,26 @@ DATA ?= data
 export REPATRIA_DATABASE_URL ?= sqlite:///$(DATA)/repatria.sqlite3
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test browser run db demo test lint typecheck contracts unit bench clean
+.PHONY: help install install-test browser run db demo test check lint typecheck contracts unit quick bench clean
+# The quick loop's tests: no browser, no PostgreSQL server (tests/conftest.py marks them).
+QUICK_TESTS := not browser and not postgresql
 
 help: ## List the targets with what each does
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(BIN)/python:
+	@echo "make: creating the virtual environment $(VENV)/ with $(PYTHON) (everything below is installed there, not system-wide)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "make: upgrading pip in $(VENV)/ (older pips cannot install from pyproject.toml alone)"
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@echo "make: installing Repatria and its dependencies (pyproject.toml) into $(VENV)/, to run it"
 	$(BIN)/pip install --quiet -e .
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	@echo "make: installing Repatria with its test tools (pyproject.toml [test]: pytest, ruff, mypy, import-linter, Playwright, the pgserver PostgreSQL wheel) into $(VENV)/, to test it"
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@ $(VENV)/.installed
 
@@ -28,7 +34,9 @@ install: $(VENV)/.installed ## Create the virtual environment and install Repatr
 install-test: $(VENV)/.installed-test ## Install Repatria with the test tools
 
 browser: ## Install Debian's Chromium for the browser tests when it is missing (needs root)
-	@[ -x /usr/bin/chromium ] || { apt-get update -qq && \
+	@[ -x /usr/bin/chromium ] || { \
+	  echo "make: installing Debian's chromium with apt-get, for the browser tests (Playwright downloads no browser)"; \
+	  apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 db: install ## Create or migrate the SQLite database in $(DATA)/
@@ -51,10 +59,15 @@ typecheck: install-test ## mypy (strict on domain, law and screening)
 contracts: install-test ## The import-layer contract (import-linter)
 	$(BIN)/lint-imports
 
-unit: install-test browser ## The pytest suite, on SQLite and a real PostgreSQL it starts itself
+unit: install-test browser ## The whole pytest suite, on SQLite and a real PostgreSQL it starts itself
 	$(BIN)/pytest -n 2 -q
 
+quick: install-test ## The pytest suite without the browser and PostgreSQL tests
+	$(BIN)/pytest -n 2 -q -m "$(QUICK_TESTS)"
+
 test: lint typecheck contracts unit ## Everything CI runs: lint, types, layers, the whole suite
+
+check: lint typecheck contracts quick ## The quick loop: lint, types, layers, the tests without browser or PostgreSQL
 
 clean: ## Remove the virtual environment, caches and the local database
 	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache .ruff_cache
