@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from repatria.domain.errors import DomainError
+from repatria.domain.errors import Conflict
 
 
 class MovementState(enum.StrEnum):
@@ -26,8 +26,8 @@ MOVEMENT_STEPS: dict[str, tuple[MovementState, MovementState]] = {
 }
 
 
-class MovementStepNotAllowed(DomainError):
-    """The movement is not in the state the command starts from."""
+class MovementStepNotAllowed(Conflict):
+    """The movement is not in the state the command starts from (409, as a case's step)."""
 
 
 def next_state(command: str, current: MovementState) -> MovementState:

@@ -68,7 +68,12 @@ class Person(BaseModel):
     birth_date: IsoDate | None = None
     citizenships: Countries | None = None
     competent: StrictBool | None = None
-    years_in_sending_state: StrictFloat | StrictInt | None = Field(default=None, ge=0)
+    # ge on a union reaches the API document as a stray "ge": minimum written out instead.
+    years_in_sending_state: StrictFloat | StrictInt | None = Field(
+        default=None,
+        ge=0,
+        json_schema_extra={"anyOf": [{"type": "number", "minimum": 0}, {"type": "null"}]},
+    )
     intends_to_remain: StrictBool | None = None
     residence_country: Country | None = None
     fled_to_state_of_nationality: StrictBool | None = None

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, WithJsonSchema
 
-from repatria.law.countries import country_problem
+from repatria.law.countries import ISO_ALPHA2, country_problem
 
 # Unknown keys are refused everywhere: a misspelt fact must not silently become "unknown".
 STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=False, allow_inf_nan=False)
@@ -53,7 +53,19 @@ def _countries(values: list[str]) -> list[str]:
     return values
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
-Country = Annotated[str, BeforeValidator(_country)]
+# The JSON Schema of each type says what its validator accepts (the API document shows it).
+IsoDate = Annotated[
+    date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})
+]
+IsoDateTime = Annotated[
+    datetime,
+    BeforeValidator(_iso_datetime),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": "T"}),
+]
+Country = Annotated[
+    str,
+    BeforeValidator(_country),
+    # A pattern, not an enum: it says the same, and test generators do not try each code.
+    WithJsonSchema({"type": "string", "pattern": f"^({'|'.join(sorted(ISO_ALPHA2))})$"}),
+]
 Countries = Annotated[list[Country], AfterValidator(_countries)]

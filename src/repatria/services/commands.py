@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import re
+import types
 from datetime import date, datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from repatria.domain.accounts import Role
 from repatria.domain.people import HoldKind, OffenseCategory, ProtectionKind
 from repatria.domain.workflow import ConsentGiver, FearOutcome, VerifierRole
+from repatria.law import AUTHORITY_IDS
 from repatria.services import clock
 
 
@@ -32,7 +37,64 @@ CountryCode = Annotated[
     AfterValidator(_upper),
     Field(description="ISO 3166-1 alpha-2 country code", examples=["MX"]),
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# The texts Command accepts, as the API document's patterns: no control character other than
+# tab and line breaks, and for a text that must not be blank, one character that is no space.
+PLAIN_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+NOT_BLANK = (
+    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+)
+# The services refuse any other authority (422 naming the field); the document lists them.
+Authority = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=40),
+    Field(json_schema_extra={"enum": sorted(AUTHORITY_IDS)}),
+]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK)
+]
+
+
+def _plain_text_patterns(schema: dict[str, Any]) -> None:
+    """Write PLAIN_TEXT into the API document of each text field that has no pattern of its
+    own (a pattern of its own, such as a code's, admits no control character anyway)."""
+    for member in schema.get("properties", {}).values():
+        for option in member.get("anyOf", [member]):
+            if option.get("type") == "string" and not {"pattern", "format", "enum"} & set(option):
+                option["pattern"] = PLAIN_TEXT
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}.*")
+
+
+def _temporal_kind(annotation: object) -> type | None:
+    """datetime or date when a field holds one (perhaps optional), else None."""
+    options = get_args(annotation) if get_origin(annotation) in (Union, types.UnionType) else ()
+    for option in options or (annotation,):
+        if option is datetime or option is date:
+            return datetime if option is datetime else date
+    return None
+
+
+def as_written(kind: type, value: object) -> object:
+    """Refuse a day or a moment written otherwise than the API document says (ISO 8601 text):
+    pydantic would also read a number, or text of digits, as a Unix time."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("write it as ISO 8601 text")
+    if isinstance(value, str):
+        if kind is datetime and not ISO_MOMENT.fullmatch(value):
+            raise ValueError("must be a date and time written YYYY-MM-DDTHH:MM[:SS][offset]")
+        if kind is date and not ISO_DAY.fullmatch(value):
+            raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+def written_day(value: object) -> object:
+    """A day as the API document writes it (for a query parameter)."""
+    return as_written(date, value)
+
+
+Day = Annotated[date, BeforeValidator(written_day)]
 
 
 def no_control_characters(value: object) -> object:
@@ -48,7 +110,14 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 class Command(BaseModel):
     """Base of every command: unknown fields are refused, not ignored."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_plain_text_patterns)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _written_times(cls, value: object, info: ValidationInfo) -> object:
+        field = cls.model_fields.get(info.field_name or "")
+        kind = _temporal_kind(field.annotation) if field is not None else None
+        return as_written(kind, value) if kind is not None else value
 
     @field_validator("*", mode="after")
     @classmethod
@@ -69,12 +138,31 @@ class CitizenshipIn(Command):
 
 
 class IdentifierIn(Command):
-    scheme: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-    value: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    scheme: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=NOT_BLANK),
+    ]
+    value: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NOT_BLANK),
+    ]
+
+
+def _length_or_indeterminate(schema: dict[str, Any]) -> None:
+    """The API document of a sentence: length_days, unless it is indeterminate."""
+    _plain_text_patterns(schema)
+    schema["anyOf"] = [
+        {"required": ["length_days"], "properties": {"length_days": {"type": "integer"}}},
+        {"required": ["indeterminate"], "properties": {"indeterminate": {"const": True}}},
+    ]
 
 
 class SentenceIn(Command):
-    offense: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    model_config = ConfigDict(json_schema_extra=_length_or_indeterminate)
+    offense: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NOT_BLANK),
+    ]
     offense_category: OffenseCategory
     jurisdiction: Annotated[str, StringConstraints(min_length=2, max_length=10)] = Field(
         description="Sentencing jurisdiction: a country code, or country-subdivision (US-TX)"
@@ -103,6 +191,12 @@ class ProtectionOrderIn(Command):
     terminated_on: date | None = None
     issued_by: Annotated[str, StringConstraints(max_length=200)] = ""
 
+    @model_validator(mode="after")
+    def _terminated_after_issued(self) -> Self:
+        if self.terminated_on and self.terminated_on < self.issued_on:
+            raise ValueError("terminated_on is before issued_on")
+        return self
+
 
 class HoldIn(Command):
     kind: HoldKind
@@ -110,6 +204,13 @@ class HoldIn(Command):
     lifted_on: date | None = None
     court: Annotated[str, StringConstraints(max_length=200)] = ""
     reference: Annotated[str, StringConstraints(max_length=100)] = ""
+
+    @model_validator(mode="after")
+    def _lifted_after_issued(self) -> Self:
+        # As the legal engine reads it: stored otherwise, every later assessment is refused.
+        if self.lifted_on and self.lifted_on < self.issued_on:
+            raise ValueError("lifted_on is before issued_on")
+        return self
 
 
 class RemovalOrderIn(Command):
@@ -145,11 +246,12 @@ class UpdatePerson(Command):
     version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = Field(
         default=None, description="the version you read (optional)"
     )
-    family_name: Name | None = None
-    given_names: Name | None = None
+    # Leave a field out to keep its value; the document offers no null (see below).
+    family_name: Name | SkipJsonSchema[None] = None
+    given_names: Name | SkipJsonSchema[None] = None
     birth_date: date | None = None
-    citizenships: list[CitizenshipIn] | None = Field(default=None, max_length=10)
-    identifiers: list[IdentifierIn] | None = Field(default=None, max_length=20)
+    citizenships: Annotated[list[CitizenshipIn], Field(max_length=10)] | SkipJsonSchema[None] = None
+    identifiers: Annotated[list[IdentifierIn], Field(max_length=20)] | SkipJsonSchema[None] = None
 
     @field_validator("family_name", "given_names", "citizenships", "identifiers")
     @classmethod
@@ -164,7 +266,7 @@ class OpenCase(Command):
     """Open a case: one person's proposed movement under one authority."""
 
     person_id: Annotated[int, Field(ge=1, le=2**63 - 1)]
-    authority: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    authority: Authority
     from_state: CountryCode
     to_state: CountryCode
 
@@ -208,7 +310,7 @@ class RecordConsentVerification(Command):
     verified_on: date
     counsel: Literal["present", "waived"]
     advisements: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]{3,60}$")], bool] = Field(
-        max_length=10
+        max_length=10, json_schema_extra={"additionalProperties": False}
     )
     given_by: ConsentGiver = ConsentGiver.PERSON
     consents: bool
@@ -253,7 +355,7 @@ class RaiseFearClaim(Command):
 class PlanMovement(Command):
     """Plan a movement: a numbered batch under one authority between two states."""
 
-    authority: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    authority: Authority
     from_state: CountryCode
     to_state: CountryCode
     seats: Annotated[int, Field(ge=1, le=1000)]
@@ -265,6 +367,12 @@ class PlanMovement(Command):
             "must be above every number already used; default: the next one"
         ),
     )
+
+    @model_validator(mode="after")
+    def _two_states(self) -> Self:
+        if self.from_state == self.to_state:
+            raise ValueError("from_state and to_state are the same state")
+        return self
 
 
 class ManifestChange(Command):

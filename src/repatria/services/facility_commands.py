@@ -2,25 +2,92 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from repatria.domain.facilities import Occupancy
 from repatria.domain.money import FeeBasis
 from repatria.domain.reference_data import space_standards
-from repatria.services.commands import Command, CountryCode, Name
+from repatria.services.commands import NOT_BLANK, Command, CountryCode, Name
 
 RecordKey = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Code = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 ]
-Level = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
-Area = Annotated[Decimal, Field(ge=0, le=100_000, max_digits=12, decimal_places=2)]
-Money = Annotated[Decimal, Field(ge=0, le=10**12, max_digits=16, decimal_places=2)]
+Level = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=NOT_BLANK)
+]
+
+
+def _amount_pattern(most: int, integer_digits: int) -> str:
+    return rf"^({most}(\.00?)?|[0-9]{{1,{integer_digits}}}(\.[0-9]{{1,2}})?)$"
+
+
+def _amount_written(most: int, integer_digits: int) -> Callable[[object], object]:
+    """A check that an amount is a JSON integer (8 or 8.0) or text such as "12.50" (a JSON
+    number with a fraction is refused: binary floating point cannot hold most cents)."""
+    pattern = _amount_pattern(most, integer_digits)
+
+    def as_written(value: object) -> object:
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise ValueError('write an amount with a fraction as text, such as "12.50"')
+        if isinstance(value, str) and not re.fullmatch(pattern, value):
+            raise ValueError(f"must be an amount from 0 to {most} with at most two decimals")
+        return value
+
+    return as_written
+
+
+def _amount_document(most: int, integer_digits: int) -> dict[str, Any]:
+    return {
+        "anyOf": [
+            {"type": "integer", "minimum": 0, "maximum": most},
+            {"type": "string", "pattern": _amount_pattern(most, integer_digits)},
+        ]
+    }
+
+
+Area = Annotated[
+    Decimal,
+    BeforeValidator(_amount_written(100_000, 5)),
+    Field(ge=0, le=100_000, max_digits=12, decimal_places=2),
+    WithJsonSchema(_amount_document(100_000, 5)),
+]
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_amount_written(10**12, 12)),
+    Field(ge=0, le=10**12, max_digits=16, decimal_places=2),
+    WithJsonSchema(_amount_document(10**12, 12)),
+]
 Headcount = Annotated[int, Field(ge=0, le=1_000_000)]
+# Pairs as the API document's generators read them: two items of one kind (not prefixItems).
+KeyPair = Annotated[
+    tuple[RecordKey, RecordKey],
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+            "minItems": 2,
+            "maxItems": 2,
+        }
+    ),
+]
+TextPair = Annotated[
+    tuple[str, str],
+    WithJsonSchema({"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}),
+]
 Text = Annotated[str, StringConstraints(max_length=1000)]
 
 
@@ -32,8 +99,17 @@ def standard_code(value: str) -> str:
     return code
 
 
+def standard_pattern() -> str:
+    """The known standards' codes as a pattern, in either case and with spaces around, as
+    `standard_code` reads them."""
+    either_case = ("".join(f"[{c.upper()}{c.lower()}]" for c in code) for code in space_standards())
+    return rf"^\s*({'|'.join(sorted(either_case))})\s*$"
+
+
 StandardCode = Annotated[
-    str, AfterValidator(standard_code), Field(description="a space standard", examples=["CPT"])
+    str,
+    Field(description="a space standard", examples=["CPT"], pattern=standard_pattern()),
+    AfterValidator(standard_code),
 ]
 
 
@@ -116,11 +192,9 @@ class Allocate(Command):
     on: date = Field(description="the day the people arrive")
     standard: StandardCode | None = Field(default=None, description="default: the facility's")
     arrivals: list[ArrivalIn] = Field(max_length=50_000)
-    rivalries: list[tuple[str, str]] = Field(default_factory=list, max_length=1000)
-    keep_apart: list[tuple[RecordKey, RecordKey]] = Field(default_factory=list, max_length=50_000)
-    keep_together: list[tuple[RecordKey, RecordKey]] = Field(
-        default_factory=list, max_length=50_000
-    )
+    rivalries: list[TextPair] = Field(default_factory=list, max_length=1000)
+    keep_apart: list[KeyPair] = Field(default_factory=list, max_length=50_000)
+    keep_together: list[KeyPair] = Field(default_factory=list, max_length=50_000)
     contract_id: RecordKey | None = Field(
         default=None, description="the custody contract the arrivals are held under"
     )

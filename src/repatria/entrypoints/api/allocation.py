@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response
 
 from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
 from repatria.entrypoints.api.idempotency import Idempotent
+from repatria.entrypoints.api.responses import FORBIDDEN
 from repatria.services import allocation
 from repatria.services.allocation import AllocationOutcome, Left, Placement
 from repatria.services.facility_commands import Allocate
@@ -59,7 +60,12 @@ def outcome_json(outcome: AllocationOutcome) -> dict[str, Any]:
     }
 
 
-@router.post("/facilities/{facility_id}/allocations", status_code=201, summary="Allocate cells")
+@router.post(
+    "/facilities/{facility_id}/allocations",
+    status_code=201,
+    summary="Allocate cells",
+    responses=FORBIDDEN,
+)
 def allocate(
     facility_id: RecordId,
     body: Allocate,

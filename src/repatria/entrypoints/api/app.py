@@ -24,6 +24,7 @@ from repatria.entrypoints.api import (
     movements,
     organisations,
     people,
+    responses,
     savings,
     users,
     workflow,
@@ -76,6 +77,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     for module in (facilities, allocation, contracts, savings):  # docs/facilities.md
         app.include_router(module.router, prefix=API_PREFIX)
+    responses.document(app.routes)  # the refusals each route's signature implies
     install_web(app)  # the browser pages (entrypoints/web), over the same services
     return app
 

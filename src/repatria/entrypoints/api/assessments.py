@@ -11,7 +11,8 @@ from pydantic import BaseModel
 from repatria.domain.errors import InvalidInput
 from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
 from repatria.entrypoints.api.idempotency import Idempotent
-from repatria.law.document import load_json
+from repatria.entrypoints.api.responses import FORBIDDEN
+from repatria.law.document import AssessmentDocument, load_json
 from repatria.law.errors import InvalidDocument
 from repatria.services import assessments
 
@@ -39,6 +40,26 @@ class AssessmentOut(BaseModel):
     replay: ReplayOut
 
 
+def document_schema() -> dict[str, Any]:
+    """The assessment document's JSON Schema with its parts written in place, for the API
+    document (the body is read as a plain object and parsed by the service, as the CLI does)."""
+    schema = AssessmentDocument.model_json_schema(by_alias=True)
+    parts = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            rest = {key: value for key, value in node.items() if key != "$ref"}
+            return inline({**parts[node["$ref"].removeprefix("#/$defs/")], **rest})
+        return {key: inline(value) for key, value in node.items()}
+
+    inlined: dict[str, Any] = inline(schema)
+    return inlined
+
+
 async def _strictly_decoded(request: Request) -> None:
     """Read the body as `repatria assess` reads a file: a key twice in an object is refused
     (a JSON decoder would silently keep the last one)."""
@@ -53,6 +74,8 @@ async def _strictly_decoded(request: Request) -> None:
     status_code=201,
     summary="Assess a proposed movement",
     dependencies=[Depends(_strictly_decoded)],
+    openapi_extra={"requestBody": {"content": {"application/json": {"schema": document_schema()}}}},
+    responses=FORBIDDEN,
 )
 def create_assessment(
     document: Annotated[dict[str, Any], Body(examples=[EXAMPLE])],

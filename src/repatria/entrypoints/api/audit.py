@@ -15,9 +15,11 @@ from pydantic import BaseModel
 from repatria.bootstrap import Container
 from repatria.domain.audit_checkpoints import key_id, raw_public_key
 from repatria.entrypoints.api.deps import MAX_ID, CurrentPrincipal, RecordId, Uow, get_container
+from repatria.entrypoints.api.responses import CONFLICT, FORBIDDEN, refusals
 from repatria.services import audit
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+# 409: the checkpoint key or the witness file is missing or unreadable on the server.
+router = APIRouter(prefix="/audit", tags=["audit"], responses=refusals(FORBIDDEN, CONFLICT))
 
 
 class CheckpointOut(BaseModel):

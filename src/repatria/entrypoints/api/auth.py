@@ -17,6 +17,12 @@ from repatria.entrypoints.api.deps import (
     Uow,
     get_container,
 )
+from repatria.entrypoints.api.responses import (
+    FORBIDDEN,
+    THROTTLED,
+    UNAUTHENTICATED,
+    refusals,
+)
 from repatria.entrypoints.api.schemas import (
     ChangePasswordIn,
     LoginIn,
@@ -31,7 +37,12 @@ from repatria.services import login as signing_in
 router = APIRouter(tags=["auth"])
 
 
-@router.post("/auth/login", response_model=UserOut, summary="Sign in and get a session cookie")
+@router.post(
+    "/auth/login",
+    response_model=UserOut,
+    summary="Sign in and get a session cookie",
+    responses=refusals(UNAUTHENTICATED, FORBIDDEN, THROTTLED),
+)
 def login(
     body: LoginIn,
     request: Request,
@@ -60,7 +71,10 @@ def logout(request: Request, response: Response, uow: Uow) -> None:
 
 
 @router.post(
-    "/auth/password", status_code=status.HTTP_204_NO_CONTENT, summary="Change one's password"
+    "/auth/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Change one's password",
+    responses=refusals(UNAUTHENTICATED, THROTTLED),
 )
 def change_password(body: ChangePasswordIn, request: Request, response: Response, uow: Uow) -> None:
     """Set a new password, the current (or one-time) one required; throttled like signing
@@ -101,7 +115,13 @@ def list_tokens(principal: CurrentPrincipal, uow: Uow) -> object:
     return accounts.list_own_tokens(uow, principal)
 
 
-@router.post("/tokens", response_model=NewTokenOut, status_code=201, summary="Create an API token")
+@router.post(
+    "/tokens",
+    response_model=NewTokenOut,
+    status_code=201,
+    summary="Create an API token",
+    responses=FORBIDDEN,
+)
 def create_token(body: NewTokenIn, principal: CurrentPrincipal, uow: Uow) -> NewTokenOut:
     """Issue a token for oneself (shown once); nobody issues one for another user."""
     credential, raw = accounts.issue_api_token(

@@ -19,6 +19,7 @@ from repatria.entrypoints.api.deps import (
     Uow,
 )
 from repatria.entrypoints.api.idempotency import Idempotent
+from repatria.entrypoints.api.responses import FORBIDDEN, NOT_FOUND, refusals
 from repatria.entrypoints.api.schemas import CaseOut, PageOut
 from repatria.services import accounts, cases
 from repatria.services.commands import OpenCase
@@ -26,7 +27,13 @@ from repatria.services.commands import OpenCase
 router = APIRouter(tags=["cases"])
 
 
-@router.post("/cases", response_model=CaseOut, status_code=201, summary="Open a case")
+@router.post(
+    "/cases",
+    response_model=CaseOut,
+    status_code=201,
+    summary="Open a case",
+    responses=refusals(FORBIDDEN, NOT_FOUND),
+)
 def open_case(body: OpenCase, principal: CurrentPrincipal, uow: Uow, idem: Idempotent) -> object:
     """Open a case for a person your state holds or will receive."""
     case = cases.open_case(uow, principal, body)

@@ -12,12 +12,15 @@ from repatria.domain.contracts import ContractRecord
 from repatria.domain.money import Invoice
 from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
 from repatria.entrypoints.api.idempotency import Idempotent
+from repatria.entrypoints.api.responses import CSV, FORBIDDEN, NOT_FOUND, refusals
 from repatria.services import clock, contracts
 from repatria.services.facility_commands import CreateContract
 from repatria.services.unit_of_work import UnitOfWork
 
 router = APIRouter(tags=["money"])
-Month = Annotated[str, Path(pattern=r"^\d{4}-\d{2}$", description="a month, YYYY-MM")]
+# Years 0001-9999 and months 01-12: every month the path may name is one the code reads.
+MONTH = r"^(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])$"
+Month = Annotated[str, Path(pattern=MONTH, description="a month, YYYY-MM")]
 
 
 def contract_json(uow: UnitOfWork, contract: ContractRecord) -> dict[str, Any]:
@@ -62,7 +65,12 @@ def invoice_json(contract: ContractRecord, bill: Invoice) -> dict[str, Any]:
     }
 
 
-@router.post("/contracts", status_code=201, summary="Record a custody contract")
+@router.post(
+    "/contracts",
+    status_code=201,
+    summary="Record a custody contract",
+    responses=refusals(FORBIDDEN, NOT_FOUND),
+)
 def create(body: CreateContract, principal: CurrentPrincipal, uow: Uow, idem: Idempotent) -> object:
     """Record a contract under which a host state holds a paying state's people (finance)."""
     contract = contracts.create(uow, principal, body)
@@ -100,7 +108,12 @@ def invoices(contract_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> ob
     return {"contract": contract.reference, "currency": contract.currency, "items": items}
 
 
-@router.get("/contracts/{contract_id}/invoices/{month}.csv", summary="A month's invoice as CSV")
+@router.get(
+    "/contracts/{contract_id}/invoices/{month}.csv",
+    summary="A month's invoice as CSV",
+    response_class=Response,
+    responses=CSV,
+)
 def invoice_csv(
     contract_id: RecordId, month: Month, principal: CurrentPrincipal, uow: Uow
 ) -> Response:

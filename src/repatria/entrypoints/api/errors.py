@@ -1,11 +1,16 @@
-"""Turns domain errors and invalid requests into HTTP responses, in this one place."""
+"""Turns domain errors and invalid requests into HTTP responses, in this one place; each
+body is an `ErrorOut`, the one error shape the API document promises (responses.py)."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.utils import is_body_allowed_for_status_code
 from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.routing import Route
 
 from repatria.domain.errors import (
     Conflict,
@@ -19,6 +24,7 @@ from repatria.domain.errors import (
 )
 from repatria.domain.lifecycle import TransitionNotAllowed
 from repatria.entrypoints.api.idempotency import AnswerReplayed
+from repatria.entrypoints.api.responses import ErrorOut, FieldError
 
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's lock_timeout ran out
 
@@ -31,9 +37,36 @@ def field_path(location: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-def _invalid(errors: list[dict[str, str]]) -> JSONResponse:
-    summary = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
-    return JSONResponse(status_code=422, content={"detail": summary, "errors": errors})
+def refusal(status: int, error: ErrorOut, headers: dict[str, str] | None = None) -> JSONResponse:
+    """An error answer: the members the error was given, nothing more."""
+    content = error.model_dump(mode="json", exclude_unset=True)
+    return JSONResponse(status_code=status, content=content, headers=headers)
+
+
+def _invalid(errors: list[FieldError]) -> JSONResponse:
+    summary = "; ".join(f"{e.field}: {e.reason}" for e in errors)
+    return refusal(422, ErrorOut(detail=summary, errors=errors))
+
+
+def methods_at(app: FastAPI, path: str) -> list[str]:
+    """Every method some route serves at this path."""
+    found: set[str] = set()
+    for route in app.routes:
+        if isinstance(route, Route) and route.path_regex.match(path):
+            found |= route.methods or set()
+    return sorted(found)
+
+
+async def http_refusal(request: Request, exc: HTTPException) -> Response:
+    """An HTTPException under /api (no such path, a method the path lacks, a body too large or
+    unreadable) as an ErrorOut. A 405's Allow names every method of the path: Starlette's
+    names only those of the first route that matched it (GET and POST are two routes)."""
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(methods_at(request.app, request.url.path))
+    if not is_body_allowed_for_status_code(exc.status_code):
+        return Response(status_code=exc.status_code, headers=headers)
+    return refusal(exc.status_code, ErrorOut(detail=str(exc.detail)), headers)
 
 
 _STATUS: list[tuple[type[DomainError], int]] = [
@@ -50,35 +83,33 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": field_path(tuple(e.get("loc", ()))), "reason": str(e.get("msg", "invalid"))}
+            FieldError(field=field_path(tuple(e.get("loc", ()))), reason=str(e.get("msg", "")))
             for e in exc.errors()
         ]
         return _invalid(errors)
 
     @app.exception_handler(InvalidInput)
     async def _input_invalid(_: Request, exc: InvalidInput) -> JSONResponse:
-        return _invalid([{"field": exc.field, "reason": exc.reason}])
+        return _invalid([FieldError(field=exc.field, reason=exc.reason)])
 
     @app.exception_handler(NotEligible)
     async def _not_eligible(_: Request, exc: NotEligible) -> JSONResponse:
-        content = {"detail": str(exc), "checks": exc.checks, "verdict": exc.assessment}
-        return JSONResponse(status_code=409, content=content)
+        return refusal(409, ErrorOut(detail=str(exc), checks=exc.checks, verdict=exc.assessment))
 
     @app.exception_handler(TransitionNotAllowed)
     async def _not_drawn(_: Request, exc: TransitionNotAllowed) -> JSONResponse:
-        content = {"detail": str(exc), "citation": exc.citation or None}
-        return JSONResponse(status_code=409, content=content)
+        return refusal(409, ErrorOut(detail=str(exc), citation=exc.citation or None))
 
     @app.exception_handler(TooManyAttempts)
     async def _throttled(_: Request, exc: TooManyAttempts) -> JSONResponse:
         headers = {"Retry-After": str(exc.retry_after_s)}
-        return JSONResponse(status_code=429, content={"detail": str(exc)}, headers=headers)
+        return refusal(429, ErrorOut(detail=str(exc)), headers)
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
         status = next((code for kind, code in _STATUS if isinstance(exc, kind)), 400)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return JSONResponse(status_code=status, content={"detail": str(exc)}, headers=headers)
+        return refusal(status, ErrorOut(detail=str(exc)), headers)
 
     @app.exception_handler(AnswerReplayed)
     async def _replayed(_: Request, exc: AnswerReplayed) -> JSONResponse:
@@ -92,6 +123,4 @@ def install(app: FastAPI) -> None:
         if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
             raise exc
         detail = "another change to the same records is under way: nothing was written; retry"
-        return JSONResponse(
-            status_code=503, content={"detail": detail}, headers={"Retry-After": "1"}
-        )
+        return refusal(503, ErrorOut(detail=detail), {"Retry-After": "1"})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -13,16 +12,27 @@ from repatria.domain.facilities import CapacityReport, SpaceStandard
 from repatria.domain.places import FacilityRecord, StayRecord
 from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
 from repatria.entrypoints.api.idempotency import Idempotent
+from repatria.entrypoints.api.responses import FORBIDDEN, NOT_FOUND
 from repatria.services import clock, facilities
-from repatria.services.facility_commands import CreateFacility, ReleaseStay, standard_code
+from repatria.services.commands import Day
+from repatria.services.facility_commands import (
+    CreateFacility,
+    ReleaseStay,
+    standard_code,
+    standard_pattern,
+)
 
 router = APIRouter(tags=["facilities"])
 
 Standard = Annotated[
     str | None,
-    Query(max_length=10, description="space standard (CPT, ICRC); default: the facility's own"),
+    Query(
+        max_length=10,
+        pattern=standard_pattern(),
+        description="space standard (CPT, ICRC); default: the facility's own",
+    ),
 ]
-On = Annotated[date | None, Query(description="the day (default: today)")]
+On = Annotated[Day | None, Query(description="the day (default: today)")]
 
 
 def chosen_standard(code: str | None) -> str | None:
@@ -123,7 +133,7 @@ def report_json(report: facilities.FacilityReport) -> dict[str, Any]:
     }
 
 
-@router.get("/facilities", summary="List facilities")
+@router.get("/facilities", summary="List facilities", responses=NOT_FOUND)
 def list_facilities(
     principal: CurrentPrincipal, uow: Uow, standard: Standard = None, on: On = None
 ) -> object:
@@ -144,7 +154,7 @@ def list_facilities(
     return {"items": items, "total": len(items), "on": day.isoformat()}
 
 
-@router.post("/facilities", status_code=201, summary="Record a facility")
+@router.post("/facilities", status_code=201, summary="Record a facility", responses=FORBIDDEN)
 def create(body: CreateFacility, principal: CurrentPrincipal, uow: Uow, idem: Idempotent) -> object:
     """Record a facility with its units and cells (its state's facility administrators)."""
     facility = facilities.create(uow, principal, body)
@@ -212,7 +222,7 @@ def forecast(
     principal: CurrentPrincipal,
     uow: Uow,
     standard: Standard = None,
-    start: Annotated[date | None, Query(description="first day (default: today)")] = None,
+    start: Annotated[Day | None, Query(description="first day (default: today)")] = None,
     days: Annotated[int, Query(ge=1, le=3660, description="days to project")] = 365,
 ) -> object:
     """Occupancy day by day, and when room runs out.
@@ -250,7 +260,9 @@ def forecast(
     }
 
 
-@router.post("/facilities/{facility_id}/stays/{stay_id}/release", summary="End a stay")
+@router.post(
+    "/facilities/{facility_id}/stays/{stay_id}/release", summary="End a stay", responses=FORBIDDEN
+)
 def release(
     facility_id: RecordId,
     stay_id: RecordId,

@@ -59,7 +59,10 @@ async def get_idempotency(
             min_length=1,
             max_length=200,
             pattern=r"^[\x21-\x7e]+$",
-            description="Send the same key when retrying: the command acts once.",
+            description=(
+                "Send the same key when retrying: the command acts once. A key already used"
+                " for a different request is refused (422), as the IETF draft says."
+            ),
         ),
     ] = None,
 ) -> Idempotency:

@@ -12,6 +12,7 @@ from repatria.csv_export import csv_text
 from repatria.domain.movements import Movement
 from repatria.entrypoints.api.deps import CurrentPrincipal, Limit, Offset, RecordId, Uow
 from repatria.entrypoints.api.idempotency import Idempotent
+from repatria.entrypoints.api.responses import CSV, FORBIDDEN
 from repatria.services import movements
 from repatria.services.commands import ManifestChange, MovementStep, PlanMovement
 
@@ -46,7 +47,7 @@ class MovementOut(BaseModel):
         ).model_dump()
 
 
-@router.post("/movements", status_code=201, summary="Plan a movement")
+@router.post("/movements", status_code=201, summary="Plan a movement", responses=FORBIDDEN)
 def plan(body: PlanMovement, principal: CurrentPrincipal, uow: Uow, idem: Idempotent) -> object:
     """Plan a numbered movement (the sending state's case officers)."""
     return idem.commit(uow, MovementOut.of(movements.plan(uow, principal, body)), 201)
@@ -73,7 +74,12 @@ def read(movement_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> object
     return {**MovementOut.of(movement), "manifest": movements.manifest_rows(uow, movement)}
 
 
-@router.post("/movements/{movement_id}/manifest", status_code=201, summary="Add a case")
+@router.post(
+    "/movements/{movement_id}/manifest",
+    status_code=201,
+    summary="Add a case",
+    responses=FORBIDDEN,
+)
 def add_case(
     movement_id: RecordId,
     body: ManifestChange,
@@ -91,7 +97,11 @@ def add_case(
     return idem.commit(uow, answer, 201)
 
 
-@router.post("/movements/{movement_id}/steps", summary="Lock, depart, arrive, close")
+@router.post(
+    "/movements/{movement_id}/steps",
+    summary="Lock, depart, arrive, close",
+    responses=FORBIDDEN,
+)
 def step(
     movement_id: RecordId,
     body: MovementStep,
@@ -105,7 +115,12 @@ def step(
     return idem.commit(uow, answer)
 
 
-@router.get("/movements/{movement_id}/manifest.csv", summary="The manifest as CSV")
+@router.get(
+    "/movements/{movement_id}/manifest.csv",
+    summary="The manifest as CSV",
+    response_class=Response,
+    responses=CSV,
+)
 def manifest_csv(movement_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> Response:
     """The manifest as a CSV file."""
     movement = movements.get_or_raise(uow, principal, movement_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from repatria.entrypoints.api.deps import CurrentPrincipal, Uow
+from repatria.entrypoints.api.responses import FORBIDDEN
 from repatria.entrypoints.api.schemas import OrganisationOut
 from repatria.services import accounts
 from repatria.services.commands import CreateOrganisation
@@ -18,7 +19,13 @@ def list_organisations(_: CurrentPrincipal, uow: Uow) -> object:
     return accounts.list_organisations(uow)
 
 
-@router.post("/organisations", response_model=OrganisationOut, status_code=201, summary="Add one")
+@router.post(
+    "/organisations",
+    response_model=OrganisationOut,
+    status_code=201,
+    summary="Add one",
+    responses=FORBIDDEN,
+)
 def create_organisation(body: CreateOrganisation, principal: CurrentPrincipal, uow: Uow) -> object:
     """Create an organisation: the installation's operator only (`repatria organisations
     create`), so every API caller is refused."""

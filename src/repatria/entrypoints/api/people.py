@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from repatria.entrypoints.api.deps import CurrentPrincipal, Limit, Offset, RecordId, Uow
 from repatria.entrypoints.api.idempotency import Idempotent
+from repatria.entrypoints.api.responses import FORBIDDEN
 from repatria.entrypoints.api.schemas import HoldOut, PageOut, PersonOut, ProtectionOrderOut
 from repatria.services import people, safeguards
 from repatria.services.commands import HoldIn, ProtectionOrderIn, RecordPerson, UpdatePerson
@@ -17,7 +18,13 @@ router = APIRouter(tags=["people"])
 Country = Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")]
 
 
-@router.post("/people", response_model=PersonOut, status_code=201, summary="Record a person")
+@router.post(
+    "/people",
+    response_model=PersonOut,
+    status_code=201,
+    summary="Record a person",
+    responses=FORBIDDEN,
+)
 def record_person(
     body: RecordPerson, principal: CurrentPrincipal, uow: Uow, idem: Idempotent
 ) -> object:
@@ -32,7 +39,9 @@ def read_person(person_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> o
     return people.get_or_raise(uow, principal, person_id)
 
 
-@router.patch("/people/{person_id}", response_model=PersonOut, summary="Correct a person")
+@router.patch(
+    "/people/{person_id}", response_model=PersonOut, summary="Correct a person", responses=FORBIDDEN
+)
 def update_person(
     person_id: RecordId,
     body: UpdatePerson,
@@ -67,7 +76,12 @@ def list_people(
     )
 
 
-@router.post("/people/{person_id}/holds", status_code=201, summary="Record a court hold")
+@router.post(
+    "/people/{person_id}/holds",
+    status_code=201,
+    summary="Record a court hold",
+    responses=FORBIDDEN,
+)
 def add_hold(
     person_id: RecordId, body: HoldIn, principal: CurrentPrincipal, uow: Uow, idem: Idempotent
 ) -> object:
@@ -81,7 +95,10 @@ def add_hold(
 
 
 @router.post(
-    "/people/{person_id}/protection-orders", status_code=201, summary="Record a protection order"
+    "/people/{person_id}/protection-orders",
+    status_code=201,
+    summary="Record a protection order",
+    responses=FORBIDDEN,
 )
 def add_protection_order(
     person_id: RecordId,
@@ -99,7 +116,9 @@ def add_protection_order(
     return idem.commit(uow, answer, 201)
 
 
-@router.post("/people/{person_id}/holds/{hold_id}/lift", summary="Lift a court hold")
+@router.post(
+    "/people/{person_id}/holds/{hold_id}/lift", summary="Lift a court hold", responses=FORBIDDEN
+)
 def lift_hold(
     person_id: RecordId,
     hold_id: RecordId,
@@ -116,6 +135,7 @@ def lift_hold(
 @router.post(
     "/people/{person_id}/protection-orders/{order_id}/terminate",
     summary="Terminate a protection order",
+    responses=FORBIDDEN,
 )
 def terminate_protection_order(
     person_id: RecordId,
@@ -131,7 +151,11 @@ def terminate_protection_order(
     return idem.commit(uow, answer)
 
 
-@router.post("/people/{person_id}/fear-claims/{claim_id}/decide", summary="Decide a fear claim")
+@router.post(
+    "/people/{person_id}/fear-claims/{claim_id}/decide",
+    summary="Decide a fear claim",
+    responses=FORBIDDEN,
+)
 def decide_fear_claim(
     person_id: RecordId,
     claim_id: RecordId,

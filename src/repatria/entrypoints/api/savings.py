@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from repatria.csv_export import csv_text
 from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
+from repatria.entrypoints.api.responses import CSV
 from repatria.services import savings
 from repatria.services.savings import MovementSavings
 
@@ -49,7 +50,12 @@ def savings_json(report: MovementSavings) -> dict[str, Any]:
     }
 
 
-@router.get("/movements/{movement_id}/savings.csv", summary="A movement's savings as CSV")
+@router.get(
+    "/movements/{movement_id}/savings.csv",
+    summary="A movement's savings as CSV",
+    response_class=Response,
+    responses=CSV,
+)
 def savings_csv(movement_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> Response:
     """The savings as CSV: a line per person aboard, then the total."""
     report = savings.of_movement(uow, principal, movement_id)

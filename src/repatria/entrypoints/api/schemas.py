@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from repatria.domain.accounts import Role
 from repatria.domain.cases import CaseState
 from repatria.domain.people import HoldKind, OffenseCategory, ProtectionKind
+from repatria.services import passwords
 from repatria.services.commands import Command
 
 
@@ -155,7 +156,9 @@ class LoginIn(Command):
 class ChangePasswordIn(Command):
     username: Annotated[str, StringConstraints(max_length=80)]
     current_password: Annotated[str, StringConstraints(max_length=200)]
-    new_password: Annotated[str, StringConstraints(max_length=200)]
+    new_password: Annotated[
+        str, StringConstraints(min_length=passwords.MIN_LENGTH, max_length=passwords.MAX_LENGTH)
+    ] = Field(description="not a common password, and not containing the username")
 
 
 class ChangeRoleIn(Command):
@@ -173,5 +176,5 @@ class OneTimePasswordOut(BaseModel):
 
 class NewTokenIn(Command):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)] = "api token"
-    days: int = 30
+    days: Annotated[int, Field(ge=1, le=366)] = 30
     username: Annotated[str, StringConstraints(max_length=80)] | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
+from repatria.entrypoints.api.responses import FORBIDDEN
 from repatria.entrypoints.api.schemas import (
     ChangeRoleIn,
     OneTimePasswordOut,
@@ -15,7 +16,7 @@ from repatria.entrypoints.api.schemas import (
 from repatria.services import accounts, users
 from repatria.services.commands import CreateUser
 
-router = APIRouter(tags=["users"])
+router = APIRouter(tags=["users"], responses=FORBIDDEN)  # administrators only
 
 
 @router.get("/users", response_model=list[UserOut], summary="Users of my state")

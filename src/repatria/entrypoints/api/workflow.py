@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
@@ -10,10 +9,12 @@ from fastapi import APIRouter
 from repatria.domain.lifecycle import LIFECYCLES, available
 from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
 from repatria.entrypoints.api.idempotency import Idempotent
+from repatria.entrypoints.api.responses import FORBIDDEN
 from repatria.entrypoints.api.schemas import CaseOut
 from repatria.services import cases, clock, deadlines, workflow
 from repatria.services.commands import (
     AssertCaseFacts,
+    Day,
     RaiseFearClaim,
     RecordConsentVerification,
     ServeNotice,
@@ -31,7 +32,7 @@ def _step_result(case: object, assessment: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/cases/{case_id}/transitions", summary="Take a lifecycle step")
+@router.post("/cases/{case_id}/transitions", summary="Take a lifecycle step", responses=FORBIDDEN)
 def take_step(
     case_id: RecordId, body: TakeStep, principal: CurrentPrincipal, uow: Uow, idem: Idempotent
 ) -> object:
@@ -47,7 +48,10 @@ def take_step(
 
 
 @router.post(
-    "/cases/{case_id}/consent-verification", status_code=201, summary="Record a consent hearing"
+    "/cases/{case_id}/consent-verification",
+    status_code=201,
+    summary="Record a consent hearing",
+    responses=FORBIDDEN,
 )
 def verify_consent(
     case_id: RecordId,
@@ -70,7 +74,12 @@ def verify_consent(
     return idem.commit(uow, answer, 201)
 
 
-@router.put("/cases/{case_id}/facts", response_model=CaseOut, summary="Assert case facts")
+@router.put(
+    "/cases/{case_id}/facts",
+    response_model=CaseOut,
+    summary="Assert case facts",
+    responses=FORBIDDEN,
+)
 def assert_facts(
     case_id: RecordId,
     body: AssertCaseFacts,
@@ -83,7 +92,12 @@ def assert_facts(
     return idem.commit(uow, CaseOut.model_validate(case).model_dump(mode="json"))
 
 
-@router.post("/cases/{case_id}/notices", response_model=CaseOut, summary="Record a notice")
+@router.post(
+    "/cases/{case_id}/notices",
+    response_model=CaseOut,
+    summary="Record a notice",
+    responses=FORBIDDEN,
+)
 def serve_notice(
     case_id: RecordId, body: ServeNotice, principal: CurrentPrincipal, uow: Uow, idem: Idempotent
 ) -> object:
@@ -92,7 +106,12 @@ def serve_notice(
     return idem.commit(uow, CaseOut.model_validate(case).model_dump(mode="json"))
 
 
-@router.post("/cases/{case_id}/fear-claims", response_model=CaseOut, summary="Record a fear claim")
+@router.post(
+    "/cases/{case_id}/fear-claims",
+    response_model=CaseOut,
+    summary="Record a fear claim",
+    responses=FORBIDDEN,
+)
 def raise_fear_claim(
     case_id: RecordId, body: RaiseFearClaim, principal: CurrentPrincipal, uow: Uow, idem: Idempotent
 ) -> object:
@@ -147,7 +166,7 @@ def _deadline_out(d: deadlines.Deadline) -> dict[str, Any]:
 
 
 @router.get("/cases/overdue", summary="Cases past a time limit")
-def overdue_cases(principal: CurrentPrincipal, uow: Uow, on: date | None = None) -> object:
+def overdue_cases(principal: CurrentPrincipal, uow: Uow, on: Day | None = None) -> object:
     """Every missed time limit of an open case in your scope, most late first."""
     late = deadlines.overdue(uow, principal, on or clock.today())
     return {"on": (on or clock.today()).isoformat(), "items": [_deadline_out(d) for d in late]}
@@ -155,7 +174,7 @@ def overdue_cases(principal: CurrentPrincipal, uow: Uow, on: date | None = None)
 
 @router.get("/cases/{case_id}/deadlines", summary="A case's time limits")
 def case_deadlines(
-    case_id: RecordId, principal: CurrentPrincipal, uow: Uow, on: date | None = None
+    case_id: RecordId, principal: CurrentPrincipal, uow: Uow, on: Day | None = None
 ) -> object:
     """The time limits the law sets for this case, when each falls due and whether it is met."""
     found = deadlines.for_case(uow, principal, case_id, on or clock.today())

@@ -7,10 +7,10 @@ without JavaScript, and htmx (from its package) only spares some full page loads
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
 from starlette.exceptions import HTTPException
 from starlette.responses import PlainTextResponse, Response
 
+from repatria.entrypoints.api.errors import http_refusal
 from repatria.entrypoints.web import (
     account,
     admin,
@@ -61,7 +61,7 @@ def install(app: FastAPI) -> None:
     async def _http_error(request: Request, exc: HTTPException) -> Response:
         # The API keeps its JSON answers; a browser gets a page that says what to do.
         if _in_api(request):
-            return await http_exception_handler(request, exc)
+            return await http_refusal(request, exc)
         return _page(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(Exception)
