@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Form, Request, Response
 from fastapi.responses import RedirectResponse
 
+from repatria.domain.access import Action, require
 from repatria.domain.accounts import Role
 from repatria.domain.movements import MOVEMENT_STEPS
 from repatria.entrypoints.web import queries
@@ -70,7 +71,9 @@ def plan(
     seats: Annotated[int, Form(ge=1, le=1000)],
     planned_departure: Short,
 ) -> Response:
-    """Plan a movement from the user's state."""
+    """Plan a movement from the user's state (case officers: others are refused before their
+    form is read)."""
+    require(principal, Action.OPEN_CASE)
     moment = planned_departure if len(planned_departure) > 16 else f"{planned_departure}:00Z"
     command = PlanMovement.model_validate(
         {
