@@ -42,7 +42,7 @@ from repatria.adapters.db import migrate
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import build
 from repatria.domain.accounts import CredentialKind, Principal, User
-from repatria.services import accounts, cases, clock, demo, people, workflow
+from repatria.services import accounts, case_facts, cases, clock, demo, people
 from repatria.services.commands import AssertCaseFacts, OpenCase, RecordPerson
 from repatria.settings import Settings
 
@@ -111,7 +111,9 @@ def seed(env: dict[str, str], count: int) -> tuple[list[int], str]:
                 )
                 assert case.id is not None
                 facts = {**FACTS, "request_received_on": today - timedelta(days=20)}
-                workflow.assert_facts(uow, officer, case.id, AssertCaseFacts.model_validate(facts))
+                case_facts.assert_facts(
+                    uow, officer, case.id, AssertCaseFacts.model_validate(facts)
+                )
                 ids.append(case.id)
             uow.commit()
     with container.uow() as uow:

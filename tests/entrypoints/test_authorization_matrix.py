@@ -843,12 +843,12 @@ def world(app: Any, container: Container) -> World:
 
 
 def _fear_claim(container: Container, case_id: int) -> int:
-    from repatria.services import workflow
+    from repatria.services import fear_claims
     from repatria.services.commands import RaiseFearClaim
 
     with container.uow() as uow:
         principal = _principal(uow, "us-case-officer")
-        workflow.add_fear_claim(
+        fear_claims.add_fear_claim(
             uow, principal, case_id, RaiseFearClaim.model_validate({"raised_on": clock.today()})
         )
         uow.commit()

@@ -15,7 +15,7 @@ from repatria.domain.cases import Case, CaseState
 from repatria.domain.errors import Conflict, NotEligible
 from repatria.domain.people import Person
 from repatria.domain.workflow import ConsentVerification, Decision, FearClaim, Notice
-from repatria.services import cases, clock, workflow
+from repatria.services import case_documents, cases, clock, transitions
 from tests.treaty_case import us_case_officer
 
 
@@ -87,7 +87,7 @@ def test_the_records_the_engine_reads_are_those_the_orm_loads(container: Contain
         with container.uow() as uow:
             case = cases.load(uow, case_id)
             assert case is not None
-            records = workflow.load_records(uow, case)
+            records = case_documents.load_records(uow, case)
             lean = _record_values(records.person, records)
         with container.uow() as uow:
             person = uow.session.get(Person, records.person.id)
@@ -137,7 +137,7 @@ def _a_draft(container: Container) -> int:
 def test_a_step_stores_the_move_and_advances_the_version_once(container: Container) -> None:
     case_id, officer = _a_draft(container), us_case_officer(container)
     with container.uow() as uow:
-        case, _ = workflow.take(uow, officer, case_id, workflow.Step("submit", clock.today()))
+        case, _ = transitions.take(uow, officer, case_id, transitions.Step("submit", clock.today()))
         version = case.version
         assert not uow.session.dirty  # the move is stored: nothing is left to flush
         uow.commit()
@@ -169,7 +169,7 @@ def test_a_step_on_a_case_changed_meanwhile_is_refused_and_leaves_nothing(
             update(t.cases).where(t.cases.c.id == case_id).values(version=case.version + 1)
         )
         with pytest.raises(Conflict):
-            workflow.take(uow, officer, case_id, workflow.Step("submit", clock.today()))
+            transitions.take(uow, officer, case_id, transitions.Step("submit", clock.today()))
     with container.uow() as uow:
         stored = uow.session.execute(select(t.cases).where(t.cases.c.id == case_id)).one()
     assert stored.state is CaseState.DRAFT
@@ -184,7 +184,7 @@ def test_a_refused_step_keeps_its_assessment_for_a_caller_that_commits(
     # case and its record stay as they were.
     case_id, officer = _a_draft(container), us_case_officer(container)
     with container.uow() as uow:
-        workflow.take(uow, officer, case_id, workflow.Step("submit", clock.today()))
+        transitions.take(uow, officer, case_id, transitions.Step("submit", clock.today()))
         uow.commit()
     recorded = _events_of(container, case_id)
     with container.uow() as uow:
@@ -193,7 +193,7 @@ def test_a_refused_step_keeps_its_assessment_for_a_caller_that_commits(
             delete(t.citizenships).where(t.citizenships.c.person_id == person)
         )
         with pytest.raises(NotEligible) as refused:
-            workflow.take(uow, officer, case_id, workflow.Step("screen", clock.today()))
+            transitions.take(uow, officer, case_id, transitions.Step("screen", clock.today()))
         uow.commit()
     with container.uow() as uow:
         kept = uow.session.execute(

@@ -17,7 +17,7 @@ from repatria.law.catalog import load_catalog
 from repatria.law.document import parse_document
 from repatria.law.engine import assess as engine_assess
 from repatria.law.facts import ContextFacts
-from repatria.services import assessments, cases, clock, workflow
+from repatria.services import assessments, case_documents, case_facts, cases, clock, transitions
 from repatria.services.case_documents import build_document
 from repatria.services.commands import AssertCaseFacts
 from tests.treaty_case import FACTS, us_case_officer
@@ -42,7 +42,7 @@ def _a_draft_with_facts(container: Container, officer: Principal) -> int:
             )
             .limit(1)
         ).scalar_one()
-        workflow.assert_facts(uow, officer, case_id, AssertCaseFacts.model_validate(FACTS))
+        case_facts.assert_facts(uow, officer, case_id, AssertCaseFacts.model_validate(FACTS))
         uow.commit()
     return case_id
 
@@ -50,14 +50,16 @@ def _a_draft_with_facts(container: Container, officer: Principal) -> int:
 def _document_now(container: Container, officer: Principal, case_id: int) -> dict[str, Any]:
     with container.uow() as uow:
         case = cases.get_or_raise(uow, officer, case_id)
-        return build_document(workflow.load_records(uow, case), TODAY)
+        return build_document(case_documents.load_records(uow, case), TODAY)
 
 
 def _submit(container: Container, officer: Principal, case_id: int) -> dict[str, Any]:
     """Submit the case as the server does (a gated unit); the verdict the step went by."""
     with container.uow(gated=True) as uow:
         try:
-            _, assessment = workflow.take(uow, officer, case_id, workflow.Step("submit", TODAY))
+            _, assessment = transitions.take(
+                uow, officer, case_id, transitions.Step("submit", TODAY)
+            )
         except NotEligible as refused:
             return refused.assessment
         uow.commit()
@@ -80,7 +82,7 @@ def test_a_verdict_foreseen_before_the_records_changed_is_not_the_one_stepped_by
         foreseen.append(made)
         with container.uow() as other:  # between the snapshot and the step's transaction
             changed = {**FACTS, "sentence_dual_criminality": False}
-            workflow.assert_facts(other, officer, target, _facts(changed))
+            case_facts.assert_facts(other, officer, target, _facts(changed))
             other.commit()
         return made
 
@@ -89,7 +91,7 @@ def test_a_verdict_foreseen_before_the_records_changed_is_not_the_one_stepped_by
     if not sqlite:  # nothing is worked out ahead on PostgreSQL: the other writer goes first
         with container.uow() as other:
             changed = {**FACTS, "sentence_dual_criminality": False}
-            workflow.assert_facts(other, officer, target, _facts(changed))
+            case_facts.assert_facts(other, officer, target, _facts(changed))
             other.commit()
     verdict = _submit(container, officer, target)
 

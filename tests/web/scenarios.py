@@ -8,7 +8,16 @@ from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal, Role, User
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS
-from repatria.services import accounts, audit, cases, passwords, people, workflow
+from repatria.services import (
+    accounts,
+    audit,
+    case_facts,
+    cases,
+    consent,
+    passwords,
+    people,
+    transitions,
+)
 from repatria.services.commands import (
     AssertCaseFacts,
     CreateUser,
@@ -47,7 +56,9 @@ def step(container: Container, username: str, case_id: int, command: str, reason
     """Take one lifecycle step as a demo user."""
     actor = principal(container, username)
     with container.uow() as uow:
-        workflow.take(uow, actor, case_id, workflow.Step(command=command, on=TODAY, reason=reason))
+        transitions.take(
+            uow, actor, case_id, transitions.Step(command=command, on=TODAY, reason=reason)
+        )
         uow.commit()
 
 
@@ -64,7 +75,7 @@ def treaty_case(container: Container, through: str = "draft") -> int:
             OpenCase(person_id=person.id, authority="us-mx-1976", from_state="US", to_state="MX"),
         )
         assert case.id is not None
-        workflow.assert_facts(uow, officer, case.id, AssertCaseFacts.model_validate(FACTS))
+        case_facts.assert_facts(uow, officer, case.id, AssertCaseFacts.model_validate(FACTS))
         uow.commit()
         case_id = case.id
     if through == "draft":
@@ -93,7 +104,7 @@ def verify_consent(container: Container, case_id: int) -> None:
         }
     )
     with container.uow() as uow:
-        workflow.verify_consent(uow, principal(container, "us-verifier"), case_id, hearing)
+        consent.verify_consent(uow, principal(container, "us-verifier"), case_id, hearing)
         uow.commit()
 
 

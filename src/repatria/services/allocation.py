@@ -125,7 +125,7 @@ def run(
     outcome = AllocationOutcome(facility, standard, command.on, _empty_result(), contract=contract)
     arrivals: dict[int, ArrivalIn] = {}
     for index, arrival in enumerate(command.arrivals):
-        _may_arrive(uow, principal, facility, arrival.person_id)
+        _may_arrive(uow, principal, facility, index, arrival.person_id)
         _check_arrival(uow, index, arrival, held, command.on)
         if contract is not None and cap is not None and arrival.person_id not in admitted:
             if len(admitted) >= cap:
@@ -188,25 +188,44 @@ def run(
 
 
 # Cases that will not bring the person anywhere.
-_NOT_GOING = (CaseState.DENIED, CaseState.WITHDRAWN, CaseState.CANCELLED, CaseState.INELIGIBLE)
+# The stages a case reaches only once every legal gate has passed (assessment, approvals,
+# consent or the removal's notice, fear claims and waiting period): a person whose case is in
+# one of them arrives lawfully. A draft, a case under review or one refused brings nobody.
+ARRIVING = (
+    CaseState.APPROVED,
+    CaseState.SCHEDULED,
+    CaseState.IN_TRANSIT,
+    CaseState.COMPLETED,
+    CaseState.CLEARED,
+    CaseState.DELIVERED,
+)
 
 
 def _may_arrive(
-    uow: UnitOfWork, principal: Principal, facility: FacilityRecord, person_id: int
+    uow: UnitOfWork, principal: Principal, facility: FacilityRecord, index: int, person_id: int
 ) -> None:
-    """The person may be placed here: the caller's state may see them, and either their
-    custody (the facility's state holds them) or a case of theirs bound for that state brings
-    them. Otherwise NotFound, the same answer as for an id that does not exist."""
+    """The person may be placed here: the caller's state may see them, and either the
+    facility's state holds them or a case of theirs bound for that state has passed every
+    legal gate (ARRIVING). Someone out of sight is NotFound, the same answer as an id that
+    does not exist; someone in sight whose case has not passed, or was refused, is refused
+    with the case's stage."""
     person = people.get_or_raise(uow, principal, person_id)
     if person.held_by_state == facility.state:
         return
-    bound_here = select(t.cases.c.id).where(
-        t.cases.c.person_id == person_id,
-        t.cases.c.to_state == facility.state,
-        t.cases.c.state.not_in([state.value for state in _NOT_GOING]),
-    )
-    if uow.session.scalar(bound_here.limit(1)) is None:
+    stages = uow.session.scalars(
+        select(t.cases.c.state).where(
+            t.cases.c.person_id == person_id, t.cases.c.to_state == facility.state
+        )
+    ).all()
+    if not stages:
         raise NotFound("person", person_id)
+    if not any(CaseState(stage) in ARRIVING for stage in stages):
+        listed = ", ".join(sorted({str(stage) for stage in stages}))
+        raise InvalidInput(
+            f"arrivals.{index}.person_id",
+            f"person {person_id} is not held by {facility.state}, and no case bringing them "
+            f"there has passed its legal gates (its stage: {listed})",
+        )
 
 
 def _check_arrival(

@@ -1,19 +1,22 @@
 """Builds the public assessment document (shared/DESIGN.md §4) from what the database holds
-about a case, so that every transition is judged by the same engine as `repatria assess`; and
-records the facts and notices a case officer adds to it."""
+about a case, so that every transition is judged by the same engine as `repatria assess`."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from repatria.domain.access import Action, require
-from repatria.domain.accounts import Principal
+from sqlalchemy import ColumnElement, RowMapping, Select, Table, bindparam, select
+from sqlalchemy.sql.elements import BindParameter
+
+from repatria.adapters.db import tables as t
+from repatria.adapters.db.mapping import PERSON_DETAILS
 from repatria.domain.cases import Case
-from repatria.domain.errors import PermissionDenied
+from repatria.domain.errors import NotFound
 from repatria.domain.people import Person, Sentence
-from repatria.domain.records import snapshot
 from repatria.domain.workflow import (
     ConsentVerification,
     Decision,
@@ -22,8 +25,7 @@ from repatria.domain.workflow import (
     FearOutcome,
     Notice,
 )
-from repatria.services import cases
-from repatria.services.unit_of_work import UnitOfWork, utcnow
+from repatria.services.unit_of_work import UnitOfWork
 
 # Facts an officer may assert on a case, by their place in the document.
 ASSERTABLE_FACTS = {
@@ -41,6 +43,9 @@ ASSERTABLE_FACTS = {
 }
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class CaseRecords:
     """Everything the engine may need about one case, loaded by the caller."""
@@ -54,6 +59,76 @@ class CaseRecords:
     fear_claims: list[FearClaim] = field(default_factory=list)
     request_received_on: date | None = None
     departure_at: datetime | None = None
+
+
+def load_records(uow: UnitOfWork, case: Case) -> CaseRecords:
+    """Everything the engine reads about a case: one Core query a table, each row made into a
+    domain object that the session does not track (they are read, never changed, through
+    these records)."""
+    assert case.id is not None
+    keys = {"person": case.person_id, "case": case.id}
+    connection = uow.connection()
+    made = [
+        [_made(cls, table, row) for row in connection.execute(query, keys).mappings()]
+        for (cls, table, _), query in zip(_RECORDS_OF, _record_queries(), strict=True)
+    ]
+    if len(made[0]) != 1:
+        raise NotFound("people", case.person_id)
+    person = made[0][0]
+    details = len(PERSON_DETAILS) + 1
+    for (name, _, _), rows in zip(PERSON_DETAILS, made[1:details], strict=True):
+        setattr(person, name, rows)
+    decisions, consents, notices, fear_claims = made[details:]
+    return CaseRecords(
+        case=case,
+        person=person,
+        facts=dict(case.facts or {}),
+        decisions=decisions,
+        consents=consents,
+        notices=notices,
+        fear_claims=fear_claims,
+        request_received_on=case.request_received_on,
+        departure_at=case.departure_at,
+    )
+
+
+# What load_records reads, in this order: the person, the person's details, the case's own
+# records, and the fear claims raised on any of the person's cases (fear is of a country: a
+# claim counts for every case to that country).
+_PERSON: BindParameter[Any] = bindparam("person")
+_RECORDS_OF: tuple[tuple[type[Any], Table, ColumnElement[bool]], ...] = (
+    (Person, t.people, t.people.c.id == _PERSON),
+    *((cls, table, table.c.person_id == _PERSON) for _, cls, table in PERSON_DETAILS),
+    (Decision, t.decisions, t.decisions.c.case_id == bindparam("case")),
+    (
+        ConsentVerification,
+        t.consent_verifications,
+        t.consent_verifications.c.case_id == bindparam("case"),
+    ),
+    (Notice, t.notices, t.notices.c.case_id == bindparam("case")),
+    (
+        FearClaim,
+        t.fear_claims,
+        t.fear_claims.c.case_id.in_(select(t.cases.c.id).where(t.cases.c.person_id == _PERSON)),
+    ),
+)
+
+
+@functools.cache
+def _record_queries() -> tuple[Select[Any], ...]:
+    return tuple(
+        select(table).where(condition).order_by(table.c.id) for _, table, condition in _RECORDS_OF
+    )
+
+
+@functools.cache
+def _columns(cls: type[Any], table: Table) -> tuple[str, ...]:
+    # The class's fields that are columns (a detail's person_id is not one of its fields).
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name in table.c)
+
+
+def _made(cls: type[T], table: Table, row: RowMapping) -> T:
+    return cls(**{name: row[name] for name in _columns(cls, table)})  # type: ignore[arg-type]
 
 
 def _current_sentence(person: Person) -> Sentence | None:
@@ -201,73 +276,3 @@ def _without_nulls(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_nulls(v) for v in value]
     return value
-
-
-def editable_case(uow: UnitOfWork, principal: Principal, case_id: int) -> Case:
-    """The case, if the principal is a case officer of its sending state (who records its facts,
-    notices and fear claims)."""
-    require(principal, Action.OPEN_CASE)
-    case = cases.get_or_raise(uow, principal, case_id)
-    if principal.state != case.from_state:
-        raise PermissionDenied(f"only {case.from_state}, the sending state, records this")
-    return case
-
-
-FACT_FIELDS = {
-    "person_competent": "person.competent",
-    "person_years_in_sending_state": "person.years_in_sending_state",
-    "person_intends_to_remain": "person.intends_to_remain",
-    "sentence_dual_criminality": "sentence.dual_criminality",
-    "sentence_other_charges_pending": "sentence.other_charges_pending",
-    "approvals_us_state": "approvals.us_state",
-    "person_member_of_designated_organisation": "person.member_of_designated_organisation",
-    "removal_order_destination_accepts": "removal_order.destination_accepts",
-    "removal_order_assurances_relied_on": "removal_order.assurances_relied_on",
-    "removal_order_assurances_found_reliable": "removal_order.assurances_found_reliable",
-}
-
-
-def assert_facts(uow: UnitOfWork, principal: Principal, case_id: int, command: Any) -> Case:
-    """Set facts for the engine on a case; recorded with before and after."""
-    case = editable_case(uow, principal, case_id)
-    before = snapshot(case)
-    given = command.model_dump(mode="json", exclude_unset=True)
-    facts = dict(case.facts or {})
-    for name, dotted in FACT_FIELDS.items():
-        if name in given:
-            facts[dotted] = given[name]
-    case.facts = facts
-    if "request_received_on" in given:
-        case.request_received_on = command.request_received_on
-    if "departure_at" in given:
-        case.departure_at = command.departure_at
-    case.updated_at = utcnow()
-    uow.session.flush()
-    uow.record(
-        principal,
-        "CaseFactsAsserted",
-        "case",
-        case.id,
-        before=before,
-        after=snapshot(case),
-        states=list(case.states_involved),
-    )
-    return case
-
-
-def add_notice(uow: UnitOfWork, principal: Principal, case_id: int, command: Any) -> Case:
-    """Record a written notice served on the person."""
-    case = editable_case(uow, principal, case_id)
-    assert case.id is not None
-    uow.session.add(Notice(case_id=case.id, **command.model_dump()))
-    case.updated_at = utcnow()
-    uow.session.flush()
-    uow.record(
-        principal,
-        "NoticeRecorded",
-        "case",
-        case.id,
-        after=command.model_dump(mode="json"),
-        states=list(case.states_involved),
-    )
-    return case

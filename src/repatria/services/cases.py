@@ -1,4 +1,5 @@
-"""Use cases for cases: open, read, list (the workflow of transitions builds on these)."""
+"""Use cases for cases: open, read, list (transitions, consent, facts, notices and fear claims
+build on these)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,16 @@ def get_or_raise(uow: UnitOfWork, principal: Principal, case_id: int) -> Case:
     case = load(uow, case_id)
     if case is None or not sees_states(principal, case.states_involved):
         raise NotFound("case", case_id)
+    return case
+
+
+def editable_case(uow: UnitOfWork, principal: Principal, case_id: int) -> Case:
+    """The case, if the principal is a case officer of its sending state (who records its facts,
+    notices and fear claims)."""
+    require(principal, Action.OPEN_CASE)
+    case = get_or_raise(uow, principal, case_id)
+    if principal.state != case.from_state:
+        raise PermissionDenied(f"only {case.from_state}, the sending state, records this")
     return case
 
 

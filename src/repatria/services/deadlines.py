@@ -17,7 +17,7 @@ from repatria.domain.access import sees_everything
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import Case, CaseState
 from repatria.law.catalog import load_catalog
-from repatria.services import assessments, cases, workflow
+from repatria.services import assessments, case_documents, cases
 from repatria.services.case_documents import build_document
 from repatria.services.unit_of_work import UnitOfWork
 
@@ -73,7 +73,7 @@ def of_case(uow: UnitOfWork, case: Case, on: date) -> list[Deadline]:
     if case.authority not in _authorities_with_deadlines():
         return []
     assert case.id is not None
-    document = build_document(workflow.load_records(uow, case), on)
+    document = build_document(case_documents.load_records(uow, case), on)
     due = assessments.evaluate(document).get("deadlines", {})
     found = []
     for name, due_on in sorted(due.items()):

@@ -15,7 +15,16 @@ from repatria.domain.accounts import Principal, User
 from repatria.domain.cases import Case
 from repatria.domain.errors import NotEligible
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS
-from repatria.services import accounts, cases, movements, people, safeguards, workflow
+from repatria.services import (
+    accounts,
+    case_facts,
+    cases,
+    consent,
+    movements,
+    people,
+    safeguards,
+    transitions,
+)
 from repatria.services.commands import (
     AssertCaseFacts,
     HoldIn,
@@ -66,7 +75,7 @@ def _open(
         OpenCase(person_id=recorded.id, authority="us-mx-1976", from_state="US", to_state="MX"),
     )
     assert case.id is not None
-    workflow.assert_facts(
+    case_facts.assert_facts(
         uow,
         officer,
         case.id,
@@ -78,7 +87,7 @@ def _open(
 def _step(
     uow: UnitOfWork, actor: Principal, case_id: int, command: str, on: date, reason: str = ""
 ) -> None:
-    workflow.take(uow, actor, case_id, workflow.Step(command=command, on=on, reason=reason))
+    transitions.take(uow, actor, case_id, transitions.Step(command=command, on=on, reason=reason))
 
 
 def _consent(on: date, consents: bool = True) -> RecordConsentVerification:
@@ -115,7 +124,7 @@ def advance(uow: UnitOfWork, actors: Actors, case_id: int, steps: int, dates: li
     for command, on in zip(PATH[:steps], dates, strict=False):
         actor = actors[ACTOR_OF[command]]
         if command == "verify_consent":
-            workflow.verify_consent(uow, actor, case_id, _consent(on))
+            consent.verify_consent(uow, actor, case_id, _consent(on))
         else:
             _step(uow, actor, case_id, command, on)
 

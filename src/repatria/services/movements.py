@@ -16,7 +16,7 @@ from repatria.domain.movements import ManifestEntry, Movement, MovementState, ne
 from repatria.domain.people import Person
 from repatria.domain.records import snapshot
 from repatria.law import AUTHORITY_IDS
-from repatria.services import cases, workflow
+from repatria.services import cases, transitions
 from repatria.services.commands import ManifestChange, MovementStep, PlanMovement
 from repatria.services.people import Page
 from repatria.services.unit_of_work import UnitOfWork, utcnow
@@ -111,11 +111,11 @@ def add_case(
         raise Conflict(f"case {case.reference} is already on {movement.label}")
     if len(aboard) >= movement.seats:
         raise Conflict(f"{movement.label} is full ({movement.seats} seats)")
-    _, assessment = workflow.take(
+    _, assessment = transitions.take(
         uow,
         principal,
         command.case_id,
-        workflow.Step(
+        transitions.Step(
             command="schedule",
             on=movement.planned_departure.date(),
             reason=f"placed on {movement.label}",
@@ -152,11 +152,11 @@ def _take_off(
     entry.removed_at = utcnow()
     entry.removed_reason = f"no longer passes the law at {exc.command}: {reason}"
     end = "block" if track_of(case.authority) is Track.REMOVAL else "cancel"
-    workflow.take(
+    transitions.take(
         uow,
         principal,
         entry.case_id,
-        workflow.Step(
+        transitions.Step(
             command=end, on=movement.planned_departure.date(), reason=entry.removed_reason
         ),
     )
@@ -176,13 +176,13 @@ def _recheck(
             entry.removed_reason = f"the case was {case.state.value} before {command}"
             removals.append(Removal(entry.case_id, case.reference, entry.removed_reason))
             continue
-        step = workflow.Step(command=command, on=movement.planned_departure.date())
+        step = transitions.Step(command=command, on=movement.planned_departure.date())
         try:
             with uow.session.begin_nested():
                 if command == "lock":
-                    workflow.recheck(uow, principal, entry.case_id, step)
+                    transitions.recheck(uow, principal, entry.case_id, step)
                 else:
-                    workflow.take(uow, principal, entry.case_id, step)
+                    transitions.take(uow, principal, entry.case_id, step)
         except NotEligible as exc:
             removals.append(_take_off(uow, principal, movement, entry, exc))
     return removals
@@ -210,11 +210,11 @@ def step(
         removals = _recheck(uow, principal, movement, "depart")
     elif command.command == "confirm_arrival":
         for entry in manifest(uow, movement_id, on_board_only=True):
-            case, _ = workflow.take(
+            case, _ = transitions.take(
                 uow,
                 principal,
                 entry.case_id,
-                workflow.Step(
+                transitions.Step(
                     command="confirm_arrival",
                     on=command.on or utcnow().date(),
                     reason=f"arrived with {movement.label}",

@@ -15,7 +15,7 @@ from repatria.domain.errors import Conflict, InvalidInput, NotFound, PermissionD
 from repatria.domain.people import Hold, Person, ProtectionKind, ProtectionOrder
 from repatria.domain.records import snapshot
 from repatria.domain.workflow import FearClaim, FearOutcome
-from repatria.services import clock, people, workflow
+from repatria.services import clock, people, transitions
 from repatria.services.commands import Command, HoldIn, ProtectionOrderIn
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
@@ -83,10 +83,10 @@ def add_hold(
     reason = f"{hold.kind.value} issued {hold.issued_on}"
     reason += f" by {hold.court}" if hold.court else ""
     reason += f" ({hold.reference})" if hold.reference else ""
-    stopped = workflow.stop_cases(
+    stopped = transitions.stop_cases(
         uow,
         principal,
-        workflow.open_cases(uow, person_id),
+        transitions.open_cases(uow, person_id),
         f"court hold: {reason}",
         max(hold.issued_on, clock.today()),
     )
@@ -120,11 +120,11 @@ def _protect(
     if not order.in_force_on(today):
         return []
     assert person.id is not None
-    affected = [c for c in workflow.open_cases(uow, person.id) if c.to_state == order.country]
+    affected = [c for c in transitions.open_cases(uow, person.id) if c.to_state == order.country]
     reason = (
         f"{order.kind.value} order of {order.issued_on} bars sending the person to {order.country}"
     )
-    return workflow.stop_cases(uow, principal, affected, reason, today)
+    return transitions.stop_cases(uow, principal, affected, reason, today)
 
 
 Record = TypeVar("Record", Hold, ProtectionOrder)

@@ -190,3 +190,45 @@ def test_only_the_host_states_facility_administrator_allocates(
     assert officer.post(f"/api/v1/facilities/{wing}/allocations", json=body).status_code == 403
     foreign = client_for("us-facility-admin")
     assert foreign.post(f"/api/v1/facilities/{wing}/allocations", json=body).status_code == 404
+
+
+def _demo_person(container: Container, identifier: str) -> int:
+    with container.engine.connect() as connection:
+        person_id = connection.scalar(
+            select(t.identifiers.c.person_id).where(t.identifiers.c.value == identifier)
+        )
+    assert person_id is not None, identifier
+    return int(person_id)
+
+
+def _stays(container: Container) -> int:
+    with container.engine.connect() as connection:
+        return len(connection.execute(select(t.stays.c.id)).all())
+
+
+def test_a_person_held_elsewhere_is_placed_only_once_their_case_has_passed_its_legal_gates(
+    container: Container, client_for: Clients, admin: TestClient, wing: int
+) -> None:
+    # Held by the US, with a withholding order against removal to El Salvador: the custody
+    # agreement's case stands at order_final and can go no further.
+    protected = _demo_person(container, "A201234567")
+    before = _stays(container)
+    body = {"on": ON.isoformat(), "arrivals": arrivals([protected])}
+    refused = admin.post(f"/api/v1/facilities/{wing}/allocations", json=body)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["field"] == "arrivals.0.person_id"
+    assert "order_final" in refused.json()["detail"]
+    assert _stays(container) == before
+
+    # A draft case to El Salvador brings nobody either; once the case is scheduled (every
+    # approval and the consent hearing behind it) the person may be placed.
+    drafted = _demo_person(container, "51234-051")
+    body = {"on": ON.isoformat(), "arrivals": arrivals([drafted])}
+    assert admin.post(f"/api/v1/facilities/{wing}/allocations", json=body).status_code == 422
+    with container.engine.begin() as connection:  # as if its lifecycle had gone that far
+        connection.execute(
+            t.cases.update().where(t.cases.c.person_id == drafted).values(state="scheduled")
+        )
+    placed = allocate(admin, wing, body)
+    assert [p["person_id"] for p in placed["placed"]] == [drafted]
+    assert _stays(container) == before + 1

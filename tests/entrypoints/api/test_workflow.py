@@ -23,7 +23,7 @@ from repatria.domain.accounts import Principal, Role
 from repatria.domain.cases import CaseState
 from repatria.domain.lifecycle import TREATY
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS
-from repatria.services import accounts, workflow
+from repatria.services import accounts, transitions
 from repatria.services.commands import CreateUser
 from tests.entrypoints.api.conftest import issue_token
 from tests.treaty_case import FACTS, MEXICAN, TODAY
@@ -428,7 +428,7 @@ def test_a_command_failing_after_it_changed_a_case_leaves_neither_the_change_nor
     # The hold cancels the first case, then fails while recording the second's cancellation,
     # after that case has been changed and flushed.
     named: list[str] = []
-    real_event_name = workflow._event_name
+    real_event_name = transitions._event_name
 
     def failing_on_the_second(command: str) -> str:
         named.append(command)
@@ -436,7 +436,7 @@ def test_a_command_failing_after_it_changed_a_case_leaves_neither_the_change_nor
             raise RuntimeError("the database connection dropped")
         return real_event_name(command)
 
-    monkeypatch.setattr(workflow, "_event_name", failing_on_the_second)
+    monkeypatch.setattr(transitions, "_event_name", failing_on_the_second)
     with pytest.raises(RuntimeError):
         officer.post(
             f"/api/v1/people/{first['person_id']}/holds",

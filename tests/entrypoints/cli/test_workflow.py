@@ -17,8 +17,7 @@ from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal, Role
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS
-from repatria.services import accounts
-from repatria.services import workflow as services_workflow
+from repatria.services import accounts, case_documents
 from repatria.services.commands import CreateOrganisation, CreateUser
 from repatria.services.unit_of_work import UnitOfWork
 from tests.treaty_case import MEXICAN, TODAY
@@ -280,7 +279,7 @@ def test_a_case_another_writer_changed_meanwhile_is_a_conflict_with_a_clear_mess
 ) -> None:
     # Another writer moves the case on after the step read it and before the step stores its
     # move: the version check of the UPDATE finds no row, and the CLI says so (exit status 1).
-    real = services_workflow.load_records
+    real = case_documents.load_records
 
     def changed_meanwhile(uow: UnitOfWork, case: Any) -> Any:
         bumped = t.cases.c.version + 1
@@ -289,7 +288,7 @@ def test_a_case_another_writer_changed_meanwhile_is_a_conflict_with_a_clear_mess
         )
         return real(uow, case)
 
-    monkeypatch.setattr(services_workflow, "load_records", changed_meanwhile)
+    monkeypatch.setattr(case_documents, "load_records", changed_meanwhile)
     refused = repatria("cases", "step", str(draft_case), "submit", "--as", "us-case-officer")
     monkeypatch.undo()
     assert refused.exit_code == 1, refused.output

@@ -11,7 +11,16 @@ from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
 from repatria.entrypoints.api.idempotency import Idempotent
 from repatria.entrypoints.api.responses import FORBIDDEN
 from repatria.entrypoints.api.schemas import CaseOut
-from repatria.services import cases, clock, deadlines, workflow
+from repatria.services import (
+    case_facts,
+    cases,
+    clock,
+    consent,
+    deadlines,
+    fear_claims,
+    notices,
+    transitions,
+)
 from repatria.services.commands import (
     AssertCaseFacts,
     Day,
@@ -37,13 +46,13 @@ def take_step(
     case_id: RecordId, body: TakeStep, principal: CurrentPrincipal, uow: Uow, idem: Idempotent
 ) -> object:
     """Take one step; refused with 409 and the failing checks when the law does not allow it."""
-    step = workflow.Step(
+    step = transitions.Step(
         command=body.command,
         on=body.on or clock.today(),
         reason=body.reason,
         expected_version=body.version,
     )
-    case, assessment = workflow.take(uow, principal, case_id, step)
+    case, assessment = transitions.take(uow, principal, case_id, step)
     return idem.commit(uow, _step_result(case, assessment))
 
 
@@ -63,7 +72,7 @@ def verify_consent(
     """Record the verification hearing, whatever its outcome (201): `approved` when consent
     passes every check, `withdrawn` when the person refused, `not_approved` (case unchanged)
     with the failing checks and any advisement not given."""
-    hearing = workflow.record_consent_hearing(uow, principal, case_id, body)
+    hearing = consent.record_consent_hearing(uow, principal, case_id, body)
     answer = {
         **_step_result(hearing.case, hearing.assessment),
         "hearing_id": hearing.record.id,
@@ -88,7 +97,7 @@ def assert_facts(
     idem: Idempotent,
 ) -> object:
     """Set the facts the engine reads from the case (absent facts stay unknown)."""
-    case = workflow.assert_facts(uow, principal, case_id, body)
+    case = case_facts.assert_facts(uow, principal, case_id, body)
     return idem.commit(uow, CaseOut.model_validate(case).model_dump(mode="json"))
 
 
@@ -102,7 +111,7 @@ def serve_notice(
     case_id: RecordId, body: ServeNotice, principal: CurrentPrincipal, uow: Uow, idem: Idempotent
 ) -> object:
     """Record the written notice of the destination served on the person."""
-    case = workflow.add_notice(uow, principal, case_id, body)
+    case = notices.add_notice(uow, principal, case_id, body)
     return idem.commit(uow, CaseOut.model_validate(case).model_dump(mode="json"))
 
 
@@ -116,7 +125,7 @@ def raise_fear_claim(
     case_id: RecordId, body: RaiseFearClaim, principal: CurrentPrincipal, uow: Uow, idem: Idempotent
 ) -> object:
     """Record a fear claim about the destination (undecided claims block the removal)."""
-    case = workflow.add_fear_claim(uow, principal, case_id, body)
+    case = fear_claims.add_fear_claim(uow, principal, case_id, body)
     return idem.commit(uow, CaseOut.model_validate(case).model_dump(mode="json"))
 
 
@@ -136,7 +145,7 @@ def timeline(case_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> object
             "before": row.before,
             "after": row.after,
         }
-        for row in workflow.transitions_of(uow, case_id)
+        for row in transitions.timeline(uow, case_id)
     ]
     steps = [
         {

@@ -13,7 +13,7 @@ from repatria.domain.lifecycle import LIFECYCLES, available
 from repatria.entrypoints.cli.errors import cli_errors
 from repatria.entrypoints.cli.inputs import AsUser, acting_as, parse_day
 from repatria.entrypoints.cli.workflow import report_step, workflow_app
-from repatria.services import cases, clock, deadlines, workflow
+from repatria.services import case_documents, cases, clock, deadlines, transitions
 from repatria.services.commands import OpenCase, TakeStep
 
 cases_app = typer.Typer(help="Case lifecycles.", no_args_is_help=True)
@@ -25,12 +25,12 @@ Day = Annotated[str | None, typer.Option(help="Effective date (YYYY-MM-DD); defa
 @cases_app.command("states")
 def states() -> None:
     """Print every lifecycle: each command, the states it leaves from, where it goes, who."""
-    for track, transitions in LIFECYCLES.items():
+    for track, drawn in LIFECYCLES.items():
         table = Table(title=f"{track.value} cases")
         table.add_column("command", no_wrap=True)  # whole, to be copied into `cases step`
         for column in ("from", "to", "roles", "side", "gate"):
             table.add_column(column)
-        for t in transitions:
+        for t in drawn:
             gate = (
                 "recorded only"
                 if t.gate is None
@@ -129,7 +129,7 @@ def show(case_id: int, as_user: AsUser, on: Day = None) -> None:
             needs = "required" if t.needs_reason else ""
             steps.add_row(t.command, t.target.value, ", ".join(sorted(t.roles)), needs)
         console.print(steps)
-        for claim in workflow.load_records(uow, case).fear_claims:
+        for claim in case_documents.load_records(uow, case).fear_claims:
             decided = f"{claim.outcome.value} {claim.decided_on}" if claim.outcome else "undecided"
             console.print(
                 f"fear claim {claim.id} about {claim.country}, raised {claim.raised_on}: {decided}"
@@ -146,7 +146,7 @@ def timeline(case_id: int, as_user: AsUser) -> None:
     """Print every recorded event of a case, oldest first, with its reason and legal basis."""
     with acting_as(as_user) as (uow, principal):
         cases.get_or_raise(uow, principal, case_id)
-        events = workflow.transitions_of(uow, case_id)
+        events = transitions.timeline(uow, case_id)
     table = Table(title=f"case {case_id}")
     table.add_column("id")
     table.add_column("on", no_wrap=True)
@@ -182,13 +182,13 @@ def step(
         {"command": command, "on": on, "reason": reason, "version": version}
     )
     with acting_as(as_user) as (uow, principal):
-        wanted = workflow.Step(
+        wanted = transitions.Step(
             command=asked.command,
             on=asked.on or clock.today(),
             reason=asked.reason,
             expected_version=asked.version,
         )
-        case, assessment = workflow.take(uow, principal, case_id, wanted)
+        case, assessment = transitions.take(uow, principal, case_id, wanted)
         uow.commit()
         report_step(case, assessment)
 

@@ -15,7 +15,7 @@ from repatria.domain.errors import NotEligible
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS, ConsentGiver, FearOutcome, VerifierRole
 from repatria.entrypoints.cli.errors import cli_errors
 from repatria.entrypoints.cli.inputs import AsUser, acting_as, choices, merged, read_document
-from repatria.services import workflow
+from repatria.services import case_facts, consent, fear_claims, notices
 from repatria.services.commands import (
     AssertCaseFacts,
     RaiseFearClaim,
@@ -112,14 +112,14 @@ def verify_consent(
         )
     )
     with acting_as(as_user) as (uow, principal):
-        held = workflow.record_consent_hearing(uow, principal, case_id, command)
+        held = consent.record_consent_hearing(uow, principal, case_id, command)
         uow.commit()  # the hearing is kept whatever its outcome
         console.print(f"hearing {held.record.id} recorded: {held.outcome.value}")
         missing = held.record.missing_advisements()
         if missing:
             console.print(f"  advisements not given: {', '.join(missing)}")
         report_step(held.case, held.assessment)
-        if held.outcome is workflow.HearingOutcome.NOT_APPROVED:
+        if held.outcome is consent.HearingOutcome.NOT_APPROVED:
             raise NotEligible("verify_consent", held.failing, held.assessment.verdict)
 
 
@@ -187,7 +187,7 @@ def assert_facts(
         )
     )
     with acting_as(as_user) as (uow, principal):
-        case = workflow.assert_facts(uow, principal, case_id, command)
+        case = case_facts.assert_facts(uow, principal, case_id, command)
         uow.commit()
         _recorded("facts", case)
 
@@ -228,7 +228,7 @@ def serve_notice(
         )
     )
     with acting_as(as_user) as (uow, principal):
-        case = workflow.add_notice(uow, principal, case_id, command)
+        case = notices.add_notice(uow, principal, case_id, command)
         uow.commit()
         _recorded("notice", case)
 
@@ -249,6 +249,6 @@ def raise_fear_claim(
         merged({}, raised_on=raised_on, outcome=outcome, decided_on=decided_on)
     )
     with acting_as(as_user) as (uow, principal):
-        case = workflow.add_fear_claim(uow, principal, case_id, command)
+        case = fear_claims.add_fear_claim(uow, principal, case_id, command)
         uow.commit()
         _recorded("fear claim", case)

@@ -12,7 +12,7 @@ from repatria.domain.errors import InvalidInput
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS
 from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.routing import web_router
-from repatria.services import cases, clock, workflow
+from repatria.services import case_facts, cases, clock, consent, fear_claims, notices, transitions
 from repatria.services.commands import (
     AssertCaseFacts,
     OpenCase,
@@ -84,13 +84,13 @@ def take_step(
     on: Short = "",
 ) -> Response:
     """Take one lifecycle step; refusals come back as a page saying why."""
-    step = workflow.Step(
+    step = transitions.Step(
         command=command,
         on=form_date("on", on) if on.strip() else clock.today(),
         reason=reason.strip(),
         expected_version=version,
     )
-    workflow.take(uow, principal, case_id, step)
+    transitions.take(uow, principal, case_id, step)
     uow.commit()
     return back_to(case_id, command)
 
@@ -127,7 +127,7 @@ def verify_consent(
             "version": version,
         }
     )
-    workflow.verify_consent(uow, principal, case_id, body)
+    consent.verify_consent(uow, principal, case_id, body)
     uow.commit()
     return back_to(case_id, "consent")
 
@@ -167,7 +167,7 @@ def assert_facts(
     ):
         if yes_no(answer) is not None:
             values[name] = yes_no(answer)
-    workflow.assert_facts(uow, principal, case_id, AssertCaseFacts.model_validate(values))
+    case_facts.assert_facts(uow, principal, case_id, AssertCaseFacts.model_validate(values))
     uow.commit()
     return back_to(case_id, "facts")
 
@@ -192,7 +192,7 @@ def serve_notice(
             "country": country.strip().upper() or None,
         }
     )
-    workflow.add_notice(uow, principal, case_id, command)
+    notices.add_notice(uow, principal, case_id, command)
     uow.commit()
     return back_to(case_id, "notice")
 
@@ -210,6 +210,6 @@ def raise_fear_claim(
     command = RaiseFearClaim.model_validate(
         {"raised_on": raised_on, **given(outcome=outcome, decided_on=decided_on)}
     )
-    workflow.add_fear_claim(uow, principal, case_id, command)
+    fear_claims.add_fear_claim(uow, principal, case_id, command)
     uow.commit()
     return back_to(case_id, "fear_claim")

@@ -12,6 +12,7 @@ from repatria.domain.accounts import Principal, Role
 from repatria.domain.cases import Case, CaseState
 from repatria.domain.lifecycle import Track, available, track_of
 from repatria.domain.people import Person
+from repatria.domain.transitions import APPROVALS, may_take, prepared_it
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS, ConsentGiver, FearOutcome, VerifierRole
 from repatria.entrypoints.web import queries
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
@@ -19,7 +20,7 @@ from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.law import AUTHORITY_IDS
 from repatria.law.errors import LawDataError
-from repatria.services import assessments, cases, clock, deadlines, workflow
+from repatria.services import assessments, case_documents, cases, clock, deadlines, transitions
 from repatria.services.case_documents import build_document
 from repatria.services.unit_of_work import UnitOfWork
 
@@ -88,7 +89,7 @@ def _verdict(uow: UnitOfWork, case: Case) -> tuple[dict[str, Any] | None, str, A
     if stored is not None:
         return stored.verdict, f"assessment {stored.id}, as of {stored.as_of}", stored
     try:
-        document = build_document(workflow.load_records(uow, case), clock.today())
+        document = build_document(case_documents.load_records(uow, case), clock.today())
         return assessments.evaluate(document), "computed now, not yet stored", None
     except LawDataError as exc:
         return None, f"the law data could not be loaded: {exc}", None
@@ -97,13 +98,12 @@ def _verdict(uow: UnitOfWork, case: Case) -> tuple[dict[str, Any] | None, str, A
 def _actions(uow: UnitOfWork, principal: Principal, case: Case) -> list[dict[str, Any]]:
     actions = []
     for step in available(case.authority, case.state):
-        if step.command == "verify_consent" or not queries.may_take(principal, case, step.command):
+        if step.command == "verify_consent" or not may_take(principal, case, step.command):
             continue
         blocked = ""
-        prepared = step.command in workflow.APPROVALS and principal.user_id in workflow.preparers(
-            uow, case, step.command
-        )
-        if prepared:
+        if step.command in APPROVALS and prepared_it(
+            principal, step.command, transitions.preparers(uow, case, step.command)
+        ):
             blocked = (
                 "Separation of duties: you prepared this decision, so another reviewer "
                 f"must {step.command.replace('_', ' ')}."
@@ -139,9 +139,9 @@ def case_detail(
 ) -> Response:
     """One case: its facts, current assessment with every check, timeline and actions."""
     case = cases.get_or_raise(uow, principal, case_id)
-    records = workflow.load_records(uow, case)
+    records = case_documents.load_records(uow, case)
     verdict, verdict_source, stored = _verdict(uow, case)
-    events = workflow.transitions_of(uow, case_id)
+    events = transitions.timeline(uow, case_id)
     pending = _pending_grounds(case)
     open_checks = [c for c in (verdict or {}).get("checks", []) if c["outcome"] != "pass"]
     officer_here = principal.role is Role.CASE_OFFICER and principal.state == case.from_state
@@ -163,7 +163,7 @@ def case_detail(
         "assessment": stored,
         "events": events,
         "actions": _actions(uow, principal, case),
-        "can_verify": queries.may_take(principal, case, "verify_consent"),
+        "can_verify": may_take(principal, case, "verify_consent"),
         "officer_here": officer_here,
         "removal": track_of(case.authority) is Track.REMOVAL,
         "names": names,

@@ -13,7 +13,7 @@ from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.routing import web_router
 from repatria.law.catalog import load_catalog
 from repatria.law.errors import LawDataError
-from repatria.services import cases, movements, workflow
+from repatria.services import case_documents, cases, movements, transitions
 from repatria.services.unit_of_work import UnitOfWork
 
 router = web_router()
@@ -57,9 +57,9 @@ def _person_facts(person: Any) -> list[tuple[str, object]]:
 def case_summary(case_id: RecordId, uow: Uow, principal: User) -> Response:
     """The case, its current legal basis check by check, its decisions and its timeline."""
     case = cases.get_or_raise(uow, principal, case_id)
-    records = workflow.load_records(uow, case)
+    records = case_documents.load_records(uow, case)
     assessment = queries.latest_assessment(uow, case_id)
-    events = workflow.transitions_of(uow, case_id)
+    events = transitions.timeline(uow, case_id)
     body: list[Any] = [
         pdf.facts(
             [
@@ -154,7 +154,7 @@ ADVISEMENTS = {
 def consent_record(case_id: RecordId, uow: Uow, principal: User) -> Response:
     """The record of the consent verification hearing (18 U.S.C. §§ 4107-4109)."""
     case = cases.get_or_raise(uow, principal, case_id)
-    records = workflow.load_records(uow, case)
+    records = case_documents.load_records(uow, case)
     if not records.consents:
         raise NotFound("consent verification of case", case.reference)
     names = queries.user_names(uow, {c.recorded_by for c in records.consents})
@@ -196,9 +196,7 @@ def consent_record(case_id: RecordId, uow: Uow, principal: User) -> Response:
         missing = hearing.missing_advisements()
         if missing:
             body.append(pdf.text("Advisements not recorded as given: " + ", ".join(missing)))
-    verified = [
-        e for e in workflow.transitions_of(uow, case_id) if e.command == "CaseConsentVerified"
-    ]
+    verified = [e for e in transitions.timeline(uow, case_id) if e.command == "CaseConsentVerified"]
     seq = verified[-1].seq if verified else None
     body += _covered(uow, seq)
     content = pdf.build(

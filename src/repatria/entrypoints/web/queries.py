@@ -15,6 +15,7 @@ from repatria.domain.assessments import Assessment
 from repatria.domain.cases import Case, CaseState
 from repatria.domain.lifecycle import available
 from repatria.domain.movements import Movement
+from repatria.domain.transitions import may_take
 from repatria.services import demo
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
@@ -145,22 +146,6 @@ def actionable_cases(uow: UnitOfWork, principal: Principal, limit: int = 50) -> 
         if len(found) >= limit:
             break
     return found
-
-
-def may_take(principal: Principal, case: Case, command: str) -> bool:
-    """Whether the role and state may take the step (the service decides for good)."""
-    for step in available(case.authority, case.state):
-        if step.command != command or principal.role not in step.roles:
-            continue
-        if command == "deny":
-            side = case.from_state if case.state is CaseState.SENDING_REVIEW else case.to_state
-            return principal.state == side
-        if step.side.value == "sending":
-            return principal.state == case.from_state
-        if step.side.value == "receiving":
-            return principal.state == case.to_state
-        return principal.state in case.states_involved
-    return False
 
 
 def stale_cases(uow: UnitOfWork, principal: Principal, days: int = 30) -> list[Case]:

@@ -1,0 +1,29 @@
+"""Notices: the written notice of the destination served on the person (removal cases)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from repatria.domain.accounts import Principal
+from repatria.domain.cases import Case
+from repatria.domain.workflow import Notice
+from repatria.services.cases import editable_case
+from repatria.services.unit_of_work import UnitOfWork, utcnow
+
+
+def add_notice(uow: UnitOfWork, principal: Principal, case_id: int, command: Any) -> Case:
+    """Record a written notice served on the person."""
+    case = editable_case(uow, principal, case_id)
+    assert case.id is not None
+    uow.session.add(Notice(case_id=case.id, **command.model_dump()))
+    case.updated_at = utcnow()
+    uow.session.flush()
+    uow.record(
+        principal,
+        "NoticeRecorded",
+        "case",
+        case.id,
+        after=command.model_dump(mode="json"),
+        states=list(case.states_involved),
+    )
+    return case
