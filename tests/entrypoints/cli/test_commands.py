@@ -17,6 +17,10 @@ from repatria.entrypoints.cli.main import app
 from repatria.services.demo import BATCH_DATE
 from repatria.settings import get_settings
 
+# The database copied from the run's demo template: what `demo load` makes (the first two tests
+# run it themselves), without loading it again for each test.
+ON_THE_DEMO_DATA = pytest.mark.parametrize("database_content", ["demo"])
+
 
 def _count(container: Container, table: object) -> int:
     with container.engine.connect() as connection:
@@ -60,10 +64,10 @@ def test_the_demo_batch_has_13_mexicans_with_75_years_left_on_11_april_2025(
     assert round(days_left / 365.25) == 75
 
 
+@ON_THE_DEMO_DATA
 def test_users_and_tokens_are_created_from_the_command_line(
     repatria: Callable[..., Result], container: Container
 ) -> None:
-    repatria("demo", "load")
     created = repatria(
         "users",
         "create",
@@ -80,20 +84,20 @@ def test_users_and_tokens_are_created_from_the_command_line(
     assert token.stdout.strip().splitlines()[-1].startswith("rpt_")
 
 
+@ON_THE_DEMO_DATA
 def test_the_operator_makes_no_token_without_the_users_password(
     repatria: Callable[..., Result], container: Container
 ) -> None:
-    repatria("demo", "load")
     before = _count(container, t.credentials)
     token = repatria("tokens", "create", "mx-case-officer", input="not-the-password\n")
     assert token.exit_code == 1 and "wrong username or password" in token.stderr
     assert _count(container, t.credentials) == before
 
 
+@ON_THE_DEMO_DATA
 def test_the_operator_creates_organisations_and_resets_passwords_once(
     repatria: Callable[..., Result],
 ) -> None:
-    repatria("demo", "load")
     created = repatria(
         "organisations", "create", "gt-sp", "--name", "Guatemala SP", "--state", "gt"
     )
@@ -114,8 +118,8 @@ def test_the_operator_creates_organisations_and_resets_passwords_once(
     assert repatria("tokens", "create", "mx-reviewer", input="fresh-pass-77\n").exit_code == 0
 
 
+@ON_THE_DEMO_DATA
 def test_a_common_password_is_refused(repatria: Callable[..., Result]) -> None:
-    repatria("demo", "load")
     result = repatria(
         "users",
         "create",
@@ -143,8 +147,8 @@ def test_a_bad_role_is_a_usage_error(repatria: Callable[..., Result]) -> None:
     assert result.exit_code == 2 and "king" in result.output
 
 
+@ON_THE_DEMO_DATA
 def test_a_short_password_is_refused_naming_the_field(repatria: Callable[..., Result]) -> None:
-    repatria("demo", "load")
     result = repatria(
         "users", "create", "x-user", "--org", "us-iptu", "--role", "auditor", input="short\nshort\n"
     )
