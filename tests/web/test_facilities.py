@@ -8,7 +8,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from repatria.adapters.db import tables as t
+from repatria.bootstrap import Container
 from repatria.services import clock
 from tests.web.conftest import csrf_of
 from tests.web.test_pages import assert_accessible
@@ -200,12 +203,17 @@ def test_the_facility_administrator_allocates_arrivals_and_sees_who_could_not_be
     facility = record_facility(admin, "one-bed", "A, Wing A, a, 1, 14, 0, 1, min, shared")
     placed, too_many, wrong_level = (record_person(officer, n) for n in ("One", "Two", "Max"))
     form = admin.get(f"{facility}/allocations/new")
-    assert form.status_code == 200 and "Arrivals, one person to a line" in form.text
+    # The three are offered by name, with the facility's security levels to choose from.
+    assert form.status_code == 200
+    for person, name in ((placed, "One"), (too_many, "Two"), (wrong_level, "Max")):
+        assert f'aria-label="Security level for Arriving, {name}"' in form.text
+        assert f'<option value="{person}:min">min</option>' in form.text
     result = admin.post(
         f"{facility}/allocations",
         data={
             "on": clock.today().isoformat(),
-            "arrivals": f"{placed}, min\n{too_many}, min\n{wrong_level}, max\n",
+            "arrival": [f"{placed}:min", f"{too_many}:min", ""],
+            "arrivals": f"{wrong_level}, max\n",
             "csrf_token": csrf_of(form.text),
         },
     )
@@ -259,6 +267,48 @@ def test_the_facility_page_shows_the_forecast_and_when_room_runs_out(
     assert '<h2 id="forecast">Forecast</h2>' in page
     assert f"<dt>CPT standard capacity runs out</dt><dd>on {later.isoformat()}</dd>" in page
     assert f'<tr><td>{later.isoformat()}</td><td class="num">1</td><td class="num">0</td>' in page
+
+
+def test_the_allocation_form_offers_only_who_may_arrive_and_no_ended_contract(
+    browser_for: Browsers, container: Container
+) -> None:
+    admin, officer = browser_for("sv-facility-admin"), browser_for("sv-case-officer")
+    newcomer = record_person(officer, "Newcomer")  # held by El Salvador, in no cell
+    facility = _first(admin.get("/facilities").text, "/facilities")
+    form = admin.get(f"{facility}/allocations/new").text
+    assert f'<a href="/people/{newcomer}">{newcomer}</a>' in form
+    assert "Arriving, Newcomer" in form
+    # The demo's US-held man with a withholding order against El Salvador, whose custody case
+    # stands at order_final, is not offered; nor is the demo contract, which ended in March.
+    with container.engine.connect() as connection:
+        protected = connection.execute(
+            select(t.people.c.id, t.people.c.family_name)
+            .join(t.identifiers, t.identifiers.c.person_id == t.people.c.id)
+            .where(t.identifiers.c.value == "A201234567")
+        ).one()
+    assert f'href="/people/{protected.id}"' not in form
+    assert protected.family_name not in form
+    assert "us-sv-2025" not in form
+
+
+def test_the_facility_page_warns_of_people_held_under_a_contract_that_has_ended(
+    browser_for: Browsers, container: Container
+) -> None:
+    admin = browser_for("sv-facility-admin")
+    facility = _first(admin.get("/facilities").text, "/facilities")
+    with container.engine.connect() as connection:
+        contract = connection.execute(select(t.custody_contracts)).one()
+        held = connection.scalar(
+            select(func.count())
+            .select_from(t.stays)
+            .where(t.stays.c.contract_id == contract.id, t.stays.c.release.is_(None))
+        )
+    assert contract.ends_on < clock.today() and held
+    page = admin.get(facility).text
+    assert (
+        f"{held} people are still held under contract {contract.reference}, which ended on "
+        f"{contract.ends_on}" in page
+    )
 
 
 def test_the_facility_forms_and_the_forecast_are_accessible(browser_for: Browsers) -> None:

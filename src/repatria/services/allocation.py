@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
 from repatria.adapters.db import tables as t
 from repatria.allocation import (
@@ -226,6 +226,46 @@ def _may_arrive(
             f"person {person_id} is not held by {facility.state}, and no case bringing them "
             f"there has passed its legal gates (its stage: {listed})",
         )
+
+
+@dataclass(frozen=True)
+class ExpectedArrival:
+    """Someone the facility may receive: held by its state and in no cell, or on their way
+    there under a case that has passed every legal gate (ARRIVING)."""
+
+    person_id: int
+    name: str
+    held_by_state: str
+    case_reference: str | None
+    stage: str | None
+
+
+def expected_arrivals(
+    uow: UnitOfWork, principal: Principal, facility: FacilityRecord, limit: int = 500
+) -> list[ExpectedArrival]:
+    """Who may be placed in the facility now, by name: whom the allocation form offers."""
+    facilities.require_operator(principal, facility)
+    p, c, s = t.people.c, t.cases.c, t.stays.c
+    in_a_cell = select(s.person_id).where(s.release.is_(None))
+    on_the_way = (
+        select(p.id, p.family_name, p.given_names, p.held_by_state, c.reference, c.state)
+        .join(t.cases, c.person_id == p.id)
+        .where(
+            c.to_state == facility.state,
+            c.state.in_([stage.value for stage in ARRIVING]),
+            p.held_by_state != facility.state,
+            p.id.not_in(in_a_cell),
+        )
+    )
+    held_here = select(
+        p.id, p.family_name, p.given_names, p.held_by_state, literal(None), literal(None)
+    ).where(p.held_by_state == facility.state, p.id.not_in(in_a_cell))
+    found = {
+        row[0]: ExpectedArrival(row[0], f"{row[1]}, {row[2]}", row[3], row[4], row[5])
+        for query in (held_here, on_the_way)
+        for row in uow.session.execute(query.limit(limit)).all()
+    }
+    return sorted(found.values(), key=lambda a: (a.name, a.person_id))[:limit]
 
 
 def _check_arrival(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from repatria.adapters.db import tables as t
 from repatria.domain.access import Action, require, sees_everything, sees_states
@@ -164,6 +164,24 @@ def stays_in(uow: UnitOfWork, facility: FacilityRecord) -> list[StayRecord]:
     )
     query = select(StayRecord).where(t.stays.c.cell_id.in_(in_facility)).order_by(t.stays.c.id)
     return list(uow.session.scalars(query))
+
+
+def ended_contracts_holding(
+    uow: UnitOfWork, facility: FacilityRecord, on: date
+) -> list[tuple[str, date, int]]:
+    """Contracts that ended before `on` under which people are still held in the facility:
+    each one's reference, last day and the number still held (the facility page warns)."""
+    stays, cells, units, k = t.stays.c, t.cells.c, t.facility_units.c, t.custody_contracts.c
+    rows = uow.session.execute(
+        select(k.reference, k.ends_on, func.count(stays.id))
+        .join(t.custody_contracts, k.id == stays.contract_id)
+        .join(t.cells, cells.id == stays.cell_id)
+        .join(t.facility_units, units.id == cells.unit_id)
+        .where(units.facility_id == facility.id, stays.release.is_(None), k.ends_on < on)
+        .group_by(k.reference, k.ends_on)
+        .order_by(k.ends_on)
+    ).all()
+    return [(reference, ends_on, int(count)) for reference, ends_on, count in rows]
 
 
 def standard_of(facility: FacilityRecord, code: str | None, on: date) -> SpaceStandard:

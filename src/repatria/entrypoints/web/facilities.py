@@ -14,8 +14,8 @@ from repatria.domain.errors import DomainError, InvalidInput
 from repatria.domain.money import FeeBasis
 from repatria.domain.reference_data import space_standards
 from repatria.entrypoints.web import charts, facility_admin
-from repatria.entrypoints.web.case_actions import Short, given
 from repatria.entrypoints.web.deps import RecordId, Uow, User
+from repatria.entrypoints.web.forms import Short, given
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.security import SVG_POLICY
@@ -95,6 +95,7 @@ def facility_detail(
         "standards": sorted(space_standards()),
         "chosen": code or "",
         "operator": _operates(principal, found.facility.state),
+        "ended_contracts": facilities.ended_contracts_holding(uow, found.facility, today),
     }
     return render(request, "facilities/detail.html", context)
 

@@ -19,8 +19,8 @@ from repatria.domain.accounts import Principal
 from repatria.domain.errors import InvalidInput
 from repatria.domain.places import FacilityRecord
 from repatria.domain.reference_data import space_standards
-from repatria.entrypoints.web.case_actions import Short, given
 from repatria.entrypoints.web.deps import RecordId, Uow, User
+from repatria.entrypoints.web.forms import Short, given
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.services import allocation, clock, contracts, facilities
@@ -124,11 +124,29 @@ def pairs_from(field: str, text: str) -> list[list[str]]:
 
 
 def _contracts_for(uow: UnitOfWork, principal: Principal, facility: FacilityRecord) -> list[Any]:
+    """The contracts people may arrive under today: for this facility, and not yet ended."""
+    today = clock.today()
     return [
         c
         for c in contracts.list_contracts(uow, principal)
-        if c.host_state == facility.state and c.facility_id in (None, facility.id)
+        if c.host_state == facility.state
+        and c.facility_id in (None, facility.id)
+        and c.ends_on >= today
     ]
+
+
+def chosen_arrivals(values: list[str]) -> list[dict[str, Any]]:
+    """The expected arrivals ticked on the form: each select's value is `person id:level`, or
+    blank for someone not arriving this time."""
+    arrivals = []
+    for value in values:
+        if not value.strip():
+            continue
+        person_id, _, level = value.partition(":")
+        if not person_id.isdigit() or not level:
+            raise InvalidInput("arrival", f"{value!r} is not a person and a security level")
+        arrivals.append({"person_id": person_id, "security_level": level})
+    return arrivals
 
 
 @router.get("/facilities/{facility_id}/allocations/new")
@@ -136,10 +154,13 @@ def new_allocation(request: Request, facility_id: RecordId, uow: Uow, principal:
     """The form to place arriving people in the facility's cells (its administrators)."""
     facility = facilities.get_or_raise(uow, principal, facility_id)
     facilities.require_operator(principal, facility)
+    _, cells = facilities.structure(uow, facility)
     context = {
         "facility": facility,
         "standards": sorted(space_standards()),
         "contracts": _contracts_for(uow, principal, facility),
+        "expected": allocation.expected_arrivals(uow, principal, facility),
+        "levels": sorted({cell.security_level for cell in cells}),
         "today": clock.today().isoformat(),
     }
     return render(request, "facilities/allocate.html", context)
@@ -152,7 +173,8 @@ def allocate(
     uow: Uow,
     principal: User,
     on: Short,
-    arrivals: Lines,
+    arrival: Annotated[list[str] | None, Form()] = None,
+    arrivals: Lines = "",
     standard: Short = "",
     contract_id: Short = "",
     rivalries: Lines = "",
@@ -163,7 +185,7 @@ def allocate(
     """Place the arrivals; show who went where, and who could not be placed and why."""
     body = {
         "on": on,
-        "arrivals": arrivals_from(arrivals),
+        "arrivals": chosen_arrivals(arrival or []) + arrivals_from(arrivals),
         "rivalries": pairs_from("rivalries", rivalries),
         "keep_apart": pairs_from("keep_apart", keep_apart),
         "keep_together": pairs_from("keep_together", keep_together),
