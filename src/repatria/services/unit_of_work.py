@@ -63,7 +63,7 @@ class UnitOfWork:
     Leaving the block without commit (or by an exception) rolls everything back, the events
     recorded inside it included. A change that collides with another writer's (a stale
     version, a duplicate key) comes out of it as the domain's Conflict (the session's
-    factory sees to that: adapters/db/session.py).
+    factory and the engine see to that: adapters/db/conflicts.py).
 
     A reading unit of work (given the reading engine) opens no ORM session until something
     asks for one: a read by key through `connection()` needs only a pooled connection. A
