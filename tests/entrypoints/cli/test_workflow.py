@@ -436,11 +436,29 @@ def test_overdue_on_a_day_that_is_not_a_date_names_the_option(repatria: Run) -> 
 def test_every_command_says_what_it_does_in_its_help(group: str) -> None:
     from typer.testing import CliRunner
 
-    from repatria.entrypoints.cli import cases, movements, people, workflow
+    from repatria.entrypoints.cli import (
+        case_facts,
+        cases,
+        consent,
+        deadlines,
+        fear_claims,
+        movements,
+        notices,
+        people,
+        transitions,
+    )
     from repatria.entrypoints.cli.main import app
 
     apps = {
-        "cases": [cases.cases_app, workflow.workflow_app],
+        "cases": [
+            cases.cases_app,
+            transitions.transitions_app,
+            consent.consent_app,
+            case_facts.case_facts_app,
+            notices.notices_app,
+            fear_claims.fear_claims_app,
+            deadlines.deadlines_app,
+        ],
         "people": [people.people_commands],
         "movements": [movements.movements_app],
     }[group]

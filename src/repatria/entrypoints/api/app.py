@@ -16,18 +16,23 @@ from repatria.entrypoints.api import (
     assessments,
     audit,
     auth,
+    case_facts,
     cases,
+    consent,
     contracts,
+    deadlines,
     errors,
     facilities,
+    fear_claims,
     health,
     movements,
+    notices,
     organisations,
     people,
     responses,
     savings,
+    transitions,
     users,
-    workflow,
 )
 from repatria.entrypoints.api.body_limit import BodyLimit
 from repatria.entrypoints.web import install as install_web
@@ -60,14 +65,19 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.state.container = container
     app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
     errors.install(app)
-    # workflow before cases: /cases/overdue must not be read as /cases/{case_id}.
+    # deadlines before cases: /cases/overdue must not be read as /cases/{case_id}.
     routers = (
         health,
         auth,
         organisations,
         users,
         people,
-        workflow,
+        transitions,
+        consent,
+        case_facts,
+        notices,
+        fear_claims,
+        deadlines,
         cases,
         assessments,
         movements,

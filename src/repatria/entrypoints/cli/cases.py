@@ -1,4 +1,5 @@
-"""`repatria cases …`: open, read and step cases through their lifecycles."""
+"""`repatria cases …`: open, list and show cases; the steps and the records they rest on are
+in transitions.py, consent.py, case_facts.py, notices.py, fear_claims.py and deadlines.py."""
 
 from __future__ import annotations
 
@@ -9,42 +10,31 @@ from rich.console import Console
 from rich.table import Table
 
 from repatria.domain.cases import CaseState
-from repatria.domain.lifecycle import LIFECYCLES, available
+from repatria.domain.lifecycle import available
+from repatria.entrypoints.cli.case_facts import case_facts_app
+from repatria.entrypoints.cli.consent import consent_app
+from repatria.entrypoints.cli.deadlines import deadlines_app
 from repatria.entrypoints.cli.errors import cli_errors
-from repatria.entrypoints.cli.inputs import AsUser, acting_as, parse_day
-from repatria.entrypoints.cli.workflow import report_step, workflow_app
-from repatria.services import case_documents, cases, clock, deadlines, transitions
-from repatria.services.commands import OpenCase, TakeStep
+from repatria.entrypoints.cli.fear_claims import fear_claims_app
+from repatria.entrypoints.cli.inputs import AsUser, Day, acting_as, parse_day
+from repatria.entrypoints.cli.notices import notices_app
+from repatria.entrypoints.cli.transitions import transitions_app
+from repatria.services import case_documents, cases, deadlines
+from repatria.services.commands import OpenCase
 
 cases_app = typer.Typer(help="Case lifecycles.", no_args_is_help=True)
-cases_app.add_typer(workflow_app)  # verify-consent, facts, notice, fear-claim: same group
+# Each feature's commands, in the same `cases` group: states, step, timeline; verify-consent;
+# facts; notice; fear-claim; overdue.
+for feature in (
+    transitions_app,
+    consent_app,
+    case_facts_app,
+    notices_app,
+    fear_claims_app,
+    deadlines_app,
+):
+    cases_app.add_typer(feature)
 console = Console(soft_wrap=True)
-Day = Annotated[str | None, typer.Option(help="Effective date (YYYY-MM-DD); default today.")]
-
-
-@cases_app.command("states")
-def states() -> None:
-    """Print every lifecycle: each command, the states it leaves from, where it goes, who."""
-    for track, drawn in LIFECYCLES.items():
-        table = Table(title=f"{track.value} cases")
-        table.add_column("command", no_wrap=True)  # whole, to be copied into `cases step`
-        for column in ("from", "to", "roles", "side", "gate"):
-            table.add_column(column)
-        for t in drawn:
-            gate = (
-                "recorded only"
-                if t.gate is None
-                else ("all checks" if not t.gate else "all but " + ", ".join(sorted(t.gate)))
-            )
-            table.add_row(
-                t.command,
-                ", ".join(sorted(s.value for s in t.sources)),
-                t.target.value,
-                ", ".join(sorted(t.roles)),
-                t.side.value,
-                gate,
-            )
-        console.print(table)
 
 
 @cases_app.command("open")
@@ -138,77 +128,3 @@ def show(case_id: int, as_user: AsUser, on: Day = None) -> None:
     for limit in limits:
         status = "met" if limit.met else f"{limit.days_late} days late" if limit.days_late else ""
         console.print(f"{limit.label}: due {limit.due_on} {status} ({limit.citation})")
-
-
-@cases_app.command("timeline")
-@cli_errors
-def timeline(case_id: int, as_user: AsUser) -> None:
-    """Print every recorded event of a case, oldest first, with its reason and legal basis."""
-    with acting_as(as_user) as (uow, principal):
-        cases.get_or_raise(uow, principal, case_id)
-        events = transitions.timeline(uow, case_id)
-    table = Table(title=f"case {case_id}")
-    table.add_column("id")
-    table.add_column("on", no_wrap=True)
-    table.add_column("event", no_wrap=True)
-    for column in ("by", "reason", "legal basis"):
-        table.add_column(column)
-    for row in events:
-        table.add_row(
-            str(row.id),
-            f"{row.occurred_at:%Y-%m-%d}",
-            row.command,
-            str(row.actor),
-            row.reason or "",
-            row.legal_basis or "",
-        )
-    console.print(table)
-
-
-@cases_app.command("step")
-@cli_errors
-def step(
-    case_id: int,
-    command: Annotated[str, typer.Argument(help="A command from `repatria cases states`.")],
-    as_user: AsUser,
-    reason: Annotated[str, typer.Option(help="Why (required to deny, cancel, withdraw…).")] = "",
-    on: Day = None,
-    version: Annotated[
-        int | None, typer.Option(help="The version you read; refused if it changed.")
-    ] = None,
-) -> None:
-    """Take one lifecycle step on a case, re-assessed through the legal engine as of its date."""
-    asked = TakeStep.model_validate(
-        {"command": command, "on": on, "reason": reason, "version": version}
-    )
-    with acting_as(as_user) as (uow, principal):
-        wanted = transitions.Step(
-            command=asked.command,
-            on=asked.on or clock.today(),
-            reason=asked.reason,
-            expected_version=asked.version,
-        )
-        case, assessment = transitions.take(uow, principal, case_id, wanted)
-        uow.commit()
-        report_step(case, assessment)
-
-
-@cases_app.command("overdue")
-@cli_errors
-def overdue(as_user: AsUser, on: Day = None) -> None:
-    """List every open case past a time limit the law sets (exit 1 when any is late)."""
-    day = parse_day(on, "on")
-    with acting_as(as_user) as (uow, principal):
-        late = deadlines.overdue(uow, principal, day)
-    if not late:
-        console.print(f"nothing overdue on {day.isoformat()}")
-        return
-    table = Table(title=f"overdue on {day.isoformat()}")
-    for column in ("case", "authority", "limit", "due", "days late", "source"):
-        table.add_column(column)
-    for d in late:
-        table.add_row(
-            d.reference, d.authority, d.label, d.due_on.isoformat(), str(d.days_late), d.citation
-        )
-    console.print(table)
-    raise typer.Exit(1)

@@ -1,4 +1,4 @@
-"""How workflow commands get their inputs: the acting user, and JSON documents with options."""
+"""How commands get their inputs: the acting user, and JSON documents with options."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from repatria.services import clock, importing
 from repatria.services.unit_of_work import UnitOfWork
 
 AsUser = Annotated[str, typer.Option("--as", help="The user taking the step (a username).")]
+Day = Annotated[str | None, typer.Option(help="Effective date (YYYY-MM-DD); default today.")]
+Flag = bool | None  # a --yes/--no pair; None when neither was given (the fact stays unknown)
 
 
 @contextmanager

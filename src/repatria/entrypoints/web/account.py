@@ -11,7 +11,6 @@ from repatria.domain.errors import InvalidInput, NotAuthenticated, TooManyAttemp
 from repatria.entrypoints.api.auth import client_address
 from repatria.entrypoints.api.deps import SESSION_COOKIE
 from repatria.entrypoints.web import security
-from repatria.entrypoints.web.case_actions import Short
 from repatria.entrypoints.web.deps import (
     AppContainer,
     MaybeUser,
@@ -20,6 +19,7 @@ from repatria.entrypoints.web.deps import (
     User,
     optional_principal,
 )
+from repatria.entrypoints.web.forms import Short
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.services import accounts, users

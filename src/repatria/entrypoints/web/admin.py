@@ -8,8 +8,8 @@ from fastapi import Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from repatria.domain.accounts import Role
-from repatria.entrypoints.web.case_actions import Short
 from repatria.entrypoints.web.deps import Administrator, Uow, User
+from repatria.entrypoints.web.forms import Short
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.services import accounts, users

@@ -1,12 +1,13 @@
-"""Case pages: the list with filters and paging, and one case with its assessment,
-timeline and the steps the user may take."""
+"""Case pages: the list with filters and paging, opening a case, and one case with its
+assessment, timeline and the steps the user may take (their forms post to transitions.py,
+consent.py, case_facts.py, notices.py and fear_claims.py)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Query, Request, Response
+from fastapi import Form, Query, Request, Response
 
 from repatria.domain.accounts import Principal, Role
 from repatria.domain.cases import Case, CaseState
@@ -16,12 +17,14 @@ from repatria.domain.transitions import APPROVALS, may_take, prepared_it
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS, ConsentGiver, FearOutcome, VerifierRole
 from repatria.entrypoints.web import queries
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
+from repatria.entrypoints.web.forms import Short, back_to
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.law import AUTHORITY_IDS
 from repatria.law.errors import LawDataError
 from repatria.services import assessments, case_documents, cases, clock, deadlines, transitions
 from repatria.services.case_documents import build_document
+from repatria.services.commands import OpenCase
 from repatria.services.unit_of_work import UnitOfWork
 
 router = web_router()
@@ -80,6 +83,30 @@ def case_list(
         "authorities": sorted(AUTHORITY_IDS),
     }
     return render(request, "cases/list.html", context)
+
+
+@router.post("/cases")
+def open_case(
+    uow: Uow,
+    principal: User,
+    person_id: Annotated[int, Form(ge=1, le=2**63 - 1)],
+    authority: Short,
+    from_state: Short,
+    to_state: Short,
+) -> Response:
+    """Open a case for a person (case officers)."""
+    command = OpenCase.model_validate(
+        {
+            "person_id": person_id,
+            "authority": authority,
+            "from_state": from_state,
+            "to_state": to_state,
+        }
+    )
+    case = cases.open_case(uow, principal, command)
+    uow.commit()
+    assert case.id is not None
+    return back_to(case.id, "opened")
 
 
 def _verdict(uow: UnitOfWork, case: Case) -> tuple[dict[str, Any] | None, str, Any]:

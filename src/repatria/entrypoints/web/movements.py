@@ -12,8 +12,8 @@ from repatria.domain.access import Action, require
 from repatria.domain.accounts import Role
 from repatria.domain.movements import MOVEMENT_STEPS
 from repatria.entrypoints.web import queries
-from repatria.entrypoints.web.case_actions import Short
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
+from repatria.entrypoints.web.forms import Short
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.law import AUTHORITY_IDS

@@ -11,8 +11,8 @@ from fastapi.responses import RedirectResponse
 
 from repatria.domain.accounts import Role
 from repatria.domain.people import HoldKind, OffenseCategory, ProtectionKind
-from repatria.entrypoints.web.case_actions import Short, given
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
+from repatria.entrypoints.web.forms import Short, given
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.law import AUTHORITY_IDS

@@ -9,8 +9,8 @@ from fastapi.responses import RedirectResponse
 
 from repatria.domain.access import OPERATOR_GRANTED
 from repatria.domain.errors import NotFound
-from repatria.entrypoints.web.case_actions import Text
 from repatria.entrypoints.web.deps import Administrator, RecordId, Uow
+from repatria.entrypoints.web.forms import Text
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.services import accounts, users
