@@ -29,7 +29,7 @@ from repatria.adapters.db.engine import make_engine
 from repatria.bootstrap import build
 from repatria.domain.audit import canonical_json, leaf_text, stored_moment
 from repatria.domain.merkle import Frontier, leaf_hash
-from repatria.services import audit
+from repatria.services import audit_keys, audit_verify
 from repatria.settings import Settings
 
 COMMANDS = ("OpenCase", "ScreenCase", "RecordDecision", "VerifyConsent", "ScheduleTransfer")
@@ -122,10 +122,10 @@ def time_verify(url: str, key_dir: Path) -> tuple[float, float]:
     witness = key_dir / "audit-witness.log"
     settings = Settings(database_url=url, audit_key_file=key_dir / "audit.pem")
     container = build(settings)
-    key = audit.load_public_key(settings)
+    key = audit_keys.load_public_key(settings)
     started = time.perf_counter()
     with container.uow() as uow:
-        report = audit.verify(uow, url, key, witness=witness)
+        report = audit_verify.verify(uow, url, key, witness=witness)
     verify_s = time.perf_counter() - started
     container.dispose()
     assert report.intact, report.finding
@@ -169,10 +169,10 @@ def main() -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         key_settings = Settings(database_url=f"sqlite:///{folder}/key.sqlite3")
-        audit.load_signing_key(key_settings)
-        (folder / audit.DEFAULT_KEY_NAME).replace(folder / "audit.pem")
+        audit_keys.load_signing_key(key_settings)
+        (folder / audit_keys.DEFAULT_KEY_NAME).replace(folder / "audit.pem")
         # Writes its public key file beside it (audit.pub), which verify reads.
-        audit.load_signing_key(
+        audit_keys.load_signing_key(
             key_settings.model_copy(update={"audit_key_file": folder / "audit.pem"})
         )
         path = folder / "audit-bench.sqlite3"

@@ -857,15 +857,15 @@ def _fear_claim(container: Container, case_id: int) -> int:
 
 def _checkpoint(container: Container) -> int:
     """Sign a checkpoint of the record, as the operator's `repatria audit checkpoint` does."""
-    from repatria.services import audit
+    from repatria.services import audit, audit_keys
 
     settings = container.settings
     with container.uow() as uow:
         report = audit.sign(
             uow,
             settings.database_url,
-            audit.load_signing_key(settings),
-            audit.witness_path(settings),
+            audit_keys.load_signing_key(settings),
+            audit_keys.witness_path(settings),
             start_witness=True,
             workers=1,
         )

@@ -19,7 +19,7 @@ from repatria.domain.accounts import Principal
 from repatria.domain.audit import canonical_json, event_leaf
 from repatria.domain.audit_checkpoints import key_id, public_key_from_hex, sign_checkpoint
 from repatria.domain.events import Event
-from repatria.services import audit
+from repatria.services import audit, audit_hashing, audit_keys, audit_verify
 from repatria.services.audit import SigningKey, VerifyReport
 from repatria.services.unit_of_work import utcnow
 from repatria.settings import Settings
@@ -31,9 +31,9 @@ ACTOR = Principal.system("test")
 def key(settings: Settings, tmp_path: Path) -> SigningKey:
     """A checkpoint key of this test's own (never the developer's data/ key)."""
     path = tmp_path / "keys" / "audit.pem"
-    audit.load_signing_key(Settings(database_url=f"sqlite:///{path.parent}/unused.sqlite3"))
-    (path.parent / audit.DEFAULT_KEY_NAME).rename(path)
-    return audit.load_signing_key(settings.model_copy(update={"audit_key_file": path}))
+    audit_keys.load_signing_key(Settings(database_url=f"sqlite:///{path.parent}/unused.sqlite3"))
+    (path.parent / audit_keys.DEFAULT_KEY_NAME).rename(path)
+    return audit_keys.load_signing_key(settings.model_copy(update={"audit_key_file": path}))
 
 
 def record(container: Container, count: int, *, start: int = 0) -> None:
@@ -55,11 +55,13 @@ def record(container: Container, count: int, *, start: int = 0) -> None:
 def run_verify(container: Container, key: SigningKey, *, sign: bool = True) -> VerifyReport:
     """Verify the log against the witness file; with `sign`, then sign a checkpoint of it as
     `repatria audit checkpoint` does."""
-    witness = audit.witness_path(container.settings)
+    witness = audit_keys.witness_path(container.settings)
     with container.uow() as uow:
         if sign:
             return audit.sign(uow, container.settings.database_url, key, witness)
-        return audit.verify(uow, container.settings.database_url, key.public_key, witness=witness)
+        return audit_verify.verify(
+            uow, container.settings.database_url, key.public_key, witness=witness
+        )
 
 
 def sql(container: Container, statement: str, **params: object) -> None:
@@ -356,17 +358,17 @@ def test_concurrent_writers_leave_a_contiguous_verifiable_log(
 @pytest.fixture
 def in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Verify the way a large log is verified: chunks of 8 events hashed in worker processes."""
-    monkeypatch.setattr(audit, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(audit, "chunk_size_for", lambda size, workers: 8)
+    monkeypatch.setattr(audit_hashing, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(audit_hashing, "chunk_size_for", lambda size, workers: 8)
 
 
 def run_verify_in_workers(container: Container, key: SigningKey) -> VerifyReport:
     with container.uow() as uow:
-        return audit.verify(
+        return audit_verify.verify(
             uow,
             container.settings.database_url,
             key.public_key,
-            witness=audit.witness_path(container.settings),
+            witness=audit_keys.witness_path(container.settings),
             workers=2,
         )
 
@@ -542,7 +544,7 @@ def rebuild_head(container: Container) -> None:
 
 
 def witness_lines(container: Container) -> list[str]:
-    return audit.witness_path(container.settings).read_text().splitlines()
+    return audit_keys.witness_path(container.settings).read_text().splitlines()
 
 
 def stored_checkpoints(container: Container) -> list[tuple[object, ...]]:
@@ -563,7 +565,9 @@ def test_a_consistent_rewrite_with_the_checkpoints_deleted_is_caught_by_the_witn
     rebuild_head(container)
     sql(container, "DELETE FROM audit_checkpoints")
     with container.uow() as uow:  # the database alone no longer shows anything
-        alone = audit.verify(uow, container.settings.database_url, key.public_key, witness=None)
+        alone = audit_verify.verify(
+            uow, container.settings.database_url, key.public_key, witness=None
+        )
     assert alone.intact
     finding = run_verify(container, key, sign=False).finding
     assert finding is not None and finding.seq == 4
@@ -620,15 +624,17 @@ def test_verify_writes_nothing_and_checkpoint_appends_one_line(
 ) -> None:
     record(container, 3)
     assert run_verify(container, key, sign=False).intact
-    assert not audit.witness_path(container.settings).exists() and not stored_checkpoints(container)
+    assert not audit_keys.witness_path(container.settings).exists() and not stored_checkpoints(
+        container
+    )
     first = run_verify(container, key).new_checkpoint
     assert first is not None and len(witness_lines(container)) == 1
     record(container, 2, start=3)  # the log grew: verify still signs nothing
-    witness_before = audit.witness_path(container.settings).read_bytes()
+    witness_before = audit_keys.witness_path(container.settings).read_bytes()
     rows_before = stored_checkpoints(container)
     report = run_verify(container, key, sign=False)
     assert report.intact and report.new_checkpoint is None and report.witnessed == 1
-    assert audit.witness_path(container.settings).read_bytes() == witness_before
+    assert audit_keys.witness_path(container.settings).read_bytes() == witness_before
     assert stored_checkpoints(container) == rows_before
     second = run_verify(container, key).new_checkpoint
     lines = witness_lines(container)
@@ -644,7 +650,7 @@ def test_a_lost_witness_is_named_and_only_started_again_on_purpose(
 ) -> None:
     record(container, 3)
     run_verify(container, key)
-    audit.witness_path(container.settings).unlink()
+    audit_keys.witness_path(container.settings).unlink()
     finding = run_verify(container, key, sign=False).finding
     assert finding is not None and "does not exist" in finding.problem
     assert run_verify(container, key).finding == finding  # cron's checkpoint does not restart it
@@ -653,7 +659,7 @@ def test_a_lost_witness_is_named_and_only_started_again_on_purpose(
             uow,
             container.settings.database_url,
             key,
-            audit.witness_path(container.settings),
+            audit_keys.witness_path(container.settings),
             start_witness=True,
         )
     assert report.intact and len(witness_lines(container)) == 1  # the latest, witnessed now
@@ -666,23 +672,23 @@ def test_a_checkpoint_signed_by_a_retired_key_still_verifies(
     record(container, 3)
     run_verify(container, key)
     new_place = Settings(database_url=f"sqlite:///{tmp_path}/new/unused.sqlite3")
-    new_key = audit.load_signing_key(new_place)  # generated, its public key file beside it
-    public = audit.public_key_path(new_place)  # the new key first, then the retired one
+    new_key = audit_keys.load_signing_key(new_place)  # generated, its public key file beside it
+    public = audit_keys.public_key_path(new_place)  # the new key first, then the retired one
     public.write_bytes(public.read_bytes() + key.path.with_suffix(".pub").read_bytes())
-    keys = audit.load_public_keys(new_place)
+    keys = audit_keys.load_public_keys(new_place)
     assert [key_id(k) for k in keys] == [key_id(new_key.public_key), key_id(key.public_key)]
     record(container, 2, start=3)
-    witness = audit.witness_path(container.settings)
+    witness = audit_keys.witness_path(container.settings)
     with container.uow() as uow:
         report = audit.sign(
             uow, container.settings.database_url, new_key, witness, retired_keys=keys[1:]
         )
     assert report.intact and report.new_checkpoint is not None
     with container.uow() as uow:
-        alone = audit.verify(uow, container.settings.database_url, keys[0], witness=witness)
+        alone = audit_verify.verify(uow, container.settings.database_url, keys[0], witness=witness)
     assert alone.finding is not None and "not validly signed" in alone.finding.problem
     with container.uow() as uow:
-        both = audit.verify(
+        both = audit_verify.verify(
             uow, container.settings.database_url, keys[0], witness=witness, retired_keys=keys[1:]
         )
     assert both.intact and both.checkpoints_checked == 2 and both.witnessed == 2
@@ -699,4 +705,4 @@ def test_production_refuses_to_start_without_a_witness_file(tmp_path: Path) -> N
         audit_witness_file=witness,
         audit_public_key_file=key,
     )
-    assert audit.witness_path(settings) == witness
+    assert audit_keys.witness_path(settings) == witness

@@ -11,6 +11,7 @@ from repatria.domain.workflow import REQUIRED_ADVISEMENTS
 from repatria.services import (
     accounts,
     audit,
+    audit_keys,
     case_facts,
     cases,
     consent,
@@ -111,9 +112,9 @@ def verify_consent(container: Container, case_id: int) -> None:
 def sign_checkpoint(container: Container) -> int:
     """Verify the log and sign a checkpoint of it; returns its tree size."""
     settings = container.settings
-    key = audit.load_signing_key(settings)
+    key = audit_keys.load_signing_key(settings)
     with container.uow() as uow:
-        report = audit.sign(uow, settings.database_url, key, audit.witness_path(settings))
+        report = audit.sign(uow, settings.database_url, key, audit_keys.witness_path(settings))
     assert report.intact, report.finding
     return report.tree_size
 

@@ -16,7 +16,7 @@ from repatria.domain.accounts import Principal, Role
 from repatria.domain.audit_checkpoints import Checkpoint, public_key_from_hex, raw_public_key
 from repatria.entrypoints.api import audit as audit_api
 from repatria.entrypoints.api import errors
-from repatria.services import accounts, audit
+from repatria.services import accounts, audit, audit_keys
 from repatria.services.commands import CreateOrganisation, CreateUser
 from tests.entrypoints.api.conftest import BASE_URL, issue_token
 
@@ -55,9 +55,9 @@ def audited(container: Container, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
             accounts.create_user(uow, SYSTEM, command)
         uow.commit()
     settings = container.settings
-    key = audit.load_signing_key(settings)
+    key = audit_keys.load_signing_key(settings)
     with container.uow() as uow:
-        report = audit.sign(uow, settings.database_url, key, audit.witness_path(settings))
+        report = audit.sign(uow, settings.database_url, key, audit_keys.witness_path(settings))
     assert report.new_checkpoint is not None
     return container
 
@@ -141,14 +141,14 @@ def test_the_api_serves_the_public_key_without_the_private_key(
     audited: Container,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    key = audit.load_signing_key(audited.settings)
+    key = audit_keys.load_signing_key(audited.settings)
     key.path.rename(key.path.with_name("kept-elsewhere.pem"))  # not on the web host at all
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the web process read a private key")
 
-    monkeypatch.setattr(audit, "load_signing_key", refuse)
-    monkeypatch.setattr(audit, "load_pem_private_key", refuse)
+    monkeypatch.setattr(audit_keys, "load_signing_key", refuse)
+    monkeypatch.setattr(audit_keys, "load_pem_private_key", refuse)
     auditor = client_as("audra")
     body = auditor.get("/api/v1/audit/checkpoints").json()
     assert body["public_key"] == raw_public_key(key.public_key).hex()

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal, Role, User
-from repatria.services import accounts, audit, clock, demo_cases
+from repatria.services import accounts, audit_keys, audit_verify, clock, demo_cases
 from repatria.services.commands import CreateUser
 from tests.entrypoints.api.conftest import issue_token
 
@@ -153,7 +153,7 @@ def test_32_reviewers_deciding_the_same_cases_leave_one_decision_each(
         assert size == len(seqs)
     settings = container.settings
     with container.uow() as uow:
-        report = audit.verify(
-            uow, settings.database_url, None, witness=audit.witness_path(settings)
+        report = audit_verify.verify(
+            uow, settings.database_url, None, witness=audit_keys.witness_path(settings)
         )
     assert report.intact, report.finding

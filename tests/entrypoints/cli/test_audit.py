@@ -14,7 +14,7 @@ from repatria.domain import merkle
 from repatria.domain.accounts import Principal
 from repatria.domain.audit import canonical_json
 from repatria.entrypoints.cli.audit import audit_app
-from repatria.services import audit
+from repatria.services import audit_keys
 from repatria.settings import get_settings
 
 # The record's hashes are read back by SQL that differs by database.
@@ -52,7 +52,7 @@ def test_verify_of_an_intact_record_exits_0_and_signs_nothing(
 
 
 def witness_of(container: Container) -> Path:
-    return audit.witness_path(container.settings)
+    return audit_keys.witness_path(container.settings)
 
 
 def test_checkpoint_signs_and_appends_exactly_one_line_to_the_witness(
@@ -112,7 +112,7 @@ def test_public_key_is_read_from_the_public_key_file(run: object, container: Con
     missing = run("public-key")  # type: ignore[operator]
     assert missing.exit_code == 1 and "audit checkpoint" in missing.stderr.replace("\n", " ")
     checkpoint = json.loads(run("checkpoint").stdout)  # type: ignore[operator]
-    key = audit.default_key_path(container.settings)
+    key = audit_keys.default_key_path(container.settings)
     key.rename(key.with_name("kept-elsewhere.pem"))  # only `checkpoint` needs the private key
     printed = run("public-key")  # type: ignore[operator]
     assert printed.exit_code == 0 and printed.stdout.strip() == checkpoint["public_key"]

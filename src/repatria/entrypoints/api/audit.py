@@ -16,7 +16,7 @@ from repatria.bootstrap import Container
 from repatria.domain.audit_checkpoints import key_id, raw_public_key
 from repatria.entrypoints.api.deps import MAX_ID, CurrentPrincipal, RecordId, Uow, get_container
 from repatria.entrypoints.api.responses import CONFLICT, FORBIDDEN, refusals
-from repatria.services import audit
+from repatria.services import audit, audit_keys
 
 # 409: the checkpoint key or the witness file is missing or unreadable on the server.
 router = APIRouter(prefix="/audit", tags=["audit"], responses=refusals(FORBIDDEN, CONFLICT))
@@ -70,7 +70,7 @@ class ConsistencyOut(BaseModel):
 def get_public_key(container: Annotated[Container, Depends(get_container)]) -> Ed25519PublicKey:
     """The checkpoint public key, from the public key file: this process never reads the
     private key (only `repatria audit checkpoint` does)."""
-    return audit.load_public_key(container.settings)
+    return audit_keys.load_public_key(container.settings)
 
 
 PublicKey = Annotated[Ed25519PublicKey, Depends(get_public_key)]
@@ -80,7 +80,9 @@ TreeSize = Annotated[int, Path(ge=0, le=MAX_ID, description="a checkpoint's tree
 @router.get("/checkpoints", response_model=CheckpointsOut, summary="Signed checkpoints")
 def list_checkpoints(principal: CurrentPrincipal, uow: Uow, public_key: PublicKey) -> object:
     """Every signed checkpoint, smallest first, the latest, and the public key to check them."""
-    items = [audit.checkpoint_out(c, public_key) for c in audit.list_checkpoints(uow, principal)]
+    items = [
+        audit_keys.checkpoint_out(c, public_key) for c in audit.list_checkpoints(uow, principal)
+    ]
     return {
         "latest": items[-1] if items else None,
         "items": items,

@@ -13,7 +13,7 @@ from repatria.bootstrap import Container, build
 from repatria.domain.accounts import Principal
 from repatria.domain.audit_checkpoints import raw_public_key
 from repatria.entrypoints.cli.errors import cli_errors, fail, stderr
-from repatria.services import audit
+from repatria.services import audit, audit_keys, audit_verify
 from repatria.settings import get_settings
 
 audit_app = typer.Typer(help="The tamper-evident record (Merkle log).", no_args_is_help=True)
@@ -27,7 +27,7 @@ def _open() -> Container:
     return container
 
 
-def _fail_on(report: audit.VerifyReport, prefix: str) -> None:
+def _fail_on(report: audit_verify.VerifyReport, prefix: str) -> None:
     if report.finding is not None:
         finding = report.finding
         where = f"seq {finding.seq}" if finding.seq is not None else "outside the log"
@@ -47,14 +47,14 @@ def verify(
     """
     container = _open()
     settings = container.settings
-    witness = audit.witness_path(settings)
-    missing: audit.AuditKeyMissing | None = None
+    witness = audit_keys.witness_path(settings)
+    missing: audit_keys.AuditKeyMissing | None = None
     try:
-        keys = audit.load_public_keys(settings)
-    except audit.AuditKeyMissing as exc:  # nothing signed yet, or a key not configured
+        keys = audit_keys.load_public_keys(settings)
+    except audit_keys.AuditKeyMissing as exc:  # nothing signed yet, or a key not configured
         keys, missing = [], exc
     with container.uow() as uow:
-        report = audit.verify(
+        report = audit_verify.verify(
             uow,
             settings.database_url,
             keys[0] if keys else None,
@@ -90,17 +90,17 @@ def checkpoint(
     file; print the latest checkpoint (JSON). The only command that reads the private key."""
     container = _open()
     settings = container.settings
-    key = audit.load_signing_key(settings)
+    key = audit_keys.load_signing_key(settings)
     if key.generated:
         stderr.print(f"note: generated a development checkpoint key at {key.path}")
-    witness = audit.witness_path(settings)
+    witness = audit_keys.witness_path(settings)
     with container.uow() as uow:
         report = audit.sign(
             uow,
             settings.database_url,
             key,
             witness,
-            retired_keys=audit.load_public_keys(settings)[1:],
+            retired_keys=audit_keys.load_public_keys(settings)[1:],
             start_witness=start_witness,
         )
         _fail_on(report, "not signing: the record does not verify")
@@ -112,7 +112,7 @@ def checkpoint(
         stderr.print(
             f"signed a checkpoint at size {report.new_checkpoint.tree_size}; witnessed in {witness}"
         )
-    typer.echo(json.dumps(audit.checkpoint_out(latest[-1], key.public_key), indent=2))
+    typer.echo(json.dumps(audit_keys.checkpoint_out(latest[-1], key.public_key), indent=2))
 
 
 @audit_app.command()
@@ -120,7 +120,7 @@ def checkpoint(
 def proof(event_id: Annotated[int, typer.Argument(min=1, help="The event's id.")]) -> None:
     """Print the inclusion proof of an event against the latest checkpoint, as JSON."""
     container = _open()
-    public_key = audit.load_public_key(container.settings)
+    public_key = audit_keys.load_public_key(container.settings)
     with container.uow() as uow:
         document = audit.event_proof(uow, AUDITOR, event_id, public_key)
     container.dispose()
@@ -131,4 +131,4 @@ def proof(event_id: Annotated[int, typer.Argument(min=1, help="The event's id.")
 @cli_errors
 def public_key() -> None:
     """Print the checkpoint public key (32 raw bytes, hex) for publication."""
-    typer.echo(raw_public_key(audit.load_public_key(get_settings())).hex())
+    typer.echo(raw_public_key(audit_keys.load_public_key(get_settings())).hex())

@@ -11,7 +11,7 @@ from repatria.domain.audit_checkpoints import key_id, raw_public_key
 from repatria.entrypoints.web.deps import AppContainer, RecordId, Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
-from repatria.services import audit
+from repatria.services import audit, audit_keys, audit_verify
 
 router = web_router()
 
@@ -28,19 +28,19 @@ def record_page(
     require_audit_reader(principal)
     settings = container.settings
     try:  # the public key file alone: this process never reads the private key
-        keys = audit.load_public_keys(settings)
-    except audit.AuditKeyMissing:
+        keys = audit_keys.load_public_keys(settings)
+    except audit_keys.AuditKeyMissing:
         keys = []  # nothing signed yet; verify names any checkpoint it cannot check
     public_key = keys[0] if keys else None
     checkpoints = audit.list_checkpoints(uow, principal)
     report = None
     if verify:
         # One process: the page must not fork the server; the CLI verifies in parallel.
-        report = audit.verify(
+        report = audit_verify.verify(
             uow,
             settings.database_url,
             public_key,
-            witness=audit.witness_path(settings),
+            witness=audit_keys.witness_path(settings),
             retired_keys=keys[1:],
             workers=1,
         )
@@ -61,7 +61,7 @@ def proof_page(
     request: Request, event_id: RecordId, uow: Uow, principal: User, container: AppContainer
 ) -> Response:
     """An event's inclusion proof against the latest checkpoint (RFC 6962 §2.1.1)."""
-    public_key = audit.load_public_key(container.settings)
+    public_key = audit_keys.load_public_key(container.settings)
     proof = audit.event_proof(uow, principal, event_id, public_key)
     return render(request, "record/proof.html", {"proof": proof})
 
@@ -88,6 +88,6 @@ def consistency_page(
     from_size: Annotated[int, Query(alias="from", ge=0, le=2**63 - 1)],
 ) -> Response:
     """Proof (RFC 6962 §2.1.2) that the log at size `from` is a prefix of checkpoint `size`."""
-    public_key = audit.load_public_key(container.settings)
+    public_key = audit_keys.load_public_key(container.settings)
     proof = audit.consistency(uow, principal, size, from_size, public_key)
     return render(request, "record/consistency.html", {"proof": proof})
