@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.entrypoints.api.removals import TODAY, ok
-from tests.entrypoints.api.test_workflow import FACTS, MEXICAN, advance_to_approved
+from tests.entrypoints.api.test_transitions import FACTS, MEXICAN, advance_to_approved
 
 Clients = Callable[[str], TestClient]
 
