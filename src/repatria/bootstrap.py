@@ -10,8 +10,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from repatria.adapters.db.conflicts import ConflictsAsDomainErrors, translate_integrity_errors
 from repatria.adapters.db.engine import make_engine
 from repatria.adapters.db.mapping import start_mappers
+from repatria.law.catalog import use_local_law
 from repatria.services.unit_of_work import UnitOfWork, WriterGate
 from repatria.settings import Settings, get_settings
+
+# Every entrypoint imports the composition root: from here on, the law any of them loads is
+# the shipped law with this installation's amendments (REPATRIA_LAW_DIR), read when the law
+# is loaded, so tests that change the settings get the law they name.
+use_local_law(lambda: get_settings().law_dir)
 
 
 @dataclass

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     tls_cert_file: Path | None = None
     tls_key_file: Path | None = None
     forwarded_allow_ips: str | None = None
+    # This installation's amendments to the law: a directory of YAML files layered over the
+    # shipped law (docs/law.md, "Local amendments"); none by default.
+    law_dir: Path | None = None
 
     @field_validator("database_url")
     @classmethod

@@ -1,25 +1,25 @@
-"""The law catalog: every authority and shared rule set, loaded, validated and digested."""
+"""The law catalog: every authority and shared rule set, loaded, validated and digested, with
+an installation's local amendments layered over the shipped law."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
 
 from repatria.law import AUTHORITY_IDS
+from repatria.law.amendments import Layer, LocalFile, apply_local
 from repatria.law.checks.parties import binds
 from repatria.law.errors import LawDataError
 from repatria.law.expr import Env, Expr, Movement
 from repatria.law.facts import ContextFacts
+from repatria.law.files import LawFile, parse_file, read_law_files
 from repatria.law.schema import Authority, Rule, RuleSet
 from repatria.law.validation import check_references
-from repatria.law.yamlload import load_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -32,6 +32,8 @@ class LawCatalog:
     rule_sets: dict[str, RuleSet]
     digest: str
     files: dict[str, str]
+    # The local directory's files, and what each adds (empty without local amendments).
+    local: tuple[LocalFile, ...] = ()
 
     def rule_sources(self, authority: Authority) -> list[RuleSet]:
         """The authority itself, then each rule set it includes, in order."""
@@ -48,60 +50,66 @@ class LawCatalog:
         return [(owner, rule) for owner in owners for rule in owner.rules]
 
 
-def _first_error(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    where = ".".join(str(part) for part in error["loc"])
-    if error["type"] == "extra_forbidden":
-        return f"unknown key {str(error['loc'][-1])!r} at {where}"
-    return f"{where or 'file'}: {error['msg']}"
-
-
-def _parse(path: Path, raw: Any, model: type[BaseModel], base: Path) -> Any:
-    name = str(path.relative_to(base))
-    if not isinstance(raw, dict):
-        raise LawDataError(name, "must hold a mapping at the top level")
-    try:
-        parsed = model.model_validate(raw)
-    except ValidationError as exc:
-        raise LawDataError(name, _first_error(exc)) from None
-    if parsed.id != path.stem:  # type: ignore[attr-defined]
-        raise LawDataError(name, f"id {parsed.id!r} does not match the file name")  # type: ignore[attr-defined]
-    return parsed
-
-
-def load_catalog_from(base: Path) -> LawCatalog:
-    """Load and validate every YAML file under a directory (no caching)."""
-    authorities: dict[str, Authority] = {}
-    rule_sets: dict[str, RuleSet] = {}
-    files: dict[str, str] = {}
-    canonical = []
-    # Only these folders hold law; other reference data beside them (costs, standards) is not.
-    paths = [*sorted(base.glob("authorities/*.yaml")), *sorted(base.glob("shared/*.yaml"))]
-    for path in paths:
-        name = str(path.relative_to(base))
-        raw = load_yaml(path)
-        canonical.append([name, raw])
-        if path.parent.name == "authorities":
-            authority = _parse(path, raw, Authority, base)
-            authorities[authority.id] = authority
-            files[authority.id] = name
+def _parse_shipped(files_read: list[LawFile]) -> Layer:
+    law = Layer({}, {}, {})
+    for file in files_read:
+        if file.folder == "authorities":
+            authority = parse_file(file.name, file.path, file.raw, Authority)
+            law.authorities[authority.id] = authority
+            law.files[authority.id] = file.name
         else:
-            rule_set = _parse(path, raw, RuleSet, base)
-            rule_sets[rule_set.id] = rule_set
-            files[rule_set.id] = name
-    missing = [a for a in AUTHORITY_IDS if a not in authorities]
+            rule_set = parse_file(file.name, file.path, file.raw, RuleSet)
+            law.rule_sets[rule_set.id] = rule_set
+            law.files[rule_set.id] = file.name
+    return law
+
+
+def load_catalog_from(base: Path, local: Path | None = None) -> LawCatalog:
+    """Load and validate every law file under a directory, then, if given, the amendments of
+    a local directory over it, validated alike (no caching)."""
+    shipped = read_law_files(base)
+    law = _parse_shipped(shipped)
+    missing = [a for a in AUTHORITY_IDS if a not in law.authorities]
     if missing:
         raise LawDataError(str(base), f"no data for authorities: {', '.join(missing)}")
-    check_references(authorities, rule_sets, files)
+    check_references(law.authorities, law.rule_sets, law.files)
+    canonical = [[file.name, file.raw] for file in shipped]
+    added: list[LocalFile] = []
+    if local is not None:
+        local_read, added = apply_local(local, law)
+        # Named relative to the local directory, so the digest does not depend on where it is;
+        # with no local file the digest is the shipped law's.
+        canonical += [[f"local/{file.name}", file.raw] for file in local_read]
+        check_references(law.authorities, law.rule_sets, law.files)
     text = json.dumps(canonical, sort_keys=True, default=str, separators=(",", ":"))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return LawCatalog(authorities, rule_sets, digest, files)
+    return LawCatalog(law.authorities, law.rule_sets, digest, law.files, tuple(added))
 
 
-@lru_cache(maxsize=1)
+def _no_local_law() -> Path | None:
+    return None
+
+
+# Where this installation's amendments are: set by the composition root (which reads the
+# settings), read at each load, so a changed setting is a new cache key below.
+_local_law: list[Callable[[], Path | None]] = [_no_local_law]
+
+
+def use_local_law(local_dir: Callable[[], Path | None]) -> None:
+    """Name, as a function read at each `load_catalog()`, the directory of local amendments."""
+    _local_law[0] = local_dir
+
+
+@lru_cache(maxsize=4)
+def load_layered(local_dir: Path | None) -> LawCatalog:
+    """The shipped law with the amendments of a local directory (None: none), loaded once
+    per directory."""
+    return load_catalog_from(DATA_DIR, local_dir)
+
+
 def load_catalog() -> LawCatalog:
-    """The catalog of the law data shipped with the package, loaded once."""
-    return load_catalog_from(DATA_DIR)
+    """The law of this installation: the shipped law and its local amendments, if any."""
+    return load_layered(_local_law[0]())
 
 
 def authorities_in_force(from_state: str, to_state: str, as_of: date) -> list[str]:
@@ -118,6 +126,6 @@ def authorities_in_force(from_state: str, to_state: str, as_of: date) -> list[st
 @lru_cache(maxsize=4)
 def _bindings(catalog: LawCatalog) -> dict[str, Expr]:
     """Whether each authority binds, as one expression each, built once per catalog."""
-    return {
-        authority_id: binds(catalog.authorities[authority_id]) for authority_id in AUTHORITY_IDS
-    }
+    # The public ids in their order, then any an installation added.
+    ids = [*AUTHORITY_IDS, *(name for name in catalog.authorities if name not in AUTHORITY_IDS)]
+    return {authority_id: binds(catalog.authorities[authority_id]) for authority_id in ids}

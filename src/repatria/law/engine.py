@@ -127,8 +127,10 @@ def _deadlines(authority: Authority, doc: AssessmentDocument) -> dict[str, Any]:
     return {"deadlines": due} if due else {}
 
 
-def _unknown_authority(doc: AssessmentDocument) -> Verdict:
-    reason = f"unknown authority {doc.authority!r}; known: {', '.join(AUTHORITY_IDS)}"
+def _unknown_authority(catalog: LawCatalog, doc: AssessmentDocument) -> Verdict:
+    added = [name for name in catalog.authorities if name not in AUTHORITY_IDS]
+    known = ", ".join([*AUTHORITY_IDS, *added])
+    reason = f"unknown authority {doc.authority!r}; known: {known}"
     check = Check("authority/known", "AUTHORITY", "fail", reason, "Repatria assessment contract")
     return Verdict(doc.authority, doc.as_of, (check,))
 
@@ -138,7 +140,7 @@ def assess(document: AssessmentDocument, facts: ContextFacts | None = None) -> V
     catalog = load_catalog()
     authority = catalog.authorities.get(document.authority)
     if authority is None:
-        return _unknown_authority(document)
+        return _unknown_authority(catalog, document)
     ctx = RuleContext(document, authority, Env(document, facts or ContextFacts(), catalog))
     checks = _checks(catalog, authority, ctx)
     if authority.kind == "custody":

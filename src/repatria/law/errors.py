@@ -13,9 +13,12 @@ class InvalidDocument(Exception):
 
 
 class LawDataError(Exception):
-    """Law data that fails validation; names the file and what is wrong in it."""
+    """Law data that fails validation; names the file, the line where known, and what is
+    wrong in it."""
 
-    def __init__(self, file: str, reason: str) -> None:
-        super().__init__(f"{file}: {reason}")
+    def __init__(self, file: str, reason: str, line: int | None = None) -> None:
+        where = f"{file}, line {line}" if line is not None else file
+        super().__init__(f"{where}: {reason}")
         self.file = file
         self.reason = reason
+        self.line = line

@@ -68,6 +68,9 @@ class Party(Fact):
     state: State
     from_: date = Field(alias="from")
     until: date | None = None
+    # Where the accession is published; required of a local amendment's entries (the verdict
+    # that rests on one cites it), optional in the shipped data, whose `source` says as much.
+    citation: Citation | None = None
 
 
 class NonParty(Fact):

@@ -12,12 +12,13 @@ from rich.console import Console
 from rich.table import Table
 
 from repatria.law import ENGINE_VERSION
-from repatria.law.catalog import DATA_DIR, load_catalog, load_catalog_from
+from repatria.law.catalog import DATA_DIR, LawCatalog, load_catalog_from, load_layered
 from repatria.law.document import load_json, parse_document
 from repatria.law.engine import assess
 from repatria.law.errors import InvalidDocument, LawDataError
 from repatria.law.review import caveats, completeness
 from repatria.law.scenarios import load_scenarios, run_scenario
+from repatria.settings import get_settings
 
 law_app = typer.Typer(help="The law as data: check it, show it, test it.", no_args_is_help=True)
 
@@ -46,10 +47,12 @@ def check_command(
         ),
     ] = False,
 ) -> None:
-    """Validate every law data file and print, per authority, whether its party list is
-    complete and how many facts are unverified or rest on policy."""
+    """Validate every law data file, and this installation's amendments over them
+    (REPATRIA_LAW_DIR), and print, per authority, whether its party list is complete and how
+    many facts are unverified or rest on policy."""
+    local_dir = get_settings().law_dir
     try:
-        catalog = load_catalog_from(DATA_DIR)
+        catalog = load_catalog_from(DATA_DIR, local_dir)
     except LawDataError as exc:
         raise _fail(str(exc), 1) from None
     table = Table(title=f"Law data (engine {ENGINE_VERSION})")
@@ -81,13 +84,30 @@ def check_command(
                 caveat.source,
             )
         _out().print(listing)
+    if local_dir is not None:
+        _print_local(catalog, local_dir)
     _out().print(f"digest {catalog.digest}")
+
+
+def _print_local(catalog: LawCatalog, local_dir: Path) -> None:
+    if not catalog.local:
+        _out().print(f"No local amendments in {local_dir}", highlight=False)
+        return
+    local = Table("file", "what it adds", title=f"Local amendments from {local_dir}")
+    for file in catalog.local:
+        local.add_row(file.path, file.adds)
+    _out().print(local)
 
 
 @law_app.command("show")
 def show_command(authority_id: Annotated[str, typer.Argument(help="An authority id.")]) -> None:
-    """Print an authority's parties, rules and parameters with their citations."""
-    catalog = load_catalog()
+    """Print an authority's parties, rules and parameters with their citations; an entry
+    added by this installation's amendments is marked (local)."""
+    try:
+        catalog = load_layered(get_settings().law_dir)
+        shipped = load_layered(None)
+    except LawDataError as exc:
+        raise _fail(str(exc), 1) from None
     authority = catalog.authorities.get(authority_id)
     if authority is None:
         raise _fail(
@@ -100,9 +120,12 @@ def show_command(authority_id: Annotated[str, typer.Argument(help="An authority 
     for ruling in authority.contested:
         _out().print(f"[bold]Contested[/]: {ruling.court}, {ruling.decided_on}: {ruling.holding}")
     parties = Table("state", "from", "until", "verified", "source", title="Parties")
+    shipped_authority = shipped.authorities.get(authority.id)
+    shipped_parties = shipped_authority.parties if shipped_authority else []
     for party in authority.parties:
         until = str(party.until or "")
-        parties.add_row(party.state, str(party.from_), until, str(party.verified), party.source)
+        source = party.source + ("" if party in shipped_parties else " (local)")
+        parties.add_row(party.state, str(party.from_), until, str(party.verified), source)
     _out().print(parties)
     rules = Table("rule", "ground", "when", "citation", "verified", "basis", title="Rules")
     for owner, rule in catalog.rules_for(authority.id):
@@ -119,14 +142,19 @@ def show_command(authority_id: Annotated[str, typer.Argument(help="An authority 
         "parameter", "from", "value", "citation", "verified", "basis", title="Parameters"
     )
     for owner in catalog.rule_sources(authority):
+        shipped_owner = shipped.authorities.get(owner.id) or shipped.rule_sets.get(owner.id)
         for name, parameter in owner.parameters.items():
+            shipped_parameter = shipped_owner.parameters.get(name) if shipped_owner else None
+            shipped_values = shipped_parameter.values if shipped_parameter else []
             for entry in parameter.values:
-                value = json.dumps(entry.value) + (f" {entry.by_state}" if entry.by_state else "")
+                value = json.dumps(entry.value, default=str) + (
+                    f" {entry.by_state}" if entry.by_state else ""
+                )
                 values.add_row(
                     name,
                     str(entry.from_),
                     value,
-                    entry.citation.render(),
+                    entry.citation.render() + ("" if entry in shipped_values else " (local)"),
                     str(entry.verified),
                     entry.basis,
                 )

@@ -49,12 +49,16 @@ class CheckDefinition:
     build: Build
 
     def decision(self, params: Mapping[str, Any], authority: Authority) -> Decide:
-        """The decision for these parameter values, built once and then reused."""
-        key = (self.name, authority.id, _frozen(params))
+        """The decision for these parameter values and this authority's data, built once and
+        then reused."""
+        # Keyed by the authority object, not its id: a catalog with local amendments has
+        # another object under the same id (some checks build its agreements into the
+        # decision). The entry holds the object, so its id() is not reused while cached.
+        key = (self.name, id(authority), _frozen(params))
         found = _BUILT.get(key)
-        if found is None:
-            found = _BUILT[key] = self.build(params, authority)
-        return found
+        if found is None or found[0] is not authority:
+            found = _BUILT[key] = (authority, self.build(params, authority))
+        return found[1]
 
 
 def _frozen(value: Any) -> Any:
@@ -66,7 +70,7 @@ def _frozen(value: Any) -> Any:
     return value
 
 
-_BUILT: dict[tuple[str, str, Any], Decide] = {}
+_BUILT: dict[tuple[str, int, Any], tuple[Authority, Decide]] = {}
 CHECKS: dict[str, CheckDefinition] = {}
 
 

@@ -19,6 +19,7 @@ from repatria.law.expr import (
     PartyFrom,
     all_of,
     any_of,
+    binding_entry,
     bound_on,
     covers,
     decide,
@@ -100,6 +101,13 @@ def why_not(authority: Authority, state: str, on: date) -> str:
     return f"{state} ceased to be bound by {authority.id} after {entry.until}"
 
 
+def _cited(authority: Authority, state: str, on: date) -> str:
+    """The citation of the party entry that binds a state, where it has one (a local
+    amendment's entries must)."""
+    entry = binding_entry(authority, state, on)
+    return f" ({entry.citation.render()})" if entry and entry.citation else ""
+
+
 def _reasons(authority_id: str, states: list[Expr], on: Expr) -> Expr:
     """Why the states are not (or may not be) bound, for those that are not for certain."""
 
@@ -120,10 +128,13 @@ def in_force(params: Mapping[str, Any], authority: Authority) -> Decide:
     bound = [BoundOn(authority.id, state, AS_OF) for state in states]
     since = [PartyFrom(authority.id, state, AS_OF) for state in states]
 
-    def bound_since(on: date, *found: Any) -> str:
+    def bound_since(data: Authority, on: date, *found: Any) -> str:
         codes, dates = found[: len(states)], found[len(states) :]
-        listed = ", ".join(f"{code} since {day}" for code, day in zip(codes, dates, strict=True))
-        return f"{authority.id} binds {listed} (on {on})"
+        listed = ", ".join(
+            f"{code} since {day}{_cited(data, code, on)}"
+            for code, day in zip(codes, dates, strict=True)
+        )
+        return f"{data.id} binds {listed} (on {on})"
 
     return decide(
         (FROM.eq(TO), failing("from and to are the same state ({from})")),
@@ -131,7 +142,7 @@ def in_force(params: Mapping[str, Any], authority: Authority) -> Decide:
         (any_of(*(b.is_null() for b in bound)), unknown("{problems}")),
         otherwise=passing("{since}"),
         problems=_reasons(authority.id, states, AS_OF),
-        since=text(bound_since, AS_OF, *states, *since),
+        since=text(bound_since, AuthorityRef(authority.id), AS_OF, *states, *since),
     )
 
 
