@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from repatria.adapters.db import migrate
 from repatria.adapters.db.conflicts import ConflictsAsDomainErrors, translate_integrity_errors
 from repatria.adapters.db.engine import make_engine
 from repatria.adapters.db.mapping import start_mappers
+from repatria.adapters.db.migrate import DatabaseNotMigrated
 from repatria.law.catalog import use_local_law
 from repatria.services.unit_of_work import UnitOfWork, WriterGate
 from repatria.settings import Settings, get_settings
@@ -48,6 +50,22 @@ class Container:
         ahead = self._reader if sqlite and self.read_session_factory is not None else None
         return UnitOfWork(self.session_factory, gate=self.writers, ahead=ahead)
 
+    def ensure_migrated(self) -> None:
+        """Refuse (DatabaseNotMigrated) a database not at the newest migration."""
+        migrate.ensure_migrated(self.engine)
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Migrate the database up to the revision."""
+        migrate.upgrade(self.engine, revision)
+
+    def downgrade(self, revision: str) -> None:
+        """Migrate the database down to the revision."""
+        migrate.downgrade(self.engine, revision)
+
+    def revision(self, *, reading: bool = False) -> str | None:
+        """The database's migration (None when empty); `reading` asks the readers' pool."""
+        return migrate.current_revision((self.read_engine if reading else None) or self.engine)
+
     def _reader(self) -> UnitOfWork:
         return self.uow(read_only=True)
 
@@ -56,6 +74,14 @@ class Container:
         for engine in (self.engine, self.read_engine):
             if engine is not None:
                 engine.dispose()
+
+
+def head_revision() -> str:
+    """The newest migration this version of Repatria ships."""
+    return migrate.head_revision()
+
+
+__all__ = ["Container", "DatabaseNotMigrated", "build", "head_revision"]
 
 
 def build(settings: Settings | None = None) -> Container:

@@ -28,6 +28,22 @@ def list_users(uow: UnitOfWork, actor: Principal) -> list[User]:
     return list(uow.session.scalars(query))
 
 
+def own_account(uow: UnitOfWork, actor: Principal) -> User:
+    """The actor's own account, with its role and organisation."""
+    user = uow.session.get(User, actor.user_id) if actor.user_id is not None else None
+    if user is None:
+        raise NotFound("user", actor.username)
+    return user
+
+
+def id_of(uow: UnitOfWork, username: str) -> int:
+    """The id of the user of that name (for the operator's command line)."""
+    user_id = uow.session.scalar(select(t.users.c.id).where(t.users.c.username == username))
+    if user_id is None:
+        raise NotFound("user", username)
+    return int(user_id)
+
+
 def get_or_raise(uow: UnitOfWork, actor: Principal, user_id: int) -> User:
     """A user of the actor's state (NotFound for any other), for an administrator to manage."""
     require(actor, Action.MANAGE_ACCOUNTS)

@@ -1,4 +1,5 @@
-"""Read-only queries the pages need beyond the services' use cases (nothing here writes)."""
+"""What the pages read beyond the use cases: dashboards, the record, public statistics (read
+only; nothing here writes)."""
 
 from __future__ import annotations
 

@@ -63,17 +63,22 @@ def test_money_invoice_of_the_agreement_for_march_2025(repatria: Run) -> None:
 def test_allocate_places_people_from_a_file_and_explains_who_is_left_out(
     repatria: Run, container: Container, tmp_path: Path
 ) -> None:
-    # People whose custody-agreement cases bring them to El Salvador.
-    with container.engine.connect() as connection:
-        ids = list(
-            connection.scalars(
-                select(t.cases.c.person_id)
-                .where(t.cases.c.to_state == "SV", t.cases.c.state != "cancelled")
-                .distinct()
-                .limit(2)
-            )
-        )
-    assert len(ids) == 2
+    # Two people El Salvador holds and has not yet placed in a cell.
+    from repatria.domain.accounts import Principal, Role
+    from repatria.services import people
+    from repatria.services.commands import RecordPerson
+
+    officer = Principal(None, "sv-case-officer", Role.CASE_OFFICER, None, "SV")
+    with container.uow() as uow:
+        ids = [
+            people.record(
+                uow,
+                officer,
+                RecordPerson(family_name="Arriving", given_names=name, held_by_state="SV"),
+            ).id
+            for name in ("One", "Two")
+        ]
+        uow.commit()
     body = {
         "on": "2025-05-01",
         "arrivals": [

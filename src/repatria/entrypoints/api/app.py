@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from repatria import __version__
-from repatria.adapters.db.migrate import ensure_migrated
 from repatria.bootstrap import Container, build
 from repatria.entrypoints.api import (
     allocation,
@@ -44,7 +43,7 @@ API_PREFIX = "/api/v1"
 def create_app(container: Container | None = None) -> FastAPI:
     """Build the application; refuses to start on a database that is not migrated."""
     container = container or build()
-    ensure_migrated(container.engine)
+    container.ensure_migrated()
     # The law data is read and checked now, not by the first request (a fifth of a second).
     load_catalog()
 

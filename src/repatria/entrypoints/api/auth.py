@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
-from sqlalchemy import select
 
-from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.domain.accounts import User
 from repatria.entrypoints.api.deps import (
@@ -104,9 +102,9 @@ def client_address(request: Request) -> str:
 
 
 @router.get("/auth/me", response_model=UserOut, summary="The signed-in user")
-def me(principal: CurrentPrincipal, uow: Uow) -> User | None:
+def me(principal: CurrentPrincipal, uow: Uow) -> User:
     """Who the credentials belong to, with their role and organisation."""
-    return uow.session.scalar(select(User).where(t.users.c.id == principal.user_id))
+    return users.own_account(uow, principal)
 
 
 @router.get("/tokens", response_model=list[TokenOut], summary="My API tokens")

@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from repatria import __version__
-from repatria.adapters.db.migrate import current_revision, head_revision
-from repatria.bootstrap import Container
+from repatria.bootstrap import Container, head_revision
 from repatria.entrypoints.api.deps import get_container
 from repatria.entrypoints.api.schemas import HealthOut
 
@@ -19,7 +18,7 @@ router = APIRouter(tags=["health"])
 def health(container: Annotated[Container, Depends(get_container)]) -> HealthOut:
     """Report the database kind and migration; needs no login (one short read, in the thread
     pool like every read)."""
-    current = current_revision(container.read_engine or container.engine)
+    current = container.revision(reading=True)
     head = head_revision()
     return HealthOut(
         status="ok" if current == head else "migration_needed",

@@ -11,12 +11,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
 
-from repatria.adapters.db import tables as t
 from repatria.bootstrap import build
 from repatria.domain.accounts import Principal, Role
-from repatria.domain.errors import NotFound
 from repatria.entrypoints.cli.errors import cli_errors
 from repatria.services import accounts, users
 from repatria.services import login as signing_in
@@ -31,10 +28,7 @@ Reason = Annotated[str, typer.Option(help="Why, for the record.")]
 
 
 def _user_id(uow: UnitOfWork, username: str) -> int:
-    user_id = uow.session.scalar(select(t.users.c.id).where(t.users.c.username == username))
-    if user_id is None:
-        raise NotFound("user", username)
-    return int(user_id)
+    return users.id_of(uow, username)
 
 
 @organisations_app.command("create")

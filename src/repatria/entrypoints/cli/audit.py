@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from repatria.adapters.db import migrate
 from repatria.bootstrap import Container, build
 from repatria.domain.accounts import Principal
 from repatria.domain.audit_checkpoints import raw_public_key
@@ -23,7 +22,7 @@ AUDITOR = Principal.system("operator")
 
 def _open() -> Container:
     container = build()
-    migrate.ensure_migrated(container.engine)
+    container.ensure_migrated()
     return container
 
 

@@ -10,7 +10,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from repatria.adapters.db.migrate import DatabaseNotMigrated
+from repatria.bootstrap import DatabaseNotMigrated
 from repatria.domain.errors import DomainError, InvalidInput, NotEligible
 
 P = ParamSpec("P")

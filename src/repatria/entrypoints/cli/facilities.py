@@ -12,7 +12,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from repatria.adapters.db import migrate
 from repatria.bootstrap import Container, build
 from repatria.csv_export import write_csv
 from repatria.domain.accounts import Principal
@@ -34,7 +33,7 @@ CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV instead of a t
 
 def _container() -> Container:
     container = build()
-    migrate.ensure_migrated(container.engine)
+    container.ensure_migrated()
     return container
 
 

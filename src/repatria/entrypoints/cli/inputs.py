@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 import typer
 
-from repatria.adapters.db import migrate
 from repatria.bootstrap import build
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import InvalidInput
@@ -28,7 +27,7 @@ Flag = bool | None  # a --yes/--no pair; None when neither was given (the fact s
 def acting_as(username: str) -> Iterator[tuple[UnitOfWork, Principal]]:
     """One unit of work on a migrated database, for the named user; the caller commits."""
     container = build()
-    migrate.ensure_migrated(container.engine)
+    container.ensure_migrated()
     with container.uow() as uow:
         yield uow, importing.principal_of_username(uow, username)
 

@@ -13,8 +13,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from repatria import __version__
-from repatria.adapters.db import migrate
-from repatria.bootstrap import build
+from repatria.bootstrap import build, head_revision
 from repatria.domain.accounts import Role
 from repatria.entrypoints.cli.accounts import OPERATOR, organisations_app, user_commands
 from repatria.entrypoints.cli.audit import audit_app
@@ -81,7 +80,7 @@ def serve(
 ) -> None:
     """Serve the API and web interface (refuses an unmigrated database)."""
     container = build()
-    migrate.ensure_migrated(container.engine)
+    container.ensure_migrated()
     settings = container.settings
     host, port = host or settings.host, port or settings.port
     problem = settings.serving_problem(host)
@@ -126,7 +125,7 @@ def assess(
         return
     assert replay is not None
     container = build()
-    migrate.ensure_migrated(container.engine)
+    container.ensure_migrated()
     with container.uow() as uow:
         replayed = assessments.replay(uow, OPERATOR, replay)
         explanation = replayed.explanation()  # reads the stored row: inside the session
@@ -139,8 +138,8 @@ def assess(
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Create or migrate the database up to the newest schema."""
     container = build()
-    migrate.upgrade(container.engine, revision)
-    console.print(f"database at {migrate.current_revision(container.engine)}")
+    container.upgrade(revision)
+    console.print(f"database at {container.revision()}")
 
 
 @db_app.command("downgrade")
@@ -150,8 +149,8 @@ def db_downgrade(
 ) -> None:
     """Migrate the database down to a revision ('base' removes every table)."""
     container = build()
-    migrate.downgrade(container.engine, revision)
-    console.print(f"database at {migrate.current_revision(container.engine) or 'base'}")
+    container.downgrade(revision)
+    console.print(f"database at {container.revision() or 'base'}")
 
 
 @db_app.command("current")
@@ -159,8 +158,8 @@ def db_downgrade(
 def db_current() -> None:
     """Print the database's migration and the newest one this version ships."""
     container = build()
-    current = migrate.current_revision(container.engine) or "none (empty database)"
-    console.print(f"current: {current}\nhead:    {migrate.head_revision()}")
+    current = container.revision() or "none (empty database)"
+    console.print(f"current: {current}\nhead:    {head_revision()}")
 
 
 @demo_app.command("load")
@@ -172,7 +171,7 @@ def demo_load() -> None:
     if container.settings.env == "production":
         stderr.print("error: demo data is never loaded in production")
         raise typer.Exit(1)
-    migrate.ensure_migrated(container.engine)
+    container.ensure_migrated()
     with container.uow() as uow:
         loaded = demo.load(uow)
         uow.commit()
@@ -254,7 +253,7 @@ def people_import(
 ) -> None:
     """Import people from a CSV file: every row is checked first; one bad row imports nothing."""
     container = build()
-    migrate.ensure_migrated(container.engine)
+    container.ensure_migrated()
     with container.uow() as uow:
         principal = importing.principal_for(uow, as_user)
         commands, problems = importing.validate_csv(file, principal)

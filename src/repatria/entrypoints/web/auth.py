@@ -11,11 +11,11 @@ from fastapi.responses import RedirectResponse
 from repatria.domain.errors import NotAuthenticated, PasswordChangeRequired, TooManyAttempts
 from repatria.entrypoints.api.auth import client_address
 from repatria.entrypoints.api.deps import SESSION_COOKIE
-from repatria.entrypoints.web import queries, security
+from repatria.entrypoints.web import security
 from repatria.entrypoints.web.deps import AppContainer, MaybeUser, Uow
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
-from repatria.services import accounts
+from repatria.services import accounts, views
 from repatria.services import login as signing_in
 
 router = web_router()
@@ -36,7 +36,7 @@ def home(principal: MaybeUser) -> Response:
 def _login_page(
     request: Request, uow: Uow, container: AppContainer, error: str = "", status: int = 200
 ) -> Response:
-    demo = [] if container.settings.env == "production" else queries.demo_logins(uow)
+    demo = [] if container.settings.env == "production" else views.demo_logins(uow)
     return _render_login(request, demo, error, status)
 
 
@@ -46,7 +46,7 @@ def _render_login(request: Request, demo: object, error: str, status: int) -> Re
         "notice": NOTICES.get(request.query_params.get("done", ""), ""),
         "next": security.safe_next(request.query_params.get("next")),
         "demo_users": demo,
-        "demo_password": queries.DEMO_PASSWORD,
+        "demo_password": views.DEMO_PASSWORD,
     }
     return render(request, "auth/login.html", context, status)
 
@@ -76,7 +76,7 @@ def login(
             _, raw = signing_in.login(uow, username.strip(), password, address, hours)
     except (NotAuthenticated, PasswordChangeRequired, TooManyAttempts) as exc:
         with container.uow(read_only=True) as reader:
-            demo = [] if container.settings.env == "production" else queries.demo_logins(reader)
+            demo = [] if container.settings.env == "production" else views.demo_logins(reader)
         if isinstance(exc, TooManyAttempts):
             page = _render_login(request, demo, f"Too many failed sign-ins: {exc}.", 429)
             page.headers["Retry-After"] = str(exc.retry_after_s)

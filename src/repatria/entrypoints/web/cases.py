@@ -15,14 +15,21 @@ from repatria.domain.lifecycle import Track, available, track_of
 from repatria.domain.people import Person
 from repatria.domain.transitions import APPROVALS, may_take, prepared_it
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS, ConsentGiver, FearOutcome, VerifierRole
-from repatria.entrypoints.web import queries
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, back_to
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.law import AUTHORITY_IDS
 from repatria.law.errors import LawDataError
-from repatria.services import assessments, case_documents, cases, clock, deadlines, transitions
+from repatria.services import (
+    assessments,
+    case_documents,
+    cases,
+    clock,
+    deadlines,
+    transitions,
+    views,
+)
 from repatria.services.case_documents import build_document
 from repatria.services.commands import OpenCase
 from repatria.services.unit_of_work import UnitOfWork
@@ -112,7 +119,7 @@ def open_case(
 def _verdict(uow: UnitOfWork, case: Case) -> tuple[dict[str, Any] | None, str, Any]:
     """The latest stored assessment, or one computed now (not stored) if none is."""
     assert case.id is not None
-    stored = queries.latest_assessment(uow, case.id)
+    stored = views.latest_assessment(uow, case.id)
     if stored is not None:
         return stored.verdict, f"assessment {stored.id}, as of {stored.as_of}", stored
     try:
@@ -135,7 +142,7 @@ def _actions(uow: UnitOfWork, principal: Principal, case: Case) -> list[dict[str
                 "Separation of duties: you prepared this decision, so another reviewer "
                 f"must {step.command.replace('_', ' ')}."
             )
-        exit_step = step.command in queries.SIDE_EXITS or step.command == "mark_ineligible"
+        exit_step = step.command in views.SIDE_EXITS or step.command == "mark_ineligible"
         actions.append({"step": step, "blocked": blocked, "exit": exit_step})
     return actions
 
@@ -144,7 +151,7 @@ def _pending_grounds(case: Case) -> set[str]:
     """Grounds the next steps still allow to be open (consent before the hearing, say)."""
     pending: set[str] = set()
     for step in available(case.authority, case.state):
-        if step.gate and step.command not in queries.SIDE_EXITS:
+        if step.gate and step.command not in views.SIDE_EXITS:
             pending |= step.gate
     return pending
 
@@ -172,7 +179,7 @@ def case_detail(
     pending = _pending_grounds(case)
     open_checks = [c for c in (verdict or {}).get("checks", []) if c["outcome"] != "pass"]
     officer_here = principal.role is Role.CASE_OFFICER and principal.state == case.from_state
-    names = queries.user_names(
+    names = views.user_names(
         uow,
         {case.prepared_by, *(d.decided_by for d in records.decisions)}
         | {c.recorded_by for c in records.consents},

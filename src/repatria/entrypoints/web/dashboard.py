@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 from fastapi import Request, Response
 
 from repatria.domain.accounts import Role
-from repatria.entrypoints.web import facilities, queries
+from repatria.entrypoints.web import facilities
 from repatria.entrypoints.web.deps import Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.law.errors import LawDataError
-from repatria.services import clock, deadlines
+from repatria.services import clock, deadlines, views
 
 router = web_router()
 
@@ -34,19 +34,19 @@ def dashboard(request: Request, uow: Uow, principal: User) -> Response:
         overdue, overdue_note = [], f"time limits unavailable: {exc}"
     start, end = _week()
     context = {
-        "mine": queries.actionable_cases(uow, principal),
+        "mine": views.actionable_cases(uow, principal),
         "overdue": overdue,
         "overdue_note": overdue_note,
-        "stale": queries.stale_cases(uow, principal)[:20],
-        "week": queries.movements_between(uow, principal, start, end),
+        "stale": views.stale_cases(uow, principal)[:20],
+        "week": views.movements_between(uow, principal, start, end),
         "week_start": start.date(),
         "occupancy": facilities.occupancy_summary(uow, principal),
         "record": {
-            "size": queries.log_size(uow),
-            "checkpoint": queries.latest_checkpoint(uow),
+            "size": views.log_size(uow),
+            "checkpoint": views.latest_checkpoint(uow),
         }
         if principal.role in (Role.AUDITOR, Role.ADMIN)
         else None,
-        "events": queries.recent_events(uow, principal, 8),
+        "events": views.recent_events(uow, principal, 8),
     }
     return render(request, "dashboard.html", context)

@@ -8,12 +8,12 @@ from typing import Any
 from fastapi import Response
 
 from repatria.domain.errors import NotFound
-from repatria.entrypoints.web import pdf, queries
+from repatria.entrypoints.web import pdf
 from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.routing import web_router
 from repatria.law.catalog import load_catalog
 from repatria.law.errors import LawDataError
-from repatria.services import case_documents, cases, movements, transitions
+from repatria.services import case_documents, cases, movements, transitions, views
 from repatria.services.unit_of_work import UnitOfWork
 
 router = web_router()
@@ -39,7 +39,7 @@ def _authority_title(authority_id: str) -> str:
 
 def _covered(uow: UnitOfWork, seq: int | None) -> list[Any]:
     return pdf.checkpoint_section(
-        queries.covering_checkpoint(uow, seq), seq, queries.latest_checkpoint(uow)
+        views.covering_checkpoint(uow, seq), seq, views.latest_checkpoint(uow)
     )
 
 
@@ -58,7 +58,7 @@ def case_summary(case_id: RecordId, uow: Uow, principal: User) -> Response:
     """The case, its current legal basis check by check, its decisions and its timeline."""
     case = cases.get_or_raise(uow, principal, case_id)
     records = case_documents.load_records(uow, case)
-    assessment = queries.latest_assessment(uow, case_id)
+    assessment = views.latest_assessment(uow, case_id)
     events = transitions.timeline(uow, case_id)
     body: list[Any] = [
         pdf.facts(
@@ -98,7 +98,7 @@ def case_summary(case_id: RecordId, uow: Uow, principal: User) -> Response:
         )
     if records.decisions:
         body.append(pdf.heading("Decisions of the states"))
-        names = queries.user_names(uow, {d.decided_by for d in records.decisions})
+        names = views.user_names(uow, {d.decided_by for d in records.decisions})
         body.append(
             pdf.grid(
                 ("State", "Decision", "On", "By", "Reasons"),
@@ -132,7 +132,7 @@ def case_summary(case_id: RecordId, uow: Uow, principal: User) -> Response:
             pdf.mm_widths(28, 38, 30, 36, 48),
         )
     )
-    last = queries.last_event(uow, "case", case_id)
+    last = views.last_event(uow, "case", case_id)
     body += _covered(uow, last.seq if last else None)
     subtitle = f"{case.authority} · {case.from_state} → {case.to_state} · {case.state.value}"
     content = pdf.build(f"Case summary {case.reference}", subtitle, body)
@@ -157,7 +157,7 @@ def consent_record(case_id: RecordId, uow: Uow, principal: User) -> Response:
     records = case_documents.load_records(uow, case)
     if not records.consents:
         raise NotFound("consent verification of case", case.reference)
-    names = queries.user_names(uow, {c.recorded_by for c in records.consents})
+    names = views.user_names(uow, {c.recorded_by for c in records.consents})
     body: list[Any] = [
         pdf.facts(
             [
@@ -242,7 +242,7 @@ def manifest(movement_id: RecordId, uow: Uow, principal: User) -> Response:
             pdf.mm_widths(32, 28, 22, 20, 16, 24, 38),
         ),
     ]
-    last = queries.last_event(uow, "movement", movement_id)
+    last = views.last_event(uow, "movement", movement_id)
     body += _covered(uow, last.seq if last else None)
     content = pdf.build(f"Manifest {movement.label}", "Movement manifest", body)
     name = f"manifest-{movement.authority}-{movement.from_state}-{movement.to_state}-"

@@ -11,13 +11,12 @@ from fastapi.responses import RedirectResponse
 from repatria.domain.access import Action, require
 from repatria.domain.accounts import Role
 from repatria.domain.movements import MOVEMENT_STEPS
-from repatria.entrypoints.web import queries
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.law import AUTHORITY_IDS
-from repatria.services import movements
+from repatria.services import movements, views
 from repatria.services.commands import ManifestChange, MovementStep, PlanMovement
 
 router = web_router()
@@ -51,7 +50,7 @@ def movement_detail(request: Request, movement_id: RecordId, uow: Uow, principal
         == (movement.to_state if command == "confirm_arrival" else movement.from_state)
     ]
     sending_officer = officer and principal.state == movement.from_state
-    ready = queries.cases_ready_for(uow, principal, movement) if sending_officer else []
+    ready = views.cases_ready_for(uow, principal, movement) if sending_officer else []
     context = {
         "movement": movement,
         "rows": movements.manifest_rows(uow, movement),

@@ -17,7 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from repatria.entrypoints.web.queries import CheckpointView
+from repatria.services.views import CheckpointView
 
 
 @lru_cache(maxsize=1)

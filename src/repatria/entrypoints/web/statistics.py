@@ -8,11 +8,12 @@ from typing import Any
 from fastapi import Request, Response
 
 from repatria.csv_export import csv_text
-from repatria.entrypoints.web import charts, queries
+from repatria.entrypoints.web import charts
 from repatria.entrypoints.web.deps import MaybeUser, Uow
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.security import SVG_POLICY
+from repatria.services import views
 
 router = web_router()
 # Counts under this are shown as "<5", so that no one can be singled out.
@@ -32,7 +33,7 @@ def shown(count: int) -> str:
 def published_rows(uow: Any) -> list[dict[str, Any]]:
     """The public rows, each count already suppressed where small (no totals are given, so
     a suppressed cell cannot be worked out by subtraction)."""
-    return [{**row, "count": shown(row["count"])} for row in queries.public_counts(uow)]
+    return [{**row, "count": shown(row["count"])} for row in views.public_counts(uow)]
 
 
 @router.get("/statistics")
@@ -66,7 +67,7 @@ def transfers_chart(uow: Uow) -> Response:
     threshold are left out of the chart as they are suppressed in the table."""
     series: dict[str, dict[str, float]] = defaultdict(dict)
     years: set[str] = set()
-    for row in queries.public_counts(uow):
+    for row in views.public_counts(uow):
         if row["measure"] != "moved" or row["count"] < SUPPRESS_BELOW:
             continue
         year = str(row["year"])
