@@ -133,6 +133,41 @@ def test_a_local_dated_value_takes_effect_from_its_date_and_not_before(local_dir
     assert "from 2026-03-01 (Amending Protocol (local), Art. 2)" in on["citation"]
 
 
+def test_a_local_custody_arrangement_is_in_force_from_its_date(
+    local_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = _document(authority="custody-agreement", to="GT", as_of="2025-04-01")
+    assert _check(document, "custody-agreement/arrangement")["outcome"] == "fail"
+    arrangement = """\
+amends: custody-agreement
+agreements:
+  - sending: US
+    host: GT
+    from: 2025-03-01
+    citation: {title: "US-Guatemala arrangement (local)"}
+    verified: true
+    source: the arrangement as published (read for this test)
+"""
+    _installed(tmp_path / "amended", monkeypatch, "authorities/custody-agreement.yaml", arrangement)
+    check = _check(document, "custody-agreement/arrangement")
+    assert check["outcome"] == "pass" and "US→GT in force since 2025-03-01" in check["reason"]
+
+
+def test_a_shared_rule_set_takes_dated_values_but_no_parties(local_dir: Path) -> None:
+    _write(
+        local_dir,
+        "shared/us-statute.yaml",
+        THREE_MONTHS_FROM_MARCH.replace("amends: coe-ets-112", "amends: us-statute"),
+    )
+    values = load_catalog_from(DATA_DIR, local_dir).rule_sets["us-statute"].parameters
+    assert [v.value for v in values["minimum_months_remaining"].values] == [6, 3]
+    _write(
+        local_dir, "shared/us-statute.yaml", COLOMBIA_ACCEDES.replace("coe-ets-112", "us-statute")
+    )
+    with pytest.raises(LawDataError, match="us-statute is a shared rule set, which has no parties"):
+        load_catalog_from(DATA_DIR, local_dir)
+
+
 def test_rewriting_a_shipped_dated_value_is_refused_naming_file_key_and_date(
     local_dir: Path,
 ) -> None:
