@@ -43,7 +43,8 @@ from repatria.adapters.db import tables as t
 from repatria.bootstrap import build
 from repatria.domain.accounts import CredentialKind, Principal, User
 from repatria.services import accounts, case_facts, cases, clock, demo, people
-from repatria.services.commands import AssertCaseFacts, OpenCase, RecordPerson
+from repatria.services.case_facts import AssertCaseFacts
+from repatria.services.commands import OpenCase, RecordPerson
 from repatria.settings import Settings
 
 FACTS = {

@@ -844,7 +844,7 @@ def world(app: Any, container: Container) -> World:
 
 def _fear_claim(container: Container, case_id: int) -> int:
     from repatria.services import fear_claims
-    from repatria.services.commands import RaiseFearClaim
+    from repatria.services.fear_claims import RaiseFearClaim
 
     with container.uow() as uow:
         principal = _principal(uow, "us-case-officer")

@@ -19,7 +19,7 @@ from repatria.law.engine import assess as engine_assess
 from repatria.law.facts import ContextFacts
 from repatria.services import assessments, case_documents, case_facts, cases, clock, transitions
 from repatria.services.case_documents import build_document
-from repatria.services.commands import AssertCaseFacts
+from repatria.services.case_facts import AssertCaseFacts
 from tests.treaty_case import FACTS, us_case_officer
 
 TODAY = clock.today()

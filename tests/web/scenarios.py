@@ -20,10 +20,8 @@ from repatria.services import (
     transitions,
 )
 from repatria.services.commands import (
-    AssertCaseFacts,
     CreateUser,
     OpenCase,
-    RecordConsentVerification,
     RecordPerson,
 )
 from tests.treaty_case import FACTS, MEXICAN, TODAY
@@ -76,7 +74,9 @@ def treaty_case(container: Container, through: str = "draft") -> int:
             OpenCase(person_id=person.id, authority="us-mx-1976", from_state="US", to_state="MX"),
         )
         assert case.id is not None
-        case_facts.assert_facts(uow, officer, case.id, AssertCaseFacts.model_validate(FACTS))
+        case_facts.assert_facts(
+            uow, officer, case.id, case_facts.AssertCaseFacts.model_validate(FACTS)
+        )
         uow.commit()
         case_id = case.id
     if through == "draft":
@@ -93,7 +93,7 @@ def treaty_case(container: Container, through: str = "draft") -> int:
 
 def verify_consent(container: Container, case_id: int) -> None:
     """Record a complete consent verification hearing as the US verifier."""
-    hearing = RecordConsentVerification.model_validate(
+    hearing = consent.RecordConsentVerification.model_validate(
         {
             "verifier_name": "Hon. A. Magistrate",
             "verifier_role": "magistrate_judge",

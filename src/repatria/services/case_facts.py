@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import Field
 
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import Case
 from repatria.domain.records import snapshot
 from repatria.services.cases import editable_case
+from repatria.services.commands import Command
 from repatria.services.unit_of_work import UnitOfWork, utcnow
+
+
+class AssertCaseFacts(Command):
+    """Facts an officer asserts for the legal engine (absent facts stay unknown)."""
+
+    request_received_on: date | None = None
+    departure_at: datetime | None = None
+    person_competent: bool | None = None
+    person_years_in_sending_state: Annotated[int, Field(ge=0, le=120)] | None = None
+    person_intends_to_remain: bool | None = None
+    sentence_dual_criminality: bool | None = None
+    sentence_other_charges_pending: bool | None = None
+    approvals_us_state: date | None = None
+    # Removals: a recorded finding of membership (Alien Enemies Act); the third country's
+    # acceptance (8 U.S.C. § 1231(b)(2)); diplomatic assurances (8 CFR 208.18(c)).
+    person_member_of_designated_organisation: bool | None = None
+    removal_order_destination_accepts: bool | None = None
+    removal_order_assurances_relied_on: bool | None = None
+    removal_order_assurances_found_reliable: bool | None = None
+
 
 # The command's fields, by the fact each sets in the assessment document.
 FACT_FIELDS = {
@@ -25,7 +49,9 @@ FACT_FIELDS = {
 }
 
 
-def assert_facts(uow: UnitOfWork, principal: Principal, case_id: int, command: Any) -> Case:
+def assert_facts(
+    uow: UnitOfWork, principal: Principal, case_id: int, command: AssertCaseFacts
+) -> Case:
     """Set facts for the engine on a case; recorded with before and after."""
     case = editable_case(uow, principal, case_id)
     before = snapshot(case)

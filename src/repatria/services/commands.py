@@ -22,7 +22,6 @@ from pydantic.json_schema import SkipJsonSchema
 
 from repatria.domain.accounts import Role
 from repatria.domain.people import HoldKind, OffenseCategory, ProtectionKind
-from repatria.domain.workflow import ConsentGiver, FearOutcome, VerifierRole
 from repatria.law import AUTHORITY_IDS
 from repatria.services import clock
 
@@ -289,67 +288,6 @@ class CreateUser(Command):
     password: Annotated[str, StringConstraints(min_length=10, max_length=200)]
     role: Role
     organisation_code: str
-
-
-class TakeStep(Command):
-    """Take one lifecycle step on a case."""
-
-    command: Annotated[str, StringConstraints(pattern=r"^[a-z_]{3,40}$")]
-    on: date | None = Field(default=None, description="the date the step takes effect (today)")
-    reason: Annotated[str, StringConstraints(max_length=4000)] = ""
-    version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = Field(
-        default=None, description="the case version you read; refused (409) if it changed"
-    )
-
-
-class RecordConsentVerification(Command):
-    """The record of a consent verification hearing (18 U.S.C. §§ 4107-4109)."""
-
-    verifier_name: Name
-    verifier_role: VerifierRole
-    verified_on: date
-    counsel: Literal["present", "waived"]
-    advisements: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]{3,60}$")], bool] = Field(
-        max_length=10, json_schema_extra={"additionalProperties": False}
-    )
-    given_by: ConsentGiver = ConsentGiver.PERSON
-    consents: bool
-    recording_reference: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    opinion_recorded: bool = True
-    version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
-
-
-class AssertCaseFacts(Command):
-    """Facts an officer asserts for the legal engine (absent facts stay unknown)."""
-
-    request_received_on: date | None = None
-    departure_at: datetime | None = None
-    person_competent: bool | None = None
-    person_years_in_sending_state: Annotated[int, Field(ge=0, le=120)] | None = None
-    person_intends_to_remain: bool | None = None
-    sentence_dual_criminality: bool | None = None
-    sentence_other_charges_pending: bool | None = None
-    approvals_us_state: date | None = None
-    # Removals: a recorded finding of membership (Alien Enemies Act); the third country's
-    # acceptance (8 U.S.C. § 1231(b)(2)); diplomatic assurances (8 CFR 208.18(c)).
-    person_member_of_designated_organisation: bool | None = None
-    removal_order_destination_accepts: bool | None = None
-    removal_order_assurances_relied_on: bool | None = None
-    removal_order_assurances_found_reliable: bool | None = None
-
-
-class ServeNotice(Command):
-    served_at: datetime
-    language_understood: bool
-    explains_how_to_contest: bool
-    # The country the written notice names (a third-country removal must name it).
-    country: CountryCode | None = None
-
-
-class RaiseFearClaim(Command):
-    raised_on: date
-    outcome: FearOutcome | None = None
-    decided_on: date | None = None
 
 
 class PlanMovement(Command):

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints
 
 from repatria.domain.accounts import Principal
 from repatria.domain.assessments import Assessment
@@ -14,9 +16,27 @@ from repatria.domain.cases import Case
 from repatria.domain.lifecycle import find
 from repatria.domain.records import snapshot
 from repatria.domain.transitions import blocking_checks
-from repatria.domain.workflow import ConsentVerification
+from repatria.domain.workflow import ConsentGiver, ConsentVerification, VerifierRole
+from repatria.services.commands import Command, Name
 from repatria.services.transitions import Step, assess, check_actor_of, current, move
 from repatria.services.unit_of_work import UnitOfWork, utcnow
+
+
+class RecordConsentVerification(Command):
+    """The record of a consent verification hearing (18 U.S.C. §§ 4107-4109)."""
+
+    verifier_name: Name
+    verifier_role: VerifierRole
+    verified_on: date
+    counsel: Literal["present", "waived"]
+    advisements: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]{3,60}$")], bool] = Field(
+        max_length=10, json_schema_extra={"additionalProperties": False}
+    )
+    given_by: ConsentGiver = ConsentGiver.PERSON
+    consents: bool
+    recording_reference: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    opinion_recorded: bool = True
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
 
 
 class HearingOutcome(enum.StrEnum):
@@ -39,7 +59,7 @@ class Hearing:
 
 
 def record_consent_hearing(
-    uow: UnitOfWork, principal: Principal, case_id: int, command: Any
+    uow: UnitOfWork, principal: Principal, case_id: int, command: RecordConsentVerification
 ) -> Hearing:
     """Record a consent verification hearing (18 U.S.C. §§ 4107-4108), whatever its outcome.
 
@@ -80,7 +100,7 @@ def record_consent_hearing(
 
 
 def verify_consent(
-    uow: UnitOfWork, principal: Principal, case_id: int, command: Any
+    uow: UnitOfWork, principal: Principal, case_id: int, command: RecordConsentVerification
 ) -> tuple[Case, Assessment]:
     """Record a consent hearing and return the case after it (for the CLI and the web form,
     which show the case's state and verdict; the API returns the whole Hearing)."""

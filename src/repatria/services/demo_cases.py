@@ -26,13 +26,11 @@ from repatria.services import (
     transitions,
 )
 from repatria.services.commands import (
-    AssertCaseFacts,
     HoldIn,
     ManifestChange,
     MovementStep,
     OpenCase,
     PlanMovement,
-    RecordConsentVerification,
     RecordPerson,
 )
 from repatria.services.unit_of_work import UnitOfWork
@@ -79,7 +77,9 @@ def _open(
         uow,
         officer,
         case.id,
-        AssertCaseFacts.model_validate({**TREATY_FACTS, "request_received_on": received_on}),
+        case_facts.AssertCaseFacts.model_validate(
+            {**TREATY_FACTS, "request_received_on": received_on}
+        ),
     )
     return case, case.id
 
@@ -90,8 +90,8 @@ def _step(
     transitions.take(uow, actor, case_id, transitions.Step(command=command, on=on, reason=reason))
 
 
-def _consent(on: date, consents: bool = True) -> RecordConsentVerification:
-    return RecordConsentVerification(
+def _consent(on: date, consents: bool = True) -> consent.RecordConsentVerification:
+    return consent.RecordConsentVerification(
         verifier_name="U.S. Magistrate Judge (demo)",
         verifier_role="magistrate_judge",
         verified_on=on,

@@ -3,7 +3,7 @@ theirs to that country until it is decided (deciding one: services/safeguards.py
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
 
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import Case
@@ -12,11 +12,20 @@ from repatria.domain.records import snapshot
 from repatria.domain.workflow import FearClaim, FearOutcome
 from repatria.services import clock
 from repatria.services.cases import editable_case
+from repatria.services.commands import Command
 from repatria.services.transitions import open_cases, stop_cases
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 
-def add_fear_claim(uow: UnitOfWork, principal: Principal, case_id: int, command: Any) -> Case:
+class RaiseFearClaim(Command):
+    raised_on: date
+    outcome: FearOutcome | None = None
+    decided_on: date | None = None
+
+
+def add_fear_claim(
+    uow: UnitOfWork, principal: Principal, case_id: int, command: RaiseFearClaim
+) -> Case:
     """Record a fear claim about the case's destination; unless it was already decided
     against the person, every open removal of theirs to that country is blocked at once."""
     case = editable_case(uow, principal, case_id)

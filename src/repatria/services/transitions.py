@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field, StringConstraints
 from sqlalchemy import select
 
 from repatria.adapters.db import tables as t
@@ -26,7 +27,19 @@ from repatria.domain.transitions import (
 from repatria.domain.workflow import ConsentVerification, Decision
 from repatria.services import assessments, case_documents, cases
 from repatria.services.case_documents import build_document
+from repatria.services.commands import Command
 from repatria.services.unit_of_work import UnitOfWork, utcnow
+
+
+class TakeStep(Command):
+    """Take one lifecycle step on a case."""
+
+    command: Annotated[str, StringConstraints(pattern=r"^[a-z_]{3,40}$")]
+    on: date | None = Field(default=None, description="the date the step takes effect (today)")
+    reason: Annotated[str, StringConstraints(max_length=4000)] = ""
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = Field(
+        default=None, description="the case version you read; refused (409) if it changed"
+    )
 
 
 @dataclass

@@ -9,7 +9,7 @@ from repatria.entrypoints.api.idempotency import Idempotent
 from repatria.entrypoints.api.responses import FORBIDDEN
 from repatria.entrypoints.api.schemas import CaseOut
 from repatria.services import case_facts
-from repatria.services.commands import AssertCaseFacts
+from repatria.services.case_facts import AssertCaseFacts
 
 router = APIRouter(tags=["workflow"])
 

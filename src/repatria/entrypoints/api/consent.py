@@ -9,7 +9,7 @@ from repatria.entrypoints.api.idempotency import Idempotent
 from repatria.entrypoints.api.responses import FORBIDDEN
 from repatria.entrypoints.api.transitions import step_result
 from repatria.services import consent
-from repatria.services.commands import RecordConsentVerification
+from repatria.services.consent import RecordConsentVerification
 
 router = APIRouter(tags=["workflow"])
 

@@ -9,7 +9,7 @@ from repatria.entrypoints.api.idempotency import Idempotent
 from repatria.entrypoints.api.responses import FORBIDDEN
 from repatria.entrypoints.api.schemas import CaseOut
 from repatria.services import fear_claims
-from repatria.services.commands import RaiseFearClaim
+from repatria.services.fear_claims import RaiseFearClaim
 
 router = APIRouter(tags=["workflow"])
 

@@ -9,7 +9,7 @@ from repatria.entrypoints.api.idempotency import Idempotent
 from repatria.entrypoints.api.responses import FORBIDDEN
 from repatria.entrypoints.api.schemas import CaseOut
 from repatria.services import notices
-from repatria.services.commands import ServeNotice
+from repatria.services.notices import ServeNotice
 
 router = APIRouter(tags=["workflow"])
 

@@ -12,7 +12,7 @@ from repatria.entrypoints.api.idempotency import Idempotent
 from repatria.entrypoints.api.responses import FORBIDDEN
 from repatria.entrypoints.api.schemas import CaseOut
 from repatria.services import cases, clock, transitions
-from repatria.services.commands import TakeStep
+from repatria.services.transitions import TakeStep
 
 router = APIRouter(tags=["workflow"])  # the API document's section, as before the split
 

@@ -11,7 +11,7 @@ from repatria.entrypoints.cli.errors import cli_errors
 from repatria.entrypoints.cli.inputs import AsUser, Flag, acting_as, merged, read_document
 from repatria.entrypoints.cli.reports import recorded
 from repatria.services import case_facts
-from repatria.services.commands import AssertCaseFacts
+from repatria.services.case_facts import AssertCaseFacts
 
 case_facts_app = typer.Typer()
 

@@ -14,7 +14,7 @@ from repatria.entrypoints.cli.errors import cli_errors
 from repatria.entrypoints.cli.inputs import AsUser, Flag, acting_as, choices, merged, read_document
 from repatria.entrypoints.cli.reports import console, report_step
 from repatria.services import consent
-from repatria.services.commands import RecordConsentVerification
+from repatria.services.consent import RecordConsentVerification
 
 consent_app = typer.Typer()
 # The advisements as choices, so that a misspelt one is refused rather than recorded.

@@ -12,7 +12,7 @@ from repatria.entrypoints.cli.errors import cli_errors
 from repatria.entrypoints.cli.inputs import AsUser, acting_as, choices, merged
 from repatria.entrypoints.cli.reports import recorded
 from repatria.services import fear_claims
-from repatria.services.commands import RaiseFearClaim
+from repatria.services.fear_claims import RaiseFearClaim
 
 fear_claims_app = typer.Typer()
 

@@ -10,7 +10,7 @@ from repatria.entrypoints.cli.errors import cli_errors
 from repatria.entrypoints.cli.inputs import AsUser, Flag, acting_as, merged
 from repatria.entrypoints.cli.reports import recorded
 from repatria.services import notices
-from repatria.services.commands import ServeNotice
+from repatria.services.notices import ServeNotice
 
 notices_app = typer.Typer()
 

@@ -13,7 +13,7 @@ from repatria.entrypoints.cli.errors import cli_errors
 from repatria.entrypoints.cli.inputs import AsUser, Day, acting_as
 from repatria.entrypoints.cli.reports import report_step
 from repatria.services import cases, clock, transitions
-from repatria.services.commands import TakeStep
+from repatria.services.transitions import TakeStep
 
 transitions_app = typer.Typer()
 console = Console(soft_wrap=True)

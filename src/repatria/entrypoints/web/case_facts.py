@@ -10,7 +10,7 @@ from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, back_to, given, yes_no
 from repatria.entrypoints.web.routing import web_router
 from repatria.services import case_facts
-from repatria.services.commands import AssertCaseFacts
+from repatria.services.case_facts import AssertCaseFacts
 
 router = web_router()
 

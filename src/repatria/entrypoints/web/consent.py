@@ -11,7 +11,7 @@ from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, back_to
 from repatria.entrypoints.web.routing import web_router
 from repatria.services import consent
-from repatria.services.commands import RecordConsentVerification
+from repatria.services.consent import RecordConsentVerification
 
 router = web_router()
 

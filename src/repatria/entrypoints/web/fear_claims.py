@@ -8,7 +8,7 @@ from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, back_to, given
 from repatria.entrypoints.web.routing import web_router
 from repatria.services import fear_claims
-from repatria.services.commands import RaiseFearClaim
+from repatria.services.fear_claims import RaiseFearClaim
 
 router = web_router()
 

@@ -8,7 +8,7 @@ from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, back_to
 from repatria.entrypoints.web.routing import web_router
 from repatria.services import notices
-from repatria.services.commands import ServeNotice
+from repatria.services.notices import ServeNotice
 
 router = web_router()
 
