@@ -63,9 +63,10 @@ class Amendment(BaseModel):
 class LocalFile:
     """A file of the local directory, what it adds to, and a summary of what it adds."""
 
-    path: str
+    path: str  # where it is, for the operator
     id: str
     adds: str
+    name: str  # `local/` and its name in the directory: in the digest and in public views
 
 
 @dataclass
@@ -120,7 +121,7 @@ def _add(file: LawFile, law: Layer, shipped: set[str]) -> LocalFile:
     target[parsed.id] = parsed
     law.files[parsed.id] = str(file.path)
     kind = "authority" if model is Authority else "shared rule set"
-    return LocalFile(str(file.path), parsed.id, f"adds the {kind} {parsed.id}")
+    return LocalFile(str(file.path), parsed.id, f"adds the {kind} {parsed.id}", local_name(file))
 
 
 def _amend(file: LawFile, law: Layer) -> LocalFile:
@@ -138,7 +139,12 @@ def _amend(file: LawFile, law: Layer) -> LocalFile:
     except ValidationError as exc:
         raise refusal(name, file.path, exc) from None
     law.files[owner.id] = name
-    return LocalFile(name, owner.id, f"amends {owner.id}: {counts}")
+    return LocalFile(name, owner.id, f"amends {owner.id}: {counts}", local_name(file))
+
+
+def local_name(file: LawFile) -> str:
+    """How a local file is named where its place on this machine does not matter."""
+    return f"local/{file.name}"
 
 
 def _merged(

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from repatria.law import AUTHORITY_IDS
-from repatria.law.amendments import Layer, LocalFile, apply_local
+from repatria.law.amendments import Layer, LocalFile, apply_local, local_name
 from repatria.law.checks.parties import binds
 from repatria.law.errors import LawDataError
 from repatria.law.expr import Env, Expr, Movement
@@ -79,11 +79,14 @@ def load_catalog_from(base: Path, local: Path | None = None) -> LawCatalog:
         local_read, added = apply_local(local, law)
         # Named relative to the local directory, so the digest does not depend on where it is;
         # with no local file the digest is the shipped law's.
-        canonical += [[f"local/{file.name}", file.raw] for file in local_read]
+        canonical += [[local_name(file), file.raw] for file in local_read]
         check_references(law.authorities, law.rule_sets, law.files)
     text = json.dumps(canonical, sort_keys=True, default=str, separators=(",", ":"))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return LawCatalog(law.authorities, law.rule_sets, digest, law.files, tuple(added))
+    # Errors above name a local file by its path; the catalog, which pages show, by its name.
+    shown = {file.path: file.name for file in added}
+    files = {key: shown.get(name, name) for key, name in law.files.items()}
+    return LawCatalog(law.authorities, law.rule_sets, digest, files, tuple(added))
 
 
 def _no_local_law() -> Path | None:
