@@ -1,10 +1,10 @@
-"""Holds, protection orders and fear claims: entered at any time, they stop every open case
-they affect; lifted, terminated or decided, they let a blocked case resume."""
+"""Holds and protection orders: entered at any time, they stop every open case they affect;
+lifted or terminated, they let a blocked case resume (fear claims: fear_claims.py)."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, TypeVar
 
 from pydantic import StringConstraints
 
@@ -12,9 +12,8 @@ from repatria.domain.access import Action, require
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import Case
 from repatria.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from repatria.domain.people import Hold, Person, ProtectionKind, ProtectionOrder
+from repatria.domain.people import Hold, Person, ProtectionOrder
 from repatria.domain.records import snapshot
-from repatria.domain.workflow import FearClaim, FearOutcome
 from repatria.services import clock, people, transitions
 from repatria.services.commands import Command, HoldIn, ProtectionOrderIn
 from repatria.services.unit_of_work import UnitOfWork, utcnow
@@ -40,17 +39,9 @@ class TerminateProtectionOrder(Command):
     legal_basis: LegalBasis
 
 
-class DecideFearClaim(Command):
-    """Record the decision on a pending fear claim; a grant is a protection order."""
-
-    outcome: Literal["granted", "denied"]
-    decided_on: date
-    protection: ProtectionKind = ProtectionKind.WITHHOLDING  # what a grant gives
-    reason: Reason
-    legal_basis: LegalBasis
-
-
-def _holding_officer(uow: UnitOfWork, principal: Principal, person_id: int) -> Person:
+def holding_officer(uow: UnitOfWork, principal: Principal, person_id: int) -> Person:
+    """The person, if the principal is a case officer of the state holding them (who records
+    court orders and decisions about them)."""
     require(principal, Action.WRITE_PEOPLE)
     person = people.get_or_raise(uow, principal, person_id)
     if person.held_by_state != principal.state:
@@ -65,7 +56,7 @@ def add_hold(
     uow: UnitOfWork, principal: Principal, person_id: int, command: HoldIn
 ) -> tuple[Hold, list[Case]]:
     """Record a court hold; every open case of the person stops at once."""
-    person = _holding_officer(uow, principal, person_id)
+    person = holding_officer(uow, principal, person_id)
     hold = Hold(**command.model_dump())
     person.holds.append(hold)
     person.updated_at = utcnow()
@@ -97,14 +88,15 @@ def add_protection_order(
     uow: UnitOfWork, principal: Principal, person_id: int, command: ProtectionOrderIn
 ) -> tuple[ProtectionOrder, list[Case]]:
     """Record a protection order; every open case to that country stops at once."""
-    person = _holding_officer(uow, principal, person_id)
+    person = holding_officer(uow, principal, person_id)
     order = ProtectionOrder(**command.model_dump())
-    return order, _protect(uow, principal, person, order)
+    return order, protect(uow, principal, person, order)
 
 
-def _protect(
+def protect(
     uow: UnitOfWork, principal: Principal, person: Person, order: ProtectionOrder
 ) -> list[Case]:
+    """Record a protection order on the person and stop every open case to its country."""
     person.protection_orders.append(order)
     person.updated_at = utcnow()
     uow.session.flush()
@@ -141,7 +133,7 @@ def lift_hold(
     uow: UnitOfWork, principal: Principal, person_id: int, hold_id: int, command: LiftHold
 ) -> Hold:
     """Lift a hold; blocked cases stay blocked until an officer resumes them."""
-    person = _holding_officer(uow, principal, person_id)
+    person = holding_officer(uow, principal, person_id)
     hold = _one_of(person.holds, "hold", hold_id)
     _end(
         uow,
@@ -166,7 +158,7 @@ def terminate_protection_order(
     command: TerminateProtectionOrder,
 ) -> ProtectionOrder:
     """End a protection order; blocked cases stay blocked until an officer resumes them."""
-    person = _holding_officer(uow, principal, person_id)
+    person = holding_officer(uow, principal, person_id)
     order = _one_of(person.protection_orders, "protection order", order_id)
     _end(
         uow,
@@ -220,44 +212,3 @@ def _end(
         legal_basis=command.legal_basis,
         states=states,
     )
-
-
-def decide_fear_claim(
-    uow: UnitOfWork, principal: Principal, person_id: int, claim_id: int, command: DecideFearClaim
-) -> tuple[FearClaim, ProtectionOrder | None, list[Case]]:
-    """Record the decision on a pending fear claim. A grant is a protection order for that
-    country (8 C.F.R. §§ 1208.16-1208.17): it stops every open case of the person to it."""
-    person = _holding_officer(uow, principal, person_id)
-    claim = uow.session.get(FearClaim, claim_id)
-    case = uow.session.get(Case, claim.case_id) if claim is not None else None
-    if claim is None or case is None or case.person_id != person.id:
-        raise NotFound("fear claim", claim_id)
-    if claim.outcome is not None:
-        raise Conflict(f"fear claim {claim_id} was already decided ({claim.outcome.value})")
-    if command.decided_on < claim.raised_on:
-        raise InvalidInput("decided_on", f"before the claim was raised on {claim.raised_on}")
-    before = snapshot(claim)
-    granted = command.outcome == "granted"
-    claim.outcome = FearOutcome.PROTECTED if granted else FearOutcome.REJECTED
-    claim.decided_on = command.decided_on
-    uow.session.flush()
-    uow.record(
-        principal,
-        "FearClaimDecided",
-        "case",
-        case.id,
-        before=before,
-        after={**snapshot(claim), "decision": command.outcome},
-        reason=command.reason,
-        legal_basis=command.legal_basis,
-        states=list(case.states_involved),
-    )
-    if not granted:
-        return claim, None, []
-    order = ProtectionOrder(
-        kind=command.protection,
-        country=claim.country,
-        issued_on=command.decided_on,
-        issued_by=f"fear claim {claim.id} granted: {command.legal_basis}"[:200],
-    )
-    return claim, order, _protect(uow, principal, person, order)

@@ -10,9 +10,10 @@ from repatria.entrypoints.api.deps import CurrentPrincipal, Limit, Offset, Recor
 from repatria.entrypoints.api.idempotency import Idempotent
 from repatria.entrypoints.api.responses import FORBIDDEN
 from repatria.entrypoints.api.schemas import HoldOut, PageOut, PersonOut, ProtectionOrderOut
-from repatria.services import people, safeguards
+from repatria.services import fear_claims, people, safeguards
 from repatria.services.commands import HoldIn, ProtectionOrderIn, RecordPerson, UpdatePerson
-from repatria.services.safeguards import DecideFearClaim, LiftHold, TerminateProtectionOrder
+from repatria.services.fear_claims import DecideFearClaim
+from repatria.services.safeguards import LiftHold, TerminateProtectionOrder
 
 router = APIRouter(tags=["people"])
 Country = Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")]
@@ -166,7 +167,7 @@ def decide_fear_claim(
 ) -> object:
     """Record the decision on a pending fear claim; a grant is a protection order for that
     country, which stops every open case of the person to it."""
-    claim, order, stopped = safeguards.decide_fear_claim(uow, principal, person_id, claim_id, body)
+    claim, order, stopped = fear_claims.decide_fear_claim(uow, principal, person_id, claim_id, body)
     answer = {
         "fear_claim": {
             "id": claim.id,

@@ -12,9 +12,10 @@ from repatria.domain.cases import Case
 from repatria.domain.people import HoldKind, ProtectionKind
 from repatria.entrypoints.cli.errors import cli_errors
 from repatria.entrypoints.cli.inputs import AsUser, acting_as, choices, merged
-from repatria.services import safeguards
+from repatria.services import fear_claims, safeguards
 from repatria.services.commands import HoldIn, ProtectionOrderIn
-from repatria.services.safeguards import DecideFearClaim, LiftHold, TerminateProtectionOrder
+from repatria.services.fear_claims import DecideFearClaim
+from repatria.services.safeguards import LiftHold, TerminateProtectionOrder
 
 safeguards_app = typer.Typer()
 console = Console(soft_wrap=True)
@@ -156,7 +157,7 @@ def decide_fear_claim(
         )
     )
     with acting_as(as_user) as (uow, principal):
-        claim, order, stopped = safeguards.decide_fear_claim(
+        claim, order, stopped = fear_claims.decide_fear_claim(
             uow, principal, person_id, claim_id, command
         )
         uow.commit()
