@@ -68,6 +68,19 @@ def test_an_unknown_key_is_refused_naming_file_and_key(data_copy: Path) -> None:
     assert "us-statute.yaml" in str(raised.value) and "unknown key 'severity'" in str(raised.value)
 
 
+def test_a_refusal_names_the_line_of_the_bad_key(data_copy: Path) -> None:
+    path = data_copy / "authorities" / "us-removal.yaml"
+    text = path.read_text().replace(
+        "check: destination-designated", "check: destination-designated\n    chek: typo"
+    )
+    path.write_text(text)
+    line = text.splitlines().index(next(x for x in text.splitlines() if "chek:" in x)) + 1
+    with pytest.raises(LawDataError) as raised:
+        load_catalog_from(data_copy)
+    assert raised.value.line == line
+    assert str(raised.value).startswith(f"authorities/us-removal.yaml, line {line}: ")
+
+
 def test_a_rule_naming_an_unknown_check_is_refused(data_copy: Path) -> None:
     path = data_copy / "authorities" / "us-removal.yaml"
     path.write_text(path.read_text().replace("check: destination-designated", "check: vibes"))
