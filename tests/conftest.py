@@ -14,6 +14,8 @@ import fcntl
 import inspect
 import os
 import shutil
+import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -24,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 
 from repatria.adapters.db import migrate
 from repatria.adapters.db.engine import make_engine
@@ -176,9 +180,7 @@ def sqlite_demo_template(shared_dir: Path, sqlite_template: Path) -> Path:
 def postgres_server(shared_dir: Path) -> Iterator[str]:
     """A real PostgreSQL server for this run, started from the pgserver wheel, with its
     migrated and demo template databases; stopped when the last worker lets go of it."""
-    import pgserver
-
-    server = pgserver.get_server(shared_dir / "pg", cleanup_mode="stop")
+    server = _start_postgres(shared_dir / "pg")
     base = server.get_uri().replace("postgresql://", "postgresql+psycopg://")
     with _exclusively(shared_dir, "postgres-templates") as done:
         if not done.exists():
@@ -186,6 +188,32 @@ def postgres_server(shared_dir: Path) -> Iterator[str]:
             done.touch()
     yield base
     server.cleanup()
+
+
+def _start_postgres(pgdata: Path) -> Any:
+    """pgserver's server on `pgdata`, asked again when it was slow to start: pg_ctl gives it
+    10 s, which a busy two-core machine can exceed (the server is then usually up a moment
+    later, and the next request finds it)."""
+    from pgserver.postgres_server import PostgresServer, get_server
+
+    for attempt in range(1, 4):
+        try:
+            server = get_server(pgdata, cleanup_mode="stop")
+        except (subprocess.TimeoutExpired, subprocess.CalledProcessError):
+            if attempt == 3:
+                raise
+            PostgresServer._instances.pop(pgdata.resolve(), None)  # the failed handle
+            time.sleep(5)
+            continue
+        base = server.get_uri().replace("postgresql://", "postgresql+psycopg://")
+        for _ in range(60):  # accepting connections, not only started
+            try:
+                with create_engine(base, poolclass=NullPool).connect() as connection:
+                    connection.execute(text("SELECT 1"))
+                return server
+            except OperationalError:
+                time.sleep(1)
+    raise RuntimeError(f"PostgreSQL did not start on {pgdata}")
 
 
 def _make_postgres_templates(base: str) -> None:
