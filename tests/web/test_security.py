@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -106,8 +106,11 @@ def test_the_go_back_link_returns_to_the_referring_page_of_this_site(
     assert '<a href="/cases?state=draft">Go back</a>' in page
 
 
-def _failing_page(app: FastAPI) -> str:
-    """A page of the test's own whose code fails, as a bug would."""
+@pytest.fixture
+def failing_page(app: FastAPI) -> Iterator[str]:
+    """A page of the test's own whose code fails, as a bug would; taken away afterwards, since
+    the application is shared by the session's tests."""
+    served = list(app.router.routes)
     router = web_router()
 
     @router.get("/test-only/failure")
@@ -115,14 +118,15 @@ def _failing_page(app: FastAPI) -> str:
         raise RuntimeError("a failure no handler explains")
 
     app.include_router(router)
-    return "/test-only/failure"
+    yield "/test-only/failure"
+    app.router.routes[:] = served
 
 
 def test_every_error_page_carries_the_security_headers(
-    app: FastAPI, browser_for: Browsers, container: Container
+    app: FastAPI, browser_for: Browsers, container: Container, failing_page: str
 ) -> None:
     case_id = demo_case(container, "inter-american-1993")
-    failing = _failing_page(app)
+    failing = failing_page
     officer = browser_for("us-case-officer")
     token = csrf_of(officer.get(f"/cases/{case_id}").text)
     steps = f"/cases/{case_id}/steps"
