@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     # This installation's amendments to the law: a directory of YAML files layered over the
     # shipped law (docs/law.md, "Local amendments"); none by default.
     law_dir: Path | None = None
+    # Each organisation's OpenID Connect provider (YAML; docs/configuration.md, "Connecting a
+    # ministry's identity provider"); none by default: local passwords only.
+    oidc_file: Path | None = None
 
     @field_validator("database_url")
     @classmethod

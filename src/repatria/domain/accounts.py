@@ -47,6 +47,9 @@ class User:
     organisation_id: int
     active: bool = True
     must_change_password: bool = False  # after an administrator's one-time reset
+    # Signs in through its organisation's identity provider as this account (OpenID Connect).
+    external_issuer: str | None = None
+    external_subject: str | None = None
     organisation: Organisation | None = None
     id: int | None = None
 

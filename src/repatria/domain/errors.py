@@ -20,6 +20,10 @@ class NotAuthenticated(DomainError):
     """No valid credentials were presented."""
 
 
+class PasswordsSwitchedOff(NotAuthenticated):
+    """The user's organisation signs in through its identity provider, not with passwords."""
+
+
 class PermissionDenied(DomainError):
     """The user's role does not allow the action."""
 

@@ -8,6 +8,7 @@ quarter of a second, run outside any transaction and at most HASHES_AT_ONCE at a
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +22,7 @@ from repatria.domain.errors import (
     InvalidInput,
     NotAuthenticated,
     PasswordChangeRequired,
+    PasswordsSwitchedOff,
     TooManyAttempts,
 )
 from repatria.domain.throttle import PER_ACCOUNT, PER_ADDRESS, ThrottlePolicy, stale_before
@@ -41,11 +43,34 @@ class _Attempt:
 
 
 def login(
-    uow: UnitOfWork, username: str, password: str, address: str, hours: int
+    uow: UnitOfWork,
+    username: str,
+    password: str,
+    address: str,
+    hours: int,
+    *,
+    passwords_off: Collection[str] = (),
 ) -> tuple[User, str]:
     """Check the password and open a session; the same error for any failure, 429 while
-    throttled. Commits (see the module)."""
+    throttled; PasswordsSwitchedOff for a user of an organisation in `passwords_off` (which
+    signs in through its identity provider). Commits (see the module)."""
     user = _checked(uow, username, password, address)
+    if user.organisation is not None and user.organisation.code in passwords_off:
+        # Said only after the right password: it tells nothing of who has an account.
+        uow.record(
+            SIGN_IN,
+            "FailSignIn",
+            "user",
+            user.id,
+            after={"username": user.username, "address": address},
+            reason="local passwords are switched off for the organisation",
+            states=[users.state_of(user)],
+        )
+        uow.commit()
+        raise PasswordsSwitchedOff(
+            f"{user.organisation.name} signs in through its identity provider, not with a "
+            "password: use its button below"
+        )
     if user.must_change_password:
         uow.commit()
         raise PasswordChangeRequired("set a new password first (POST /api/v1/auth/password)")

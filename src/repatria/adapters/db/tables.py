@@ -64,6 +64,12 @@ users = Table(
     Column("organisation_id", Id, ForeignKey("organisations.id"), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("must_change_password", Boolean, nullable=False, default=False),
+    # The identity provider's account this user signs in as (OpenID Connect: `iss`, `sub`).
+    Column("external_issuer", String(300)),
+    Column("external_subject", String(255)),
+    UniqueConstraint(
+        "external_issuer", "external_subject", name="uq_users_external_issuer_subject"
+    ),
 )
 
 # Failed sign-ins per account ("account:<username>") and per client address

@@ -29,7 +29,7 @@ from repatria.entrypoints.api.schemas import (
     TokenOut,
     UserOut,
 )
-from repatria.services import accounts, users
+from repatria.services import accounts, oidc_providers, users
 from repatria.services import login as signing_in
 
 router = APIRouter(tags=["auth"])
@@ -51,7 +51,15 @@ def login(
     """Check the password and set a secure, HTTP-only session cookie; after repeated
     failures for the account or from the address, 429 with Retry-After."""
     hours = container.settings.session_hours
-    user, raw = signing_in.login(uow, body.username, body.password, client_address(request), hours)
+    passwords_off = oidc_providers.passwords_off(container.settings.oidc_file)
+    user, raw = signing_in.login(
+        uow,
+        body.username,
+        body.password,
+        client_address(request),
+        hours,
+        passwords_off=passwords_off,
+    )
     response.set_cookie(
         SESSION_COOKIE, raw, max_age=hours * 3600, httponly=True, secure=True, samesite="lax"
     )

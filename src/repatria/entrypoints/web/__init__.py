@@ -26,6 +26,7 @@ from repatria.entrypoints.web import (
     law,
     movements,
     notices,
+    oidc,
     people,
     record,
     static_files,
@@ -38,6 +39,7 @@ from repatria.entrypoints.web.security import CSRF_COOKIE, apply_headers, new_se
 
 ROUTERS = (
     auth,
+    oidc,
     dashboard,
     cases,
     transitions,
@@ -64,6 +66,8 @@ def install(app: FastAPI) -> None:
     """Add the web pages to the application, and HTML error pages outside the API."""
     for module in ROUTERS:
         app.include_router(module.router)
+    # Sign-ins through a provider in progress (their state, nonce and PKCE verifier).
+    app.add_middleware(oidc.OidcSession, secret_key=app.state.container.settings.secret_key)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:

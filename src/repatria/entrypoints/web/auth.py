@@ -8,14 +8,20 @@ from urllib.parse import urlencode
 from fastapi import Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from repatria.domain.errors import NotAuthenticated, PasswordChangeRequired, TooManyAttempts
+from repatria.bootstrap import Container
+from repatria.domain.errors import (
+    NotAuthenticated,
+    PasswordChangeRequired,
+    PasswordsSwitchedOff,
+    TooManyAttempts,
+)
 from repatria.entrypoints.api.auth import client_address
 from repatria.entrypoints.api.deps import SESSION_COOKIE
 from repatria.entrypoints.web import security
 from repatria.entrypoints.web.deps import AppContainer, MaybeUser, Uow
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
-from repatria.services import accounts, views
+from repatria.services import accounts, oidc_providers, views
 from repatria.services import login as signing_in
 
 router = web_router()
@@ -37,11 +43,22 @@ def _login_page(
     request: Request, uow: Uow, container: AppContainer, error: str = "", status: int = 200
 ) -> Response:
     demo = [] if container.settings.env == "production" else views.demo_logins(uow)
-    return _render_login(request, demo, error, status)
+    return _render_login(request, container, demo, error, status)
 
 
-def _render_login(request: Request, demo: object, error: str, status: int) -> Response:
+def refused_login_page(request: Request, container: Container, error: str, status: int) -> Response:
+    """The login page saying why a sign-in was refused (one through a provider, too)."""
+    with container.uow(read_only=True) as reader:
+        demo = [] if container.settings.env == "production" else views.demo_logins(reader)
+    return _render_login(request, container, demo, error, status)
+
+
+def _render_login(
+    request: Request, container: Container, demo: object, error: str, status: int
+) -> Response:
+    providers = oidc_providers.load(container.settings.oidc_file)
     context = {
+        "providers": sorted(providers.values(), key=lambda provider: provider.label),
         "error": error,
         "notice": NOTICES.get(request.query_params.get("done", ""), ""),
         "next": security.safe_next(request.query_params.get("next")),
@@ -73,19 +90,28 @@ def login(
     address = client_address(request)
     try:
         with container.uow(gated=True) as uow:
-            _, raw = signing_in.login(uow, username.strip(), password, address, hours)
+            _, raw = signing_in.login(
+                uow,
+                username.strip(),
+                password,
+                address,
+                hours,
+                passwords_off=oidc_providers.passwords_off(container.settings.oidc_file),
+            )
     except (NotAuthenticated, PasswordChangeRequired, TooManyAttempts) as exc:
         with container.uow(read_only=True) as reader:
             demo = [] if container.settings.env == "production" else views.demo_logins(reader)
         if isinstance(exc, TooManyAttempts):
-            page = _render_login(request, demo, f"Too many failed sign-ins: {exc}.", 429)
+            page = _render_login(request, container, demo, f"Too many failed sign-ins: {exc}.", 429)
             page.headers["Retry-After"] = str(exc.retry_after_s)
             return page
         if isinstance(exc, PasswordChangeRequired):
             # The one-time password was right; no session opens until a new one is set.
             query = urlencode({"username": username.strip(), "reset": "true"})
             return RedirectResponse(f"/account/password?{query}", status_code=303)
-        return _render_login(request, demo, "Wrong username or password.", 401)
+        if isinstance(exc, PasswordsSwitchedOff):
+            return _render_login(request, container, demo, f"{exc}.", 403)
+        return _render_login(request, container, demo, "Wrong username or password.", 401)
     response = RedirectResponse(security.safe_next(next_page), status_code=303)
     security.set_cookie(response, SESSION_COOKIE, raw, hours * 3600)
     return response

@@ -1,0 +1,197 @@
+"""Signing in through one's organisation's OpenID Connect provider (Authlib's Starlette client).
+
+Authlib does the protocol: discovery, the authorization code flow with PKCE (S256), state and
+nonce kept in a signed cookie bound to this browser (`OidcSession`), the code exchanged for
+tokens, and the ID token's signature, issuer, audience, nonce and expiry checked. What the
+claims then mean (organisation, username, role) is services/oidc.py's.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import httpx
+from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.base_client import MismatchingStateError
+from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
+from joserfc.errors import InvalidClaimError, JoseError
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from repatria.bootstrap import Container
+from repatria.entrypoints.api.deps import SESSION_COOKIE
+from repatria.entrypoints.web import security
+from repatria.entrypoints.web.auth import refused_login_page
+from repatria.entrypoints.web.deps import AppContainer
+from repatria.entrypoints.web.routing import web_router
+from repatria.services import oidc, oidc_providers
+from repatria.services.oidc_providers import Provider
+
+with warnings.catch_warnings():
+    # Authlib 1.9 warns that it prefers the httpx2 fork; it works with httpx, which Starlette's
+    # test client uses too.
+    warnings.filterwarnings("ignore", message="The httpx module is deprecated")
+    from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
+
+router = web_router()
+PREFIX = "/login/oidc/"
+STATE_COOKIE = "repatria_oidc"
+STATE_SECONDS = 600  # time to sign in at the provider
+_clients: dict[tuple[str, str, str, str], StarletteOAuth2App] = {}
+
+
+class OidcSession(SessionMiddleware):
+    """Starlette's signed-cookie session, for the sign-in routes only: Authlib keeps the
+    state, nonce and PKCE verifier of a sign-in in progress there. Other requests pass by."""
+
+    def __init__(self, app: ASGIApp, secret_key: str) -> None:
+        super().__init__(
+            app,
+            secret_key=secret_key,
+            session_cookie=STATE_COOKIE,
+            max_age=STATE_SECONDS,
+            path=PREFIX.rstrip("/"),
+            same_site="lax",  # the provider sends the browser back with a top-level GET
+            https_only=True,
+        )
+        self.inner = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(PREFIX):
+            await super().__call__(scope, receive, send)
+        else:
+            await self.inner(scope, receive, send)
+
+
+def providers(container: Container) -> dict[str, Provider]:
+    """The configured providers by organisation code (for the login page's buttons)."""
+    return oidc_providers.load(container.settings.oidc_file)
+
+
+def _client(provider: Provider) -> StarletteOAuth2App:
+    # One client per provider and process: it caches the provider's metadata and keys.
+    key = (provider.organisation, provider.issuer, provider.client_id, provider.secret())
+    if key not in _clients:
+        registry = OAuth()
+        _clients[key] = registry.register(
+            name=provider.organisation,
+            client_id=provider.client_id,
+            client_secret=provider.secret(),
+            server_metadata_url=provider.discovery_url,
+            client_kwargs={"scope": provider.scope, "code_challenge_method": "S256"},
+        )
+    return _clients[key]
+
+
+class _NoProvider(oidc.SignInRefused):
+    """No provider is configured for the organisation named in the path (404)."""
+
+
+def _provider(container: Container, organisation: str) -> Provider:
+    found = providers(container).get(organisation)
+    if found is None:
+        raise _NoProvider(f"the organisation {organisation!r} has no identity provider")
+    return found
+
+
+@router.get("/login/oidc/{organisation}", name="oidc_start")
+async def start(request: Request, organisation: str, container: AppContainer) -> Response:
+    """Send the browser to the organisation's provider to sign in."""
+    try:
+        provider = _provider(container, organisation)
+        client = _client(provider)
+        await _check_issuer(client, provider)
+        callback = str(request.url_for("oidc_callback", organisation=organisation))
+        response: Response = await client.authorize_redirect(request, callback)
+    except _NoProvider as exc:
+        return await _refused(request, container, organisation, str(exc), 404)
+    except oidc.SignInRefused as exc:  # the provider describes another issuer
+        return await _refused(request, container, organisation, str(exc), 502)
+    except (AuthlibBaseError, JoseError, httpx.HTTPError, ValueError) as exc:
+        return await _refused(request, container, organisation, _reason(exc), 502)
+    return response
+
+
+@router.get("/login/oidc/{organisation}/callback", name="oidc_callback")
+async def callback(request: Request, organisation: str, container: AppContainer) -> Response:
+    """Where the provider sends the browser back: the code becomes a checked ID token, and
+    the ID token a session."""
+    claims: dict[str, Any] | None = None
+    try:
+        provider = _provider(container, organisation)
+    except _NoProvider as exc:
+        return await _refused(request, container, organisation, str(exc), 404)
+    try:
+        client = _client(provider)
+        issuer = await _check_issuer(client, provider)
+        token = await client.authorize_access_token(
+            request, claims_options={"iss": {"essential": True, "value": issuer}}
+        )
+        if "userinfo" not in token:
+            raise oidc.SignInRefused("the provider sent no ID token")
+        claims = dict(token["userinfo"])
+        raw = await run_in_threadpool(_sign_in, container, provider, claims)
+    except oidc.SignInRefused as exc:
+        return await _refused(request, container, organisation, str(exc), 403, claims)
+    except (AuthlibBaseError, JoseError, httpx.HTTPError, ValueError) as exc:
+        return await _refused(request, container, organisation, _reason(exc), 401)
+    response = RedirectResponse("/dashboard", status_code=303)
+    hours = container.settings.session_hours
+    security.set_cookie(response, SESSION_COOKIE, raw, hours * 3600)
+    return response
+
+
+async def _check_issuer(client: StarletteOAuth2App, provider: Provider) -> str:
+    # OpenID Connect Discovery: the document must name the issuer it was fetched for.
+    metadata = await client.load_server_metadata()
+    issuer = str(metadata.get("issuer", ""))
+    if issuer.rstrip("/") != provider.issuer.rstrip("/"):
+        raise oidc.SignInRefused(
+            f"the provider at {provider.issuer} calls itself {issuer or 'nothing'}"
+        )
+    return issuer
+
+
+def _sign_in(container: Container, provider: Provider, claims: dict[str, Any]) -> str:
+    with container.uow(gated=True) as uow:
+        _, raw = oidc.sign_in(uow, provider, claims, container.settings.session_hours)
+        uow.commit()
+    return raw
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, MismatchingStateError):
+        return (
+            "this sign-in was not started in this browser, or was already used "
+            "(unknown or replayed state): start again"
+        )
+    if isinstance(exc, InvalidClaimError) and exc.claim == "iss":
+        return "the ID token was issued by another issuer than the organisation's provider"
+    if isinstance(exc, httpx.HTTPError):
+        return "the identity provider could not be reached"
+    description = getattr(exc, "description", "") or getattr(exc, "error", "") or str(exc)
+    return f"the identity provider's answer was refused: {description}"
+
+
+async def _refused(
+    request: Request,
+    container: Container,
+    organisation: str,
+    reason: str,
+    status: int,
+    claims: dict[str, Any] | None = None,
+) -> Response:
+    """The login page with the reason; the refusal recorded when the organisation has a
+    provider (anyone may ask for another name: that says nothing about an account)."""
+
+    def record() -> None:
+        with container.uow(gated=True) as uow:
+            oidc.record_refusal(uow, organisation, reason, claims)
+            uow.commit()
+
+    if organisation in providers(container):
+        await run_in_threadpool(record)
+    return await run_in_threadpool(refused_login_page, request, container, reason, status)

@@ -1,0 +1,193 @@
+"""Signing in through one's organisation's OpenID Connect provider.
+
+The protocol (discovery, PKCE, state, nonce, the ID token's signature, issuer, audience and
+expiry) is Authlib's, at the edge (entrypoints/web/oidc.py); what reaches here are the ID
+token's claims, already checked. Here: who they are, in which organisation, with which role.
+A user is made on first sign-in only in the provider's organisation and only with a role the
+claims map to; an existing user's role follows the mapping at each sign-in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from repatria.adapters.db import tables as t
+from repatria.domain.accounts import CredentialKind, Organisation, Principal, Role, User
+from repatria.domain.errors import NotAuthenticated
+from repatria.services.accounts import issue_credential, principal_of
+from repatria.services.oidc_providers import Provider
+from repatria.services.unit_of_work import UnitOfWork
+
+SIGN_IN = Principal.system("sign-in")  # the actor of provisioning and refusals
+# A provisioned user has no password: this is no argon2 hash, so none ever matches it.
+NO_PASSWORD = "!signs-in-through-its-identity-provider"  # noqa: S105 - not a secret
+USERNAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+class SignInRefused(NotAuthenticated):
+    """The provider vouched for someone Repatria will not let in; the message says why."""
+
+
+def sign_in(
+    uow: UnitOfWork, provider: Provider, claims: Mapping[str, Any], hours: int
+) -> tuple[User, str]:
+    """The user the checked ID token's claims stand for, made or updated, with a new browser
+    session (the raw token); SignInRefused says why not. Does not commit."""
+    organisation = uow.session.scalar(
+        select(Organisation).where(t.organisations.c.code == provider.organisation)
+    )
+    if organisation is None:
+        raise SignInRefused(f"there is no organisation {provider.organisation!r}")
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject:
+        raise SignInRefused("the provider named no subject (sub)")
+    role = _role(provider, claims)
+    user = uow.session.scalar(
+        select(User).where(
+            t.users.c.external_issuer == provider.issuer, t.users.c.external_subject == subject
+        )
+    )
+    if user is None:
+        user = _provision(uow, provider, organisation, subject, claims, role)
+    else:
+        _update(uow, provider, organisation, user, role)
+    _, raw = issue_credential(
+        uow,
+        principal_of(user),
+        user,
+        CredentialKind.SESSION,
+        "browser session",
+        timedelta(hours=hours),
+    )
+    uow.record(
+        principal_of(user),
+        "SignInWithProvider",
+        "user",
+        user.id,
+        after={"issuer": provider.issuer, "role": user.role.value},
+        states=[organisation.state],
+    )
+    return user, raw
+
+
+def record_refusal(
+    uow: UnitOfWork, organisation_code: str, reason: str, claims: Mapping[str, Any] | None = None
+) -> None:
+    """Record a refused sign-in through a provider (in its own unit: the refused one rolled
+    back), with the organisation's state."""
+    organisation = uow.session.scalar(
+        select(Organisation).where(t.organisations.c.code == organisation_code)
+    )
+    states = [organisation.state] if organisation is not None else []
+    who = {key: claims.get(key) for key in ("iss", "sub")} if claims else {}
+    uow.record(
+        SIGN_IN,
+        "RefuseSignInWithProvider",
+        "organisation",
+        organisation.id if organisation is not None else organisation_code,
+        after={"organisation": organisation_code, **who},
+        reason=reason,
+        states=states,
+    )
+
+
+def _role(provider: Provider, claims: Mapping[str, Any]) -> Role:
+    roles = provider.roles_for(claims)
+    if not roles:
+        raise SignInRefused(
+            f"{provider.label} gave no {provider.role_claim} value that maps to a role in "
+            "Repatria: ask your administrator to grant you one"
+        )
+    if len(roles) > 1:
+        names = ", ".join(sorted(role.value for role in roles))
+        raise SignInRefused(
+            f"{provider.label} gave {provider.role_claim} values that map to several roles "
+            f"({names}); a user has exactly one"
+        )
+    return roles.pop()
+
+
+def _provision(
+    uow: UnitOfWork,
+    provider: Provider,
+    organisation: Organisation,
+    subject: str,
+    claims: Mapping[str, Any],
+    role: Role,
+) -> User:
+    username = claims.get(provider.username_claim)
+    if not isinstance(username, str) or not _valid_username(username.lower()):
+        raise SignInRefused(
+            f"{provider.label} gave no usable username in the claim {provider.username_claim}"
+        )
+    username = username.lower()
+    if uow.session.scalar(select(t.users.c.id).where(t.users.c.username == username)):
+        raise SignInRefused(
+            f"the username {username!r} belongs to another account; an administrator must "
+            "resolve it"
+        )
+    name = claims.get("name")
+    assert organisation.id is not None
+    user = User(
+        username=username,
+        display_name=name if isinstance(name, str) and name.strip() else username,
+        password_hash=NO_PASSWORD,
+        role=role,
+        organisation_id=organisation.id,
+        organisation=organisation,
+        external_issuer=provider.issuer,
+        external_subject=subject,
+    )
+    uow.session.add(user)
+    uow.session.flush()
+    uow.record(
+        SIGN_IN,
+        "ProvisionUser",
+        "user",
+        user.id,
+        after={
+            "username": username,
+            "role": role.value,
+            "organisation": organisation.code,
+            "issuer": provider.issuer,
+            "subject": subject,
+        },
+        states=[organisation.state],
+    )
+    return user
+
+
+def _update(
+    uow: UnitOfWork, provider: Provider, organisation: Organisation, user: User, role: Role
+) -> None:
+    if user.organisation_id != organisation.id:
+        raise SignInRefused(f"this account belongs to another organisation than {provider.label}")
+    if not user.active:
+        raise SignInRefused("this account is deactivated")
+    if role is not user.role:
+        before = {"role": user.role.value}
+        user.role = role
+        uow.record(
+            SIGN_IN,
+            "ChangeRole",
+            "user",
+            user.id,
+            before=before,
+            after={"role": role.value, "by": provider.issuer},
+            reason=f"the role mapped from {provider.label}'s {provider.role_claim}",
+            states=[organisation.state],
+        )
+
+
+def _valid_username(username: str) -> bool:
+    # What CreateUser allows: a letter or digit, then 1 to 79 of these characters.
+    return (
+        2 <= len(username) <= 80
+        and username[0].isascii()
+        and username[0].isalnum()
+        and set(username) <= USERNAME_CHARACTERS
+    )
