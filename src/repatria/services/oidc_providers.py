@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from repatria.domain.access import OPERATOR_GRANTED
 from repatria.domain.accounts import Role
@@ -93,8 +100,10 @@ def load(path: Path | None) -> dict[str, Provider]:
 @functools.lru_cache(maxsize=8)
 def _load(path: Path, modified: int) -> tuple[tuple[str, Provider], ...]:
     # Read again when the file changes (its modification time is part of the key).
-    data = yaml.safe_load(path.read_text()) or {}
-    parsed = _File.model_validate(data)
+    try:
+        parsed = _File.model_validate(yaml.safe_load(path.read_text()) or {})
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise ValueError(f"the identity providers file {path} (REPATRIA_OIDC_FILE): {exc}") from exc
     return tuple(
         (code, provider.model_copy(update={"organisation": code}))
         for code, provider in sorted(parsed.organisations.items())

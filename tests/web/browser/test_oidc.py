@@ -3,14 +3,10 @@
 
 from __future__ import annotations
 
-import threading
-import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import werkzeug.serving
 from playwright.sync_api import Page, Request, expect
 from sqlalchemy import select
 
@@ -19,67 +15,31 @@ from repatria.bootstrap import Container
 from repatria.services.demo import DEMO_PASSWORD
 from repatria.settings import Settings
 from tests.web.browser.conftest import screenshot
-
-with warnings.catch_warnings():
-    # The test provider uses Authlib's older modules, which warn as they are imported (Authlib
-    # asks for its warnings "always" as it is imported: the filter must come after that).
-    import authlib.deprecate  # noqa: F401
-
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from oidc_provider_mock import User as ProviderUser
-    from oidc_provider_mock import app as provider_app
-
-WsgiApp = Callable[..., Any]
-US_USERS = [
-    ProviderUser(
-        sub="us-1001",
-        claims={"preferred_username": "ana.officer", "name": "Ana Officer", "groups": ["officers"]},
-    ),
-    ProviderUser(sub="us-1002", claims={"preferred_username": "ben", "groups": ["reviewers"]}),
-    ProviderUser(sub="us-1003", claims={"preferred_username": "carl", "groups": ["staff"]}),
-]
-MX_USERS = [ProviderUser(sub="mx-77", claims={"usuario": "dora.v", "puesto": "verificador"})]
-SV_USERS = [ProviderUser(sub="sv-5", claims={"preferred_username": "eva", "groups": ["officers"]})]
-
-
-def _serve(app: WsgiApp) -> Iterator[str]:
-    """Serve a WSGI application on a free port of 127.0.0.1 in a thread; its base URL."""
-    server = werkzeug.serving.make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-
-
-def _naming_another_issuer(app: WsgiApp) -> WsgiApp:
-    """The provider, but its tokens name another issuer (localhost, not 127.0.0.1): the mock
-    names the host it is asked by, so the token endpoint is asked as another host."""
-
-    def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
-        if environ.get("PATH_INFO") == "/oauth2/token":
-            environ["HTTP_HOST"] = environ["HTTP_HOST"].replace("127.0.0.1", "localhost")
-        return app(environ, start_response)
-
-    return wrapped
+from tests.web.oidc_providers import (
+    MX_USERS,
+    SV_USERS,
+    TOKEN_PATH,
+    US_USERS,
+    provider,
+    providers_file,
+    serve,
+)
 
 
 @pytest.fixture(scope="module")
 def us_provider() -> Iterator[str]:
-    yield from _serve(provider_app(require_nonce=True, user_claims=US_USERS))
+    yield from serve(provider(US_USERS))
 
 
 @pytest.fixture(scope="module")
 def mx_provider() -> Iterator[str]:
-    yield from _serve(provider_app(require_nonce=True, user_claims=MX_USERS))
+    yield from serve(provider(MX_USERS))
 
 
 @pytest.fixture(scope="module")
 def sv_provider() -> Iterator[str]:
-    yield from _serve(_naming_another_issuer(provider_app(user_claims=SV_USERS)))
+    """El Salvador's provider, whose tokens name another issuer than its own."""
+    yield from serve(provider(SV_USERS, another_issuer_at=TOKEN_PATH))
 
 
 @pytest.fixture
@@ -87,40 +47,7 @@ def settings(
     settings: Settings, tmp_path: Path, us_provider: str, mx_provider: str, sv_provider: str
 ) -> Settings:
     """The test's settings, with a providers file naming the three providers."""
-    secret = tmp_path / "mx-client-secret"
-    secret.write_text("mx-secret\n")
-    path = tmp_path / "oidc.yaml"
-    path.write_text(
-        f"""
-organisations:
-  us-iptu:
-    label: US Justice Login
-    issuer: {us_provider}
-    client_id: repatria-us
-    client_secret: us-secret
-    role_claim: groups
-    roles:
-      officers: case_officer
-      reviewers: reviewer
-    passwords: false
-  mx-transfer:
-    label: Llave SSPC
-    issuer: {mx_provider}
-    client_id: repatria-mx
-    client_secret_file: {secret}
-    username_claim: usuario
-    role_claim: puesto
-    roles:
-      verificador: verifier
-  sv-dgcp:
-    label: DGCP Acceso
-    issuer: {sv_provider}
-    client_id: repatria-sv
-    client_secret: sv-secret
-    roles:
-      officers: case_officer
-"""
-    )
+    path = providers_file(tmp_path, us_provider, mx_provider, sv_provider)
     return settings.model_copy(update={"oidc_file": path})
 
 

@@ -68,6 +68,7 @@ def install(app: FastAPI) -> None:
         app.include_router(module.router)
     # Sign-ins through a provider in progress (their state, nonce and PKCE verifier).
     app.add_middleware(oidc.OidcSession, secret_key=app.state.container.settings.secret_key)
+    oidc.providers(app.state.container)  # a providers file in error refuses to start, naming it
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
