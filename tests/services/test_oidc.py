@@ -159,3 +159,14 @@ def test_a_password_is_refused_where_the_organisation_switched_passwords_off(
             uow, "mx-case-officer", DEMO_PASSWORD, "192.0.2.1", 1, passwords_off={"us-iptu"}
         )
     assert user.username == "mx-case-officer"
+
+
+def test_no_api_token_is_issued_for_a_password_where_passwords_are_switched_off(
+    container: Container,
+) -> None:
+    with container.uow() as uow, pytest.raises(PasswordsSwitchedOff):
+        signing_in.issue_token_with_password(
+            uow, "us-case-officer", DEMO_PASSWORD, "cli", 1, passwords_off={"us-iptu"}
+        )
+    with container.engine.connect() as connection:
+        assert not list(connection.execute(select(t.credentials)))

@@ -55,22 +55,7 @@ def login(
     throttled; PasswordsSwitchedOff for a user of an organisation in `passwords_off` (which
     signs in through its identity provider). Commits (see the module)."""
     user = _checked(uow, username, password, address)
-    if user.organisation is not None and user.organisation.code in passwords_off:
-        # Said only after the right password: it tells nothing of who has an account.
-        uow.record(
-            SIGN_IN,
-            "FailSignIn",
-            "user",
-            user.id,
-            after={"username": user.username, "address": address},
-            reason="local passwords are switched off for the organisation",
-            states=[users.state_of(user)],
-        )
-        uow.commit()
-        raise PasswordsSwitchedOff(
-            f"{user.organisation.name} signs in through its identity provider, not with a "
-            "password: use its button below"
-        )
+    _refuse_if_switched_off(uow, user, passwords_off, address)
     if user.must_change_password:
         uow.commit()
         raise PasswordChangeRequired("set a new password first (POST /api/v1/auth/password)")
@@ -109,17 +94,46 @@ def change_password(uow: UnitOfWork, username: str, current: str, new: str, addr
 
 
 def issue_token_with_password(
-    uow: UnitOfWork, username: str, password: str, name: str, days: int
+    uow: UnitOfWork,
+    username: str,
+    password: str,
+    name: str,
+    days: int,
+    *,
+    passwords_off: Collection[str] = (),
 ) -> tuple[Credential, str]:
     """An API token for a user who gives their own password (the operator's CLI, which makes
-    no token for anyone without it). Commits (see the module)."""
+    no token for anyone without it); not where the user's organisation switched passwords off.
+    Commits (see the module)."""
     user = _checked(uow, username, password, "cli")
+    _refuse_if_switched_off(uow, user, passwords_off, "cli")
     if user.must_change_password:
         uow.commit()
         raise PasswordChangeRequired("set a new password first (repatria users change-password)")
     credential, raw = issue_api_token(uow, principal_of(user), username, name, days)
     uow.commit()
     return credential, raw
+
+
+def _refuse_if_switched_off(
+    uow: UnitOfWork, user: User, passwords_off: Collection[str], address: str
+) -> None:
+    # Said only after the right password: it tells nothing of who has an account.
+    if user.organisation is None or user.organisation.code not in passwords_off:
+        return
+    uow.record(
+        SIGN_IN,
+        "FailSignIn",
+        "user",
+        user.id,
+        after={"username": user.username, "address": address},
+        reason="local passwords are switched off for the organisation",
+        states=[users.state_of(user)],
+    )
+    uow.commit()
+    raise PasswordsSwitchedOff(
+        f"{user.organisation.name} signs in through its identity provider, not with a password"
+    )
 
 
 def _checked(uow: UnitOfWork, username: str, password: str, address: str) -> User:

@@ -25,7 +25,7 @@ from repatria.entrypoints.cli.movements import movements_app
 from repatria.entrypoints.cli.people import people_commands
 from repatria.entrypoints.cli.safeguards import safeguards_app
 from repatria.entrypoints.cli.screen import screen_command
-from repatria.services import accounts, assessments, demo, importing
+from repatria.services import accounts, assessments, demo, importing, oidc_providers
 from repatria.services import login as signing_in
 from repatria.services.commands import CreateUser
 
@@ -228,8 +228,11 @@ def tokens_create(
     """Issue an API token for a user who gives their password (nobody makes one for another
     user); it is printed once and stored only as a hash."""
     container = build()
+    passwords_off = oidc_providers.passwords_off(container.settings.oidc_file)
     with container.uow() as uow:
-        credential, raw = signing_in.issue_token_with_password(uow, username, password, name, days)
+        credential, raw = signing_in.issue_token_with_password(
+            uow, username, password, name, days, passwords_off=passwords_off
+        )
     console.print(f"token {credential.id} for {username}, expires {credential.expires_at:%Y-%m-%d}")
     typer.echo(raw)
 

@@ -110,7 +110,7 @@ def login(
             query = urlencode({"username": username.strip(), "reset": "true"})
             return RedirectResponse(f"/account/password?{query}", status_code=303)
         if isinstance(exc, PasswordsSwitchedOff):
-            return _render_login(request, container, demo, f"{exc}.", 403)
+            return _render_login(request, container, demo, f"{exc}: use its button below.", 403)
         return _render_login(request, container, demo, "Wrong username or password.", 401)
     response = RedirectResponse(security.safe_next(next_page), status_code=303)
     security.set_cookie(response, SESSION_COOKIE, raw, hours * 3600)
