@@ -170,3 +170,12 @@ def test_no_api_token_is_issued_for_a_password_where_passwords_are_switched_off(
         )
     with container.engine.connect() as connection:
         assert not list(connection.execute(select(t.credentials)))
+
+
+def test_an_account_linked_to_one_organisation_is_refused_through_anothers_provider(
+    container: Container,
+) -> None:
+    _sign_in(container, _claims())
+    mexican = US_PROVIDER.model_copy(update={"organisation": "mx-transfer", "label": "SSPC"})
+    with container.uow() as uow, pytest.raises(oidc.SignInRefused, match="another organisation"):
+        oidc.sign_in(uow, mexican, _claims(), 1)
