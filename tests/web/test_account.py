@@ -108,3 +108,26 @@ def test_signing_out_everywhere_needs_a_signed_in_user(browser_for: Browsers) ->
         "/account/sign-out-everywhere", data={"csrf_token": token}, follow_redirects=False
     )
     assert answer.status_code == 303 and answer.headers["location"].startswith("/login?next=")
+
+
+def test_a_read_only_token_made_on_the_account_page_reads_and_changes_nothing(
+    browser_for: Callable[[str | None], TestClient],
+) -> None:
+    officer = browser_for("us-case-officer")
+    page = officer.get("/account")
+    made = officer.post(
+        "/account/tokens",
+        data={
+            "name": "dashboard feed",
+            "days": "7",
+            "read_only": "yes",
+            "csrf_token": csrf_of(page.text),
+        },
+    )
+    assert made.status_code == 200 and "active, read only" in made.text
+    token = made.text.split('<p class="hash" id="new-token">', 1)[1].split("<", 1)[0]
+    api = browser_for(None)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert api.get("/api/v1/cases", headers=headers).status_code == 200
+    person = {"family_name": "Read", "given_names": "Only", "held_by_state": "US"}
+    assert api.post("/api/v1/people", json=person, headers=headers).status_code == 403

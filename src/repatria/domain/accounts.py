@@ -65,6 +65,7 @@ class Credential:
     created_at: datetime
     expires_at: datetime
     revoked_at: datetime | None = None
+    read_only: bool = False  # an API token that may read and change nothing
     user: User | None = None
     id: int | None = None
 
@@ -88,6 +89,7 @@ class Principal:
     organisation_id: int | None
     state: str
     extra: dict[str, str] = field(default_factory=dict)
+    read_only: bool = False  # signed in with a read-only API token: may change nothing
 
     @classmethod
     def system(cls, reason: str = "system") -> Principal:

@@ -133,8 +133,11 @@ def issue_credential(
     kind: CredentialKind,
     name: str,
     lifetime: timedelta,
+    *,
+    read_only: bool = False,
 ) -> tuple[Credential, str]:
-    """Issue a session or API token; the raw token is returned once and never stored."""
+    """Issue a session or API token; the raw token is returned once and never stored. A
+    read-only API token may read what its user may, and change nothing."""
     assert user.id is not None
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
@@ -145,6 +148,7 @@ def issue_credential(
         name=name,
         created_at=now,
         expires_at=now + lifetime,
+        read_only=read_only and kind is CredentialKind.API,
         user=user,
     )
     uow.session.add(credential)
@@ -159,6 +163,7 @@ def issue_credential(
                 "user": user.username,
                 "name": name,
                 "expires_at": credential.expires_at.isoformat(),
+                "read_only": credential.read_only,
             },
             states=[_state_of(user)],
         )
@@ -171,7 +176,13 @@ def _state_of(user: User) -> str:
 
 
 def issue_api_token(
-    uow: UnitOfWork, actor: Principal, username: str, name: str, days: int
+    uow: UnitOfWork,
+    actor: Principal,
+    username: str,
+    name: str,
+    days: int,
+    *,
+    read_only: bool = False,
 ) -> tuple[Credential, str]:
     """Issue an API token for oneself: nobody, administrators included, makes one for
     another user, who could then be impersonated."""
@@ -182,7 +193,9 @@ def issue_api_token(
     user = _user_by_name(uow, username)
     if user is None or not user.active:
         raise InvalidInput("username", f"no active user {username!r}")
-    return issue_credential(uow, actor, user, CredentialKind.API, name, timedelta(days=days))
+    return issue_credential(
+        uow, actor, user, CredentialKind.API, name, timedelta(days=days), read_only=read_only
+    )
 
 
 # Every request authenticates: one Core query over the credential, its user and the user's
@@ -191,6 +204,7 @@ _AUTHENTICATE = (
     select(
         t.credentials.c.expires_at,
         t.credentials.c.revoked_at,
+        t.credentials.c.read_only,
         t.users.c.id,
         t.users.c.username,
         t.users.c.role,
@@ -244,12 +258,12 @@ def _with_read(read: Select[Any]) -> Select[Any]:
 def _principal(row: tuple[Any, ...] | None) -> Principal:
     if row is None:
         raise NotAuthenticated("the token is unknown, expired or revoked")
-    expires_at, revoked_at, user_id, username, role, active, organisation_id, state = row
+    expires_at, revoked_at, read_only, user_id, username, role, active, organisation_id, state = row
     if not token_usable(revoked_at, expires_at, utcnow()):
         raise NotAuthenticated("the token is unknown, expired or revoked")
     if not active:
         raise NotAuthenticated("the user is disabled")
-    return Principal(user_id, username, role, organisation_id, state)
+    return Principal(user_id, username, role, organisation_id, state, read_only=bool(read_only))
 
 
 def revoke_credential(uow: UnitOfWork, actor: Principal, credential_id: int) -> Credential:

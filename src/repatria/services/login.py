@@ -101,6 +101,7 @@ def issue_token_with_password(
     days: int,
     *,
     passwords_off: Collection[str] = (),
+    read_only: bool = False,
 ) -> tuple[Credential, str]:
     """An API token for a user who gives their own password (the operator's CLI, which makes
     no token for anyone without it); not where the user's organisation switched passwords off.
@@ -110,7 +111,9 @@ def issue_token_with_password(
     if user.must_change_password:
         uow.commit()
         raise PasswordChangeRequired("set a new password first (repatria users change-password)")
-    credential, raw = issue_api_token(uow, principal_of(user), username, name, days)
+    credential, raw = issue_api_token(
+        uow, principal_of(user), username, name, days, read_only=read_only
+    )
     uow.commit()
     return credential, raw
 

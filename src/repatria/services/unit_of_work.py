@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Principal
 from repatria.domain.audit import event_leaf
+from repatria.domain.errors import PermissionDenied
 from repatria.domain.events import Event
 from repatria.domain.merkle import Frontier, leaf_hash
 
@@ -190,7 +191,11 @@ class UnitOfWork:
         states: list[str] | None = None,
         occurred_at: datetime | None = None,
     ) -> Event:
-        """Append an event to the record inside this transaction."""
+        """Append an event to the record inside this transaction. Every change is recorded, so
+        a read-only token is refused here, whatever the change (and nothing of it is kept:
+        the transaction is never committed)."""
+        if principal.read_only:
+            raise PermissionDenied("this API token is read-only: it may change nothing")
         now = utcnow()
         event = Event(
             command=command,

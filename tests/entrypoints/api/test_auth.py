@@ -113,3 +113,55 @@ def test_reading_a_case_authenticates_the_caller_before_showing_it(
     assert read(issue_token(container, "sv-case-officer", DAY)).status_code == 404  # not its states
     seen = read(issue_token(container, "mx-reviewer", DAY))
     assert seen.status_code == 200 and seen.json()["reference"] == us_mx["reference"]
+
+
+def test_a_read_only_token_reads_what_its_user_may_and_changes_nothing(
+    client_for: Callable[[str], TestClient], anonymous: TestClient, container: Container
+) -> None:
+    from sqlalchemy import func, select
+
+    from repatria.adapters.db import tables as t
+
+    officer = client_for("us-case-officer")
+    created = officer.post("/api/v1/tokens", json={"name": "statistics feed", "read_only": True})
+    assert created.status_code == 201 and created.json()["read_only"] is True
+    reader = {"Authorization": f"Bearer {created.json()['token']}"}
+    # It reads what the case officer reads, and no more: the same cases, the same 404s.
+    assert anonymous.get("/api/v1/cases?limit=500", headers=reader).json() == (
+        officer.get("/api/v1/cases?limit=500").json()
+    )
+
+    def events() -> int:
+        with container.engine.connect() as connection:
+            return int(connection.scalar(select(func.count()).select_from(t.events)) or 0)
+
+    before = events()
+    person = {"family_name": "Read", "given_names": "Only", "held_by_state": "US"}
+    for method, path, body in (
+        ("POST", "/api/v1/people", person),
+        ("POST", "/api/v1/tokens", {"name": "a writer"}),  # nor a token that may write
+        ("POST", "/api/v1/auth/logout-everywhere", None),
+        ("PATCH", "/api/v1/people/1", {"given_names": "X"}),
+    ):
+        refused = anonymous.request(method, path, json=body, headers=reader)
+        assert refused.status_code == 403, (path, refused.text)
+        assert "read-only" in refused.json()["detail"]
+    assert events() == before
+    listed = {token["name"]: token["read_only"] for token in officer.get("/api/v1/tokens").json()}
+    assert listed["statistics feed"] is True
+
+
+def test_a_read_only_principal_can_change_nothing_in_any_use_case(container: Container) -> None:
+    # Whatever the entrypoint, a change is recorded, and the record refuses a read-only caller.
+    import pytest
+
+    from repatria.domain.accounts import Principal, Role
+    from repatria.domain.errors import PermissionDenied
+    from repatria.services import people
+    from repatria.services.commands import RecordPerson
+
+    reader = Principal(1, "us-case-officer", Role.CASE_OFFICER, 1, "US", read_only=True)
+    with container.uow() as uow, pytest.raises(PermissionDenied, match="read-only"):
+        people.record(
+            uow, reader, RecordPerson(family_name="X", given_names="Y", held_by_state="US")
+        )

@@ -82,6 +82,8 @@ def test_users_and_tokens_are_created_from_the_command_line(
     token = repatria("tokens", "create", "gt-officer", "--days", "5", input="long-enough-pw\n")
     assert token.exit_code == 0, token.output
     assert token.stdout.strip().splitlines()[-1].startswith("rpt_")
+    reader = repatria("tokens", "create", "gt-officer", "--read-only", input="long-enough-pw\n")
+    assert reader.exit_code == 0 and "read-only token" in reader.stdout, reader.output
 
 
 @ON_THE_DEMO_DATA

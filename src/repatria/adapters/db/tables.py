@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from repatria.adapters.db.leaf_columns import derived
@@ -94,6 +95,7 @@ credentials = Table(
     Column("created_at", Moment, nullable=False),
     Column("expires_at", Moment, nullable=False),
     Column("revoked_at", Moment),
+    Column("read_only", Boolean, nullable=False, server_default=false()),
 )
 
 people = Table(

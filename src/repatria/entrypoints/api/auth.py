@@ -131,7 +131,12 @@ def list_tokens(principal: CurrentPrincipal, uow: Uow) -> object:
 def create_token(body: NewTokenIn, principal: CurrentPrincipal, uow: Uow) -> NewTokenOut:
     """Issue a token for oneself (shown once); nobody issues one for another user."""
     credential, raw = accounts.issue_api_token(
-        uow, principal, body.username or principal.username, body.name, body.days
+        uow,
+        principal,
+        body.username or principal.username,
+        body.name,
+        body.days,
+        read_only=body.read_only,
     )
     uow.commit()
     return NewTokenOut(**TokenOut.model_validate(credential).model_dump(), token=raw)

@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal
-from repatria.domain.errors import NotAuthenticated
+from repatria.domain.errors import NotAuthenticated, PermissionDenied
 from repatria.services import accounts
 from repatria.services.unit_of_work import UnitOfWork
 
@@ -56,16 +56,22 @@ async def get_token(
 
 
 def get_principal(
+    request: Request,
     container: Annotated[Container, Depends(get_container)],
     raw: Annotated[str, Depends(get_token)],
 ) -> Principal:
-    """The caller, from a bearer token or the session cookie; 401 without either.
+    """The caller, from a bearer token or the session cookie; 401 without either, and 403 for
+    a read-only token asking for anything but a read (before its body is read; the unit of
+    work refuses any change of such a caller too).
 
     One indexed read in a reading unit of work of its own (FastAPI runs this in its thread
     pool), ended before the request's own work begins: on SQLite a command's write lock
     starts with its work."""
     with container.uow(read_only=True) as reader:
-        return accounts.authenticate(reader, raw)
+        principal = accounts.authenticate(reader, raw)
+    if principal.read_only and request.method not in ("GET", "HEAD"):
+        raise PermissionDenied("this API token is read-only: it may change nothing")
+    return principal
 
 
 Uow = Annotated[UnitOfWork, Depends(get_uow)]

@@ -116,9 +116,11 @@ def mechanical(route: APIRoute) -> Responses:
     """The refusals a route may give because of what it takes and whether it writes."""
     path, other, body = _params(route.dependant)
     writes = bool(route.methods - {"GET", "HEAD"})
+    credentials = _needs_credentials(route.dependant)
     kinds = [
         UNREADABLE if body else {},
-        UNAUTHENTICATED if _needs_credentials(route.dependant) else {},
+        UNAUTHENTICATED if credentials else {},
+        FORBIDDEN if credentials and writes else {},  # at the least, a read-only token
         NOT_FOUND if path else {},
         CONFLICT if writes else {},
         TOO_LARGE if body else {},

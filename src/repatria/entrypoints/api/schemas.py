@@ -134,6 +134,7 @@ class TokenOut(Out):
     created_at: datetime
     expires_at: datetime
     revoked_at: datetime | None
+    read_only: bool
 
 
 class NewTokenOut(TokenOut):
@@ -178,3 +179,6 @@ class NewTokenIn(Command):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)] = "api token"
     days: Annotated[int, Field(ge=1, le=366)] = 30
     username: Annotated[str, StringConstraints(max_length=80)] | None = None
+    read_only: bool = Field(
+        default=False, description="the token may read what its user may, and change nothing"
+    )

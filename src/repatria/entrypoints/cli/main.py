@@ -220,6 +220,9 @@ def tokens_create(
     username: str,
     name: Annotated[str, typer.Option(help="What the token is for.")] = "api token",
     days: Annotated[int, typer.Option(help="Days until it expires (1-366).")] = 30,
+    read_only: Annotated[
+        bool, typer.Option("--read-only", help="The token may read, and change nothing.")
+    ] = False,
     password: Annotated[
         str,
         typer.Option(prompt="The user's password", hide_input=True, envvar="REPATRIA_PASSWORD"),
@@ -231,9 +234,12 @@ def tokens_create(
     passwords_off = oidc_providers.passwords_off(container.settings.oidc_file)
     with container.uow() as uow:
         credential, raw = signing_in.issue_token_with_password(
-            uow, username, password, name, days, passwords_off=passwords_off
+            uow, username, password, name, days, passwords_off=passwords_off, read_only=read_only
         )
-    console.print(f"token {credential.id} for {username}, expires {credential.expires_at:%Y-%m-%d}")
+    kind = "read-only token" if credential.read_only else "token"
+    console.print(
+        f"{kind} {credential.id} for {username}, expires {credential.expires_at:%Y-%m-%d}"
+    )
     typer.echo(raw)
 
 

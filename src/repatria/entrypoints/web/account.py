@@ -55,9 +55,12 @@ def create_token(
     container: AppContainer,
     name: Short,
     days: Annotated[int, Form(ge=1, le=366)] = 30,
+    read_only: Short = "",
 ) -> Response:
     """Issue an API token; it is shown once, on this page, and never again."""
-    _, raw = accounts.issue_api_token(uow, principal, principal.username, name.strip(), days)
+    _, raw = accounts.issue_api_token(
+        uow, principal, principal.username, name.strip(), days, read_only=read_only == "yes"
+    )
     uow.commit()
     return _page(request, uow, principal, raw)
 
