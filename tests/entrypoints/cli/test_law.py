@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from repatria.entrypoints.cli.law import assess_file_command, law_app
 
 runner = CliRunner()
-EXAMPLE = Path(__file__).parent / "example.json"
+LAW_TESTS = Path(__file__).parents[2] / "law"
+EXAMPLE = LAW_TESTS / "example.json"
 assess_app = typer.Typer()
 assess_app.command()(assess_file_command)
 
@@ -70,7 +71,7 @@ def test_law_show_refuses_an_unknown_authority() -> None:
 
 
 def test_law_test_runs_the_scenarios() -> None:
-    result = runner.invoke(law_app, ["test", str(Path(__file__).parent / "scenarios")])
+    result = runner.invoke(law_app, ["test", str(LAW_TESTS / "scenarios")])
     assert result.exit_code == 0 and "0 failed" in result.stdout
 
 

@@ -16,7 +16,7 @@ from tests.screening.expected import expected_rows
 
 runner = CliRunner()
 EXAMPLE: dict[str, Any] = json.loads(
-    (Path(__file__).parents[1] / "law" / "example.json").read_text()
+    (Path(__file__).parents[2] / "law" / "example.json").read_text()
 )
 ROSTER = [
     EXAMPLE,
