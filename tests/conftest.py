@@ -321,11 +321,14 @@ def served_app(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 
 @pytest.fixture
-def app(served_app: FastAPI, container: Container) -> FastAPI:
+def app(served_app: FastAPI, container: Container) -> Iterator[FastAPI]:
     """The application on the test's database (what `create_app(container)` gives, built once:
-    every request reads the container from `app.state`)."""
+    every request reads the container from `app.state`). A test that adds a route takes it
+    away again, or the next tests would see it."""
     served_app.state.container = container
-    return served_app
+    routes = list(served_app.router.routes)
+    yield served_app
+    assert served_app.router.routes == routes, "the test left a change in the shared app's routes"
 
 
 @pytest.fixture(autouse=True)
