@@ -86,3 +86,31 @@ def test_spans_read_in_plain_words() -> None:
     assert describe_span(1, 0) == "1 month"
     assert describe_span(0, 1) == "1 day"
     assert describe_span(0, 0) == "0 months"
+
+
+def test_a_day_past_the_calendars_end_is_its_end_not_a_crash() -> None:
+    # A sentence recorded as starting on 31 December 9999 (a typing slip) ends "later than any
+    # day the law compares it with", and its assessment is made rather than a server error.
+    from datetime import date
+
+    from repatria.law.arithmetic import add_days, add_months, release_date
+
+    assert release_date(date(9999, 12, 1), 3650) == date.max
+    assert add_days(date(1, 1, 2), -5) == date.min
+    assert add_months(date(9999, 11, 30), 6) == date.max
+    assert add_months(date(1, 3, 1), -6) == date.min
+    assert add_months(date(2025, 8, 31), 6) == date(2026, 2, 28)  # unchanged inside the range
+
+
+def test_an_assessment_with_a_sentence_starting_in_the_year_9999_is_made() -> None:
+    import json
+    from pathlib import Path
+
+    from repatria.law.document import AssessmentDocument
+    from repatria.law.engine import assess
+
+    document = json.loads((Path(__file__).parent / "example.json").read_text())
+    document["sentence"]["start_date"] = "9999-12-31"
+    verdict = assess(AssessmentDocument.model_validate(document))
+    remaining = next(c for c in verdict.checks if c.rule == "us-mx-1976/remaining-sentence")
+    assert remaining.outcome == "pass"

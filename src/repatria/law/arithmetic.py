@@ -6,17 +6,29 @@ import calendar
 from datetime import date, timedelta
 
 
+def add_days(start: date, days: int) -> date:
+    """`days` days after `start`; a day past the calendar's end (31 December 9999) or before
+    its start is that end: later, or earlier, than any day the law compares it with."""
+    try:
+        return start + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def add_months(start: date, months: int) -> date:
-    """The same day `months` calendar months later, clamped to the month's last day."""
+    """The same day `months` calendar months later, clamped to the month's last day (and to
+    the calendar's ends, as add_days)."""
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
+    if not date.min.year <= year <= date.max.year:
+        return date.max if months > 0 else date.min
     last_day = calendar.monthrange(year, month)[1]
     return date(year, month, min(start.day, last_day))
 
 
 def release_date(start: date, length_days: int, credit_days: int = 0) -> date:
     """The day a determinate sentence ends: start, plus its length, less credited days."""
-    return start + timedelta(days=length_days - credit_days)
+    return add_days(start, length_days - credit_days)
 
 
 def months_and_days(start: date, end: date) -> tuple[int, int]:

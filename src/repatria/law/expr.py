@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from repatria.law.arithmetic import add_months, age_on
+from repatria.law.arithmetic import add_days, add_months, age_on
 
 if TYPE_CHECKING:
     from repatria.law.catalog import LawCatalog
@@ -416,7 +416,7 @@ class AddDays(Expr):
 
     def evaluate(self, env: Env) -> Any:
         start, days = self.start.evaluate(env), self.days.evaluate(env)
-        return None if start is None or days is None else start + timedelta(days=days)
+        return None if start is None or days is None else add_days(start, days)
 
 
 @dataclass(frozen=True, eq=False)

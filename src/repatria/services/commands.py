@@ -75,6 +75,13 @@ def _temporal_kind(annotation: object) -> type | None:
     return None
 
 
+def _holds_bool(annotation: object) -> bool:
+    """Whether a field holds a yes or no (perhaps optional): the API document says a JSON
+    boolean, and pydantic would also read 0, 1, "yes" or "off" as one."""
+    options = get_args(annotation) if get_origin(annotation) in (Union, types.UnionType) else ()
+    return any(option is bool for option in options or (annotation,))
+
+
 def as_written(kind: type, value: object) -> object:
     """Refuse a day or a moment written otherwise than the API document says (ISO 8601 text):
     pydantic would also read a number, or text of digits, as a Unix time."""
@@ -115,6 +122,9 @@ class Command(BaseModel):
     @classmethod
     def _written_times(cls, value: object, info: ValidationInfo) -> object:
         field = cls.model_fields.get(info.field_name or "")
+        a_yes_or_no = value is None or isinstance(value, bool)  # None: as the type says
+        if field is not None and _holds_bool(field.annotation) and not a_yes_or_no:
+            raise ValueError("must be true or false")
         kind = _temporal_kind(field.annotation) if field is not None else None
         return as_written(kind, value) if kind is not None else value
 
