@@ -91,8 +91,6 @@ def test_spans_read_in_plain_words() -> None:
 def test_a_day_past_the_calendars_end_is_its_end_not_a_crash() -> None:
     # A sentence recorded as starting on 31 December 9999 (a typing slip) ends "later than any
     # day the law compares it with", and its assessment is made rather than a server error.
-    from datetime import date
-
     from repatria.law.arithmetic import add_days, add_months, release_date
 
     assert release_date(date(9999, 12, 1), 3650) == date.max

@@ -84,3 +84,19 @@ def post_step(client: TestClient, case_id: int, command: str, reason: str = "") 
         "csrf_token": csrf_of(page),
     }
     return client.post(f"/cases/{case_id}/steps", data=data)
+
+
+@pytest.fixture(scope="module")
+def us_provider() -> Iterator[str]:
+    """The US ministry's OpenID provider on 127.0.0.1 (oidc-provider-mock), for a module."""
+    from tests.web.oidc_providers import US_USERS, provider, serve
+
+    yield from serve(provider(US_USERS))
+
+
+@pytest.fixture(scope="module")
+def mx_provider() -> Iterator[str]:
+    """Mexico's OpenID provider on 127.0.0.1, with its own claim mapping, for a module."""
+    from tests.web.oidc_providers import MX_USERS, provider, serve
+
+    yield from serve(provider(MX_USERS))

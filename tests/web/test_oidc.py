@@ -16,22 +16,10 @@ from repatria.settings import Settings
 from tests.web.conftest import BASE_URL
 from tests.web.oidc_providers import (
     DISCOVERY_PATH,
-    MX_USERS,
-    US_USERS,
     provider,
     providers_file,
     serve,
 )
-
-
-@pytest.fixture(scope="module")
-def us_provider() -> Iterator[str]:
-    yield from serve(provider(US_USERS))
-
-
-@pytest.fixture(scope="module")
-def mx_provider() -> Iterator[str]:
-    yield from serve(provider(MX_USERS))
 
 
 @pytest.fixture(scope="module")

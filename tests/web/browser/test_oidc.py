@@ -16,24 +16,12 @@ from repatria.services.demo import DEMO_PASSWORD
 from repatria.settings import Settings
 from tests.web.browser.conftest import screenshot
 from tests.web.oidc_providers import (
-    MX_USERS,
     SV_USERS,
     TOKEN_PATH,
-    US_USERS,
     provider,
     providers_file,
     serve,
 )
-
-
-@pytest.fixture(scope="module")
-def us_provider() -> Iterator[str]:
-    yield from serve(provider(US_USERS))
-
-
-@pytest.fixture(scope="module")
-def mx_provider() -> Iterator[str]:
-    yield from serve(provider(MX_USERS))
 
 
 @pytest.fixture(scope="module")
