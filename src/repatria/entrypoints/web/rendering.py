@@ -52,7 +52,11 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Visible text is marked for translation: {{ _("…") }} or {% trans %}…{% endtrans %}.
+    # Until the catalogs land the marked text is shown as written (issue 20).
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.filters["words"] = _words
     env.filters["moment"] = _moment
     env.globals["role_name"] = lambda role: ROLE_NAMES.get(Role(role), str(role))

@@ -1,0 +1,24 @@
+"""Security keys (WebAuthn) and recovery codes (issue 22).
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-12-07 08:00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision = "0013"
+down_revision = "0012"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,24 @@
+"""Peers, the outbox and inbox of signed messages, and the witnessed checkpoints of each peer (issue 19).
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-07 08:00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision = "0015"
+down_revision = "0014"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
