@@ -8,9 +8,8 @@ the first true branch. Reasons are not compiled: screening gives outcomes and gr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from functools import singledispatch
 from typing import Any
 
@@ -21,8 +20,10 @@ from repatria.law.catalog import LawCatalog
 from repatria.law.checks.vocabulary import AGE, AGE_AT_TRANSFER, REFERENCE, RELEASE
 from repatria.law.facts import ContextFacts
 from repatria.law.schema import Authority
+from repatria.screening import party_charts
 from repatria.screening.arithmetic import add_months, age_on
-from repatria.screening.fields import COUNTRY, DEPARTURE_DAY
+from repatria.screening.fields import DEPARTURE_DAY
+from repatria.screening.logic import any_of, in_list, yes
 
 # Outcomes as small integers, in the order of the per-case engine's outcome names.
 PASS, FAIL, UNKNOWN, WAIVED = 0, 1, 2, 3
@@ -73,25 +74,6 @@ class Columns:
     months: frozenset[int] = frozenset()
     precomputed: bool = True
     entry: pl.Expr | None = None  # the list entry a `Member` reads, inside `AnyEntry`
-
-
-def yes(condition: pl.Expr) -> pl.Expr:
-    """True where a condition holds; an unknown (null) condition does not hold."""
-    return condition.fill_null(False)
-
-
-def in_list(value: pl.Expr, values: Iterable[Any]) -> pl.Expr:
-    """Whether a value is one of a constant list (false for a null value)."""
-    listed = list(values)
-    if not listed:
-        return pl.lit(False)
-    return yes(value.is_in(pl.Series(listed).implode()))
-
-
-def any_of(conditions: Iterable[pl.Expr]) -> pl.Expr:
-    """True where any of the conditions holds (false for none)."""
-    listed = [yes(condition) for condition in conditions]
-    return pl.any_horizontal(*listed) if listed else pl.lit(False)
 
 
 @singledispatch
@@ -277,40 +259,6 @@ def _(node: law.LaterOf, columns: Columns) -> pl.Expr:
     return pl.when(both).then(pl.max_horizontal(first, second))
 
 
-_CODES = {code: index for index, code in enumerate(COUNTRY.categories.to_list())}
-
-
-def _by_code(values: Mapping[str, Any], dtype: pl.DataType, state: pl.Expr) -> pl.Expr:
-    """A per-country value looked up by the state's position in the country enum."""
-    table: list[Any] = [None] * len(_CODES)
-    for country, value in values.items():
-        table[_CODES[country]] = value
-    return pl.lit(pl.Series(table, dtype=dtype)).gather(state.cast(COUNTRY).to_physical())
-
-
-def _bounds(
-    authority: Authority, state: pl.Expr, *, verified: bool
-) -> list[tuple[pl.Expr, pl.Expr]]:
-    """(start, end) of each state's k-th party entry (verified or not), as date columns."""
-    # A state may have several entries (it left and joined again): check the k-th of each.
-    entries: dict[str, list[tuple[date, date]]] = {}
-    for party in authority.parties:
-        if party.verified is verified:
-            entries.setdefault(party.state, []).append((party.from_, party.until or date.max))
-    width = max((len(v) for v in entries.values()), default=0)
-    return [
-        (
-            _by_code({c: e[k][0] for c, e in entries.items() if len(e) > k}, pl.Date(), state),
-            _by_code({c: e[k][1] for c, e in entries.items() if len(e) > k}, pl.Date(), state),
-        )
-        for k in range(width)
-    ]
-
-
-def _covered(bounds: list[tuple[pl.Expr, pl.Expr]], on: pl.Expr) -> pl.Expr:
-    return any_of((start <= on) & (on <= end) for start, end in bounds)
-
-
 def _authority(
     node: law.PartyFrom | law.BoundOn | law.Listed, columns: Columns
 ) -> Authority | None:
@@ -325,7 +273,7 @@ def _(node: law.PartyFrom, columns: Columns) -> pl.Expr:
     if authority is None:
         return since
     state, on = _c(node.state, columns), _c(node.on, columns)
-    for start, end in reversed(_bounds(authority, state, verified=True)):
+    for start, end in reversed(party_charts.bounds(authority, state, verified=True)):
         since = pl.when(yes((start <= on) & (on <= end))).then(start).otherwise(since)
     return since
 
@@ -336,8 +284,8 @@ def _(node: law.BoundOn, columns: Columns) -> pl.Expr:
     if authority is None:
         return pl.lit(False)
     state, on = _c(node.state, columns), _c(node.on, columns)
-    bound = _entries_cover(authority, state, on, verified=True)
-    uncertain = _entries_cover(authority, state, on, verified=False)
+    bound = party_charts.entries_cover(authority, state, on, verified=True)
+    uncertain = party_charts.entries_cover(authority, state, on, verified=False)
     known = {party.state for party in authority.parties}
     known |= {entry.state for entry in authority.not_parties if entry.verified}
     absent = ~in_list(state, sorted(known))
@@ -357,22 +305,6 @@ def _(node: law.BoundOn, columns: Columns) -> pl.Expr:
     )
 
 
-_FEW = 6  # up to this many states, comparing codes is cheaper than looking them up
-
-
-def _entries_cover(authority: Authority, state: pl.Expr, on: pl.Expr, *, verified: bool) -> pl.Expr:
-    """Whether a (verified or unverified) party entry of the state covers the day."""
-    entries = [party for party in authority.parties if party.verified is verified]
-    if len({party.state for party in entries}) > _FEW:
-        return _covered(_bounds(authority, state, verified=verified), on)
-    return any_of(
-        (state == party.state)
-        & (on >= pl.lit(party.from_))
-        & (on <= pl.lit(party.until or date.max))
-        for party in entries
-    )
-
-
 @compile_expr.register
 def _(node: law.Listed, columns: Columns) -> pl.Expr:
     authority = _authority(node, columns)
@@ -380,7 +312,7 @@ def _(node: law.Listed, columns: Columns) -> pl.Expr:
         return pl.lit(False)
     state = _c(node.state, columns)
     listed = {party.state: True for party in authority.parties}
-    return pl.when(state.is_not_null()).then(yes(_by_code(listed, pl.Boolean(), state)))
+    return pl.when(state.is_not_null()).then(yes(party_charts.by_code(listed, pl.Boolean(), state)))
 
 
 @compile_expr.register

@@ -27,9 +27,8 @@ from repatria.screening.compile import (
     compile_decision,
     compile_expr,
     condition,
-    in_list,
-    yes,
 )
+from repatria.screening.logic import in_list, yes
 from repatria.screening.params import by_parameters, options_for
 
 # Grounds as bits, in alphabetical order, so that a mask lists them sorted.

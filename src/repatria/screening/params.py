@@ -10,7 +10,8 @@ from typing import Any
 import polars as pl
 
 from repatria.law.schema import Authority, Parameter, Rule, RuleSet
-from repatria.screening.compile import Columns, yes
+from repatria.screening.compile import Columns
+from repatria.screening.logic import yes
 
 # Rows where one combination of parameter values is in force, and those values.
 Option = tuple[pl.Expr, dict[str, Any]]
