@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,6 +14,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from repatria.law.errors import LawDataError
 from repatria.law.files import LawFile, parse_file, read_law_files, refusal
+from repatria.law.known import known_then
 from repatria.law.schema import (
     DATA,
     Agreement,
@@ -24,7 +26,6 @@ from repatria.law.schema import (
     RuleSet,
     Ruling,
 )
-from repatria.law.yamlload import line_of
 
 Entry = TypeVar("Entry", bound=BaseModel)
 
@@ -79,13 +80,26 @@ class Layer:
     files: dict[str, str]
 
 
-def apply_local(local_dir: Path, law: Layer) -> tuple[list[LawFile], list[LocalFile]]:
-    """Add every file of a local directory to the law (in place): the files read, and what
-    each adds. LawDataError names the local file, the line and the problem."""
-    if not local_dir.is_dir():
-        raise LawDataError(str(local_dir), "the local law directory does not exist")
-    _refuse_strays(local_dir)
-    found = read_law_files(local_dir)
+def apply_local(
+    local_dir: Path | None,
+    law: Layer,
+    extra: Sequence[LawFile] = (),
+    known_on: date | None = None,
+) -> tuple[list[LawFile], list[LocalFile]]:
+    """Add every file of a local directory, then the `extra` files (approved amendments held
+    in the database, in order), to the law (in place): the files read, and what each adds.
+    LawDataError names the local file, the line and the problem."""
+    found: list[LawFile] = []
+    if local_dir is not None:
+        if not local_dir.is_dir():
+            raise LawDataError(str(local_dir), "the local law directory does not exist")
+        _refuse_strays(local_dir)
+        found = read_law_files(local_dir)
+    found += extra
+    if known_on is not None:
+        # The digest is then of what was known that day; an amendment all of whose entries
+        # were learned later is left out whole.
+        found = [known for file in found if (known := known_then(file, known_on)) is not None]
     shipped = set(law.authorities) | set(law.rule_sets)
     # New authorities and rule sets first: all of them are known before any is checked.
     added = [_add(file, law, shipped) for file in found if not _amends(file)]
@@ -109,52 +123,53 @@ def _amends(file: LawFile) -> bool:
 def _add(file: LawFile, law: Layer, shipped: set[str]) -> LocalFile:
     """A new authority or rule set, validated as a shipped file is."""
     model = Authority if file.folder == "authorities" else RuleSet
-    parsed = parse_file(str(file.path), file.path, file.raw, model)
+    parsed = parse_file(file.label, file.path, file.raw, model, text=file.text)
     if parsed.id in shipped:
         raise LawDataError(
-            str(file.path),
+            file.label,
             f"{parsed.id} is shipped law, which a local file may not replace; to add to it,"
             f" write `amends: {parsed.id}` and only the entries it adds",
-            line_of(file.path, ["id"]),
+            file.line(["id"]),
         )
     target = law.authorities if model is Authority else law.rule_sets
     target[parsed.id] = parsed
-    law.files[parsed.id] = str(file.path)
+    law.files[parsed.id] = file.label
     kind = "authority" if model is Authority else "shared rule set"
-    return LocalFile(str(file.path), parsed.id, f"adds the {kind} {parsed.id}", local_name(file))
+    return LocalFile(file.label, parsed.id, f"adds the {kind} {parsed.id}", local_name(file))
 
 
 def _amend(file: LawFile, law: Layer) -> LocalFile:
-    name = str(file.path)
-    amendment: Amendment = parse_file(name, file.path, file.raw, Amendment, key="amends")
+    name = file.label
+    amendment: Amendment = parse_file(
+        name, file.path, file.raw, Amendment, key="amends", text=file.text
+    )
     owners: dict[str, Any] = law.authorities if file.folder == "authorities" else law.rule_sets
     owner = owners.get(amendment.amends)
     if owner is None:
         kind = "authority" if file.folder == "authorities" else "shared rule set"
         reason = f"amends {amendment.amends!r}, which is no shipped {kind}"
-        raise LawDataError(name, reason, line_of(file.path, ["amends"]))
-    merged, counts = _merged(amendment, owner, name, file.path)
+        raise LawDataError(name, reason, file.line(["amends"]))
+    merged, counts = _merged(amendment, owner, file)
     try:
         owners[owner.id] = type(owner).model_validate(merged)
     except ValidationError as exc:
-        raise refusal(name, file.path, exc) from None
+        raise refusal(name, file.path, exc, file.text) from None
     law.files[owner.id] = name
     return LocalFile(name, owner.id, f"amends {owner.id}: {counts}", local_name(file))
 
 
 def local_name(file: LawFile) -> str:
-    """How a local file is named where its place on this machine does not matter."""
-    return f"local/{file.name}"
+    """How a local file is named where its place on this machine does not matter (an
+    amendment held in the database is named `amendments/N/...` already)."""
+    return file.name if file.text is not None else f"local/{file.name}"
 
 
-def _merged(
-    amendment: Amendment, owner: RuleSet, name: str, path: Path
-) -> tuple[dict[str, Any], str]:
+def _merged(amendment: Amendment, owner: RuleSet, file: LawFile) -> tuple[dict[str, Any], str]:
     """The owner's data with the amendment's new entries; entries it restates unchanged are
     left out, and one that would change an entry is refused."""
 
     def refuse(location: Sequence[str | int], reason: str) -> LawDataError:
-        return LawDataError(name, reason, line_of(path, location))
+        return LawDataError(file.label, reason, file.line(location))
 
     data = owner.model_dump(by_alias=True)
     counts: list[str] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -18,6 +18,8 @@ from repatria.law.errors import LawDataError
 from repatria.law.expr import Env, Expr, Movement
 from repatria.law.facts import ContextFacts
 from repatria.law.files import LawFile, parse_file, read_law_files
+from repatria.law.held import AmendmentText
+from repatria.law.known import known_then
 from repatria.law.schema import Authority, Rule, RuleSet
 from repatria.law.validation import check_references
 
@@ -64,10 +66,20 @@ def _parse_shipped(files_read: list[LawFile]) -> Layer:
     return law
 
 
-def load_catalog_from(base: Path, local: Path | None = None) -> LawCatalog:
+def load_catalog_from(
+    base: Path,
+    local: Path | None = None,
+    amendments: Sequence[AmendmentText] = (),
+    known_on: date | None = None,
+) -> LawCatalog:
     """Load and validate every law file under a directory, then, if given, the amendments of
-    a local directory over it, validated alike (no caching)."""
+    a local directory and those approved in the application over it, validated alike (no
+    caching). `known_on`: the law as this installation knew it that day, without the entries
+    and amendments it learned of later."""
     shipped = read_law_files(base)
+    if known_on is not None:
+        shipped = [f for file in shipped if (f := known_then(file, known_on)) is not None]
+        amendments = [a for a in amendments if a.known_from is None or a.known_from <= known_on]
     law = _parse_shipped(shipped)
     missing = [a for a in AUTHORITY_IDS if a not in law.authorities]
     if missing:
@@ -75,8 +87,9 @@ def load_catalog_from(base: Path, local: Path | None = None) -> LawCatalog:
     check_references(law.authorities, law.rule_sets, law.files)
     canonical = [[file.name, file.raw] for file in shipped]
     added: list[LocalFile] = []
-    if local is not None:
-        local_read, added = apply_local(local, law)
+    if local is not None or amendments:
+        held = [amendment.law_file() for amendment in amendments]
+        local_read, added = apply_local(local, law, held, known_on)
         # Named relative to the local directory, so the digest does not depend on where it is;
         # with no local file the digest is the shipped law's.
         canonical += [[local_name(file), file.raw] for file in local_read]
@@ -103,16 +116,23 @@ def use_local_law(local_dir: Callable[[], Path | None]) -> None:
     _local_law[0] = local_dir
 
 
-@lru_cache(maxsize=4)
-def load_layered(local_dir: Path | None) -> LawCatalog:
-    """The shipped law with the amendments of a local directory (None: none), loaded once
-    per directory."""
-    return load_catalog_from(DATA_DIR, local_dir)
+@lru_cache(maxsize=16)
+def load_layered(
+    local_dir: Path | None,
+    amendments: tuple[AmendmentText, ...] = (),
+    known_on: date | None = None,
+) -> LawCatalog:
+    """The shipped law with the amendments of a local directory (None: none) and those
+    approved in the application, loaded once per directory, amendments and day known."""
+    return load_catalog_from(DATA_DIR, local_dir, amendments, known_on)
 
 
-def load_catalog() -> LawCatalog:
-    """The law of this installation: the shipped law and its local amendments, if any."""
-    return load_layered(_local_law[0]())
+def load_catalog(
+    amendments: Sequence[AmendmentText] = (), known_on: date | None = None
+) -> LawCatalog:
+    """The law of this installation: the shipped law, its local amendments, if any, and the
+    approved amendments the services read from the database (`services/law_in_force.py`)."""
+    return load_layered(_local_law[0](), tuple(amendments), known_on)
 
 
 def authorities_in_force(from_state: str, to_state: str, as_of: date) -> list[str]:

@@ -135,9 +135,15 @@ def _unknown_authority(catalog: LawCatalog, doc: AssessmentDocument) -> Verdict:
     return Verdict(doc.authority, doc.as_of, (check,))
 
 
-def assess(document: AssessmentDocument, facts: ContextFacts | None = None) -> Verdict:
-    """The verdict on a document: every applicable rule checked as of the document's date."""
-    catalog = load_catalog()
+def assess(
+    document: AssessmentDocument,
+    facts: ContextFacts | None = None,
+    catalog: LawCatalog | None = None,
+) -> Verdict:
+    """The verdict on a document: every applicable rule checked as of the document's date,
+    under this installation's law (or the `catalog` given: with approved amendments, or as
+    known on a day)."""
+    catalog = catalog or load_catalog()
     authority = catalog.authorities.get(document.authority)
     if authority is None:
         return _unknown_authority(catalog, document)

@@ -71,6 +71,9 @@ class Party(Fact):
     # Where the accession is published; required of a local amendment's entries (the verdict
     # that rests on one cites it), optional in the shipped data, whose `source` says as much.
     citation: Citation | None = None
+    # The day this installation learned of the entry, where it was later than the day it
+    # applies in law (`repatria assess --as-known-on`); absent: known all along.
+    known_from: date | None = None
 
 
 class NonParty(Fact):
@@ -96,6 +99,7 @@ class DatedValue(Fact):
     value: Any
     by_state: dict[State, Any] = Field(default_factory=dict)
     citation: Citation
+    known_from: date | None = None  # as a party's: the day the installation learned of it
 
 
 class Parameter(BaseModel):

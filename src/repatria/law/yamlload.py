@@ -36,22 +36,31 @@ UniqueKeyLoader.add_constructor(
 
 def load_yaml(path: Path) -> Any:
     """The parsed content of one YAML file, or LawDataError naming the file and the problem."""
+    with path.open(encoding="utf-8") as stream:
+        return load_yaml_text(stream.read(), str(path))
+
+
+def load_yaml_text(text: str, name: str) -> Any:
+    """The parsed content of YAML text (an uploaded amendment, or one held in the database),
+    or LawDataError naming it, the line and the problem."""
     try:
-        with path.open(encoding="utf-8") as stream:
-            return yaml.load(stream, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc)
         mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise LawDataError(str(path), f"{problem}{where}") from None
+        line = mark.line + 1 if mark is not None else None
+        raise LawDataError(name, problem, line) from None
 
 
-def line_of(path: Path, location: Sequence[str | int]) -> int | None:
-    """The line (from 1) where a place in a YAML file starts: the key or item the location
-    names, as deep as it is found; None if the file cannot be read again."""
+def line_of(path: Path, location: Sequence[str | int], text: str | None = None) -> int | None:
+    """The line (from 1) where a place in a YAML file (or in `text`, where given) starts: the
+    key or item the location names, as deep as it is found; None if it cannot be read again."""
     try:
-        with path.open(encoding="utf-8") as stream:
-            node = yaml.compose(stream, Loader=yaml.SafeLoader)
+        if text is not None:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+        else:
+            with path.open(encoding="utf-8") as stream:
+                node = yaml.compose(stream, Loader=yaml.SafeLoader)
     except (OSError, yaml.YAMLError):
         return None
     if node is None:

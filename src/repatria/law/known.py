@@ -1,0 +1,56 @@
+"""The law as known on a day: each party entry and dated value may record the day this
+installation learned of it (`known_from`); the law as known on an earlier day leaves it out."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Any
+
+from repatria.law.files import LawFile
+
+
+def _known(entry: Any, day: date) -> bool:
+    learned = entry.get("known_from") if isinstance(entry, dict) else None
+    if isinstance(learned, str):
+        try:
+            learned = date.fromisoformat(learned)
+        except ValueError:
+            return True  # not a date: the schema refuses it, naming the line
+    return not isinstance(learned, date) or learned <= day
+
+
+def known_then(file: LawFile, day: date) -> LawFile | None:
+    """The file without the entries learned after the day (the same file if none was); None
+    for an amendment (`amends:`) all of whose entries were learned later."""
+    raw = file.raw
+    if not isinstance(raw, dict):
+        return file
+    changed = dict(raw)
+    parties = raw.get("parties")
+    if isinstance(parties, list):
+        changed["parties"] = [entry for entry in parties if _known(entry, day)]
+    parameters = raw.get("parameters")
+    if isinstance(parameters, dict):
+        changed["parameters"] = {
+            name: _values_known(parameter, day) for name, parameter in parameters.items()
+        }
+    if changed == raw:
+        return file
+    if "amends" in raw:
+        # An amendment adds only what it lists: a parameter with no value left adds nothing.
+        changed["parameters"] = {
+            name: parameter
+            for name, parameter in changed.get("parameters", {}).items()
+            if not isinstance(parameter, dict) or parameter.get("values")
+        }
+        lists = ("parties", "agreements", "contested", "parameters")
+        if not any(changed.get(name) for name in lists):
+            return None
+    return dataclasses.replace(file, raw=changed)
+
+
+def _values_known(parameter: Any, day: date) -> Any:
+    if not isinstance(parameter, dict) or not isinstance(parameter.get("values"), list):
+        return parameter
+    return {**parameter, "values": [v for v in parameter["values"] if _known(v, day)]}
