@@ -296,6 +296,9 @@ def settings(
     monkeypatch.setenv("REPATRIA_SECRET_KEY", "test-secret-" + uuid.uuid4().hex)
     for name, value in CHEAP_PASSWORD_HASHING.items():
         monkeypatch.setenv(name, value)
+    # No role needs a security key unless a test says so (tests/web/browser/test_security_keys.py
+    # and the services' tests of it): the other tests sign in with a password alone.
+    monkeypatch.setenv("REPATRIA_REQUIRE_SECURITY_KEY_ROLES", "")
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()

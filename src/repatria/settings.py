@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import PositiveInt, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from repatria.domain.accounts import Role
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused outside development
@@ -55,6 +58,14 @@ class Settings(BaseSettings):
     # Each organisation's OpenID Connect provider (YAML; docs/configuration.md, "Connecting a
     # ministry's identity provider"); none by default: local passwords only.
     oidc_file: Path | None = None
+    # The roles whose users sign in with a security key (WebAuthn) besides their password or
+    # provider, comma-separated ("" for none); by default those who decide or administer.
+    require_security_key_roles: Annotated[frozenset[Role], NoDecode] = frozenset(
+        {Role.REVIEWER, Role.VERIFIER, Role.ADMIN}
+    )
+    # The address people open Repatria at, which security keys are bound to: its host is the
+    # WebAuthn relying party id, so it is a name (https://, or http://localhost), never an IP.
+    webauthn_origin: str = "http://localhost:8000"
 
     @field_validator("database_url")
     @classmethod
@@ -63,6 +74,36 @@ class Settings(BaseSettings):
         if value.startswith("postgresql://") or value.startswith("postgres://"):
             return "postgresql+psycopg://" + value.split("://", 1)[1]
         return value
+
+    @field_validator("require_security_key_roles", mode="before")
+    @classmethod
+    def _split_roles(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("webauthn_origin")
+    @classmethod
+    def _check_origin(cls, value: str) -> str:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        if parts.scheme not in ("https", "http") or parts.path not in ("", "/") or not host:
+            raise ValueError("must be an origin such as https://repatria.example.gov")
+        if host.replace(".", "").isdigit() or ":" in host:
+            raise ValueError(
+                "must name the host by name: an IP address is no WebAuthn relying party id "
+                "(for this machine, http://localhost:PORT)"
+            )
+        if parts.scheme == "http" and host != "localhost":
+            raise ValueError(
+                "must be https:// (browsers offer security keys to http only on localhost)"
+            )
+        return value.rstrip("/")
+
+    @property
+    def webauthn_rp_id(self) -> str:
+        """The WebAuthn relying party id: the origin's host name."""
+        return urlsplit(self.webauthn_origin).hostname or "localhost"
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

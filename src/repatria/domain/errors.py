@@ -32,6 +32,17 @@ class PasswordChangeRequired(PermissionDenied):
     """The password was right but is a one-time one: a new password must be set first."""
 
 
+class SecurityKeyRequired(PermissionDenied):
+    """The password (or provider) was right, and a security key must follow before a session
+    opens: `pending` is the raw token of the sign-in in progress (for the browser, which
+    presents the key); `enrol` when the user has no key yet and must register one."""
+
+    def __init__(self, message: str, pending: str = "", *, enrol: bool = False) -> None:
+        super().__init__(message)
+        self.pending = pending
+        self.enrol = enrol
+
+
 class TooManyAttempts(DomainError):
     """Too many failed sign-ins for an account or from an address: wait and try again."""
 

@@ -17,16 +17,17 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from repatria.adapters.db import tables as t
-from repatria.domain.accounts import Credential, CredentialKind, Principal, User
+from repatria.domain.accounts import Credential, CredentialKind, Principal, Role, User
 from repatria.domain.errors import (
     InvalidInput,
     NotAuthenticated,
     PasswordChangeRequired,
     PasswordsSwitchedOff,
+    SecurityKeyRequired,
     TooManyAttempts,
 )
 from repatria.domain.throttle import PER_ACCOUNT, PER_ADDRESS, ThrottlePolicy, stale_before
-from repatria.services import passwords, users
+from repatria.services import passwords, second_factor, users
 from repatria.services.accounts import issue_api_token, issue_credential, principal_of
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
@@ -50,15 +51,23 @@ def login(
     hours: int,
     *,
     passwords_off: Collection[str] = (),
+    key_roles: Collection[Role] = (),
+    presents_key: bool = True,
 ) -> tuple[User, str]:
     """Check the password and open a session; the same error for any failure, 429 while
     throttled; PasswordsSwitchedOff for a user of an organisation in `passwords_off` (which
-    signs in through its identity provider). Commits (see the module)."""
+    signs in through its identity provider). A user who must present a security key (one
+    who has one, or whose role is in `key_roles`) gets no session but SecurityKeyRequired,
+    with a pending sign-in where the caller `presents_key` (the browser), else refused and
+    recorded. Commits (see the module)."""
     user = _checked(uow, username, password, address)
     _refuse_if_switched_off(uow, user, passwords_off, address)
     if user.must_change_password:
         uow.commit()
         raise PasswordChangeRequired("set a new password first (POST /api/v1/auth/password)")
+    if not presents_key:
+        _refuse_if_key_needed(uow, user, key_roles, address)
+    second_factor.require_key(uow, user, key_roles)
     _, raw = issue_credential(
         uow,
         principal_of(user),
@@ -102,15 +111,18 @@ def issue_token_with_password(
     *,
     passwords_off: Collection[str] = (),
     read_only: bool = False,
+    key_roles: Collection[Role] = (),
 ) -> tuple[Credential, str]:
     """An API token for a user who gives their own password (the operator's CLI, which makes
-    no token for anyone without it); not where the user's organisation switched passwords off.
+    no token for anyone without it); not where the user's organisation switched passwords off,
+    nor for a user who must present a security key (who makes tokens on the account page).
     Commits (see the module)."""
     user = _checked(uow, username, password, "cli")
     _refuse_if_switched_off(uow, user, passwords_off, "cli")
     if user.must_change_password:
         uow.commit()
         raise PasswordChangeRequired("set a new password first (repatria users change-password)")
+    _refuse_if_key_needed(uow, user, key_roles, "cli")
     credential, raw = issue_api_token(
         uow, principal_of(user), username, name, days, read_only=read_only
     )
@@ -136,6 +148,28 @@ def _refuse_if_switched_off(
     uow.commit()
     raise PasswordsSwitchedOff(
         f"{user.organisation.name} signs in through its identity provider, not with a password"
+    )
+
+
+def _refuse_if_key_needed(
+    uow: UnitOfWork, user: User, key_roles: Collection[Role], address: str
+) -> None:
+    # Where no key can be presented (the API, the command line), a password is not enough.
+    if not second_factor.key_needed(uow, user, key_roles):
+        return
+    reason = "a security key is required, and can be presented only in the browser"
+    uow.record(
+        SIGN_IN,
+        "FailSignIn",
+        "user",
+        user.id,
+        after={"username": user.username, "address": address},
+        reason=reason,
+        states=[users.state_of(user)],
+    )
+    uow.commit()
+    raise SecurityKeyRequired(
+        f"{reason}: sign in on the web pages (API tokens are made on the account page)"
     )
 
 

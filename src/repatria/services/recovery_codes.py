@@ -1,0 +1,107 @@
+"""Recovery codes: ten one-time codes that stand in for a lost security key.
+
+Made when the first key is registered (and again on request, which ends the old ones), shown
+once, stored as argon2 hashes as passwords are. A code reads `abcd-efgh-jkmn-pqrs`: its first
+group finds the stored hash (it is no secret), the other three (about 52 bits) are checked
+against it, so one use costs one hash however many codes are left.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import delete, func, insert, select, update
+
+from repatria.adapters.db import tables as t
+from repatria.domain.accounts import Principal, User
+from repatria.services import passwords, users
+from repatria.services.accounts import principal_of
+from repatria.services.unit_of_work import UnitOfWork, utcnow
+
+COUNT = 10
+# No 0/o, 1/l/i: a code is read off paper and typed.
+ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+GROUPS, GROUP_LENGTH = 4, 4
+
+
+def generate(uow: UnitOfWork, actor: Principal, user: User) -> list[str]:
+    """New codes for the user, returned once; any earlier ones end. Does not commit."""
+    assert user.id is not None
+    lookups: set[str] = set()
+    while len(lookups) < COUNT:
+        lookups.add(_group())
+    codes = [
+        "-".join([lookup, *(_group() for _ in range(GROUPS - 1))]) for lookup in sorted(lookups)
+    ]
+    ended = uow.session.execute(
+        delete(t.recovery_codes).where(
+            t.recovery_codes.c.user_id == user.id, t.recovery_codes.c.used_at.is_(None)
+        )
+    ).rowcount  # type: ignore[attr-defined]
+    now = utcnow()
+    for code in codes:
+        lookup, _, secret = code.partition("-")
+        uow.session.execute(
+            insert(t.recovery_codes).values(
+                user_id=user.id,
+                lookup=lookup,
+                code_hash=passwords.hash_password(secret),
+                created_at=now,
+            )
+        )
+    uow.record(
+        actor,
+        "GenerateRecoveryCodes",
+        "user",
+        user.id,
+        after={"codes": COUNT, "ended": int(ended)},
+        states=[users.state_of(user)],
+    )
+    return codes
+
+
+def remaining(uow: UnitOfWork, user_id: int) -> int:
+    """How many of the user's codes are still unused."""
+    count = uow.session.scalar(
+        select(func.count()).where(
+            t.recovery_codes.c.user_id == user_id, t.recovery_codes.c.used_at.is_(None)
+        )
+    )
+    return int(count or 0)
+
+
+def use(uow: UnitOfWork, user: User, given: str) -> bool:
+    """Spend one of the user's codes in place of a key: True, and the use recorded
+    (UseRecoveryCode), when it is one of theirs not used before. Does not commit."""
+    code = "".join(given.split()).lower()
+    lookup, _, secret = code.partition("-")
+    row = uow.session.execute(
+        select(t.recovery_codes.c.id, t.recovery_codes.c.code_hash).where(
+            t.recovery_codes.c.user_id == user.id,
+            t.recovery_codes.c.lookup == lookup[: GROUP_LENGTH * 2],
+            t.recovery_codes.c.used_at.is_(None),
+        )
+    ).first()
+    # A hash is checked even for no row, so the time taken does not tell which groups exist.
+    if not passwords.verify(row.code_hash if row else None, secret) or row is None:
+        return False
+    spent = uow.session.execute(
+        update(t.recovery_codes)
+        .where(t.recovery_codes.c.id == row.id, t.recovery_codes.c.used_at.is_(None))
+        .values(used_at=utcnow())
+    ).rowcount  # type: ignore[attr-defined]
+    if spent != 1:  # spent by a parallel request in between
+        return False
+    uow.record(
+        principal_of(user),
+        "UseRecoveryCode",
+        "user",
+        user.id,
+        after={"codes_left": remaining(uow, user.id or 0)},
+        states=[users.state_of(user)],
+    )
+    return True
+
+
+def _group() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(GROUP_LENGTH))

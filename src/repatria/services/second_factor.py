@@ -1,0 +1,154 @@
+"""The second factor: a sign-in whose password (or provider) passed, waiting for a key.
+
+Who must present a key: anyone who has registered one, and anyone whose role the installation
+names (REPATRIA_REQUIRE_SECURITY_KEY_ROLES); one of those with no key yet may only register
+one before going on. Until the key (or a recovery code) is presented there is no session: the
+browser holds a pending sign-in's raw token, good for ten minutes and five wrong answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import insert, select, update
+
+from repatria.adapters.db import tables as t
+from repatria.domain.accounts import CredentialKind, Role, User
+from repatria.domain.errors import NotAuthenticated, SecurityKeyRequired
+from repatria.services import security_keys, users
+from repatria.services.accounts import issue_credential, principal_of
+from repatria.services.unit_of_work import UnitOfWork, utcnow
+
+PENDING_MINUTES = 10
+MAX_FAILURES = 5
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A sign-in waiting for its key: whose, and through which provider (None: a password)."""
+
+    id: int
+    user: User
+    issuer: str | None
+    failures: int
+
+
+def key_needed(uow: UnitOfWork, user: User, required_roles: Collection[Role]) -> bool:
+    """True when the user must present a security key to sign in."""
+    assert user.id is not None
+    return user.role in required_roles or security_keys.has_keys(uow, user.id)
+
+
+def require_key(
+    uow: UnitOfWork, user: User, required_roles: Collection[Role], issuer: str | None = None
+) -> None:
+    """Raise SecurityKeyRequired with a new pending sign-in when the user must present a key
+    (committing it); nothing when not."""
+    if not key_needed(uow, user, required_roles):
+        return
+    raw = begin(uow, user, issuer)
+    uow.commit()
+    assert user.id is not None
+    enrol = not security_keys.has_keys(uow, user.id)
+    message = (
+        "register a security key before signing in: your role requires one"
+        if enrol
+        else "present your security key to finish signing in"
+    )
+    raise SecurityKeyRequired(message, raw, enrol=enrol)
+
+
+def begin(uow: UnitOfWork, user: User, issuer: str | None = None) -> str:
+    """A pending sign-in for the user; its raw token, returned once. Does not commit."""
+    raw = secrets.token_urlsafe(32)
+    now = utcnow()
+    uow.session.execute(
+        insert(t.pending_sign_ins).values(
+            user_id=user.id,
+            token_hash=_digest(raw),
+            issuer=issuer,
+            failures=0,
+            created_at=now,
+            expires_at=now + timedelta(minutes=PENDING_MINUTES),
+        )
+    )
+    return raw
+
+
+def pending(uow: UnitOfWork, raw: str | None) -> Pending:
+    """The pending sign-in the raw token stands for; NotAuthenticated when it is unknown,
+    ended, expired or out of attempts, or its user was deactivated meanwhile."""
+    row = (
+        uow.session.execute(
+            select(t.pending_sign_ins).where(t.pending_sign_ins.c.token_hash == _digest(raw))
+        ).first()
+        if raw
+        else None
+    )
+    if (
+        row is None
+        or row.ended_at is not None
+        or row.expires_at <= utcnow()
+        or row.failures >= MAX_FAILURES
+    ):
+        raise NotAuthenticated("this sign-in has ended or expired: sign in again")
+    user = uow.session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise NotAuthenticated("this sign-in has ended or expired: sign in again")
+    return Pending(int(row.id), user, row.issuer, int(row.failures))
+
+
+def failed(uow: UnitOfWork, waiting: Pending) -> int:
+    """Count a wrong answer (key or recovery code); the attempts left. Does not commit."""
+    uow.session.execute(
+        update(t.pending_sign_ins)
+        .where(t.pending_sign_ins.c.id == waiting.id)
+        .values(failures=t.pending_sign_ins.c.failures + 1)
+    )
+    return max(MAX_FAILURES - waiting.failures - 1, 0)
+
+
+def finish(uow: UnitOfWork, waiting: Pending, hours: int, *, key: str | None) -> str:
+    """End the pending sign-in and open the session (the raw token), recorded as signing in
+    with the named key (SignInWithSecurityKey) or, with none, a recovery code
+    (SignInWithRecoveryCode). Does not commit."""
+    now = utcnow()
+    ended = uow.session.execute(
+        update(t.pending_sign_ins)
+        .where(t.pending_sign_ins.c.id == waiting.id, t.pending_sign_ins.c.ended_at.is_(None))
+        .values(ended_at=now)
+    ).rowcount  # type: ignore[attr-defined]
+    if ended != 1:  # finished by a parallel request in between
+        raise NotAuthenticated("this sign-in has ended or expired: sign in again")
+    user = waiting.user
+    credential, raw = issue_credential(
+        uow,
+        principal_of(user),
+        user,
+        CredentialKind.SESSION,
+        "browser session",
+        timedelta(hours=hours),
+    )
+    if waiting.issuer is not None:
+        uow.session.execute(
+            update(t.credentials)
+            .where(t.credentials.c.id == credential.id)
+            .values(issuer=waiting.issuer)
+        )
+    uow.record(
+        principal_of(user),
+        "SignInWithSecurityKey" if key is not None else "SignInWithRecoveryCode",
+        "user",
+        user.id,
+        after={"key": key, "first_factor": waiting.issuer or "password"},
+        states=[users.state_of(user)],
+    )
+    return raw
+
+
+def _digest(raw: str | None) -> str:
+    return hashlib.sha256((raw or "").encode()).hexdigest()

@@ -1,0 +1,331 @@
+"""Security keys (WebAuthn): registering and removing them, and checking one at sign-in.
+
+py_webauthn makes the options and verifies the answers (challenge, origin, relying party id,
+signature, counter); here: which challenge was given to whom (each usable once, for five
+minutes), the stored keys, and the events. A refused answer is recorded and committed before
+the refusal is raised (the challenge is spent and the failure on record whatever the caller
+does next), as signing in with a password does (services/login.py).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from webauthn import (
+    generate_authentication_options,
+    generate_registration_options,
+    options_to_json,
+    verify_authentication_response,
+    verify_registration_response,
+)
+from webauthn.helpers import base64url_to_bytes
+from webauthn.helpers.exceptions import WebAuthnException
+from webauthn.helpers.structs import (
+    AuthenticatorSelectionCriteria,
+    AuthenticatorTransport,
+    PublicKeyCredentialDescriptor,
+    ResidentKeyRequirement,
+    UserVerificationRequirement,
+)
+
+from repatria.adapters.db import tables as t
+from repatria.domain.accounts import Principal, User
+from repatria.domain.errors import InvalidInput, NotAuthenticated, NotFound
+from repatria.services import users
+from repatria.services.accounts import principal_of
+from repatria.services.unit_of_work import UnitOfWork, utcnow
+
+CHALLENGE_MINUTES = 5
+REGISTER, SIGN_IN = "register", "sign_in"
+SIGN_IN_ACTOR = Principal.system("sign-in")  # the actor of a failure: nobody has signed in
+
+
+@dataclass(frozen=True)
+class RelyingParty:
+    """Where keys are used: the origin people open Repatria at, and its host name (RP id)."""
+
+    rp_id: str
+    origin: str
+    name: str = "Repatria"
+
+
+@dataclass(frozen=True)
+class SecurityKey:
+    """A registered key, as the account page lists it."""
+
+    id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+def list_keys(uow: UnitOfWork, user_id: int) -> list[SecurityKey]:
+    """The user's keys, oldest first."""
+    rows = uow.session.execute(
+        select(
+            t.security_keys.c.id,
+            t.security_keys.c.name,
+            t.security_keys.c.created_at,
+            t.security_keys.c.last_used_at,
+        )
+        .where(t.security_keys.c.user_id == user_id)
+        .order_by(t.security_keys.c.id)
+    )
+    return [SecurityKey(*row) for row in rows]
+
+
+def has_keys(uow: UnitOfWork, user_id: int) -> bool:
+    """True when the user has registered at least one key."""
+    count = uow.session.scalar(select(func.count()).where(t.security_keys.c.user_id == user_id))
+    return bool(count)
+
+
+def begin_registration(uow: UnitOfWork, user: User, rp: RelyingParty) -> tuple[int, str]:
+    """A challenge for registering a new key: its id and the options (JSON) for
+    navigator.credentials.create(). Does not commit."""
+    assert user.id is not None
+    options = generate_registration_options(
+        rp_id=rp.rp_id,
+        rp_name=rp.name,
+        user_id=str(user.id).encode(),
+        user_name=user.username,
+        user_display_name=user.display_name,
+        challenge=_new_challenge(),
+        authenticator_selection=AuthenticatorSelectionCriteria(
+            resident_key=ResidentKeyRequirement.DISCOURAGED,
+            user_verification=UserVerificationRequirement.PREFERRED,
+        ),
+        exclude_credentials=_descriptors(uow, user.id),
+    )
+    return _store_challenge(uow, user.id, REGISTER, options.challenge), options_to_json(options)
+
+
+def finish_registration(
+    uow: UnitOfWork,
+    user: User,
+    rp: RelyingParty,
+    challenge_id: int,
+    credential: str,
+    name: str,
+) -> SecurityKey:
+    """Check the authenticator's answer to the challenge and keep the key under its name;
+    InvalidInput names what is wrong (recorded and committed first). Does not commit a
+    success."""
+    assert user.id is not None
+    name = name.strip()
+    if not 1 <= len(name) <= 100:
+        raise InvalidInput("name", "must be 1 to 100 characters")
+    challenge = _spend_challenge(uow, challenge_id, user.id, REGISTER)
+    try:
+        verified = verify_registration_response(
+            credential=credential,
+            expected_challenge=challenge,
+            expected_rp_id=rp.rp_id,
+            expected_origin=rp.origin,
+        )
+    except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
+        _refused(uow, user, "RefuseSecurityKey", str(exc))
+        raise InvalidInput("credential", f"the security key's answer was refused: {exc}") from exc
+    taken = uow.session.scalar(
+        select(t.security_keys.c.id).where(
+            t.security_keys.c.credential_id == verified.credential_id
+        )
+    )
+    if taken is not None:
+        raise InvalidInput("credential", "this security key is already registered")
+    now = utcnow()
+    key_id: int = uow.session.execute(
+        insert(t.security_keys)
+        .returning(t.security_keys.c.id)
+        .values(
+            user_id=user.id,
+            name=name,
+            credential_id=verified.credential_id,
+            public_key=verified.credential_public_key,
+            sign_count=verified.sign_count,
+            transports=",".join(_transports(credential)),
+            created_at=now,
+        )
+    ).scalar_one()
+    uow.record(
+        principal_of(user),
+        "RegisterSecurityKey",
+        "user",
+        user.id,
+        after={"key": key_id, "name": name, "aaguid": verified.aaguid},
+        states=[users.state_of(user)],
+    )
+    return SecurityKey(key_id, name, now, None)
+
+
+def remove(uow: UnitOfWork, actor: Principal, key_id: int) -> SecurityKey:
+    """Remove one of the actor's own keys (another's is not found). Does not commit."""
+    found = [key for key in list_keys(uow, actor.user_id or 0) if key.id == key_id]
+    if not found:
+        raise NotFound("security key", key_id)
+    uow.session.execute(delete(t.security_keys).where(t.security_keys.c.id == key_id))
+    user = users.own_account(uow, actor)
+    uow.record(
+        actor,
+        "RemoveSecurityKey",
+        "user",
+        user.id,
+        after={
+            "key": key_id,
+            "name": found[0].name,
+            "keys_left": len(list_keys(uow, user.id or 0)),
+        },
+        states=[users.state_of(user)],
+    )
+    return found[0]
+
+
+def begin_assertion(uow: UnitOfWork, user: User, rp: RelyingParty) -> tuple[int, str]:
+    """A challenge for signing in with one of the user's keys: its id and the options (JSON)
+    for navigator.credentials.get(). Does not commit."""
+    assert user.id is not None
+    options = generate_authentication_options(
+        rp_id=rp.rp_id,
+        challenge=_new_challenge(),
+        allow_credentials=_descriptors(uow, user.id),
+        user_verification=UserVerificationRequirement.PREFERRED,
+    )
+    return _store_challenge(uow, user.id, SIGN_IN, options.challenge), options_to_json(options)
+
+
+def finish_assertion(
+    uow: UnitOfWork, user: User, rp: RelyingParty, challenge_id: int, credential: str
+) -> str:
+    """Check a key's answer to the sign-in challenge; the key's name. NotAuthenticated says
+    why not (recorded and committed first: a failed key assertion). Does not commit a
+    success, whose event (SignInWithSecurityKey) the session's opening records."""
+    assert user.id is not None
+    challenge = _spend_challenge(uow, challenge_id, user.id, SIGN_IN)
+    try:
+        raw_id = base64url_to_bytes(str(json.loads(credential)["rawId"]))
+        key = uow.session.execute(
+            select(t.security_keys).where(
+                t.security_keys.c.credential_id == raw_id, t.security_keys.c.user_id == user.id
+            )
+        ).first()
+        if key is None:
+            raise NotAuthenticated("this is not one of your registered security keys")
+        verified = verify_authentication_response(
+            credential=credential,
+            expected_challenge=challenge,
+            expected_rp_id=rp.rp_id,
+            expected_origin=rp.origin,
+            credential_public_key=key.public_key,
+            credential_current_sign_count=key.sign_count,
+        )
+    except (WebAuthnException, NotAuthenticated, ValueError, KeyError, TypeError) as exc:
+        _refused(uow, user, "FailSecurityKey", str(exc))
+        raise NotAuthenticated(f"the security key's answer was refused: {exc}") from exc
+    uow.session.execute(
+        update(t.security_keys)
+        .where(t.security_keys.c.id == key.id)
+        .values(sign_count=verified.new_sign_count, last_used_at=utcnow())
+    )
+    return str(key.name)
+
+
+def _new_challenge() -> bytes:
+    return secrets.token_bytes(32)
+
+
+def _descriptors(uow: UnitOfWork, user_id: int) -> list[PublicKeyCredentialDescriptor]:
+    rows = uow.session.execute(
+        select(t.security_keys.c.credential_id, t.security_keys.c.transports).where(
+            t.security_keys.c.user_id == user_id
+        )
+    )
+    return [
+        PublicKeyCredentialDescriptor(
+            id=row.credential_id,
+            transports=[AuthenticatorTransport(name) for name in _known(row.transports)],
+        )
+        for row in rows
+    ]
+
+
+def _known(transports: str) -> list[str]:
+    names = {item.value for item in AuthenticatorTransport}
+    return [name for name in transports.split(",") if name in names]
+
+
+def _transports(credential: str) -> list[str]:
+    # What the browser says the key speaks (usb, nfc, …), offered back at sign-in.
+    try:
+        given = json.loads(credential).get("response", {}).get("transports", [])
+    except (ValueError, AttributeError):
+        return []
+    return _known(",".join(str(item) for item in given if isinstance(item, str)))[:8]
+
+
+def _store_challenge(uow: UnitOfWork, user_id: int, purpose: str, challenge: bytes) -> int:
+    now = utcnow()
+    # A user's spent and expired challenges go as new ones are made.
+    uow.session.execute(
+        delete(t.webauthn_challenges).where(
+            t.webauthn_challenges.c.user_id == user_id,
+            t.webauthn_challenges.c.expires_at < now,
+        )
+    )
+    found: int = uow.session.execute(
+        insert(t.webauthn_challenges)
+        .returning(t.webauthn_challenges.c.id)
+        .values(
+            user_id=user_id,
+            purpose=purpose,
+            challenge=challenge,
+            created_at=now,
+            expires_at=now + timedelta(minutes=CHALLENGE_MINUTES),
+        )
+    ).scalar_one()
+    return found
+
+
+def _spend_challenge(uow: UnitOfWork, challenge_id: int, user_id: int, purpose: str) -> bytes:
+    # The challenge given to this user for this purpose, spent now: a second answer to it is
+    # a replay. An unknown, spent or expired one is refused (and not recorded: it names no
+    # attempt of a key).
+    row = uow.session.execute(
+        select(t.webauthn_challenges).where(t.webauthn_challenges.c.id == challenge_id)
+    ).first()
+    if row is None or row.user_id != user_id or row.purpose != purpose:
+        raise InvalidInput("challenge_id", "names no security key request of yours: start again")
+    if row.used_at is not None:
+        raise InvalidInput("challenge_id", "was already answered (a replay?): start again")
+    now = utcnow()
+    if row.expires_at <= now:
+        raise InvalidInput("challenge_id", "has expired: start again")
+    uow.session.execute(
+        update(t.webauthn_challenges)
+        .where(t.webauthn_challenges.c.id == challenge_id)
+        .values(used_at=now)
+    )
+    return bytes(row.challenge)
+
+
+def _refused(uow: UnitOfWork, user: User, command: str, reason: str) -> None:
+    uow.record(
+        SIGN_IN_ACTOR if command == "FailSecurityKey" else principal_of(user),
+        command,
+        "user",
+        user.id,
+        after={"username": user.username},
+        reason=reason[:500],
+        states=[users.state_of(user)],
+    )
+    uow.commit()
+
+
+def json_options(options: str) -> dict[str, Any]:
+    """The options as an object, for a page to hand to its script."""
+    parsed: dict[str, Any] = json.loads(options)
+    return parsed
