@@ -9,7 +9,7 @@ policy rather than read from the code:
 
 A route added without a rule, or a rule left behind by a removed route, fails
 `test_every_route_has_a_rule`. Each rule is then tried on a fresh demo database by a user of
-each of the 7 roles from each kind of state the rule tells apart (the US, Mexico and El
+each of the 8 roles from each kind of state the rule tells apart (the US, Mexico and El
 Salvador: one whose users act, one whose users only see, one that does not see the record),
 and by an anonymous caller; those refused go first and must record nothing. Authorization
 does not depend on storage, so this runs on SQLite only.
@@ -42,14 +42,15 @@ from repatria.services.demo import demo_logins
 BASE_URL = "https://testserver"
 USERS = [(username, Role(role), state) for username, role, state in demo_logins()]
 EVERY_ROLE = frozenset(Role)
-STATES = frozenset({"US", "MX", "SV"})  # the demo's states: each has all seven roles
+STATES = frozenset({"US", "MX", "SV"})  # the demo's states: each has all eight roles
 
-CO, REV, VER, FAC, FIN, AUD, ADM = (
+CO, REV, VER, FAC, FIN, LAW, AUD, ADM = (
     Role.CASE_OFFICER,
     Role.REVIEWER,
     Role.VERIFIER,
     Role.FACILITY_ADMIN,
     Role.FINANCE,
+    Role.LEGAL_OFFICER,
     Role.AUDITOR,
     Role.ADMIN,
 )

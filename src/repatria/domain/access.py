@@ -20,6 +20,8 @@ class Action(enum.StrEnum):
     MANAGE_OWN_TOKENS = "manage_own_tokens"
     MANAGE_FACILITIES = "manage_facilities"  # cells, stays, allocation
     MANAGE_CONTRACTS = "manage_contracts"  # custody contracts
+    PROPOSE_LAW = "propose_law"  # an amendment to the law, for a second person to review
+    DECIDE_LAW = "decide_law"  # approve or reject another person's amendment (four eyes)
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -32,6 +34,8 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.MANAGE_OWN_TOKENS: _EVERY_ROLE,
     Action.MANAGE_FACILITIES: frozenset({Role.FACILITY_ADMIN}),
     Action.MANAGE_CONTRACTS: frozenset({Role.FINANCE}),
+    Action.PROPOSE_LAW: frozenset({Role.LEGAL_OFFICER}),
+    Action.DECIDE_LAW: frozenset({Role.LEGAL_OFFICER, Role.ADMIN}),
 }
 
 

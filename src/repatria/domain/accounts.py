@@ -15,6 +15,7 @@ class Role(enum.StrEnum):
     VERIFIER = "verifier"
     FACILITY_ADMIN = "facility_admin"
     FINANCE = "finance"
+    LEGAL_OFFICER = "legal_officer"  # proposes amendments to the law and reviews them
     AUDITOR = "auditor"
     ADMIN = "admin"
 

@@ -116,6 +116,11 @@ def use_local_law(local_dir: Callable[[], Path | None]) -> None:
     _local_law[0] = local_dir
 
 
+def local_law_dir() -> Path | None:
+    """The directory of this installation's local amendments (None: none)."""
+    return _local_law[0]()
+
+
 @lru_cache(maxsize=16)
 def load_layered(
     local_dir: Path | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from repatria import law
@@ -10,11 +11,10 @@ from repatria.domain.access import Action, require, sees_states
 from repatria.domain.accounts import Principal
 from repatria.domain.assessments import Assessment
 from repatria.domain.errors import InvalidInput, NotFound, PermissionDenied
-from repatria.law.catalog import load_catalog
 from repatria.law.document import AssessmentDocument, parse_document
 from repatria.law.engine import assess
 from repatria.law.errors import InvalidDocument
-from repatria.services import custody
+from repatria.services import custody, law_in_force
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 EXAMPLE: dict[
@@ -88,8 +88,9 @@ def foresee(uow: UnitOfWork, document: dict[str, Any], *, case_id: int | None) -
     """The verdict `record` would give this document now, read through `uow`, not stored."""
     parsed = _parsed(document)
     facts = custody.context_facts_of(uow, parsed, case_id)
-    verdict = assess(parsed, facts).to_json()
-    return Foresight(document, parsed, facts, verdict, load_catalog().digest)
+    catalog = law_in_force.catalog_of(uow)
+    verdict = assess(parsed, facts, catalog).to_json()
+    return Foresight(document, parsed, facts, verdict, catalog.digest)
 
 
 def record(
@@ -101,6 +102,7 @@ def record(
     facts: law.ContextFacts | None = None,
     check_role: bool = True,
     foreseen: Foresight | None = None,
+    as_known_on: date | None = None,
 ) -> Assessment:
     """Assess a document and store the verdict with the engine version and law digest.
 
@@ -114,6 +116,7 @@ def record(
         facts=facts,
         check_role=check_role,
         foreseen=foreseen,
+        as_known_on=as_known_on,
     )
     return store(uow, assessment)
 
@@ -134,9 +137,11 @@ def judge(
     facts: law.ContextFacts | None = None,
     check_role: bool = True,
     foreseen: Foresight | None = None,
+    as_known_on: date | None = None,
 ) -> Assessment:
     """The assessment `record` stores, not yet stored (its id is None): for a caller that
-    stores it later (`store`), or not at all."""
+    stores it later (`store`), or not at all. `as_known_on`: the verdict Repatria would have
+    given on that day, by the law it knew then."""
     if check_role:
         require(principal, Action.ASSESS)
     same_document = foreseen is not None and foreseen.document == document
@@ -149,15 +154,19 @@ def judge(
         )
     if facts is None:  # a custody agreement's contract and free place are read from the database
         facts = custody.context_facts_of(uow, parsed, case_id)
+    # The law in force: shipped, local and approved amendments (or as known on a day).
+    catalog = law_in_force.catalog_of(uow, known_on=as_known_on)
     if (
         foreseen is not None
         and same_document
         and foreseen.facts == facts
-        and foreseen.law_digest == load_catalog().digest
+        and foreseen.law_digest == catalog.digest
     ):
         verdict = foreseen.verdict
     else:
-        verdict = assess(parsed, facts).to_json()
+        verdict = assess(parsed, facts, catalog).to_json()
+    if as_known_on is not None:
+        verdict["as_known_on"] = as_known_on.isoformat()
     states = sorted({str(document["from"]), str(document["to"])})
     assessment = Assessment(
         requested_at=utcnow(),
@@ -169,7 +178,7 @@ def judge(
         document=document,
         verdict=verdict,
         engine_version=law.ENGINE_VERSION,
-        law_digest=load_catalog().digest,
+        law_digest=catalog.digest,
         states=states,
         requested_by=principal.user_id,
         case_id=case_id,
@@ -229,9 +238,11 @@ class Replay:
 def replay(uow: UnitOfWork, principal: Principal, assessment_id: int) -> Replay:
     """Re-run a stored assessment and say whether it reproduces and what changed."""
     original = get_or_raise(uow, principal, assessment_id)
+    catalog = law_in_force.catalog_of(uow)
+    facts = custody.restored(original.context_facts)
     return Replay(
         original=original,
-        verdict=evaluate(original.document, custody.restored(original.context_facts)),
+        verdict=assess(_parsed(original.document), facts, catalog).to_json(),
         engine_version=law.ENGINE_VERSION,
-        law_digest=load_catalog().digest,
+        law_digest=catalog.digest,
     )

@@ -18,7 +18,7 @@ from repatria.entrypoints.cli.main import app
 from repatria.law import catalog as law_catalog
 from repatria.law import engine
 from repatria.law.document import parse_document
-from repatria.services import assessments as assessment_service
+from repatria.services import law_in_force
 
 Clients = Callable[[str], TestClient]
 
@@ -111,7 +111,8 @@ def stricter_law(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     treaty.write_text(head + marker + "".join(lines[:end]) + added + "".join(lines[end:]))
     changed = law_catalog.load_catalog_from(data)
     monkeypatch.setattr(engine, "load_catalog", lambda: changed)
-    monkeypatch.setattr(assessment_service, "load_catalog", lambda: changed)
+    # The services read the law in force through law_in_force (with approved amendments).
+    monkeypatch.setattr(law_in_force, "load_catalog", lambda *_: changed)
 
 
 def test_a_replay_says_when_the_law_data_changed_since(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import registry, relationship
 
 from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Credential, Organisation, User
+from repatria.domain.amendments import LawAmendment
 from repatria.domain.assessments import Assessment
 from repatria.domain.cases import Case
 from repatria.domain.contracts import ContractRecord
@@ -70,6 +71,7 @@ def start_mappers() -> None:
     m(FearClaim, t.fear_claims)
     m(Event, t.events)
     m(Assessment, t.assessments)
+    m(LawAmendment, t.law_amendments, version_id_col=t.law_amendments.c.version)
     m(FacilityRecord, t.facilities, version_id_col=t.facilities.c.version)
     m(UnitRecord, t.facility_units)
     m(CellRecord, t.cells)

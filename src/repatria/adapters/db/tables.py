@@ -23,6 +23,7 @@ from sqlalchemy import (
 from repatria.adapters.db.leaf_columns import derived
 from repatria.adapters.db.types import EnumValue, ExactDecimal, UtcDateTime
 from repatria.domain.accounts import CredentialKind, Role
+from repatria.domain.amendments import AmendmentStatus
 from repatria.domain.cases import CaseState
 from repatria.domain.facilities import Occupancy
 from repatria.domain.money import FeeBasis
@@ -401,6 +402,31 @@ assessments = Table(
     Column("states", JSON, nullable=False),
     # The database facts (custody contract, free place) the verdict used, so it replays.
     Column("context_facts", JSON),
+)
+
+# Amendments to the law under review (domain/amendments.py): the YAML overlay as proposed,
+# layered over the shipped law once approved, from the day it takes effect.
+law_amendments = Table(
+    "law_amendments",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("state", String(2), nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("file_name", String(200), nullable=False),
+    Column("folder", String(20), nullable=False),
+    Column("target", String(60), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("adds", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("status", EnumValue(AmendmentStatus, 10), nullable=False, index=True),
+    Column("proposed_by", Id, ForeignKey("users.id")),
+    Column("proposed_at", Moment, nullable=False),
+    Column("decided_by", Id, ForeignKey("users.id")),
+    Column("decided_at", Moment),
+    Column("decision_reason", Text, nullable=False),
+    Column("effective_on", Date),
+    Column("announced_at", Moment),
+    Column("version", Integer, nullable=False),
 )
 
 # The Merkle log's head: one row, locked by each writer, holding the size and the compact
