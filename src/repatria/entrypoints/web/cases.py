@@ -17,8 +17,10 @@ from repatria.domain.transitions import APPROVALS, may_take, prepared_it
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS, ConsentGiver, FearOutcome, VerifierRole
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, back_to
+from repatria.entrypoints.web.plain_words import check_rows
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
+from repatria.entrypoints.web.stage import stage_of
 from repatria.law import AUTHORITY_IDS
 from repatria.law.errors import LawDataError
 from repatria.services import (
@@ -37,10 +39,17 @@ from repatria.services.unit_of_work import UnitOfWork
 router = web_router()
 DONE = {
     "opened": "The case was opened.",
-    "facts": "The facts were recorded; the assessment below reflects them at the next step.",
+    "facts": "The facts were recorded; the assessment below uses them.",
     "notice": "The notice was recorded.",
     "fear_claim": "The fear claim was recorded.",
-    "consent": "The consent verification was recorded.",
+    "consent": "Consent was verified at the hearing: the case is approved for transfer.",
+    "consent_refused": "The hearing was recorded: the person does not consent, so the "
+    "application is withdrawn.",
+    "consent_incomplete": "The hearing was recorded but consent is not verified: an "
+    "advisement the law requires was not given (see the records on the case below). Hold "
+    "the hearing again with every advisement.",
+    "consent_not_approved": "The hearing was recorded, but the case is not approved: a check "
+    "still stops it (see the assessment below).",
 }
 ADVISEMENT_LABELS = {
     "only_us_courts_may_modify_or_set_aside": "Only US courts may modify or set aside the "
@@ -117,16 +126,24 @@ def open_case(
 
 
 def _verdict(uow: UnitOfWork, case: Case) -> tuple[dict[str, Any] | None, str, Any]:
-    """The latest stored assessment, or one computed now (not stored) if none is."""
+    """The latest stored assessment while the facts on file are still those it assessed;
+    otherwise (facts recorded since, or none stored) one computed now, not stored."""
     assert case.id is not None
     stored = views.latest_assessment(uow, case.id)
-    if stored is not None:
-        return stored.verdict, f"assessment {stored.id}, as of {stored.as_of}", stored
+    records = case_documents.load_records(uow, case)
     try:
-        document = build_document(case_documents.load_records(uow, case), clock.today())
-        return assessments.evaluate(document), "computed now, not yet stored", None
+        if stored is not None and build_document(records, stored.as_of) == stored.document:
+            return stored.verdict, f"assessment {stored.id}, as of {stored.as_of}", stored
+        document = build_document(records, clock.today())
+        # As a step would judge it: with the contract and free places on file, and the law
+        # in force here (local amendments included).
+        verdict = assessments.foresee(uow, document, case_id=case.id).verdict
     except LawDataError as exc:
         return None, f"the law data could not be loaded: {exc}", None
+    if stored is not None:
+        source = f"computed now with the facts on file; assessment {stored.id} predates them"
+        return verdict, source, None
+    return verdict, "computed now, not yet stored", None
 
 
 def _actions(uow: UnitOfWork, principal: Principal, case: Case) -> list[dict[str, Any]]:
@@ -177,7 +194,6 @@ def case_detail(
     verdict, verdict_source, stored = _verdict(uow, case)
     events = transitions.timeline(uow, case_id)
     pending = _pending_grounds(case)
-    open_checks = [c for c in (verdict or {}).get("checks", []) if c["outcome"] != "pass"]
     officer_here = principal.role is Role.CASE_OFFICER and principal.state == case.from_state
     names = views.user_names(
         uow,
@@ -192,9 +208,9 @@ def case_detail(
         "verdict": verdict,
         "verdict_source": verdict_source,
         "pending": pending,
-        "blocking": [c for c in open_checks if c["ground"] not in pending],
-        "waiting_for": sorted({c["ground"] for c in open_checks if c["ground"] in pending}),
         "assessment": stored,
+        "stage": stage_of(case, verdict),
+        "rows": check_rows(verdict) if verdict else [],
         "events": events,
         "actions": _actions(uow, principal, case),
         "can_verify": may_take(principal, case, "verify_consent"),
@@ -205,6 +221,7 @@ def case_detail(
         "message": message,
         "today": clock.today().isoformat(),
         "advisements": [(a, ADVISEMENT_LABELS.get(a, a)) for a in REQUIRED_ADVISEMENTS],
+        "advisement_labels": ADVISEMENT_LABELS,
         "verifier_roles": list(VerifierRole),
         "givers": list(ConsentGiver),
         "fear_outcomes": list(FearOutcome),

@@ -14,6 +14,12 @@ from repatria.services import consent
 from repatria.services.consent import RecordConsentVerification
 
 router = web_router()
+# The case page's message for each outcome (cases.DONE).
+OUTCOMES = {
+    consent.HearingOutcome.APPROVED: "consent",
+    consent.HearingOutcome.WITHDRAWN: "consent_refused",
+    consent.HearingOutcome.NOT_APPROVED: "consent_not_approved",
+}
 
 
 @router.post("/cases/{case_id}/consent-verification")
@@ -48,6 +54,8 @@ def verify_consent(
             "version": version,
         }
     )
-    consent.verify_consent(uow, principal, case_id, body)
+    hearing = consent.record_consent_hearing(uow, principal, case_id, body)
     uow.commit()
-    return back_to(case_id, "consent")
+    if hearing.record.missing_advisements():
+        return back_to(case_id, "consent_incomplete")
+    return back_to(case_id, OUTCOMES[hearing.outcome])

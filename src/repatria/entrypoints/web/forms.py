@@ -34,5 +34,6 @@ def form_date(field: str, text: str) -> date:
 
 
 def back_to(case_id: int, done: str) -> Response:
-    """After a change, show the case again (POST, redirect, GET)."""
-    return RedirectResponse(f"/cases/{case_id}?done={done}#timeline", status_code=303)
+    """After a change, show the case again (POST, redirect, GET), at its top, where the
+    message that says what was done is."""
+    return RedirectResponse(f"/cases/{case_id}?done={done}", status_code=303)
