@@ -14,6 +14,7 @@ from repatria.law.checks.vocabulary import WHEN
 from repatria.law.document import AssessmentDocument
 from repatria.law.expr import Env, run
 from repatria.law.facts import ContextFacts
+from repatria.law.language import ENGLISH, Language, Words, day_in
 from repatria.law.schema import Authority, Fact, Rule, RuleSet
 from repatria.law.values import ValueInForce, value_on
 from repatria.law.verdict import Check, Verdict
@@ -28,22 +29,32 @@ class RuleContext:
     env: Env
 
 
+_NO_VALUE = Words(
+    "no value of {name} is in force on {on}", "ningún valor de {name} está en vigor el {on}"
+)
+
+
 def _resolve(
-    rule: Rule, owner: RuleSet, authority: Authority, doc: AssessmentDocument
+    rule: Rule,
+    owner: RuleSet,
+    authority: Authority,
+    doc: AssessmentDocument,
+    language: Language = ENGLISH,
 ) -> dict[str, ValueInForce] | str:
     values = {}
     for argument, name in rule.params.items():
         parameter = authority.parameters.get(name) or owner.parameters[name]
         found = value_on(name, parameter, doc.as_of, (doc.from_state, doc.to_state))
         if found is None:
-            return f"no value of {name} is in force on {doc.as_of}"
+            return _NO_VALUE(language).format(name=name, on=day_in(language, doc.as_of))
         values[argument] = found
     return values
 
 
 def _evaluate(rule: Rule, owner: RuleSet, ctx: RuleContext) -> Check:
     citation = rule.citation.render()
-    resolved = _resolve(rule, owner, ctx.authority, ctx.document)
+    language = ctx.env.language
+    resolved = _resolve(rule, owner, ctx.authority, ctx.document, language)
     rule_id = f"{owner.id}/{rule.id}"
     if isinstance(resolved, str):
         return Check(rule_id, rule.ground, "unknown", resolved, citation)
@@ -59,7 +70,7 @@ def _evaluate(rule: Rule, owner: RuleSet, ctx: RuleContext) -> Check:
         rule_id,
         rule.ground,
         outcome,  # type: ignore[arg-type]
-        reason + _caveats(facts),
+        reason + _caveats(facts, language),
         citation,
         verified=all(fact.verified for fact in facts),
         basis=_basis(facts),
@@ -72,13 +83,23 @@ def _basis(facts: list[Fact]) -> str:
     return "policy" if "policy" in kinds else "project" if "project" in kinds else "law"
 
 
-def _caveats(facts: list[Fact]) -> str:
+_UNVERIFIED = Words(
+    "relies on law data not verified against its text",
+    "se apoya en datos jurídicos no verificados contra su texto",
+)
+_POLICY = Words(
+    "agency policy, not statute or court order",
+    "política de una dependencia, no ley ni resolución judicial",
+)
+
+
+def _caveats(facts: list[Fact], language: Language = ENGLISH) -> str:
     """Words a reason gains when it rests on something short of verified law."""
     notes = []
     if any(not fact.verified for fact in facts):
-        notes.append("relies on law data not verified against its text")
+        notes.append(_UNVERIFIED(language))
     if any(fact.basis == "policy" for fact in facts):
-        notes.append("agency policy, not statute or court order")
+        notes.append(_POLICY(language))
     return f" [{'; '.join(notes)}]" if notes else ""
 
 
@@ -127,10 +148,18 @@ def _deadlines(authority: Authority, doc: AssessmentDocument) -> dict[str, Any]:
     return {"deadlines": due} if due else {}
 
 
-def _unknown_authority(catalog: LawCatalog, doc: AssessmentDocument) -> Verdict:
+_UNKNOWN_AUTHORITY = Words(
+    "unknown authority {authority!r}; known: {known}",
+    "instrumento desconocido {authority!r}; se conocen: {known}",
+)
+
+
+def _unknown_authority(
+    catalog: LawCatalog, doc: AssessmentDocument, language: Language = ENGLISH
+) -> Verdict:
     added = [name for name in catalog.authorities if name not in AUTHORITY_IDS]
     known = ", ".join([*AUTHORITY_IDS, *added])
-    reason = f"unknown authority {doc.authority!r}; known: {known}"
+    reason = _UNKNOWN_AUTHORITY(language).format(authority=doc.authority, known=known)
     check = Check("authority/known", "AUTHORITY", "fail", reason, "Repatria assessment contract")
     return Verdict(doc.authority, doc.as_of, (check,))
 
@@ -139,15 +168,20 @@ def assess(
     document: AssessmentDocument,
     facts: ContextFacts | None = None,
     catalog: LawCatalog | None = None,
+    *,
+    language: Language = ENGLISH,
 ) -> Verdict:
     """The verdict on a document: every applicable rule checked as of the document's date,
     under this installation's law (or the `catalog` given: with approved amendments, or as
-    known on a day)."""
+    known on a day). `language` ("en" or "es") is the language of the reasons; outcomes,
+    grounds, rule ids and citations are the same in every language (a citation keeps the
+    language of the text cited)."""
     catalog = catalog or load_catalog()
     authority = catalog.authorities.get(document.authority)
     if authority is None:
-        return _unknown_authority(catalog, document)
-    ctx = RuleContext(document, authority, Env(document, facts or ContextFacts(), catalog))
+        return _unknown_authority(catalog, document, language)
+    env = Env(document, facts or ContextFacts(), catalog, language=language)
+    ctx = RuleContext(document, authority, env)
     checks = _checks(catalog, authority, ctx)
     if authority.kind == "custody":
         checks += _removal_basis(catalog, authority, ctx)

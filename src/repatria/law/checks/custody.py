@@ -36,9 +36,16 @@ def removal_basis(params: Mapping[str, Any], authority: Authority) -> Decide:
     return decide(
         (
             ~chosen.is_in(allowed),
-            failing("{chosen} is not a basis for removal to a host ({allowed})"),
+            failing(
+                "{chosen} is not a basis for removal to a host ({allowed})",
+                es="{chosen} no es fundamento para la expulsión a un Estado anfitrión ({allowed})",
+            ),
         ),
-        otherwise=passing("removal to {to} assessed under {chosen} (checks below)"),
+        otherwise=passing(
+            "removal to {to} assessed under {chosen} (checks below)",
+            es="la expulsión a {to} se evalúa conforme a {chosen} (véanse las condiciones"
+            " siguientes)",
+        ),
         chosen=chosen,
         allowed=", ".join(allowed),
     )
@@ -49,13 +56,32 @@ def contract_in_force(params: Mapping[str, Any], authority: Authority) -> Decide
     """A custody contract in force on the date with room under its cap."""
     in_force, room = Fact("contract_in_force"), Fact("contract_has_room")
     return decide(
-        (in_force.eq(False), failing("no custody contract with {to} in force on {as_of}")),
-        (room.eq(False), failing("the custody contract has no room left under its cap")),
+        (
+            in_force.eq(False),
+            failing(
+                "no custody contract with {to} in force on {as_of}",
+                es="no hay contrato de custodia con {to} en vigor el {as_of}",
+            ),
+        ),
+        (
+            room.eq(False),
+            failing(
+                "the custody contract has no room left under its cap",
+                es="el contrato de custodia no tiene cupo disponible dentro de su límite",
+            ),
+        ),
         (
             in_force.is_null() | room.is_null(),
-            unknown("the custody contract and its cap are database facts not supplied"),
+            unknown(
+                "the custody contract and its cap are database facts not supplied",
+                es="el contrato de custodia y su límite son datos de la base de datos que no"
+                " se proporcionaron",
+            ),
         ),
-        otherwise=passing("a custody contract is in force with room under its cap"),
+        otherwise=passing(
+            "a custody contract is in force with room under its cap",
+            es="hay un contrato de custodia en vigor con cupo disponible dentro de su límite",
+        ),
     )
 
 
@@ -66,8 +92,21 @@ def standard_place_available(params: Mapping[str, Any], authority: Authority) ->
     return decide(
         (
             available.is_null(),
-            unknown("whether a standard-compliant place is free is a database fact not supplied"),
+            unknown(
+                "whether a standard-compliant place is free is a database fact not supplied",
+                es="si hay un lugar libre conforme a la norma de espacio es un dato de la base"
+                " de datos que no se proporcionó",
+            ),
         ),
-        (available.eq(True), passing("a standard-compliant place is free")),
-        otherwise=failing("no place meeting the space standard is free"),
+        (
+            available.eq(True),
+            passing(
+                "a standard-compliant place is free",
+                es="hay un lugar libre conforme a la norma de espacio",
+            ),
+        ),
+        otherwise=failing(
+            "no place meeting the space standard is free",
+            es="no hay ningún lugar libre que cumpla la norma de espacio",
+        ),
     )

@@ -25,25 +25,42 @@ from repatria.law.expr import (
     text,
     waived,
 )
+from repatria.law.language import Language, country, day_in, joined, term
 from repatria.law.schema import Rule
+from repatria.law.terms import GROUNDS
 
 EXCEPTIONS = "exceptions"
 
 
-def _agreement(entry: Any) -> str:
-    by = " and ".join(entry.by)
-    reason = f": {entry.reason}" if entry.reason else ""
-    return f"the {entry.ground} exception agreed by {by} on {entry.agreed_on}{reason}"
+def _agreement(language: Language, entry: Any) -> str:
+    by = joined((country(language, state) for state in entry.by), "and", language)
+    reason = f": {entry.reason}" if entry.reason else ""  # the states' own words, as given
+    on = day_in(language, entry.agreed_on)
+    if language == "es":
+        ground = term(GROUNDS, language, entry.ground)
+        return f"la excepción en materia de {ground} convenida por {by} el {on}{reason}"
+    return f"the {entry.ground} exception agreed by {by} on {on}{reason}"
 
 
-def _why_not(entry: Any, from_state: str, to_state: str, as_of: date) -> str:
-    missing = [state for state in (from_state, to_state) if state not in entry.by]
+def _why_not(language: Language, entry: Any, from_state: str, to_state: str, as_of: date) -> str:
+    missing = [
+        country(language, state) for state in (from_state, to_state) if state not in entry.by
+    ]
+    agreement = _agreement(language, entry)
+    sending, receiving = country(language, from_state), country(language, to_state)
+    if missing and language == "es":
+        return (
+            f"{agreement} carece del acuerdo de {joined(missing, 'and', language)}:"
+            f" deben convenirla tanto {sending} como {receiving}"
+        )
     if missing:
         return (
-            f"{_agreement(entry)} lacks the agreement of {' and '.join(missing)}:"
-            f" both {from_state} and {to_state} must agree"
+            f"{agreement} lacks the agreement of {' and '.join(missing)}:"
+            f" both {sending} and {receiving} must agree"
         )
-    return f"{_agreement(entry)} comes after {as_of}"
+    if language == "es":
+        return f"{agreement} es posterior al {day_in(language, as_of)}"
+    return f"{agreement} comes after {as_of}"
 
 
 def with_exceptions(decision: Decide, rule: Rule, rule_id: str) -> Decide:
@@ -55,7 +72,9 @@ def with_exceptions(decision: Decide, rule: Rule, rule_id: str) -> Decide:
             (
                 fails(decision) & claimed,
                 failing(
-                    "{reason}; the exception on file changes nothing: {rule} may not be waived"
+                    "{reason}; the exception on file changes nothing: {rule} may not be waived",
+                    es="{reason}; la excepción registrada no cambia nada: {rule} no admite"
+                    " dispensa",
                 ),
             ),
             otherwise=decision,
@@ -70,10 +89,19 @@ def with_exceptions(decision: Decide, rule: Rule, rule_id: str) -> Decide:
         & (Member("agreed_on") <= AS_OF),
     )
     return decide(
-        (fails(decision) & agreed, waived("{reason}; waived by {agreement}, as {allows} allows")),
+        (
+            fails(decision) & agreed,
+            waived(
+                "{reason}; waived by {agreement}, as {allows} allows",
+                es="{reason}; dispensado por {agreement}, como lo permite {allows}",
+            ),
+        ),
         (
             fails(decision) & claimed,
-            failing("{reason}; the exception on file changes nothing: {why}"),
+            failing(
+                "{reason}; the exception on file changes nothing: {why}",
+                es="{reason}; la excepción registrada no cambia nada: {why}",
+            ),
         ),
         otherwise=decision,
         reason=ReasonOf(decision),

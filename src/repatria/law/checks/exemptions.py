@@ -9,20 +9,32 @@ from typing import Any
 
 from repatria.law.checks.vocabulary import CITIZENSHIPS, TO
 from repatria.law.expr import Const, Contains, Expr, Field, IfElse, any_of, text
+from repatria.law.language import Language, Words, joined
 
 _NATIONAL = Contains(CITIZENSHIPS.path, TO)
 _DEPORTED_TO = Field("person.deportation_country")
 _EXPELLED = Field("person.expulsion_order")
 
-EXEMPTIONS: dict[str, tuple[Expr, str]] = {
+EXEMPTIONS: dict[str, tuple[Expr, Words]] = {
     "fled-to-state-of-nationality": (
         Field("person.fled_to_state_of_nationality") & _NATIONAL,
-        "fled to the state of nationality",
+        Words(
+            "fled to the state of nationality", "una persona que huyó al Estado de su nacionalidad"
+        ),
     ),
-    "expulsion-order": (_EXPELLED, "subject to an expulsion or deportation order"),
+    "expulsion-order": (
+        _EXPELLED,
+        Words(
+            "subject to an expulsion or deportation order",
+            "una persona objeto de una orden de expulsión o deportación",
+        ),
+    ),
     "lives-in-state-of-nationality": (
         Field("person.residence_country").eq(TO) & _NATIONAL,
-        "a national who lives in the receiving state",
+        Words(
+            "a national who lives in the receiving state",
+            "un nacional que reside en el Estado receptor",
+        ),
     ),
     "deportation-country": (
         IfElse(
@@ -30,18 +42,23 @@ EXEMPTIONS: dict[str, tuple[Expr, str]] = {
             IfElse(_EXPELLED.eq(False), Const(False), Const(None)),
             _DEPORTED_TO.eq(TO),
         ),
-        "to be deported to the receiving state on release",
+        Words(
+            "to be deported to the receiving state on release",
+            "una persona que será deportada al Estado receptor al quedar en libertad",
+        ),
     ),
 }
 
 
-def _label(labels: Sequence[str]) -> object:
-    def words(*values: bool | None) -> str:
+def _label(labels: Sequence[Words]) -> object:
+    def words(language: Language, *values: bool | None) -> str:
         for value, label in zip(values, labels, strict=True):
             if value:
-                return label
-        return " or ".join(
-            label for value, label in zip(values, labels, strict=True) if value is None
+                return label(language)
+        return joined(
+            (label(language) for value, label in zip(values, labels, strict=True) if value is None),
+            "or",
+            language,
         )
 
     return words

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from repatria.law.checks.base import check, is_number
 from repatria.law.checks.vocabulary import TO
@@ -21,12 +21,20 @@ from repatria.law.expr import (
     text,
     unknown,
 )
+from repatria.law.language import Language, Words, country, joined, moment_in
 from repatria.law.schema import Authority
 
 REQUIREMENTS = {
-    "language_understood": "in a language the person understands",
-    "explains_how_to_contest": "explaining how to contest the removal and seek habeas",
-    "names_destination": "naming the country of removal",
+    "language_understood": Words(
+        "in a language the person understands", "en un idioma que la persona comprende"
+    ),
+    "explains_how_to_contest": Words(
+        "explaining how to contest the removal and seek habeas",
+        "con la explicación de cómo impugnar la expulsión y promover el hábeas corpus",
+    ),
+    "names_destination": Words(
+        "naming the country of removal", "con la indicación del país de expulsión"
+    ),
 }
 SERVED_AT, COUNTRY = Field("notice.served_at"), Field("notice.country")
 DEPARTURE_AT = Field("departure_at")
@@ -44,10 +52,16 @@ def _stated(requirement: str) -> Expr:
     return Field(f"notice.{requirement}")
 
 
-def _words(names: list[str], wanted: bool | None, joiner: str) -> Expr:
-    def listed(*values: bool | None) -> str:
-        return joiner.join(
-            REQUIREMENTS[name] for name, value in zip(names, values, strict=True) if value is wanted
+def _words(names: list[str], wanted: bool | None, joiner: Literal["and", "nor"]) -> Expr:
+    def listed(language: Language, *values: bool | None) -> str:
+        return joined(
+            (
+                REQUIREMENTS[name](language)
+                for name, value in zip(names, values, strict=True)
+                if value is wanted
+            ),
+            joiner,
+            language,
         )
 
     return text(listed, *(_stated(name) for name in names))
@@ -59,18 +73,39 @@ def notice_content(params: Mapping[str, Any], authority: Authority) -> Decide:
     names: list[str] = params["requires"]
     stated = [_stated(name) for name in names]
     return decide(
-        (SERVED_AT.is_null(), unknown("no written notice on file")),
-        (COUNTRY.is_known() & COUNTRY.ne(TO), failing("the notice names {country}, not {to}")),
-        (any_of(*(value.eq(False) for value in stated)), failing("the notice was not {missing}")),
+        (
+            SERVED_AT.is_null(),
+            unknown("no written notice on file", es="no consta notificación por escrito"),
+        ),
+        (
+            COUNTRY.is_known() & COUNTRY.ne(TO),
+            failing(
+                "the notice names {country}, not {to}",
+                es="la notificación indica {country}, no {to}",
+            ),
+        ),
+        (
+            any_of(*(value.eq(False) for value in stated)),
+            failing(
+                "the notice was not {missing}",
+                es="la notificación no se hizo {missing}",
+            ),
+        ),
         (
             any_of(*(value.is_null() for value in stated)),
-            unknown("not known whether the notice was {undecided}"),
+            unknown(
+                "not known whether the notice was {undecided}",
+                es="se desconoce si la notificación se hizo {undecided}",
+            ),
         ),
-        otherwise=passing("written notice served {served}"),
-        country=COUNTRY,
-        missing=_words(names, False, " nor "),
-        undecided=_words(names, None, " and "),
-        served=text(lambda moment: moment.isoformat(), SERVED_AT),
+        otherwise=passing(
+            "written notice served {served}",
+            es="notificación por escrito practicada el {served}",
+        ),
+        country=text(country, COUNTRY),
+        missing=_words(names, False, "nor"),
+        undecided=_words(names, None, "and"),
+        served=text(moment_in, SERVED_AT),
     )
 
 
@@ -82,18 +117,31 @@ def notice_in_time(params: Mapping[str, Any], authority: Authority) -> Decide:
     return decide(
         (
             SERVED_AT.is_null(),
-            unknown("no notice on file; {minimum:g} hours' notice is needed before departure"),
+            unknown(
+                "no notice on file; {minimum:g} hours' notice is needed before departure",
+                es="no consta notificación; se requiere notificar con {minimum:g} horas de"
+                " anticipación a la salida",
+            ),
         ),
         (
             DEPARTURE_AT.is_null(),
-            unknown("no departure time on file; {minimum:g} hours' notice is needed"),
+            unknown(
+                "no departure time on file; {minimum:g} hours' notice is needed",
+                es="no consta la hora de salida; se requiere notificar con {minimum:g} horas"
+                " de anticipación",
+            ),
         ),
         (
             hours < minimum,
-            failing("notice {hours:g} hours before departure; the minimum is {minimum:g} hours"),
+            failing(
+                "notice {hours:g} hours before departure; the minimum is {minimum:g} hours",
+                es="notificación {hours:g} horas antes de la salida; el mínimo es de"
+                " {minimum:g} horas",
+            ),
         ),
         otherwise=passing(
-            "notice {hours:g} hours before departure; the minimum is {minimum:g} hours"
+            "notice {hours:g} hours before departure; the minimum is {minimum:g} hours",
+            es="notificación {hours:g} horas antes de la salida; el mínimo es de {minimum:g} horas",
         ),
         minimum=minimum,
         hours=hours,

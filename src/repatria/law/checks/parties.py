@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import partial
 from typing import Any
 
 from repatria.law.checks.base import check, is_str
@@ -28,7 +29,9 @@ from repatria.law.expr import (
     text,
     unknown,
 )
+from repatria.law.language import Language, Words, country, day_in, term
 from repatria.law.schema import Authority
+from repatria.law.terms import REFERENCE_DAYS
 
 
 def _parties(authority: Authority) -> list[Expr]:
@@ -66,39 +69,65 @@ def _brief(source: str) -> str:
     return first if len(first) <= 160 else first[:157] + "..."
 
 
-def why_not(authority: Authority, state: str, on: date) -> str:
+def why_not(language: Language, authority: Authority, state: str, on: date) -> str:
     """Why an authority does not (or may not) bind a state on a date, in plain words."""
     entries = [party for party in authority.parties if party.state == state]
     unverified = [party for party in entries if not party.verified and covers(party, on)]
+    name, day = country(language, state), partial(day_in, language)
+    words = _WHY[1 if language == "es" else 0].__getitem__
     if unverified:
         entry = unverified[0]
-        period = f"{entry.from_}" + (f" to {entry.until}" if entry.until else "")
-        return (
-            f"{state}'s date under {authority.id} ({period}) is not verified:"
-            f" {_brief(entry.source)}"
+        period = day(entry.from_) + (words("until").format(day(entry.until)) if entry.until else "")
+        return words("unverified").format(
+            state=name, id=authority.id, period=period, source=_brief(entry.source)
         )
     listed = authority.party_list
     if not entries and not any(o.state == state and o.verified for o in authority.not_parties):
         if listed is None or not listed.complete:
             per = f" ({_brief(listed.source)})" if listed else ""
-            return (
-                f"{state} is not among the parties listed for {authority.id},"
-                f" a list not known to be complete{per}"
-            )
+            return words("incomplete").format(state=name, id=authority.id, per=per)
         if listed.as_of is not None and on > listed.as_of:
-            return (
-                f"{state} was not a party to {authority.id} on {listed.as_of}"
-                f" ({_brief(listed.source)});"
-                f" a later accession is not on record"
+            return words("later").format(
+                state=name, id=authority.id, as_of=day(listed.as_of), source=_brief(listed.source)
             )
     if not entries:
         checked = [entry for entry in authority.not_parties if entry.state == state]
-        suffix = f" (checked: {checked[0].source})" if checked else ""
-        return f"{state} is not a party to {authority.id}{suffix}"
+        suffix = words("checked").format(checked[0].source) if checked else ""
+        return words("not_party").format(state=name, id=authority.id, suffix=suffix)
     entry = entries[0]
     if on < entry.from_:
-        return f"{state} is bound by {authority.id} only from {entry.from_}, after {on}"
-    return f"{state} ceased to be bound by {authority.id} after {entry.until}"
+        return words("from").format(state=name, id=authority.id, since=day(entry.from_), on=day(on))
+    return words("ceased").format(state=name, id=authority.id, until=day(entry.until))
+
+
+# The sentences of `why_not`, English then Spanish (the source notes quoted stay as written).
+_WHY: tuple[dict[str, str], dict[str, str]] = (
+    {
+        "until": " to {}",
+        "unverified": "{state}'s date under {id} ({period}) is not verified: {source}",
+        "incomplete": "{state} is not among the parties listed for {id},"
+        " a list not known to be complete{per}",
+        "later": "{state} was not a party to {id} on {as_of} ({source});"
+        " a later accession is not on record",
+        "checked": " (checked: {})",
+        "not_party": "{state} is not a party to {id}{suffix}",
+        "from": "{state} is bound by {id} only from {since}, after {on}",
+        "ceased": "{state} ceased to be bound by {id} after {until}",
+    },
+    {
+        "until": " al {}",
+        "unverified": "la fecha en que {id} obliga a {state} ({period}) no está verificada:"
+        " {source}",
+        "incomplete": "{state} no figura entre las Partes de {id} registradas, una lista que no"
+        " se sabe completa{per}",
+        "later": "{state} no era Parte en {id} al {as_of} ({source}); no consta una adhesión"
+        " posterior",
+        "checked": " (verificado: {})",
+        "not_party": "{state} no es Parte en {id}{suffix}",
+        "from": "{id} obliga a {state} solo a partir del {since}, después del {on}",
+        "ceased": "{id} dejó de obligar a {state} después del {until}",
+    },
+)
 
 
 def _cited(authority: Authority, state: str, on: date) -> str:
@@ -111,9 +140,9 @@ def _cited(authority: Authority, state: str, on: date) -> str:
 def _reasons(authority_id: str, states: list[Expr], on: Expr) -> Expr:
     """Why the states are not (or may not be) bound, for those that are not for certain."""
 
-    def words(authority: Authority, day: date, *codes: str) -> str:
+    def words(language: Language, authority: Authority, day: date, *codes: str) -> str:
         return "; ".join(
-            why_not(authority, code, day)
+            why_not(language, authority, code, day)
             for code in codes
             if bound_on(authority, code, day) is not True
         )
@@ -128,24 +157,34 @@ def in_force(params: Mapping[str, Any], authority: Authority) -> Decide:
     bound = [BoundOn(authority.id, state, AS_OF) for state in states]
     since = [PartyFrom(authority.id, state, AS_OF) for state in states]
 
-    def bound_since(data: Authority, on: date, *found: Any) -> str:
+    def bound_since(language: Language, data: Authority, on: date, *found: Any) -> str:
         codes, dates = found[: len(states)], found[len(states) :]
+        each = _SINCE(language)
         listed = ", ".join(
-            f"{code} since {day}{_cited(data, code, on)}"
+            each.format(state=country(language, code), day=day_in(language, day))
+            + _cited(data, code, on)
             for code, day in zip(codes, dates, strict=True)
         )
-        return f"{data.id} binds {listed} (on {on})"
+        return _BINDS(language).format(id=data.id, listed=listed, on=day_in(language, on))
 
     return decide(
-        (FROM.eq(TO), failing("from and to are the same state ({from})")),
-        (any_of(*(b.eq(False) for b in bound)), failing("{problems}")),
-        (any_of(*(b.is_null() for b in bound)), unknown("{problems}")),
-        otherwise=passing("{since}"),
+        (
+            FROM.eq(TO),
+            failing(
+                "from and to are the same state ({from})",
+                es="el Estado trasladante y el Estado receptor son el mismo ({from})",
+            ),
+        ),
+        (any_of(*(b.eq(False) for b in bound)), failing("{problems}", es="{problems}")),
+        (any_of(*(b.is_null() for b in bound)), unknown("{problems}", es="{problems}")),
+        otherwise=passing("{since}", es="{since}"),
         problems=_reasons(authority.id, states, AS_OF),
         since=text(bound_since, AuthorityRef(authority.id), AS_OF, *states, *since),
     )
 
 
+_SINCE = Words("{state} since {day}", "a {state} desde el {day}")
+_BINDS = Words("{id} binds {listed} (on {on})", "{id} obliga {listed} (al {on})")
 JUDGMENT_DATE = Field("sentence.judgment_date")
 
 
@@ -167,10 +206,15 @@ def earlier_judgment(cutoffs: Mapping[str, date]) -> Expr:
     )
 
 
+_DECLARED = Words(
+    "{state} for judgments before {day}", "{state} para sentencias anteriores al {day}"
+)
+
+
 def _declared(cutoffs: Mapping[str, date]) -> Expr:
     return text(
-        lambda from_state, to_state: "; ".join(
-            f"{state} for judgments before {day}"
+        lambda language, from_state, to_state: "; ".join(
+            _DECLARED(language).format(state=country(language, state), day=day_in(language, day))
             for state, day in sorted(cutoffs.items())
             if state in (from_state, to_state)
         ),
@@ -188,7 +232,10 @@ def not_replaced(params: Mapping[str, Any], authority: Authority) -> Decide:
     kept = earlier_judgment(params["kept_for_judgments_before"])
     if not by:
         return decide(
-            otherwise=passing("no instrument replaces {authority} on {as_of}"),
+            otherwise=passing(
+                "no instrument replaces {authority} on {as_of}",
+                es="ningún instrumento sustituye a {authority} al {as_of}",
+            ),
             authority=authority.id,
         )
     bound = [BoundOn(by, FROM, AS_OF), BoundOn(by, TO, AS_OF)]
@@ -196,44 +243,57 @@ def not_replaced(params: Mapping[str, Any], authority: Authority) -> Decide:
     return decide(
         (
             bound[0].eq(False) | bound[1].eq(False),
-            passing("{by} does not bind both {from} and {to}"),
+            passing(
+                "{by} does not bind both {from} and {to}",
+                es="{by} no obliga a la vez a {from} y a {to}",
+            ),
         ),
         (
             bound[0].is_null() | bound[1].is_null(),
             unknown(
                 "whether {by}, which would replace {authority}, binds both {from} and {to}"
-                " on {as_of} is not certain: {problems}"
+                " on {as_of} is not certain: {problems}",
+                es="no es seguro que {by}, que sustituiría a {authority}, obligue a la vez a"
+                " {from} y a {to} al {as_of}: {problems}",
             ),
         ),
         (
             kept.eq(True),
             passing(
                 "a judgment of {judgment_date}, which {declared} keep under the earlier"
-                " instruments: it stays under {authority}"
+                " instruments: it stays under {authority}",
+                es="una sentencia del {judgment_date}, que {declared} mantienen bajo los"
+                " instrumentos anteriores: sigue rigiéndose por {authority}",
             ),
         ),
         (
             kept.is_null(),
             unknown(
                 "the judgment's date is not known, and {declared} keep the earlier"
-                " instruments for judgments before their dates"
+                " instruments for judgments before their dates",
+                es="se desconoce la fecha de la sentencia, y {declared} mantienen los"
+                " instrumentos anteriores para las sentencias previas a esas fechas",
             ),
         ),
         (
             since > REFERENCE,
             passing(
                 "the request was received on {received} ({which}), before {by} bound both"
-                " states ({since}): it stays under {authority}"
+                " states ({since}): it stays under {authority}",
+                es="la solicitud se recibió el {received} ({which}), antes de que {by}"
+                " obligara a ambos Estados ({since}): sigue rigiéndose por {authority}",
             ),
         ),
         otherwise=failing(
             "between {from} and {to}, {by} replaces {authority} since {since}"
-            " (request received {received}, {which})"
+            " (request received {received}, {which})",
+            es="entre {from} y {to}, {by} sustituye a {authority} desde el {since}"
+            " (solicitud recibida el {received}, {which})",
         ),
         by=by,
         authority=authority.id,
         received=REFERENCE,
-        which=REFERENCE_NAME,
+        which=text(partial(term, REFERENCE_DAYS), REFERENCE_NAME),
         since=since,
         problems=_reasons(by, [FROM, TO], AS_OF),
         judgment_date=JUDGMENT_DATE,
@@ -251,19 +311,24 @@ def in_force_when_requested(params: Mapping[str, Any], authority: Authority) -> 
             bound[0].eq(False) | bound[1].eq(False),
             failing(
                 "the request was received on {received} ({which}), before {authority} bound"
-                " both {from} and {to}: the earlier instruments govern it"
+                " both {from} and {to}: the earlier instruments govern it",
+                es="la solicitud se recibió el {received} ({which}), antes de que {authority}"
+                " obligara a la vez a {from} y a {to}: la rigen los instrumentos anteriores",
             ),
         ),
         (
             bound[0].is_null() | bound[1].is_null(),
-            unknown("on {received} ({which}): {problems}"),
+            unknown(
+                "on {received} ({which}): {problems}", es="al {received} ({which}): {problems}"
+            ),
         ),
         otherwise=passing(
-            "{authority} bound both states when the request was received ({received})"
+            "{authority} bound both states when the request was received ({received})",
+            es="{authority} obligaba a ambos Estados cuando se recibió la solicitud ({received})",
         ),
         authority=authority.id,
         received=REFERENCE,
-        which=REFERENCE_NAME,
+        which=text(partial(term, REFERENCE_DAYS), REFERENCE_NAME),
         problems=_reasons(authority.id, [FROM, TO], REFERENCE),
     )
 
@@ -272,6 +337,7 @@ def in_force_when_requested(params: Mapping[str, Any], authority: Authority) -> 
 def agreement_in_force(params: Mapping[str, Any], authority: Authority) -> Decide:
     """A custody arrangement between the sending and the host state in force on the date."""
     branches = []
+    values: dict[str, object] = {}
     seen: set[tuple[str, str]] = set()
     for agreement in authority.agreements:
         pair = (agreement.sending, agreement.host)
@@ -282,23 +348,40 @@ def agreement_in_force(params: Mapping[str, Any], authority: Authority) -> Decid
         period = agreement.from_ <= AS_OF
         if agreement.until is not None:
             period = period & (agreement.until >= AS_OF)
-        arrow = f"{pair[0]}→{pair[1]}"
+        # The branch is taken only for its own pair, so {from}→{to} names the arrangement.
+        since, until = f"since_{len(seen)}", f"until_{len(seen)}"
+        values[since] = agreement.from_
+        values[until] = agreement.until if agreement.until else text(_open_ended)
         branches += [
             (
                 same_pair & period,
-                passing(f"custody arrangement {arrow} in force since {agreement.from_}"),
+                passing(
+                    f"custody arrangement {{from}}→{{to}} in force since {{{since}}}",
+                    es=f"acuerdo de custodia {{from}}→{{to}} en vigor desde el {{{since}}}",
+                ),
             ),
             (
                 same_pair,
                 failing(
-                    f"the {arrow} custody arrangement runs from {agreement.from_}"
-                    f" to {agreement.until or 'open-ended'}, not on {{as_of}}"
+                    f"the {{from}}→{{to}} custody arrangement runs from {{{since}}}"
+                    f" to {{{until}}}, not on {{as_of}}",
+                    es=f"el acuerdo de custodia {{from}}→{{to}} rige del {{{since}}}"
+                    f" al {{{until}}}, no el {{as_of}}",
                 ),
             ),
         ]
     return decide(
-        *branches, otherwise=failing("no custody arrangement is recorded for {from}→{to}")
+        *branches,
+        otherwise=failing(
+            "no custody arrangement is recorded for {from}→{to}",
+            es="no consta acuerdo de custodia para {from}→{to}",
+        ),
+        **values,
     )
+
+
+def _open_ended(language: Language) -> str:
+    return "sin plazo" if language == "es" else "open-ended"
 
 
 @check("judgment-not-before-declared-date", cutoffs=is_cutoffs)
@@ -311,16 +394,23 @@ def judgment_not_before_declared_date(params: Mapping[str, Any], authority: Auth
         (
             earlier.eq(True),
             failing(
-                "a judgment of {judgment_date}: the earlier instruments govern it ({declared})"
+                "a judgment of {judgment_date}: the earlier instruments govern it ({declared})",
+                es="una sentencia del {judgment_date}: la rigen los instrumentos anteriores"
+                " ({declared})",
             ),
         ),
         (
             earlier.is_null(),
             unknown(
-                "the judgment's date is not known, and {declared} keep the earlier instruments"
+                "the judgment's date is not known, and {declared} keep the earlier instruments",
+                es="se desconoce la fecha de la sentencia, y {declared} mantienen los"
+                " instrumentos anteriores",
             ),
         ),
-        otherwise=passing("no declaration keeps the earlier instruments for this judgment"),
+        otherwise=passing(
+            "no declaration keeps the earlier instruments for this judgment",
+            es="ninguna declaración mantiene los instrumentos anteriores para esta sentencia",
+        ),
         judgment_date=JUDGMENT_DATE,
         declared=_declared(cutoffs),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import partial
 from typing import Any
 
 from repatria.law.arithmetic import describe_span, months_and_days
@@ -20,7 +21,9 @@ from repatria.law.expr import (
     text,
     unknown,
 )
+from repatria.law.language import Language, day_in, joined, term
 from repatria.law.schema import Authority
+from repatria.law.terms import OFFENSES
 
 SENTENCE = "sentence."
 
@@ -34,14 +37,26 @@ def offense_not_excluded(params: Mapping[str, Any], authority: Authority) -> Dec
     """The offence is not in a category the instrument excludes."""
     category = _sentence("offense_category")
     return decide(
-        (category.is_null(), unknown("offence category not known; excluded: {excluded}")),
+        (
+            category.is_null(),
+            unknown(
+                "offence category not known; excluded: {excluded}",
+                es="se desconoce la categoría del delito; se excluyen: {excluded}",
+            ),
+        ),
         (
             category.is_in(params["categories"]),
-            failing("a {category} offence, which this authority excludes"),
+            failing(
+                "a {category} offence, which this authority excludes",
+                es="se trata de un {category}, que este instrumento excluye",
+            ),
         ),
-        otherwise=passing("a {category} offence is not excluded"),
-        category=category,
-        excluded=", ".join(params["categories"]),
+        otherwise=passing(
+            "a {category} offence is not excluded",
+            es="un {category} no está excluido",
+        ),
+        category=text(partial(term, OFFENSES), category),
+        excluded=text(_categories, tuple(params["categories"])),
     )
 
 
@@ -56,29 +71,60 @@ def final_judgment(params: Mapping[str, Any], authority: Authority) -> Decide:
         [
             (
                 collateral.eq(True),
-                failing("a collateral attack on the conviction or sentence is pending"),
+                failing(
+                    "a collateral attack on the conviction or sentence is pending",
+                    es="está pendiente una impugnación extraordinaria de la condena o de la pena",
+                ),
             )
         ]
         if blocks
         else []
     )
     return decide(
-        (final.eq(False), failing("the judgment is not final")),
-        (appeal.eq(True), failing("an appeal is pending")),
+        (
+            final.eq(False),
+            failing("the judgment is not final", es="la sentencia no ha causado ejecutoria"),
+        ),
+        (
+            appeal.eq(True),
+            failing("an appeal is pending", es="está pendiente un recurso de apelación"),
+        ),
         *collateral_fails,
         (
             any_of(*(fact.is_null() for fact in facts)),
-            unknown("finality, a pending appeal or a pending collateral attack is not known"),
+            unknown(
+                "finality, a pending appeal or a pending collateral attack is not known",
+                es="se desconoce si la sentencia es firme o si está pendiente una apelación o"
+                " una impugnación extraordinaria",
+            ),
         ),
-        otherwise=passing("final, with nothing pending"),
+        otherwise=passing(
+            "final, with nothing pending",
+            es="sentencia firme, sin recurso ni impugnación pendiente",
+        ),
     )
 
 
-def _left(reference: date, release: date) -> str:
-    return describe_span(*months_and_days(reference, release))
+def _categories(language: Language, categories: tuple[str, ...]) -> str:
+    return ", ".join(term(OFFENSES, language, category) for category in categories)
 
 
-def _when(reference: date, received: date | None) -> str:
+def _left(language: Language, reference: date, release: date) -> str:
+    months, days = months_and_days(reference, release)
+    if language != "es":
+        return describe_span(months, days)
+    parts = []
+    if months or not days:
+        parts.append(f"{months} {'mes' if months == 1 else 'meses'}")
+    if days:
+        parts.append(f"{days} {'día' if days == 1 else 'días'}")
+    return joined(parts, "and", language)
+
+
+def _when(language: Language, reference: date, received: date | None) -> str:
+    if language == "es":
+        since = "" if received else " (fecha de la evaluación: no se indicó la de la solicitud)"
+        return f"al {day_in(language, reference)}{since}"
     return f"on {reference}" + ("" if received else " (as_of: no request date given)")
 
 
@@ -89,25 +135,46 @@ def minimum_time_left(params: Mapping[str, Any], authority: Authority) -> Decide
     return decide(
         (
             _sentence("indeterminate").eq(True),
-            passing("an indeterminate sentence meets any minimum"),
+            passing(
+                "an indeterminate sentence meets any minimum",
+                es="una pena de duración indeterminada satisface cualquier mínimo",
+            ),
         ),
         (
             RELEASE.is_null(),
-            unknown("start date or length of the sentence not known; {months} months needed"),
+            unknown(
+                "start date or length of the sentence not known; {months} months needed",
+                es="se desconoce la fecha de inicio o la duración de la pena; se requieren"
+                " {months} meses",
+            ),
         ),
         (
             RELEASE <= REFERENCE,
             failing(
                 "the sentence ended on {release}, before {reference};"
-                " the minimum is {months} months"
+                " the minimum is {months} months",
+                es="la pena concluyó el {release}, antes del {reference}; el mínimo es de"
+                " {months} meses",
             ),
         ),
         (
             AddMonths(REFERENCE, months) > RELEASE,
-            failing("{left} left {when}; the minimum is {months} months"),
+            failing(
+                "{left} left {when}; the minimum is {months} months",
+                es="quedan por cumplir {left} {when}; el mínimo es de {months} meses",
+            ),
         ),
-        (CREDIT_DAYS.is_null(), unknown("{left} left {when} before credits, which are not known")),
-        otherwise=passing("{left} left {when}; the minimum is {months} months"),
+        (
+            CREDIT_DAYS.is_null(),
+            unknown(
+                "{left} left {when} before credits, which are not known",
+                es="quedan por cumplir {left} {when} antes de los abonos, que se desconocen",
+            ),
+        ),
+        otherwise=passing(
+            "{left} left {when}; the minimum is {months} months",
+            es="quedan por cumplir {left} {when}; el mínimo es de {months} meses",
+        ),
         months=months,
         release=RELEASE,
         reference=REFERENCE,
@@ -121,9 +188,24 @@ def dual_criminality(params: Mapping[str, Any], authority: Authority) -> Decide:
     """The acts are an offence in the receiving state too."""
     value = _sentence("dual_criminality")
     return decide(
-        (value.is_null(), unknown("not known whether the acts are an offence in {to}")),
-        (value.eq(True), passing("the acts are an offence in {to} too")),
-        otherwise=failing("the acts are not an offence in {to}"),
+        (
+            value.is_null(),
+            unknown(
+                "not known whether the acts are an offence in {to}",
+                es="se desconoce si los hechos constituyen delito en {to}",
+            ),
+        ),
+        (
+            value.eq(True),
+            passing(
+                "the acts are an offence in {to} too",
+                es="los hechos también constituyen delito en {to}",
+            ),
+        ),
+        otherwise=failing(
+            "the acts are not an offence in {to}",
+            es="los hechos no constituyen delito en {to}",
+        ),
     )
 
 
@@ -132,9 +214,18 @@ def no_death_sentence(params: Mapping[str, Any], authority: Authority) -> Decide
     """The sentence to be served is not the death penalty."""
     value = _sentence("death_sentence")
     return decide(
-        (value.is_null(), unknown("not known whether the sentence is a death sentence")),
-        (value.eq(True), failing("the sentence is the death penalty")),
-        otherwise=passing("not a death sentence"),
+        (
+            value.is_null(),
+            unknown(
+                "not known whether the sentence is a death sentence",
+                es="se desconoce si la pena impuesta es la pena de muerte",
+            ),
+        ),
+        (
+            value.eq(True),
+            failing("the sentence is the death penalty", es="la pena impuesta es la de muerte"),
+        ),
+        otherwise=passing("not a death sentence", es="la pena impuesta no es la de muerte"),
     )
 
 
@@ -143,7 +234,18 @@ def no_pending_charges(params: Mapping[str, Any], authority: Authority) -> Decid
     """No other criminal charges are pending against the person."""
     value = _sentence("other_charges_pending")
     return decide(
-        (value.is_null(), unknown("not known whether other charges are pending")),
-        (value.eq(True), failing("other charges are pending")),
-        otherwise=passing("no other charges pending"),
+        (
+            value.is_null(),
+            unknown(
+                "not known whether other charges are pending",
+                es="se desconoce si hay otros procesos penales pendientes",
+            ),
+        ),
+        (
+            value.eq(True),
+            failing("other charges are pending", es="hay otros procesos penales pendientes"),
+        ),
+        otherwise=passing(
+            "no other charges pending", es="no hay otros procesos penales pendientes"
+        ),
     )

@@ -4,35 +4,58 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from string import Formatter
 from typing import Any
 
 from repatria.law.expr.nodes import Env, Expr, Field, lift
+from repatria.law.language import Language, country, rendered
 
 
 @dataclass(frozen=True, eq=False)
 class Text(Expr):
-    """Words for a reason, made by a Python function from other values. Reasons only: a
-    condition never reads one, so the roster compiler has no need of it."""
+    """Words for a reason, made by a Python function from the language of the reason and
+    other values. Reasons only: a condition never reads one, so the roster compiler has no
+    need of it."""
 
     function: Callable[..., str]
     parts: tuple[Expr, ...] = ()
 
     def evaluate(self, env: Env) -> Any:
-        return self.function(*(part.evaluate(env) for part in self.parts))
+        return self.function(env.language, *(part.evaluate(env) for part in self.parts))
 
 
 def text(function: Callable[..., str], *parts: object) -> Text:
-    """Reason words from values: `text(lambda names: ", ".join(names), Field(...))`."""
+    """Reason words from the language and values, the function writing every language it
+    is asked for: `text(lambda language, codes: countries(codes, language, NONE), Field(...))`."""
     return Text(function, tuple(lift(part) for part in parts))
 
 
 # A check's result: an outcome and a reason template, or a further decision.
 @dataclass(frozen=True)
 class Leaf:
-    """An outcome with the template of its reason (`{name}` reads a named value)."""
+    """An outcome with the template of its reason (`{name}` reads a named value), in English
+    and, beside it, in Spanish, naming the same values."""
 
     outcome: str
     template: str
+    es: str
+
+    def __post_init__(self) -> None:
+        english, spanish = placeholders(self.template), placeholders(self.es)
+        if not self.es.strip() or english != spanish:
+            raise ValueError(
+                f"the Spanish of the reason {self.template!r} must name the same values"
+                f" ({sorted(english)}), not {sorted(spanish)}: {self.es!r}"
+            )
+
+    def template_in(self, language: Language) -> str:
+        """The reason's template in `language`."""
+        return self.es if language == "es" else self.template
+
+
+def placeholders(template: str) -> frozenset[str]:
+    """The names of the values a reason template reads (`{left}`, `{years:g}`)."""
+    return frozenset(name for _, name, _, _ in Formatter().parse(template) if name is not None)
 
 
 Branch = tuple[Expr, "Leaf | Decide"]
@@ -48,8 +71,12 @@ class Decide:
     values: Mapping[str, Expr] = field(default_factory=dict)
 
 
-# Values every reason may name.
-_EVERY_REASON: dict[str, Expr] = {"from": Field("from"), "to": Field("to"), "as_of": Field("as_of")}
+# Values every reason may name (the states by their codes in English, their names in Spanish).
+_EVERY_REASON: dict[str, Expr] = {
+    "from": Text(country, (Field("from"),)),
+    "to": Text(country, (Field("to"),)),
+    "as_of": Field("as_of"),
+}
 
 
 def decide(
@@ -60,24 +87,25 @@ def decide(
     return Decide(tuple(branches), otherwise, named)
 
 
-def passing(template: str) -> Leaf:
-    """A passing result with its reason template."""
-    return Leaf("pass", template)
+def passing(template: str, *, es: str) -> Leaf:
+    """A passing result with its reason template, in English and in Spanish."""
+    return Leaf("pass", template, es)
 
 
-def failing(template: str) -> Leaf:
-    """A failing result with its reason template."""
-    return Leaf("fail", template)
+def failing(template: str, *, es: str) -> Leaf:
+    """A failing result with its reason template, in English and in Spanish."""
+    return Leaf("fail", template, es)
 
 
-def unknown(template: str) -> Leaf:
-    """An undecided result (it never passes) with its reason template."""
-    return Leaf("unknown", template)
+def unknown(template: str, *, es: str) -> Leaf:
+    """An undecided result (it never passes) with its reason template, in English and in Spanish."""
+    return Leaf("unknown", template, es)
 
 
-def waived(template: str) -> Leaf:
-    """A failing condition both states agreed to waive, as the instrument allows."""
-    return Leaf("waived", template)
+def waived(template: str, *, es: str) -> Leaf:
+    """A failing condition both states agreed to waive, as the instrument allows (the reason
+    in English and in Spanish)."""
+    return Leaf("waived", template, es)
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,7 +147,7 @@ class _Values(dict[str, Any]):
         self._named, self._env = named, env
 
     def __missing__(self, key: str) -> Any:
-        value = self._named[key].evaluate(self._env)
+        value = rendered(self._named[key].evaluate(self._env), self._env.language)
         self[key] = value
         return value
 
@@ -134,4 +162,5 @@ def run(decision: Decide, env: Env, inherited: Mapping[str, Expr] | None = None)
             break
     if isinstance(result, Decide):
         return run(result, env, named)
-    return result.outcome, result.template.format_map(_Values(named, env))
+    template = result.es if env.language == "es" else result.template
+    return result.outcome, template.format_map(_Values(named, env))

@@ -58,7 +58,7 @@ class AnyEntry(Expr):
 
 
 def _with_entry(env: Env, entry: Any) -> Env:
-    return Env(env.document, env.facts, env.catalog, entry, env.read)
+    return Env(env.document, env.facts, env.catalog, entry, env.read, env.language)
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from repatria.law.catalog import LawCatalog
     from repatria.law.document import AssessmentDocument
     from repatria.law.facts import ContextFacts
+    from repatria.law.language import Language
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Env:
     entry: Any = None  # the list entry a `Member` reads, inside `AnyEntry`
     # Facts already read from the document (a check reads the same ones many times).
     read: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    language: Language = "en"  # the language reasons are formatted in
 
 
 class Expr:
