@@ -58,6 +58,16 @@ class Settings(BaseSettings):
     # Each organisation's OpenID Connect provider (YAML; docs/configuration.md, "Connecting a
     # ministry's identity provider"); none by default: local passwords only.
     oidc_file: Path | None = None
+    # Federation (docs/federation.md): the state this installation speaks for to its peers,
+    # the Ed25519 key (PEM, PKCS#8) that signs its envelopes (generated beside the SQLite file
+    # in development), and the delivery worker's and the inbox's limits.
+    exchange_state: str | None = None
+    exchange_key_file: Path | None = None
+    exchange_worker: bool = True  # the server delivers its outbox in a background thread
+    exchange_interval_seconds: float = 1.0
+    exchange_max_gap: PositiveInt = 1000  # how far ahead of the next expected an arrival waits
+    exchange_max_skew_seconds: PositiveInt = 300  # a message dated later than now + this
+    exchange_max_age_days: PositiveInt = 30  # a message older than this is refused
     # The roles whose users sign in with a security key (WebAuthn) besides their password or
     # provider, comma-separated ("" for none); by default those who decide or administer.
     require_security_key_roles: Annotated[frozenset[Role], NoDecode] = frozenset(

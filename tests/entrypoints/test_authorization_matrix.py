@@ -436,6 +436,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", f"{API}/audit/events/{{event_id}}/proof"): Rule(
         roles(AUD, ADM), path=ids(event_id="event"), sees=US
     ),
+    # The exchange between peer states: trusted by a pinned key's signature, not by a user, so
+    # open to anyone; this installation takes part in no exchange, so it refuses (409).
+    ("POST", f"{API}/exchange/inbox"): Rule(
+        PUBLIC, body=lambda d: {"envelope": "a.b.c"}, expect=lambda r, s, m: {409}
+    ),
     # Facilities: their state's facility administrators run them; the states whose people
     # they hold under a contract read them.
     ("GET", f"{API}/facilities"): Rule(READ_ALL),
@@ -664,6 +669,7 @@ RULES: dict[tuple[str, str], Rule] = {
         body=lambda d: {"command": "lock", "version": d["planned_version"]},
     ),
     ("GET", "/record"): Rule(roles(AUD, ADM)),
+    ("GET", "/peers"): Rule(roles(AUD, ADM)),  # the peer states and the witness of each
     ("GET", "/record/proof"): Rule(roles(AUD, ADM), sees=US, query=lambda d: {"event": d["event"]}),
     ("GET", "/record/events/{event_id}/proof"): Rule(
         roles(AUD, ADM), path=ids(event_id="event"), sees=US

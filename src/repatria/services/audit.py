@@ -26,6 +26,7 @@ from repatria.services.audit_verify import (
     same_checkpoint,
     verify,
 )
+from repatria.services.exchange import witness as exchange_witness
 from repatria.services.unit_of_work import UnitOfWork
 
 
@@ -38,11 +39,13 @@ def sign(
     retired_keys: Sequence[Ed25519PublicKey] = (),
     start_witness: bool = False,
     workers: int | None = None,
+    note_origin: str = "LOCAL",
 ) -> VerifyReport:
     """Verify the log, then sign a checkpoint of it, store it and append it to the witness
     file (the latest checkpoint, when the log has not grown, goes to a witness that lacks it).
 
-    The report's finding, when there is one, is why nothing was signed."""
+    The report's finding, when there is one, is why nothing was signed. `note_origin`: the
+    state whose log this is, in the checkpoint's C2SP form."""
     report = verify(
         uow,
         database_url,
@@ -70,6 +73,9 @@ def sign(
             key_id=checkpoint.key_id,
         )
     )
+    # The same checkpoint as a C2SP signed note: what peers receive (docs/federation.md).
+    size, root = checkpoint.tree_size, checkpoint.root_hash
+    exchange_witness.sign_note(uow, key.private_key, note_origin, size, root)
     uow.session.flush()
     # Witnessed before the commit: a checkpoint the database holds is always witnessed (a
     # crash between the two leaves one witnessed that the database lacks, which verify names).

@@ -28,6 +28,7 @@ from repatria.domain.workflow import ConsentVerification, Decision
 from repatria.services import assessments, case_documents, cases
 from repatria.services.case_documents import build_document
 from repatria.services.commands import Command
+from repatria.services.exchange import sending
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 
@@ -175,6 +176,7 @@ def move(
 ) -> None:
     """Move the case along an allowed transition and record the step with its legal basis."""
     before = snapshot(case)
+    previous = case.state
     prepared_by = case.prepared_by
     if step.command.startswith("prepare_"):
         prepared_by = principal.user_id
@@ -202,6 +204,10 @@ def move(
         states=list(case.states_involved),
         occurred_at=datetime.combine(step.on, utcnow().timetz()),
     )
+    if "from_peer" not in step.extra:  # a peer's own step, received: nothing to send back
+        sending.after_step(
+            uow, principal, case, step.command, previous, step.on, assessment, step.reason
+        )
 
 
 def recheck(uow: UnitOfWork, principal: Principal, case_id: int, step: Step) -> Assessment:

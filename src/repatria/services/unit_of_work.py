@@ -167,6 +167,19 @@ class UnitOfWork:
         session.commit()
         self._give_turn_back()
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A part of the transaction that an exception leaving it undoes alone, the events
+        recorded in it included (the exchange's inbox records a refusal and nothing of what
+        the refused message began)."""
+        mark = len(self._recorded)
+        try:
+            with self.session.begin_nested():
+                yield
+        except BaseException:
+            del self._recorded[mark:]
+            raise
+
     def _take_turn(self) -> None:
         if self._gate is not None and not self._has_turn:
             self._gate.acquire()

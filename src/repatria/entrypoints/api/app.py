@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +22,7 @@ from repatria.entrypoints.api import (
     contracts,
     deadlines,
     errors,
+    exchange,
     facilities,
     fear_claims,
     health,
@@ -36,6 +38,7 @@ from repatria.entrypoints.api import (
 from repatria.entrypoints.api.body_limit import BodyLimit
 from repatria.entrypoints.web import install as install_web
 from repatria.law.catalog import load_catalog
+from repatria.services.exchange.delivery import DeliveryWorker
 
 API_PREFIX = "/api/v1"
 
@@ -49,7 +52,10 @@ def create_app(container: Container | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        worker = _delivery_worker(container)
         yield
+        if worker is not None:  # joined off the event loop
+            await asyncio.to_thread(worker.stop)
         container.dispose()
 
     app = FastAPI(
@@ -81,6 +87,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         assessments,
         movements,
         audit,
+        exchange,
     )
     for module in routers:
         app.include_router(module.router, prefix=API_PREFIX)
@@ -89,6 +96,16 @@ def create_app(container: Container | None = None) -> FastAPI:
     responses.document(app.routes)  # the refusals each route's signature implies
     install_web(app)  # the browser pages (entrypoints/web), over the same services
     return app
+
+
+def _delivery_worker(container: Container) -> DeliveryWorker | None:
+    """The outbox's delivery thread, when this installation exchanges with peers."""
+    settings = container.settings
+    if not (settings.exchange_state and settings.exchange_worker):
+        return None
+    worker = DeliveryWorker(container.uow, settings)
+    worker.start()
+    return worker
 
 
 def create_served_app(container: Container | None = None) -> FastAPI:

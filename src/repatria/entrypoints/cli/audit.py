@@ -101,6 +101,7 @@ def checkpoint(
             witness,
             retired_keys=audit_keys.load_public_keys(settings)[1:],
             start_witness=start_witness,
+            note_origin=settings.exchange_state or "LOCAL",
         )
         _fail_on(report, "not signing: the record does not verify")
         latest = audit.list_checkpoints(uow, AUDITOR)

@@ -22,6 +22,7 @@ from repatria.entrypoints.cli.errors import INVALID_INPUT, cli_errors, fail, std
 from repatria.entrypoints.cli.facilities import allocate_command, facilities_app, money_app
 from repatria.entrypoints.cli.law import assess_file_command, law_app
 from repatria.entrypoints.cli.movements import movements_app
+from repatria.entrypoints.cli.peers import exchange_app, peers_app
 from repatria.entrypoints.cli.people import people_commands
 from repatria.entrypoints.cli.safeguards import safeguards_app
 from repatria.entrypoints.cli.screen import screen_command
@@ -57,6 +58,8 @@ app.add_typer(cases_app, name="cases")
 app.add_typer(movements_app, name="movements")
 app.add_typer(facilities_app, name="facilities")
 app.add_typer(money_app, name="money")
+app.add_typer(peers_app, name="peers")
+app.add_typer(exchange_app, name="exchange")
 app.command("allocate")(allocate_command)
 app.command("screen")(screen_command)
 console = Console()

@@ -1,0 +1,254 @@
+"""Peer states: their address and pinned public keys (with the date an old key is accepted
+until), and what the exchange with each looks like (witness, queue, halt)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from repatria.adapters.db import tables as t
+from repatria.domain.accounts import Principal, Role
+from repatria.domain.audit_checkpoints import key_id, public_key_from_hex
+from repatria.domain.errors import InvalidInput, NotFound, PermissionDenied
+from repatria.services.unit_of_work import UnitOfWork, utcnow
+
+PURPOSES = ("exchange", "checkpoint")
+_STATE = re.compile(r"^[A-Z]{2}$")
+_HEX_KEY = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class PinnedKey:
+    """A peer's public key for one purpose, accepted until a day (None: no end set)."""
+
+    purpose: str
+    public_key: str
+    key_id: str
+    accepted_until: date | None
+
+    def accepted_on(self, day: date) -> bool:
+        """Whether a message or checkpoint signed with it is accepted on that day."""
+        return self.accepted_until is None or day <= self.accepted_until
+
+
+@dataclass
+class Peer:
+    """A peer state as the operator configured it, with the state of the exchange."""
+
+    state: str
+    base_url: str
+    added_at: datetime
+    next_in_seq: int
+    halted_at: datetime | None
+    halted_reason: str | None
+    keys: list[PinnedKey] = field(default_factory=list)
+    witnessed_size: int | None = None
+    witnessed_at: datetime | None = None
+    pending: int = 0
+    last_error: str | None = None
+
+    @property
+    def witness_status(self) -> str:
+        """'broken' (the exchange stopped), 'holding' or 'none yet'."""
+        if self.halted_at is not None:
+            return "broken"
+        return "holding" if self.witnessed_size is not None else "none yet"
+
+
+def parse_key(text: str, purpose: str) -> tuple[str, date | None]:
+    """A key as typed: 64 hex digits, optionally '@YYYY-MM-DD', the last day it is accepted."""
+    hex_key, _, until = text.strip().lower().partition("@")
+    name = "key" if purpose == "exchange" else "checkpoint_key"
+    if not _HEX_KEY.match(hex_key):
+        raise InvalidInput(name, f"{hex_key!r} is not 64 hex digits (a raw Ed25519 public key)")
+    try:
+        public_key_from_hex(hex_key)
+        day = date.fromisoformat(until) if until else None
+    except ValueError as exc:
+        raise InvalidInput(name, f"{text!r}: {exc}") from exc
+    return hex_key, day
+
+
+def _require_operator(principal: Principal) -> None:
+    if principal.user_id is not None:
+        raise PermissionDenied("peers are configured by the installation's operator")
+
+
+def add(
+    uow: UnitOfWork,
+    principal: Principal,
+    state: str,
+    base_url: str,
+    *,
+    keys: list[tuple[str, date | None]] = (),  # type: ignore[assignment]
+    checkpoint_keys: list[tuple[str, date | None]] = (),  # type: ignore[assignment]
+) -> Peer:
+    """Add a peer, or update its address and pin more keys (or change until when one is
+    accepted: the rotation of a key)."""
+    _require_operator(principal)
+    state = state.upper()
+    if not _STATE.match(state):
+        raise InvalidInput("state", f"{state!r} is not a two-letter country code")
+    if not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", base_url):
+        raise InvalidInput("base_url", f"{base_url!r} is not an http(s) URL")
+    row = uow.session.execute(select(t.peers).where(t.peers.c.state == state)).first()
+    if row is None:
+        if not keys or not checkpoint_keys:
+            raise InvalidInput(
+                "key", "a new peer needs its envelope key and its checkpoint key pinned"
+            )
+        uow.session.execute(
+            t.peers.insert().values(
+                state=state, base_url=base_url.rstrip("/"), added_at=utcnow(), next_in_seq=1
+            )
+        )
+        peer_id = uow.session.execute(
+            select(t.peers.c.id).where(t.peers.c.state == state)
+        ).scalar_one()
+    else:
+        peer_id = row.id
+        uow.session.execute(
+            t.peers.update().where(t.peers.c.id == peer_id).values(base_url=base_url.rstrip("/"))
+        )
+    for purpose, pinned in (("exchange", keys), ("checkpoint", checkpoint_keys)):
+        for hex_key, until in pinned:
+            _pin(uow, peer_id, purpose, hex_key, until)
+    peer = get(uow, state)
+    uow.record(
+        principal,
+        "PeerAdded" if row is None else "PeerUpdated",
+        "peer",
+        state,
+        after=_snapshot(peer),
+        reason=f"{state} at {peer.base_url}",
+        states=[state],
+    )
+    return peer
+
+
+def _pin(uow: UnitOfWork, peer_id: int, purpose: str, hex_key: str, until: date | None) -> None:
+    keys = t.peer_keys
+    existing = uow.session.execute(
+        select(keys.c.id).where(
+            keys.c.peer_id == peer_id, keys.c.purpose == purpose, keys.c.public_key == hex_key
+        )
+    ).first()
+    if existing is not None:
+        uow.session.execute(
+            keys.update().where(keys.c.id == existing.id).values(accepted_until=until)
+        )
+        return
+    uow.session.execute(
+        keys.insert().values(
+            peer_id=peer_id,
+            purpose=purpose,
+            public_key=hex_key,
+            key_id=key_id(public_key_from_hex(hex_key)),
+            accepted_until=until,
+        )
+    )
+
+
+def remove(uow: UnitOfWork, principal: Principal, state: str) -> None:
+    """Forget a peer: nothing more is sent to it nor accepted from it (what was exchanged
+    stays in the record)."""
+    _require_operator(principal)
+    peer = get(uow, state.upper())
+    uow.session.execute(t.peers.delete().where(t.peers.c.state == peer.state))
+    uow.record(
+        principal, "PeerRemoved", "peer", peer.state, before=_snapshot(peer), states=[peer.state]
+    )
+
+
+def find(uow: UnitOfWork, state: str) -> Peer | None:
+    """The peer of that state, with its keys and the state of the exchange, or None."""
+    row = uow.session.execute(select(t.peers).where(t.peers.c.state == state.upper())).first()
+    if row is None:
+        return None
+    keys = uow.session.execute(
+        select(t.peer_keys).where(t.peer_keys.c.peer_id == row.id).order_by(t.peer_keys.c.id)
+    )
+    witnessed = uow.session.execute(
+        select(t.peer_checkpoints.c.tree_size, t.peer_checkpoints.c.received_at)
+        .where(t.peer_checkpoints.c.peer_state == row.state)
+        .order_by(t.peer_checkpoints.c.tree_size.desc())
+        .limit(1)
+    ).first()
+    outbox = t.exchange_outbox
+    pending = uow.session.scalar(
+        select(func.count()).where(
+            outbox.c.peer_state == row.state, outbox.c.delivered_at.is_(None)
+        )
+    )
+    last_error = uow.session.scalar(
+        select(outbox.c.last_error)
+        .where(outbox.c.peer_state == row.state, outbox.c.delivered_at.is_(None))
+        .order_by(outbox.c.seq)
+        .limit(1)
+    )
+    return Peer(
+        state=row.state,
+        base_url=row.base_url,
+        added_at=row.added_at,
+        next_in_seq=row.next_in_seq,
+        halted_at=row.halted_at,
+        halted_reason=row.halted_reason,
+        keys=[PinnedKey(k.purpose, k.public_key, k.key_id, k.accepted_until) for k in keys],
+        witnessed_size=None if witnessed is None else witnessed.tree_size,
+        witnessed_at=None if witnessed is None else witnessed.received_at,
+        pending=int(pending or 0),
+        last_error=last_error,
+    )
+
+
+def get(uow: UnitOfWork, state: str) -> Peer:
+    """The peer of that state; NotFound otherwise."""
+    peer = find(uow, state)
+    if peer is None:
+        raise NotFound("peer", state.upper())
+    return peer
+
+
+def list_peers(uow: UnitOfWork, principal: Principal | None = None) -> list[Peer]:
+    """Every peer, by state code (administrators and auditors, or the operator)."""
+    if principal is not None and not (
+        principal.user_id is None or principal.role in (Role.ADMIN, Role.AUDITOR)
+    ):
+        raise PermissionDenied("only administrators and auditors see the peers")
+    states = uow.session.scalars(select(t.peers.c.state).order_by(t.peers.c.state))
+    return [peer for state in list(states) if (peer := find(uow, state)) is not None]
+
+
+def halted_states(uow: UnitOfWork) -> set[str]:
+    """The peers whose exchange stopped because their record failed the witness."""
+    query = select(t.peers.c.state).where(t.peers.c.halted_at.is_not(None))
+    return set(uow.session.scalars(query))
+
+
+def halt(uow: UnitOfWork, principal: Principal, state: str, reason: str) -> None:
+    """Stop the exchange with a peer (its record failed the witness), and record why."""
+    uow.session.execute(
+        t.peers.update()
+        .where(t.peers.c.state == state, t.peers.c.halted_at.is_(None))
+        .values(halted_at=utcnow(), halted_reason=reason)
+    )
+    uow.record(principal, "PeerHalted", "peer", state, reason=reason, states=[state])
+
+
+def _snapshot(peer: Peer) -> dict[str, Any]:
+    return {
+        "state": peer.state,
+        "base_url": peer.base_url,
+        "keys": [
+            {
+                "purpose": k.purpose,
+                "public_key": k.public_key,
+                "accepted_until": k.accepted_until.isoformat() if k.accepted_until else None,
+            }
+            for k in peer.keys
+        ],
+    }

@@ -1,0 +1,173 @@
+"""What a step on a case shared with a peer sends it: the transfer request when the sending
+state approves, each state's decision, the consent record, the movement notice, the arrival
+and a withdrawal. Called by transitions.move, in the step's transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from repatria.adapters.db import tables as t
+from repatria.domain.accounts import Principal
+from repatria.domain.assessments import Assessment
+from repatria.domain.cases import Case, CaseState
+from repatria.domain.people import Person
+from repatria.domain.workflow import ConsentVerification
+from repatria.services.exchange import outbox
+from repatria.services.unit_of_work import UnitOfWork
+from repatria.settings import get_settings
+
+CROSSED = {
+    CaseState.RECEIVING_REVIEW,
+    CaseState.CONSENT_VERIFICATION,
+    CaseState.APPROVED,
+    CaseState.SCHEDULED,
+}
+
+
+def after_step(
+    uow: UnitOfWork,
+    principal: Principal,
+    case: Case,
+    command: str,
+    previous: CaseState,
+    on: date,
+    assessment: Assessment,
+    reason: str,
+) -> None:
+    """Queue the message this step sends to the peer on the other side of the case, if any."""
+    settings = get_settings()
+    home = (settings.exchange_state or "").upper()
+    if not home or home not in case.states_involved:
+        return
+    other = case.to_state if case.from_state == home else case.from_state
+    peer = uow.session.scalar(select(t.peers.c.id).where(t.peers.c.state == other))
+    if peer is None:
+        return
+    message = _message(uow, case, home, command, previous, on, assessment, reason)
+    if message is not None:
+        kind, body = message
+        outbox.send(uow, principal, settings, other, kind, case.reference, body)
+
+
+def _message(
+    uow: UnitOfWork,
+    case: Case,
+    home: str,
+    command: str,
+    previous: CaseState,
+    on: date,
+    assessment: Assessment,
+    reason: str,
+) -> tuple[str, dict[str, Any]] | None:
+    sending = case.from_state == home
+    day = on.isoformat()
+    if command in ("withdraw", "cancel") and previous in CROSSED:
+        return "withdrawal", {"on": day, "reason": reason}
+    if sending and command == "approve_sending":
+        return "transfer_request", transfer_request(uow, case, on, assessment)
+    if sending and command == "verify_consent":
+        return "consent_verification", _consent(uow, case, on)
+    if sending and command == "depart":
+        return "movement_notice", _movement(uow, case, on)
+    if not sending and command == "approve_receiving":
+        return "decision", {"decision": "approve", "decided_on": day, "reasons": reason}
+    if not sending and command == "deny":
+        return "decision", {"decision": "refuse", "decided_on": day, "reasons": reason}
+    if not sending and command == "confirm_arrival":
+        return "arrival_confirmation", {"arrived_on": day}
+    return None
+
+
+def transfer_request(
+    uow: UnitOfWork, case: Case, on: date, assessment: Assessment
+) -> dict[str, Any]:
+    """What the instrument requires the receiving state to know: who, which sentence, the
+    consent's status and the sending state's assessment with the digest of its law."""
+    person = uow.session.get(Person, case.person_id)
+    assert person is not None
+    pending = sorted(
+        {c["ground"] for c in assessment.verdict.get("checks", []) if c["outcome"] != "pass"}
+    )
+    return {
+        "authority": case.authority,
+        "request_received_on": _iso(case.request_received_on),
+        "facts": {k: v for k, v in case.facts.items() if not isinstance(v, (dict, list))},
+        "person": {
+            "family_name": person.family_name,
+            "given_names": person.given_names,
+            "birth_date": _iso(person.birth_date),
+            "citizenships": [
+                {"country": c.country, "acquired_on": _iso(c.acquired_on)}
+                for c in person.citizenships
+                if c.lost_on is None
+            ],
+        },
+        "sentences": [
+            {
+                "offense": s.offense,
+                "offense_category": str(s.offense_category),
+                "jurisdiction": s.jurisdiction,
+                "start_date": s.start_date.isoformat(),
+                "length_days": s.length_days,
+                "credit_days": s.credit_days,
+                "indeterminate": s.indeterminate,
+                "death_sentence": s.death_sentence,
+                "final": s.final,
+                "appeal_pending": s.appeal_pending,
+                "collateral_attack_pending": s.collateral_attack_pending,
+                "state_prisoner": s.state_prisoner,
+            }
+            for s in person.sentences
+        ],
+        "consent": {"status": "not_verified", "verified_on": None},
+        "assessment": {
+            "allowed": assessment.allowed,
+            "as_of": assessment.as_of.isoformat(),
+            "law_digest": assessment.law_digest,
+            "pending": pending,
+        },
+        "sending_approved_on": on.isoformat(),
+    }
+
+
+def _consent(uow: UnitOfWork, case: Case, on: date) -> dict[str, Any]:
+    hearing = uow.session.scalars(
+        select(ConsentVerification)
+        .where(t.consent_verifications.c.case_id == case.id)
+        .order_by(t.consent_verifications.c.id.desc())
+        .limit(1)
+    ).first()
+    role = str(hearing.verifier_role) if hearing is not None else "unrecorded"
+    return {"verified_on": on.isoformat(), "outcome": "verified", "verifier_role": role}
+
+
+def _movement(uow: UnitOfWork, case: Case, on: date) -> dict[str, Any]:
+    entries, movements = t.manifest_entries, t.movements
+    movement = uow.session.execute(
+        select(movements)
+        .join(entries, entries.c.movement_id == movements.c.id)
+        .where(entries.c.case_id == case.id, entries.c.removed_at.is_(None))
+        .order_by(entries.c.id.desc())
+        .limit(1)
+    ).first()
+    if movement is None:
+        return {
+            "movement": "unrecorded",
+            "departed_on": on.isoformat(),
+            "manifest": [case.reference],
+        }
+    aboard = uow.session.scalars(
+        select(t.cases.c.reference)
+        .join(entries, entries.c.case_id == t.cases.c.id)
+        .where(entries.c.movement_id == movement.id, entries.c.removed_at.is_(None))
+        .order_by(t.cases.c.reference)
+    )
+    label = f"{movement.authority} {movement.from_state}→{movement.to_state} #{movement.sequence}"
+    return {"movement": label, "departed_on": on.isoformat(), "manifest": list(aboard)}
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
