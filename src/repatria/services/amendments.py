@@ -23,7 +23,7 @@ from repatria.domain.records import snapshot
 from repatria.law.catalog import DATA_DIR, LawCatalog, load_catalog_from, local_law_dir
 from repatria.law.errors import LawDataError
 from repatria.law.held import AmendmentText, what_it_names
-from repatria.services import clock, law_in_force
+from repatria.services import clock, impact, law_in_force
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 MAX_TEXT = 200_000  # characters of YAML: far more than any amendment of one authority
@@ -137,6 +137,8 @@ def decide(
         legal_basis=amendment.adds,
         states=[amendment.state],
     )
+    if effective_on is not None and effective_on <= today:
+        impact.announce(uow, principal, on=today)  # in force from today: tell its cases now
     return amendment
 
 

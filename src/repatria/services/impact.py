@@ -1,0 +1,227 @@
+"""The impact of an amendment: every open case re-assessed, vectorised with the screening
+engine, under the law with and without it, as of today and as of the case's planned
+departure; the cases whose verdict or failing grounds change, with the rules responsible."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import func, select
+
+from repatria.adapters.db import tables as t
+from repatria.domain.access import sees_everything
+from repatria.domain.accounts import Principal
+from repatria.domain.amendments import LawAmendment
+from repatria.domain.cases import CaseState
+from repatria.law.catalog import LawCatalog
+from repatria.screening import screen, screen_outcomes
+from repatria.screening.roster import Fill, read_roster
+from repatria.services import clock, law_in_force
+from repatria.services.unit_of_work import UnitOfWork, utcnow
+
+# A case in one of these states is settled: no amendment changes what happened to it.
+CLOSED = frozenset(
+    {
+        CaseState.COMPLETED,
+        CaseState.DELIVERED,
+        CaseState.DENIED,
+        CaseState.WITHDRAWN,
+        CaseState.CANCELLED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """An open case and the document of its latest assessment (the facts it was judged on)."""
+
+    case_id: int
+    reference: str
+    states: tuple[str, str]
+    departure: date | None
+    document: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One case whose verdict or failing grounds the amendment changes on a day."""
+
+    case_id: int
+    reference: str
+    states: tuple[str, str]
+    when: str  # "today" or "departure"
+    on: date
+    allowed_before: bool
+    allowed_after: bool
+    grounds_before: str
+    grounds_after: str
+    rules: tuple[str, ...]  # the rules whose outcome changed
+
+    def as_json(self) -> dict[str, Any]:
+        """The change as plain JSON (the API, the command, the case's event)."""
+        return {
+            "case_id": self.case_id,
+            "reference": self.reference,
+            "when": self.when,
+            "on": self.on.isoformat(),
+            "allowed_before": self.allowed_before,
+            "allowed_after": self.allowed_after,
+            "grounds_before": self.grounds_before,
+            "grounds_after": self.grounds_after,
+            "rules": list(self.rules),
+        }
+
+
+def open_cases(uow: UnitOfWork) -> list[OpenCase]:
+    """Every open case with the document of its latest assessment (one query); a case never
+    assessed (a draft) has no document yet and is left out."""
+    c, a = t.cases.c, t.assessments.c
+    latest = (
+        select(func.max(a.id).label("id")).where(a.case_id.is_not(None)).group_by(a.case_id)
+    ).subquery()
+    query = (
+        select(c.id, c.reference, c.from_state, c.to_state, c.departure_at, a.document)
+        .join(t.assessments, a.case_id == c.id)
+        .join(latest, latest.c.id == a.id)
+        .where(c.state.not_in([state.value for state in CLOSED]))
+        .order_by(c.id)
+    )
+    return [
+        OpenCase(
+            int(row.id),
+            str(row.reference),
+            (str(row.from_state), str(row.to_state)),
+            row.departure_at.date() if row.departure_at else None,
+            dict(row.document),
+        )
+        for row in uow.session.execute(query)
+    ]
+
+
+def _roster(found: list[OpenCase]) -> pl.DataFrame:
+    """The documents as a typed roster, read by the screening engine's own reader."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "open-cases.jsonl"
+        with path.open("w", encoding="utf-8") as stream:
+            for case in found:
+                stream.write(json.dumps(case.document, separators=(",", ":")) + "\n")
+        return read_roster(path, Fill())
+
+
+def compare(
+    found: list[OpenCase], without: LawCatalog, with_it: LawCatalog, today: date
+) -> list[Change]:
+    """The cases whose verdict or grounds differ between the two laws, today and at the
+    planned departure, vectorised; the rules responsible for the few that changed."""
+    if not found:
+        return []
+    roster = _roster(found)
+    departures = pl.Series("as_of", [case.departure for case in found], pl.Date)
+    changes: list[Change] = []
+    for when, days in (("today", pl.lit(today, pl.Date)), ("departure", departures)):
+        dated = roster.with_columns(days.alias("as_of"))
+        if when == "departure":
+            dated = dated.filter(pl.col("as_of").is_not_null())
+        if dated.height == 0:
+            continue
+        before, after = screen(dated, without), screen(dated, with_it)
+        differs = (before["allowed"] != after["allowed"]) | (
+            before["grounds"].cast(pl.String) != after["grounds"].cast(pl.String)
+        )
+        positions = differs.arg_true().to_list()
+        if not positions:
+            continue
+        chosen = dated[positions]
+        rules_before = screen_outcomes(chosen, without)
+        rules_after = screen_outcomes(chosen, with_it)
+        for index, position in enumerate(positions):
+            case = found[int(before["row"][position])]
+            old, new = dict(rules_before[index]), dict(rules_after[index])
+            moved = _responsible(old, new)
+            changes.append(
+                Change(
+                    case.case_id,
+                    case.reference,
+                    case.states,
+                    when,
+                    dated["as_of"][position],
+                    bool(before["allowed"][position]),
+                    bool(after["allowed"][position]),
+                    str(before["grounds"][position] or ""),
+                    str(after["grounds"][position] or ""),
+                    tuple(moved),
+                )
+            )
+    return sorted(changes, key=lambda change: (change.case_id, change.when))
+
+
+def _responsible(old: dict[str, str], new: dict[str, str]) -> tuple[str, ...]:
+    """The rules whose outcome changed; a rule that was not reached on one side (where the
+    authority alone answered) counts only where it does not pass on the other."""
+    moved = []
+    for rule in sorted(old.keys() | new.keys()):
+        before, after = old.get(rule), new.get(rule)
+        if before == after:
+            continue
+        if before is None or after is None:
+            if (before or after) in ("pass", "waived"):
+                continue
+        moved.append(rule)
+    return tuple(moved)
+
+
+def laws(uow: UnitOfWork, amendment: LawAmendment) -> tuple[LawCatalog, LawCatalog]:
+    """The law in force without the amendment, and with it (whatever its day)."""
+    assert amendment.id is not None
+    without = law_in_force.catalog_of(uow, without=amendment.id)
+    text = law_in_force.as_text(amendment, proposal=True)
+    return without, law_in_force.catalog_of(uow, without=amendment.id, adding=[text])
+
+
+def impact(
+    uow: UnitOfWork, principal: Principal, amendment: LawAmendment, *, on: date | None = None
+) -> list[Change]:
+    """The open cases the amendment changes, as of `on` (today) and each planned departure;
+    the principal sees the changes to cases of its state (auditors and the operator, all)."""
+    without, with_it = laws(uow, amendment)
+    changes = compare(open_cases(uow), without, with_it, on or clock.today())
+    return [change for change in changes if _sees(principal, change)]
+
+
+def _sees(principal: Principal, change: Change) -> bool:
+    return sees_everything(principal) or principal.state in change.states
+
+
+def announce(uow: UnitOfWork, principal: Principal, *, on: date | None = None) -> int:
+    """Tell each case an amendment that has taken effect changes (an event on the case, which
+    its officers' dashboards list), once per amendment; the number of events recorded."""
+    day = on or clock.today()
+    recorded = 0
+    for amendment in law_in_force.approved(uow):
+        if amendment.announced_at is not None or amendment.effective_on is None:
+            continue
+        if amendment.effective_on > day:
+            continue
+        without, with_it = laws(uow, amendment)
+        for change in compare(open_cases(uow), without, with_it, day):
+            uow.record(
+                principal,
+                "LawAmendmentTookEffect",
+                "case",
+                change.case_id,
+                after={"amendment": amendment.id, **change.as_json()},
+                reason=f"amendment {amendment.id} ({amendment.title}) took effect on"
+                f" {amendment.effective_on}",
+                legal_basis=amendment.adds,
+                states=list(change.states),
+            )
+            recorded += 1
+        amendment.announced_at = utcnow()
+    uow.session.flush()
+    return recorded
