@@ -159,6 +159,8 @@ def ids(**names: str) -> Callable[[Demo], dict[str, Any]]:
 
 
 GROUNDS = {"reason": "the court so ordered", "legal_basis": "Order of 1 Dec 2026, No. 1"}
+# A security key's answer to a challenge nobody was given.
+KEY_ANSWER = {"challenge_id": 1, "credential": "{}"}
 
 
 def person_body(d: Demo) -> dict[str, Any]:
@@ -494,6 +496,17 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/login/oidc/{organisation}/callback"): Rule(
         PUBLIC, path=lambda d: {"organisation": "us-iptu"}, expect=lambda r, s, m: {404}
     ),
+    # The second step of signing in (a security key or a recovery code): without a pending
+    # sign-in (the password's cookie) each sends the browser back to the login page.
+    ("GET", "/login/security-key"): Rule(PUBLIC),
+    ("POST", "/login/security-key/options"): Rule(PUBLIC),
+    ("POST", "/login/security-key"): Rule(PUBLIC, body=lambda d: KEY_ANSWER),
+    ("POST", "/login/security-key/register"): Rule(
+        PUBLIC, body=lambda d: {**KEY_ANSWER, "name": "matrix"}
+    ),
+    ("POST", "/login/security-key/recovery"): Rule(
+        PUBLIC, body=lambda d: {"code": "abcd-efgh-jkmn-pqrs"}
+    ),
     ("GET", "/law"): Rule(PUBLIC),
     ("GET", "/law/{authority_id}"): Rule(PUBLIC, path=lambda d: {"authority_id": "us-mx-1976"}),
     ("GET", "/statistics"): Rule(PUBLIC),
@@ -521,6 +534,15 @@ RULES: dict[tuple[str, str], Rule] = {
         expect=lambda r, s, m: {200} if (r, s) == (ADM, "US") else {404},
     ),
     ("POST", "/account/sign-out-everywhere"): Rule(SIGNED_IN),
+    # One's own security keys: the demo's users have none, so a key's id names nobody's.
+    ("POST", "/account/security-keys/options"): Rule(SIGNED_IN),
+    ("POST", "/account/security-keys"): Rule(
+        SIGNED_IN, body=lambda d: {**KEY_ANSWER, "name": "matrix"}
+    ),
+    ("POST", "/account/security-keys/{key_id}/remove"): Rule(
+        SIGNED_IN, path=lambda d: {"key_id": 1}, expect=lambda r, s, m: {404}
+    ),
+    ("POST", "/account/recovery-codes"): Rule(SIGNED_IN),
     ("GET", "/admin"): Rule(roles(ADM)),
     ("POST", "/admin/organisations"): Rule(
         frozenset(), body=lambda d: {"code": "org-x", "name": "Org", "state": "GT"}

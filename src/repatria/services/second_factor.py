@@ -102,8 +102,19 @@ def pending(uow: UnitOfWork, raw: str | None) -> Pending:
     return Pending(int(row.id), user, row.issuer, int(row.failures))
 
 
-def failed(uow: UnitOfWork, waiting: Pending) -> int:
-    """Count a wrong answer (key or recovery code); the attempts left. Does not commit."""
+def failed(uow: UnitOfWork, waiting: Pending, *, recovery_code: bool = False) -> int:
+    """Count a wrong answer (key or recovery code); the attempts left. A wrong recovery code
+    is recorded here (FailRecoveryCode; a key's failure is recorded where it is checked).
+    Does not commit."""
+    if recovery_code:
+        uow.record(
+            security_keys.SIGN_IN_ACTOR,
+            "FailRecoveryCode",
+            "user",
+            waiting.user.id,
+            after={"username": waiting.user.username},
+            states=[users.state_of(waiting.user)],
+        )
     uow.session.execute(
         update(t.pending_sign_ins)
         .where(t.pending_sign_ins.c.id == waiting.id)

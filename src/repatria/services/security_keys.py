@@ -13,7 +13,6 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from webauthn import (
@@ -39,6 +38,7 @@ from repatria.domain.errors import InvalidInput, NotAuthenticated, NotFound
 from repatria.services import users
 from repatria.services.accounts import principal_of
 from repatria.services.unit_of_work import UnitOfWork, utcnow
+from repatria.settings import Settings
 
 CHALLENGE_MINUTES = 5
 REGISTER, SIGN_IN = "register", "sign_in"
@@ -52,6 +52,11 @@ class RelyingParty:
     rp_id: str
     origin: str
     name: str = "Repatria"
+
+
+def relying_party(settings: Settings) -> RelyingParty:
+    """The relying party the settings describe (REPATRIA_WEBAUTHN_ORIGIN)."""
+    return RelyingParty(rp_id=settings.webauthn_rp_id, origin=settings.webauthn_origin)
 
 
 @dataclass(frozen=True)
@@ -323,9 +328,3 @@ def _refused(uow: UnitOfWork, user: User, command: str, reason: str) -> None:
         states=[users.state_of(user)],
     )
     uow.commit()
-
-
-def json_options(options: str) -> dict[str, Any]:
-    """The options as an object, for a page to hand to its script."""
-    parsed: dict[str, Any] = json.loads(options)
-    return parsed

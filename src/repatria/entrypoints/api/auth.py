@@ -59,6 +59,8 @@ def login(
         client_address(request),
         hours,
         passwords_off=passwords_off,
+        key_roles=container.settings.require_security_key_roles,
+        presents_key=False,  # a security key is presented in the browser only
     )
     response.set_cookie(
         SESSION_COOKIE, raw, max_age=hours * 3600, httponly=True, secure=True, samesite="lax"

@@ -237,7 +237,14 @@ def tokens_create(
     passwords_off = oidc_providers.passwords_off(container.settings.oidc_file)
     with container.uow() as uow:
         credential, raw = signing_in.issue_token_with_password(
-            uow, username, password, name, days, passwords_off=passwords_off, read_only=read_only
+            uow,
+            username,
+            password,
+            name,
+            days,
+            passwords_off=passwords_off,
+            read_only=read_only,
+            key_roles=container.settings.require_security_key_roles,
         )
     kind = "read-only token" if credential.read_only else "token"
     console.print(

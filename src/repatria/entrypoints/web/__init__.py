@@ -30,6 +30,8 @@ from repatria.entrypoints.web import (
     peers,
     people,
     record,
+    second_factor,
+    security_keys,
     static_files,
     statistics,
     transitions,
@@ -40,6 +42,7 @@ from repatria.entrypoints.web.security import CSRF_COOKIE, apply_headers, new_se
 
 ROUTERS = (
     auth,
+    second_factor,
     oidc,
     dashboard,
     cases,
@@ -57,6 +60,7 @@ ROUTERS = (
     facilities,
     statistics,
     account,
+    security_keys,
     assessments,
     admin,
     users,

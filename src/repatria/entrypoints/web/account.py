@@ -1,4 +1,5 @@
-"""The user's account: who they are, their API tokens, their password and sessions."""
+"""The user's account: who they are, their API tokens, their password and sessions (and
+their security keys: security_keys.py)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from repatria.entrypoints.web.deps import (
 from repatria.entrypoints.web.forms import Short
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
-from repatria.services import accounts, users
+from repatria.services import accounts, recovery_codes, security_keys, users
 from repatria.services import login as signing_in
 from repatria.services.passwords import MIN_LENGTH
 
@@ -36,15 +37,33 @@ LABELS = {
 }
 
 
-def _page(request: Request, uow: Uow, principal: User, new_token: str = "") -> Response:
-    tokens = accounts.list_own_tokens(uow, principal)
-    return render(request, "account/index.html", {"tokens": tokens, "new_token": new_token})
+def account_page(
+    request: Request,
+    uow: Uow,
+    principal: User,
+    new_token: str = "",
+    *,
+    new_codes: list[str] | None = None,
+    key_error: str = "",
+    status: int = 200,
+) -> Response:
+    """The account page; a new token or new recovery codes are shown on it once."""
+    assert principal.user_id is not None
+    context = {
+        "tokens": accounts.list_own_tokens(uow, principal),
+        "new_token": new_token,
+        "keys": security_keys.list_keys(uow, principal.user_id),
+        "codes_left": recovery_codes.remaining(uow, principal.user_id),
+        "new_codes": new_codes or [],
+        "key_error": key_error,
+    }
+    return render(request, "account/index.html", context, status)
 
 
 @router.get("/account")
 def account(request: Request, uow: Uow, principal: User) -> Response:
-    """The user's details and API tokens."""
-    return _page(request, uow, principal)
+    """The user's details, API tokens and security keys."""
+    return account_page(request, uow, principal)
 
 
 @router.post("/account/tokens")
@@ -62,7 +81,7 @@ def create_token(
         uow, principal, principal.username, name.strip(), days, read_only=read_only == "yes"
     )
     uow.commit()
-    return _page(request, uow, principal, raw)
+    return account_page(request, uow, principal, raw)
 
 
 @router.post("/account/tokens/{token_id}/revoke")
@@ -70,7 +89,7 @@ def revoke_token(request: Request, token_id: RecordId, uow: Uow, principal: User
     """Revoke one of the user's tokens."""
     accounts.revoke_credential(uow, principal, token_id)
     uow.commit()
-    return _page(request, uow, principal)
+    return account_page(request, uow, principal)
 
 
 def _password_page(

@@ -13,11 +13,12 @@ from repatria.domain.errors import (
     NotAuthenticated,
     PasswordChangeRequired,
     PasswordsSwitchedOff,
+    SecurityKeyRequired,
     TooManyAttempts,
 )
 from repatria.entrypoints.api.auth import client_address
 from repatria.entrypoints.api.deps import SESSION_COOKIE
-from repatria.entrypoints.web import security
+from repatria.entrypoints.web import second_factor, security
 from repatria.entrypoints.web.deps import AppContainer, MaybeUser, Uow
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
@@ -30,6 +31,7 @@ NOTICES = {
     "password": "Your password was changed and every session of yours ended: "
     "sign in with the new one.",
     "everywhere": "Every session and API token of yours has ended.",
+    "expired": "That sign-in ended before the security key answered: sign in again.",
 }
 
 
@@ -97,7 +99,11 @@ def login(
                 address,
                 hours,
                 passwords_off=oidc_providers.passwords_off(container.settings.oidc_file),
+                key_roles=container.settings.require_security_key_roles,
             )
+    except SecurityKeyRequired as exc:
+        # The password was right; no session until the key answers (second_factor.py).
+        return second_factor.start(exc.pending)
     except (NotAuthenticated, PasswordChangeRequired, TooManyAttempts) as exc:
         with container.uow(read_only=True) as reader:
             demo = [] if container.settings.env == "production" else views.demo_logins(reader)

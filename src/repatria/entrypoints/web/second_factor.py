@@ -1,0 +1,195 @@
+"""The second step of signing in: the security key (or a recovery code), after the password
+or the identity provider. Until it is presented there is no session cookie, only the pending
+sign-in's (PENDING_COOKIE, for these addresses alone, ten minutes); one whose role requires a
+key and who has none may register one here, and do nothing else (services/second_factor.py).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import Form, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from repatria.domain.errors import InvalidInput, NotAuthenticated
+from repatria.entrypoints.api.deps import SESSION_COOKIE
+from repatria.entrypoints.web import security
+from repatria.entrypoints.web.deps import AppContainer, Uow
+from repatria.entrypoints.web.rendering import render
+from repatria.entrypoints.web.routing import web_router
+from repatria.services import recovery_codes, second_factor, security_keys
+from repatria.services.accounts import principal_of
+
+router = web_router()
+PREFIX = "/login/security-key"
+PENDING_COOKIE = "repatria_pending"
+Credential = Annotated[str, Form(max_length=20_000)]
+ChallengeId = Annotated[int, Form(ge=1, le=2**62)]
+
+
+def start(raw: str) -> Response:
+    """Send the browser to present its key, holding the pending sign-in (no session)."""
+    response = RedirectResponse(PREFIX, status_code=303)
+    response.set_cookie(
+        PENDING_COOKIE,
+        raw,
+        max_age=second_factor.PENDING_MINUTES * 60,
+        httponly=True,
+        secure=True,
+        samesite="strict",
+        path=PREFIX,
+    )
+    return response
+
+
+def _pending(request: Request, uow: Uow) -> second_factor.Pending:
+    return second_factor.pending(uow, request.cookies.get(PENDING_COOKIE))
+
+
+def _page(
+    request: Request,
+    uow: Uow,
+    waiting: second_factor.Pending,
+    *,
+    error: str = "",
+    codes: list[str] | None = None,
+    status: int = 200,
+) -> Response:
+    assert waiting.user.id is not None
+    enrol = not security_keys.has_keys(uow, waiting.user.id)
+    context = {"enrol": enrol, "error": error, "codes": codes or []}
+    return render(request, "auth/security_key.html", context, status)
+
+
+def _ended(exc: NotAuthenticated) -> Response:
+    # Back to the login page, which says why; the pending cookie goes.
+    response = RedirectResponse("/login?done=expired", status_code=303)
+    response.delete_cookie(PENDING_COOKIE, httponly=True, secure=True, path=PREFIX)
+    return response
+
+
+@router.get(PREFIX)
+def key_page(request: Request, uow: Uow) -> Response:
+    """Ask for the security key (or, for one who must have a key and has none, register one)."""
+    try:
+        waiting = _pending(request, uow)
+    except NotAuthenticated as exc:
+        return _ended(exc)
+    return _page(request, uow, waiting)
+
+
+@router.post(f"{PREFIX}/options")
+def options(request: Request, uow: Uow, container: AppContainer) -> Response:
+    """A challenge for the key (JSON, for static/webauthn.js): to sign in, or to register the
+    first key."""
+    try:
+        waiting = _pending(request, uow)
+    except NotAuthenticated as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=401)
+    assert waiting.user.id is not None
+    rp = security_keys.relying_party(container.settings)
+    if security_keys.has_keys(uow, waiting.user.id):
+        challenge_id, made = security_keys.begin_assertion(uow, waiting.user, rp)
+    else:
+        challenge_id, made = security_keys.begin_registration(uow, waiting.user, rp)
+    uow.commit()
+    return JSONResponse({"challenge_id": challenge_id, "publicKey": json.loads(made)})
+
+
+@router.post(PREFIX)
+def present_key(
+    request: Request,
+    uow: Uow,
+    container: AppContainer,
+    challenge_id: ChallengeId,
+    credential: Credential,
+) -> Response:
+    """Check the key's answer; a right one opens the session."""
+    try:
+        waiting = _pending(request, uow)
+    except NotAuthenticated as exc:
+        return _ended(exc)
+    rp = security_keys.relying_party(container.settings)
+    try:
+        name = security_keys.finish_assertion(uow, waiting.user, rp, challenge_id, credential)
+    except (NotAuthenticated, InvalidInput) as exc:
+        return _wrong(request, uow, waiting, str(exc))
+    return _signed_in(uow, container, waiting, key=name)
+
+
+@router.post(f"{PREFIX}/recovery")
+def use_recovery_code(
+    request: Request,
+    uow: Uow,
+    container: AppContainer,
+    code: Annotated[str, Form(max_length=40)],
+) -> Response:
+    """Sign in with a recovery code in place of the key; each works once."""
+    try:
+        waiting = _pending(request, uow)
+    except NotAuthenticated as exc:
+        return _ended(exc)
+    if not recovery_codes.use(uow, waiting.user, code):
+        left = second_factor.failed(uow, waiting, recovery_code=True)
+        uow.commit()
+        reason = "That recovery code is wrong or was already used"
+        return _page(request, uow, waiting, error=_with_attempts(reason, left), status=401)
+    return _signed_in(uow, container, waiting, key=None)
+
+
+@router.post(f"{PREFIX}/register")
+def register_first_key(
+    request: Request,
+    uow: Uow,
+    container: AppContainer,
+    challenge_id: ChallengeId,
+    credential: Credential,
+    name: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """Register the first key of one whose role requires one; the recovery codes are shown
+    once, then the key signs in. One who has a key already adds another on the account page,
+    signed in: a password alone never adds a key to an account that has one."""
+    try:
+        waiting = _pending(request, uow)
+    except NotAuthenticated as exc:
+        return _ended(exc)
+    assert waiting.user.id is not None
+    if security_keys.has_keys(uow, waiting.user.id):
+        return _page(request, uow, waiting, error="Sign in with your key first.", status=409)
+    rp = security_keys.relying_party(container.settings)
+    user = waiting.user
+    try:
+        security_keys.finish_registration(uow, user, rp, challenge_id, credential, name)
+    except InvalidInput as exc:
+        return _page(request, uow, waiting, error=exc.reason.capitalize() + ".", status=422)
+    codes = recovery_codes.generate(uow, principal_of(user), user)
+    uow.commit()
+    return _page(request, uow, waiting, codes=codes)
+
+
+def _wrong(request: Request, uow: Uow, waiting: second_factor.Pending, reason: str) -> Response:
+    left = second_factor.failed(uow, waiting)
+    uow.commit()
+    return _page(request, uow, waiting, error=_with_attempts(reason, left), status=401)
+
+
+def _with_attempts(reason: str, left: int) -> str:
+    if left == 0:
+        return f"{reason}. No attempts are left: sign in again."
+    return f"{reason}. Attempts left: {left}."
+
+
+def _signed_in(
+    uow: Uow, container: AppContainer, waiting: second_factor.Pending, *, key: str | None
+) -> Response:
+    hours = container.settings.session_hours
+    try:
+        raw = second_factor.finish(uow, waiting, hours, key=key)
+    except NotAuthenticated as exc:
+        return _ended(exc)
+    uow.commit()
+    response = RedirectResponse("/dashboard", status_code=303)
+    security.set_cookie(response, SESSION_COOKIE, raw, hours * 3600)
+    response.delete_cookie(PENDING_COOKIE, httponly=True, secure=True, path=PREFIX)
+    return response
