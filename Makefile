@@ -6,7 +6,7 @@ DATA ?= data
 export REPATRIA_DATABASE_URL ?= sqlite:///$(DATA)/repatria.sqlite3
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test browser run db demo test check lint typecheck contracts unit quick bench clean
+.PHONY: help install install-test browser run db demo test check lint typecheck contracts unit quick bench clean i18n
 # The quick loop's tests: no browser, no PostgreSQL server (tests/conftest.py marks them).
 QUICK_TESTS := not browser and not postgresql
 
@@ -68,6 +68,11 @@ quick: install-test ## The pytest suite without the browser and PostgreSQL tests
 test: lint typecheck contracts unit ## Everything CI runs: lint, types, layers, the whole suite
 
 check: lint typecheck contracts quick ## The quick loop: lint, types, layers, the tests without browser or PostgreSQL
+
+LOCALE := src/repatria/locale
+i18n: install ## Extract the marked text (babel.cfg) and update the catalogs in src/repatria/locale/
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-wrap --sort-by-file --add-location file -o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel update --no-wrap --ignore-obsolete -i $(LOCALE)/messages.pot -d $(LOCALE) -l es
 
 clean: ## Remove the virtual environment, caches and the local database
 	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache .ruff_cache

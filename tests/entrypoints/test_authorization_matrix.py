@@ -534,6 +534,10 @@ RULES: dict[tuple[str, str], Rule] = {
         expect=lambda r, s, m: {200} if (r, s) == (ADM, "US") else {404},
     ),
     ("POST", "/account/sign-out-everywhere"): Rule(SIGNED_IN),
+    # The header's language switch works signed out too; the account page saves a preference.
+    ("POST", "/language"): Rule(PUBLIC, body=lambda d: {"language": "es", "next": "/"}),
+    ("GET", "/language/{language}"): Rule(PUBLIC, path=lambda d: {"language": "es"}),
+    ("POST", "/account/language"): Rule(SIGNED_IN, body=lambda d: {"language": "es"}),
     # One's own security keys: the demo's users have none, so a key's id names nobody's.
     ("POST", "/account/security-keys/options"): Rule(SIGNED_IN),
     ("POST", "/account/security-keys"): Rule(

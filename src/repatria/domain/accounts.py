@@ -51,6 +51,7 @@ class User:
     # Signs in through its organisation's identity provider as this account (OpenID Connect).
     external_issuer: str | None = None
     external_subject: str | None = None
+    language: str | None = None  # the language chosen on the account page (issue 20)
     organisation: Organisation | None = None
     id: int | None = None
 
@@ -91,6 +92,7 @@ class Principal:
     state: str
     extra: dict[str, str] = field(default_factory=dict)
     read_only: bool = False  # signed in with a read-only API token: may change nothing
+    language: str | None = None  # the user's chosen language, if any (repatria.i18n)
 
     @classmethod
     def system(cls, reason: str = "system") -> Principal:

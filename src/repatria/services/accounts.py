@@ -53,7 +53,12 @@ def principal_of(user: User) -> Principal:
     """The acting principal for a loaded user."""
     assert user.organisation is not None and user.id is not None
     return Principal(
-        user.id, user.username, user.role, user.organisation_id, user.organisation.state
+        user.id,
+        user.username,
+        user.role,
+        user.organisation_id,
+        user.organisation.state,
+        language=user.language,
     )
 
 
@@ -211,6 +216,7 @@ _AUTHENTICATE = (
         t.users.c.active,
         t.users.c.organisation_id,
         t.organisations.c.state,
+        t.users.c.language,
     )
     .select_from(t.credentials)
     .join(t.users, t.users.c.id == t.credentials.c.user_id)
@@ -258,12 +264,22 @@ def _with_read(read: Select[Any]) -> Select[Any]:
 def _principal(row: tuple[Any, ...] | None) -> Principal:
     if row is None:
         raise NotAuthenticated("the token is unknown, expired or revoked")
-    expires_at, revoked_at, read_only, user_id, username, role, active, organisation_id, state = row
+    (expires_at, revoked_at, read_only, user_id, username, role, active, organisation_id, state) = (
+        row[:9]
+    )
     if not token_usable(revoked_at, expires_at, utcnow()):
         raise NotAuthenticated("the token is unknown, expired or revoked")
     if not active:
         raise NotAuthenticated("the user is disabled")
-    return Principal(user_id, username, role, organisation_id, state, read_only=bool(read_only))
+    return Principal(
+        user_id,
+        username,
+        role,
+        organisation_id,
+        state,
+        read_only=bool(read_only),
+        language=row[9],
+    )
 
 
 def revoke_credential(uow: UnitOfWork, actor: Principal, credential_id: int) -> Credential:

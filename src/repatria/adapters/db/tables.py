@@ -69,6 +69,9 @@ users = Table(
     # The identity provider's account this user signs in as (OpenID Connect: `iss`, `sub`).
     Column("external_issuer", String(300)),
     Column("external_subject", String(255)),
+    # The language the user reads Repatria in (en, es or a locale such as es_SV); NULL:
+    # the header's switch or the browser decides (repatria.i18n).
+    Column("language", String(8)),
     UniqueConstraint(
         "external_issuer", "external_subject", name="uq_users_external_issuer_subject"
     ),

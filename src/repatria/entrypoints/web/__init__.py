@@ -23,6 +23,7 @@ from repatria.entrypoints.web import (
     documents,
     facilities,
     fear_claims,
+    languages,
     law,
     movements,
     notices,
@@ -39,6 +40,7 @@ from repatria.entrypoints.web import (
 )
 from repatria.entrypoints.web.errors import status_page
 from repatria.entrypoints.web.security import CSRF_COOKIE, apply_headers, new_seed, usable_seed
+from repatria.i18n import gettext as _
 
 ROUTERS = (
     auth,
@@ -64,6 +66,7 @@ ROUTERS = (
     assessments,
     admin,
     users,
+    languages,
     static_files,
 )
 
@@ -75,6 +78,8 @@ def install(app: FastAPI) -> None:
     # Sign-ins through a provider in progress (their state, nonce and PKCE verifier).
     app.add_middleware(oidc.OidcSession, secret_key=app.state.container.settings.secret_key)
     oidc.providers(app.state.container)  # a providers file in error refuses to start, naming it
+    # Outermost, so error pages and the API's refusals are in the reader's language too.
+    app.add_middleware(languages.ReaderLanguage)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
@@ -88,7 +93,7 @@ def install(app: FastAPI) -> None:
         # Starlette still logs the exception and raises it again after this answer.
         if _in_api(request):
             return PlainTextResponse("Internal Server Error", status_code=500)
-        return _page(request, 500, "The server failed to answer this request.")
+        return _page(request, 500, _("The server failed to answer this request."))
 
 
 def _in_api(request: Request) -> bool:

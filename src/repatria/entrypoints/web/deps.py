@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 
+from repatria import i18n
 from repatria.bootstrap import Container
 from repatria.domain.access import Action, require
 from repatria.domain.accounts import Principal
@@ -45,6 +46,10 @@ def optional_principal(request: Request, uow: Uow) -> Principal | None:
     except NotAuthenticated:
         return None
     request.state.principal = principal
+    # The user's saved language wins over the cookie and the browser; a bare "es" takes the
+    # user's state's variant (es_SV in El Salvador) for dates and money.
+    cookie, accept = request.cookies.get(i18n.COOKIE), request.headers.get("accept-language")
+    i18n.set_locale(i18n.choose(principal.language, cookie, accept, principal.state))
     return principal
 
 

@@ -11,36 +11,32 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from repatria import __version__
+from repatria import __version__, i18n
 from repatria.domain.access import Action, allowed
 from repatria.domain.accounts import Principal, Role
 from repatria.entrypoints.api.deps import SESSION_COOKIE
-from repatria.entrypoints.web import assets
+from repatria.entrypoints.web import assets, vocabulary
 from repatria.entrypoints.web.security import csrf_token
+from repatria.i18n import gettext as _
 
 TEMPLATES = Path(__file__).parent / "templates"
-ROLE_NAMES = {
-    Role.CASE_OFFICER: "case officer",
-    Role.REVIEWER: "reviewing official",
-    Role.VERIFIER: "consent verifier",
-    Role.FACILITY_ADMIN: "facility administrator",
-    Role.FINANCE: "finance officer",
-    Role.AUDITOR: "auditor",
-    Role.ADMIN: "administrator",
-}
-
-
-def _words(value: object) -> str:
-    """snake_case to words: sending_review → sending review."""
-    return str(getattr(value, "value", value)).replace("_", " ")
 
 
 def _moment(value: datetime | date | None) -> str:
-    if value is None:
-        return "—"
+    """A moment (or a day) in the reader's locale: 7 dic 2026 09:05 UTC."""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
-    return value.isoformat()
+        return i18n.format_datetime(value)
+    return i18n.format_date(value)
+
+
+def _day(value: date | str | None) -> str:
+    """A day in the reader's locale; text that is not an ISO date is shown as it is."""
+    if not isinstance(value, str):
+        return i18n.format_date(value)
+    try:
+        return i18n.format_date(date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 @lru_cache(maxsize=1)
@@ -54,12 +50,19 @@ def environment() -> Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
-    # Visible text is marked for translation: {{ _("…") }} or {% trans %}…{% endtrans %}.
-    # Until the catalogs land the marked text is shown as written (issue 20).
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-    env.filters["words"] = _words
+    # Visible text is marked for translation: {{ _("…") }} or {% trans %}…{% endtrans %};
+    # the translations of the request's language (repatria.i18n) fill it in.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.raw_gettext, i18n.raw_ngettext, newstyle=True
+    )
+    env.filters["words"] = vocabulary.words
     env.filters["moment"] = _moment
-    env.globals["role_name"] = lambda role: ROLE_NAMES.get(Role(role), str(role))
+    env.filters["day"] = _day
+    env.filters["money"] = i18n.format_money
+    env.filters["number"] = i18n.format_number
+    env.globals["role_name"] = vocabulary.role_name
+    env.globals["language"] = i18n.current_language
+    env.globals["languages"] = i18n.LANGUAGES
     env.globals["version"] = __version__
     env.globals["htmx"] = assets.htmx_available()
     return env
@@ -68,17 +71,18 @@ def environment() -> Environment:
 def nav_items(principal: Principal | None) -> list[tuple[str, str]]:
     """The main navigation for this user: (path, label)."""
     if principal is None:
-        return [("/statistics", "Statistics"), ("/law", "Law")]
-    items = [("/dashboard", "Dashboard"), ("/cases", "Cases"), ("/people", "People")]
-    items += [("/movements", "Movements"), ("/law", "Law")]
-    items += [("/facilities", "Facilities"), ("/contracts", "Contracts"), ("/savings", "Savings")]
+        return [("/statistics", _("Statistics")), ("/law", _("Law"))]
+    items = [("/dashboard", _("Dashboard")), ("/cases", _("Cases")), ("/people", _("People"))]
+    items += [("/movements", _("Movements")), ("/law", _("Law"))]
+    items += [("/facilities", _("Facilities")), ("/contracts", _("Contracts"))]
+    items += [("/savings", _("Savings"))]
     if allowed(principal, Action.ASSESS):
-        items.append(("/assessments/new", "Assess"))
+        items.append(("/assessments/new", _("Assess")))
     if principal.role in (Role.AUDITOR, Role.ADMIN):
-        items.append(("/record", "Record"))
+        items.append(("/record", _("Record")))
     if allowed(principal, Action.MANAGE_ACCOUNTS):
-        items.append(("/admin", "Admin"))
-    items += [("/statistics", "Statistics"), ("/account", "Account")]
+        items.append(("/admin", _("Admin")))
+    items += [("/statistics", _("Statistics")), ("/account", _("Account"))]
     return items
 
 

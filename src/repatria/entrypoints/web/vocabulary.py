@@ -1,0 +1,143 @@
+"""The names of the system's fixed values as readers see them, marked for translation: roles,
+case and movement stages, steps, outcomes, grounds and kinds (issue 20).
+
+Every member of the enums the pages show has a name here (tests/entrypoints/web/
+test_vocabulary.py), so a new stage cannot appear untranslated.
+"""
+
+from __future__ import annotations
+
+from repatria.i18n import N_, gettext
+
+ROLES = {
+    "case_officer": N_("case officer"),
+    "reviewer": N_("reviewing official"),
+    "verifier": N_("consent verifier"),
+    "facility_admin": N_("facility administrator"),
+    "finance": N_("finance officer"),
+    "auditor": N_("auditor"),
+    "admin": N_("administrator"),
+    "legal_officer": N_("legal officer"),
+}
+
+STAGES = {
+    "draft": N_("draft"),
+    "screening": N_("screening"),
+    "sending_review": N_("sending review"),
+    "receiving_review": N_("receiving review"),
+    "consent_verification": N_("consent verification"),
+    "approved": N_("approved"),
+    "scheduled": N_("scheduled"),
+    "in_transit": N_("in transit"),
+    "completed": N_("completed"),
+    "ineligible": N_("ineligible"),
+    "denied": N_("denied"),
+    "withdrawn": N_("withdrawn"),
+    "cancelled": N_("cancelled"),
+    "order_final": N_("order final"),
+    "destination_designated": N_("destination designated"),
+    "notice_served": N_("notice served"),
+    "waiting_period": N_("waiting period"),
+    "cleared": N_("cleared"),
+    "delivered": N_("delivered"),
+    "blocked": N_("blocked"),
+    # movements
+    "planned": N_("planned"),
+    "manifest_locked": N_("manifest locked"),
+    "departed": N_("departed"),
+    "arrived": N_("arrived"),
+    "closed": N_("closed"),
+}
+
+STEPS = {
+    "submit": N_("submit"),
+    "screen": N_("screen"),
+    "mark_ineligible": N_("mark ineligible"),
+    "reopen": N_("reopen"),
+    "prepare_sending": N_("prepare sending"),
+    "prepare_receiving": N_("prepare receiving"),
+    "approve_sending": N_("approve sending"),
+    "approve_receiving": N_("approve receiving"),
+    "deny": N_("deny"),
+    "verify_consent": N_("verify consent"),
+    "withdraw": N_("withdraw"),
+    "schedule": N_("schedule"),
+    "depart": N_("depart"),
+    "confirm_arrival": N_("confirm arrival"),
+    "cancel": N_("cancel"),
+    "designate_destination": N_("designate destination"),
+    "serve_notice": N_("serve notice"),
+    "start_waiting_period": N_("start waiting period"),
+    "clear": N_("clear"),
+    "block": N_("block"),
+    "resume": N_("resume"),
+}
+
+KINDS = {
+    # outcomes of a check
+    "pass": N_("pass"),
+    "fail": N_("fail"),
+    "unknown": N_("unknown"),
+    "waived": N_("waived"),
+    # offence categories
+    "drug_trafficking": N_("drug trafficking"),
+    "violent": N_("violent"),
+    "sexual": N_("sexual"),
+    "property": N_("property"),
+    "fraud": N_("fraud"),
+    "firearms": N_("firearms"),
+    "immigration": N_("immigration"),
+    "political": N_("political"),
+    "military": N_("military"),
+    "other": N_("other"),
+    # protection orders and holds
+    "withholding": N_("withholding"),
+    "cat_withholding": N_("CAT withholding"),
+    "cat_deferral": N_("CAT deferral"),
+    "tro": N_("TRO"),
+    "injunction": N_("injunction"),
+    "stay": N_("stay"),
+    "habeas_pending": N_("habeas pending"),
+    # decisions, consent and fear claims
+    "approve": N_("approve"),
+    "person": N_("person"),
+    "parent": N_("parent"),
+    "guardian": N_("guardian"),
+    "court": N_("court"),
+    "magistrate_judge": N_("magistrate judge"),
+    "district_judge": N_("district judge"),
+    "designated_officer": N_("designated officer"),
+    "protected": N_("protected"),
+    "rejected": N_("rejected"),
+    # money and places
+    "per_person_day": N_("per person day"),
+    "per_person_year": N_("per person year"),
+    "lump_sum": N_("lump sum"),
+    "per_person": N_("per person"),
+    "single_plus_additional": N_("single plus additional"),
+    "single": N_("single"),
+    "shared": N_("shared"),
+    # sides and tracks
+    "sending": N_("sending"),
+    "receiving": N_("receiving"),
+    "either": N_("either"),
+    "treaty": N_("treaty"),
+    "removal": N_("removal"),
+    "session": N_("session"),
+    "api": N_("API"),
+}
+
+NAMES = {**KINDS, **STEPS, **STAGES, **ROLES}
+
+
+def words(value: object) -> str:
+    """A fixed value's name in the reader's language (snake_case as words if it has none)."""
+    key = str(getattr(value, "value", value))
+    name = NAMES.get(key)
+    return gettext(name) if name else key.replace("_", " ")
+
+
+def role_name(role: object) -> str:
+    """A role's name in the reader's language."""
+    key = str(getattr(role, "value", role))
+    return gettext(ROLES[key]) if key in ROLES else key

@@ -1,0 +1,97 @@
+"""Choosing the language of the pages: the browser's Accept-Language, the header's switch
+(signed out too) and the preference saved on the account page, in that order of strength."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from repatria.adapters.db import tables as t
+from repatria.bootstrap import Container
+from tests.web.conftest import csrf_of
+
+Browsers = Callable[[str | None], TestClient]
+SPANISH = {"Accept-Language": "es-MX,es;q=0.9"}
+
+
+def _switch(client: TestClient, language: str, back: str = "/statistics") -> str:
+    page = client.get(back).text
+    link = re.search(rf'href="(/language/{language}\?next=[^"]+)"', page)
+    assert link, "no switch to this language in the header"
+    answer = client.get(html.unescape(link.group(1)), follow_redirects=False)
+    assert answer.status_code == 303
+    return answer.headers["location"]
+
+
+def test_a_spanish_browser_gets_the_login_page_in_spanish(browser_for: Browsers) -> None:
+    page = browser_for(None).get("/login", headers=SPANISH)
+    assert '<html lang="es">' in page.text
+    assert "Iniciar sesión" in page.text
+    assert page.headers["content-language"] == "es"
+
+
+def test_an_english_browser_gets_english(browser_for: Browsers) -> None:
+    page = browser_for(None).get("/login", headers={"Accept-Language": "en-US"})
+    assert '<html lang="en">' in page.text
+    assert "Sign in to Repatria" in page.text
+
+
+def test_the_switch_works_signed_out_and_outweighs_the_browser(browser_for: Browsers) -> None:
+    visitor = browser_for(None)
+    assert _switch(visitor, "es") == "/statistics"
+    page = visitor.get("/statistics", headers={"Accept-Language": "en-US"})
+    assert '<html lang="es">' in page.text
+    assert "Estadísticas públicas" in page.text
+
+
+def test_the_switch_goes_back_only_to_this_site(browser_for: Browsers) -> None:
+    visitor = browser_for(None)
+    answer = visitor.get("/language/es?next=https://elsewhere.example/", follow_redirects=False)
+    assert answer.headers["location"] == "/"
+
+
+def test_signed_in_the_switch_saves_the_preference(browser_for: Browsers) -> None:
+    official = browser_for("mx-reviewer")
+    page = official.get("/dashboard")
+    answer = official.post(
+        "/language",
+        data={"language": "es", "next": "/dashboard", "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert answer.headers["location"] == "/dashboard"
+    elsewhere = browser_for("mx-reviewer")  # another browser, no cookie of this one
+    assert '<html lang="es">' in elsewhere.get("/dashboard").text
+
+
+def test_the_account_preference_outweighs_the_browser_and_is_recorded(
+    browser_for: Browsers, container: Container
+) -> None:
+    official = browser_for("mx-reviewer")
+    account = official.get("/account")
+    saved = official.post(
+        "/account/language",
+        data={"language": "es", "csrf_token": csrf_of(account.text)},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    official.cookies.clear()  # the preference is the account's, not this browser's
+    signed_in = browser_for("mx-reviewer")
+    page = signed_in.get("/dashboard", headers={"Accept-Language": "en-US"})
+    assert '<html lang="es">' in page.text
+    with container.uow(read_only=True) as uow:
+        query = select(t.events.c.command).where(t.events.c.command == "ChangeLanguage")
+        assert uow.session.execute(query).first() is not None
+
+
+def test_an_unknown_language_is_refused_naming_the_field(browser_for: Browsers) -> None:
+    official = browser_for("mx-reviewer")
+    account = official.get("/account")
+    refused = official.post(
+        "/account/language", data={"language": "fr", "csrf_token": csrf_of(account.text)}
+    )
+    assert refused.status_code == 422
+    assert "language" in refused.text

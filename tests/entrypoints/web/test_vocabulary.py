@@ -1,0 +1,57 @@
+"""Every fixed value a page shows (roles, stages, steps, kinds) has a name to translate, so
+a new stage or role cannot appear untranslated."""
+
+from __future__ import annotations
+
+import enum
+
+import pytest
+
+from repatria import i18n
+from repatria.domain import (
+    accounts,
+    cases,
+    facilities,
+    lifecycle,
+    money,
+    movements,
+    people,
+    workflow,
+)
+from repatria.entrypoints.web import vocabulary
+
+SHOWN = (
+    accounts.Role,
+    cases.CaseState,
+    movements.MovementState,
+    money.FeeBasis,
+    people.OffenseCategory,
+    people.ProtectionKind,
+    people.HoldKind,
+    workflow.DecisionKind,
+    workflow.ConsentGiver,
+    workflow.VerifierRole,
+    workflow.FearOutcome,
+    facilities.SharedRule,
+    facilities.Occupancy,
+    lifecycle.Side,
+)
+
+
+@pytest.mark.parametrize("kind", SHOWN, ids=lambda kind: kind.__name__)
+def test_every_value_shown_has_a_name(kind: type[enum.Enum]) -> None:
+    missing = [member.value for member in kind if member.value not in vocabulary.NAMES]
+    assert not missing
+
+
+def test_every_step_of_both_lifecycles_has_a_name() -> None:
+    steps = {t.command for track in lifecycle.LIFECYCLES.values() for t in track}
+    assert steps <= set(vocabulary.STEPS)
+
+
+def test_a_stage_reads_in_the_readers_language() -> None:
+    with i18n.use_locale("es_MX"):
+        assert vocabulary.words(cases.CaseState.SENDING_REVIEW) == "revisión del Estado trasladante"
+        assert vocabulary.role_name(accounts.Role.REVIEWER) == "funcionario dictaminador"
+    with i18n.use_locale("en_US"):
+        assert vocabulary.words(cases.CaseState.SENDING_REVIEW) == "sending review"
