@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from repatria.bootstrap import build
+from repatria.entrypoints.cli.amendments import amendments_app
 from repatria.law import ENGINE_VERSION
 from repatria.law.catalog import DATA_DIR, LawCatalog, load_catalog_from, load_layered
 from repatria.law.document import load_json, parse_document
@@ -18,9 +21,13 @@ from repatria.law.engine import assess
 from repatria.law.errors import InvalidDocument, LawDataError
 from repatria.law.review import caveats, completeness
 from repatria.law.scenarios import load_scenarios, run_scenario
+from repatria.services import law_in_force
 from repatria.settings import get_settings
 
-law_app = typer.Typer(help="The law as data: check it, show it, test it.", no_args_is_help=True)
+law_app = typer.Typer(
+    help="The law as data: check it, show it, test it, amend it.", no_args_is_help=True
+)
+law_app.add_typer(amendments_app)  # propose, approve, reject, history, impact, announce
 
 
 def _out() -> Console:
@@ -185,8 +192,11 @@ def test_command(
         raise typer.Exit(1)
 
 
-def assess_file_command(path: Path) -> None:
-    """Print the verdict on one JSON document; exit 2 naming the field if it is invalid."""
+def assess_file_command(path: Path, as_known_on: str | None = None) -> None:
+    """Print the verdict on one JSON document; exit 2 naming the field if it is invalid.
+    `as_known_on`: the verdict Repatria would have given that day, by the law it knew then
+    (the shipped and local law without what was learned later, and the amendments approved
+    in the database that had taken effect by then)."""
     try:
         text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -195,4 +205,18 @@ def assess_file_command(path: Path) -> None:
         document = parse_document(load_json(text))
     except InvalidDocument as exc:
         raise _fail(f"{exc.field}: {exc.reason}", 2) from None
-    print(json.dumps(assess(document).to_json(), ensure_ascii=False))
+    if as_known_on is None:
+        print(json.dumps(assess(document).to_json(), ensure_ascii=False))
+        return
+    try:
+        day = date.fromisoformat(as_known_on)
+    except ValueError:
+        raise _fail(f"as_known_on: {as_known_on!r} is not a date (YYYY-MM-DD)", 2) from None
+    container = build()
+    container.ensure_migrated()
+    with container.uow(read_only=True) as uow:
+        catalog = law_in_force.catalog_of(uow, known_on=day)
+    verdict = assess(document, None, catalog).to_json()
+    verdict["as_known_on"] = day.isoformat()
+    verdict["law_digest"] = catalog.digest
+    print(json.dumps(verdict, ensure_ascii=False))

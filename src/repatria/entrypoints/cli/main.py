@@ -119,12 +119,19 @@ def assess(
     replay: Annotated[
         int | None, typer.Option(help="Replay a stored assessment by its id instead.")
     ] = None,
+    as_known_on: Annotated[
+        str | None,
+        typer.Option(
+            help="Answer as Repatria would have on this day (YYYY-MM-DD), by the law it knew"
+            " then: what it learned later is left out."
+        ),
+    ] = None,
 ) -> None:
     """Print the legal engine's verdict on one proposed movement (exit 0 for any verdict)."""
     if (file is None) == (replay is None):
         raise fail("give either FILE or --replay ID", INVALID_INPUT)
     if file is not None:
-        assess_file_command(file)
+        assess_file_command(file, as_known_on)
         return
     assert replay is not None
     container = build()

@@ -1,0 +1,98 @@
+"""`repatria law propose / approve / reject / history / impact` and `assess --as-known-on`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from repatria.services import clock
+from repatria.services.assessments import EXAMPLE
+from tests.entrypoints.cli.test_transitions import Run
+
+TEN_YEARS = """\
+amends: us-mx-1976
+parameters:
+  minimum_months_remaining:
+    values:
+      - from: 2025-01-01
+        value: 120
+        citation: {title: "A ten-year minimum (test)"}
+        verified: true
+        source: written for this test
+"""
+TODAY = clock.today()
+
+
+@pytest.fixture
+def database_content() -> str:
+    return "demo"
+
+
+def _ok(result: Result) -> str:
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _propose(repatria: Run, tmp_path: Path, text: str = TEN_YEARS) -> Result:
+    overlay = tmp_path / "ten-years.yaml"
+    overlay.write_text(text, encoding="utf-8")
+    return repatria(
+        "law", "propose", str(overlay), "--title", "Ten years", "--as", "us-legal-officer"
+    )
+
+
+def test_a_bad_overlay_is_refused_naming_the_file_line_and_reason(
+    repatria: Run, tmp_path: Path
+) -> None:
+    result = _propose(repatria, tmp_path, TEN_YEARS.replace("value: 120", "valeu: 120"))
+    assert result.exit_code == 2
+    assert "ten-years.yaml, line 5" in result.stderr and "value: Field required" in result.stderr
+
+
+def test_history_names_who_proposed_and_who_approved(repatria: Run, tmp_path: Path) -> None:
+    assert "proposed amendment 1" in _ok(_propose(repatria, tmp_path))
+    refused = repatria("law", "approve", "1", "--as", "us-legal-officer")
+    assert refused.exit_code == 1 and "four eyes" in refused.stderr
+    later = (TODAY + timedelta(days=2)).isoformat()
+    _ok(repatria("law", "approve", "1", "--as", "us-admin", "--effective-on", later))
+    history = _ok(repatria("law", "history"))
+    for expected in ("Ten years", "us-legal-officer", "us-admin", "approved", later):
+        assert expected in history
+
+
+def test_impact_lists_the_open_cases_it_refuses(repatria: Run, tmp_path: Path) -> None:
+    _ok(_propose(repatria, tmp_path))
+    lines = _ok(repatria("law", "impact", "1", "--json")).splitlines()
+    changes = [json.loads(line) for line in lines]
+    assert changes and not any(c["allowed_after"] for c in changes)
+    assert any(c["allowed_before"] for c in changes)
+    assert all("REMAINING_SENTENCE" in c["grounds_after"] for c in changes)
+    assert all("us-mx-1976/remaining-sentence" in c["rules"] for c in changes)
+
+
+def test_assess_as_known_on_leaves_out_an_amendment_not_yet_in_effect(
+    repatria: Run, tmp_path: Path
+) -> None:
+    _ok(_propose(repatria, tmp_path))
+    _ok(repatria("law", "approve", "1", "--as", "us-admin"))
+    document = tmp_path / "example.json"
+    document.write_text(json.dumps(EXAMPLE), encoding="utf-8")
+    before = json.loads(
+        _ok(repatria("assess", str(document), "--as-known-on", str(TODAY - timedelta(days=1))))
+    )
+    now = json.loads(_ok(repatria("assess", str(document), "--as-known-on", TODAY.isoformat())))
+    assert before["allowed"] is True and now["allowed"] is False
+    assert before["as_known_on"] == (TODAY - timedelta(days=1)).isoformat()
+    assert before["law_digest"] != now["law_digest"]
+
+
+def test_as_known_on_must_be_a_date(repatria: Run, tmp_path: Path) -> None:
+    document = tmp_path / "example.json"
+    document.write_text(json.dumps(EXAMPLE), encoding="utf-8")
+    result = repatria("assess", str(document), "--as-known-on", "yesterday")
+    assert result.exit_code == 2 and "as_known_on" in result.stderr
+    assert date.fromisoformat(EXAMPLE["as_of"])  # the document itself is valid
