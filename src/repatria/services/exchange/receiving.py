@@ -19,6 +19,7 @@ from repatria.domain.people import Citizenship, OffenseCategory, Person, Sentenc
 from repatria.domain.records import snapshot
 from repatria.domain.workflow import Decision, DecisionKind
 from repatria.services import transitions
+from repatria.services.exchange import custody
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 
@@ -60,7 +61,7 @@ def act(uow: UnitOfWork, claims: dict[str, Any]) -> str:
         _steps(uow, principal, case, commands, body["departed_on"], reason, legal_basis)
     elif kind == "arrival_confirmation":
         _steps(uow, principal, case, ["confirm_arrival"], body["arrived_on"], "", legal_basis)
-        custody_passes(uow, principal, case, legal_basis)
+        custody.passes(uow, principal, case, legal_basis)
     elif kind == "withdrawal":
         command = "withdraw" if case.state in BEFORE_CONSENT else "cancel"
         _steps(uow, principal, case, [command], body["on"], body["reason"], legal_basis)
@@ -93,28 +94,6 @@ def _steps(
         step.extra["from_peer"] = legal_basis
         assessment = transitions.assess(uow, principal, case, on, store=False)
         transitions.move(uow, principal, case, transition, step, assessment)
-
-
-def custody_passes(uow: UnitOfWork, principal: Principal, case: Case, legal_basis: str) -> None:
-    """From the confirmed arrival the receiving state holds the person, on both sides."""
-    person = uow.session.get(Person, case.person_id)
-    if person is None or person.held_by_state == case.to_state:
-        return
-    before = {"held_by_state": person.held_by_state}
-    person.held_by_state = case.to_state
-    person.updated_at = utcnow()
-    uow.session.flush()
-    uow.record(
-        principal,
-        "CustodyTransferred",
-        "person",
-        person.id,
-        before=before,
-        after={"held_by_state": case.to_state},
-        reason=f"arrival of {case.reference} confirmed",
-        legal_basis=legal_basis,
-        states=list(case.states_involved),
-    )
 
 
 def _open(uow: UnitOfWork, principal: Principal, claims: dict[str, Any]) -> Case:

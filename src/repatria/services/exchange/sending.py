@@ -15,7 +15,7 @@ from repatria.domain.assessments import Assessment
 from repatria.domain.cases import Case, CaseState
 from repatria.domain.people import Person
 from repatria.domain.workflow import ConsentVerification
-from repatria.services.exchange import outbox
+from repatria.services.exchange import custody, outbox
 from repatria.services.unit_of_work import UnitOfWork
 from repatria.settings import get_settings
 
@@ -46,6 +46,8 @@ def after_step(
     peer = uow.session.scalar(select(t.peers.c.id).where(t.peers.c.state == other))
     if peer is None:
         return
+    if command == "confirm_arrival" and case.to_state == home:
+        custody.passes(uow, principal, case, f"arrival confirmed by {home}")
     message = _message(uow, case, home, command, previous, on, assessment, reason)
     if message is not None:
         kind, body = message
