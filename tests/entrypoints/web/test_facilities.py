@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
+from repatria.i18n import format_date
 from repatria.services import clock
 from tests.web.conftest import csrf_of
 from tests.web.test_pages import assert_accessible
@@ -60,7 +61,7 @@ def test_a_contract_lists_its_monthly_invoices(browser_for: Browsers) -> None:
 def test_savings_are_listed_and_charted_per_movement(browser_for: Browsers) -> None:
     finance = browser_for("us-finance")
     page = finance.get("/savings")
-    assert page.status_code == 200 and re.search(r"USD [\d,]+\.\d\d</td>", page.text)
+    assert page.status_code == 200 and re.search(r"\$[\d,]+\.\d\d</td>", page.text)
     chart = finance.get("/savings.svg")
     assert chart.status_code == 200 and "<svg" in chart.text
 
@@ -85,7 +86,7 @@ def test_a_finance_officer_records_a_contract_through_the_form(browser_for: Brow
         },
     )
     assert recorded.status_code == 200 and "Contract us-sv-2026-test" in recorded.text
-    assert "USD 52.50 (per person day)" in recorded.text
+    assert "$52.50 (per person day)" in recorded.text  # money in the reader's (en-US) way
     assert "Record a custody contract" not in browser_for("us-case-officer").get("/contracts").text
 
 
@@ -265,8 +266,8 @@ def test_the_facility_page_shows_the_forecast_and_when_room_runs_out(
         assert "1 placed" in result.text
     page = admin.get(facility).text
     assert '<h2 id="forecast">Forecast</h2>' in page
-    assert f"<dt>CPT standard capacity runs out</dt><dd>on {later.isoformat()}</dd>" in page
-    assert f'<tr><td>{later.isoformat()}</td><td class="num">1</td><td class="num">0</td>' in page
+    assert f"<dt>CPT standard capacity runs out</dt><dd>on {format_date(later)}</dd>" in page
+    assert f'<tr><td>{format_date(later)}</td><td class="num">1</td><td class="num">0</td>' in page
 
 
 def test_the_allocation_form_offers_only_who_may_arrive_and_no_ended_contract(
@@ -307,7 +308,7 @@ def test_the_facility_page_warns_of_people_held_under_a_contract_that_has_ended(
     page = admin.get(facility).text
     assert (
         f"{held} people are still held under contract {contract.reference}, which ended on "
-        f"{contract.ends_on}" in page
+        f"{format_date(contract.ends_on)}" in page
     )
 
 

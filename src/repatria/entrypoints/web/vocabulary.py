@@ -117,6 +117,10 @@ KINDS = {
     "single_plus_additional": N_("single plus additional"),
     "single": N_("single"),
     "shared": N_("shared"),
+    # security levels of cells (the demo's; a facility may name its own)
+    "max": N_("max"),
+    "medium": N_("medium"),
+    "min": N_("min"),
     # sides and tracks
     "sending": N_("sending"),
     "receiving": N_("receiving"),
