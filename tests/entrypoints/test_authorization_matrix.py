@@ -671,6 +671,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/movements/{movement_id}/manifest.pdf"): Rule(
         READ_ALL, path=ids(movement_id="planned"), sees=US_MX
     ),
+    # The step before recording a departure: the sending state's case officers only.
+    ("GET", "/movements/{movement_id}/depart"): Rule(
+        roles(CO), path=ids(movement_id="planned"), sees=US_MX, acts=US
+    ),
     ("POST", "/movements"): Rule(
         roles(CO),
         body=lambda d: {

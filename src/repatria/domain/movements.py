@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from repatria.domain.errors import Conflict
 
@@ -24,6 +24,12 @@ MOVEMENT_STEPS: dict[str, tuple[MovementState, MovementState]] = {
     "confirm_arrival": (MovementState.DEPARTED, MovementState.ARRIVED),
     "close": (MovementState.ARRIVED, MovementState.CLOSED),
 }
+
+
+# A departure this many days or more from the planned day is flagged (the project's choice:
+# a flight a day late is ordinary; two days is a different flight, and the people aboard
+# were re-assessed for the planned day's law and facts).
+FAR_FROM_PLAN_DAYS = 2
 
 
 class MovementStepNotAllowed(Conflict):
@@ -58,11 +64,28 @@ class Movement:
     updated_at: datetime
     version: int = 1
     id: int | None = None
+    departed_at: datetime | None = None  # when it actually left (the sending state records it)
+    arrived_at: datetime | None = None  # when it arrived (the receiving state confirms it)
 
     @property
     def label(self) -> str:
         """How a transfer unit names it: the 185th transfer US → MX under us-mx-1976."""
         return f"{self.authority} {self.from_state}→{self.to_state} #{self.sequence}"
+
+    def days_off_plan(self, at: datetime) -> int:
+        """Days between the planned departure day and `at` (negative: before it), in UTC."""
+        planned = self.planned_departure.astimezone(UTC).date()
+        return (at.astimezone(UTC).date() - planned).days
+
+    def departure_warning(self, at: datetime) -> str:
+        """Why a departure at `at` deserves a second look (far from the planned day), or ""."""
+        days = self.days_off_plan(at)
+        if abs(days) < FAR_FROM_PLAN_DAYS:
+            return ""
+        planned = self.planned_departure.astimezone(UTC).date().isoformat()
+        if days > 0:
+            return f"{days} days after the planned departure day ({planned})"
+        return f"{-days} days before the planned departure day ({planned})"
 
 
 @dataclass(eq=False)

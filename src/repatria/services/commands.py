@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal, Self, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -332,5 +333,10 @@ class MovementStep(Command):
     command: Literal["lock", "depart", "confirm_arrival", "close"]
     on: date | None = Field(
         default=None, description="the day it happened, for arrival (default: today)"
+    )
+    at: AwareDatetime | None = Field(
+        default=None,
+        description="when it happened, for departure and arrival (default: now); "
+        "never in the future, an arrival never before the departure",
     )
     version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None

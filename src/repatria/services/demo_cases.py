@@ -33,9 +33,10 @@ from repatria.services.commands import (
     PlanMovement,
     RecordPerson,
 )
-from repatria.services.unit_of_work import UnitOfWork
+from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 BATCH_DATE = date(2025, 4, 11)
+FLIGHT_TIME = timedelta(hours=6)
 BATCH_SEQUENCE = 184  # the April 2025 batch was the 184th transfer from the US to Mexico
 # Facts the US-Mexico treaty asks about that an officer establishes from the file.
 TREATY_FACTS = {
@@ -158,7 +159,11 @@ def _movement(
         if until == "planned" or (until == "departed" and command == "confirm_arrival"):
             break
         actor = actors["mx-case-officer" if command == "confirm_arrival" else "us-case-officer"]
-        movements.step(uow, actor, movement.id, MovementStep(command=command, on=departure.date()))
+        # It leaves on time and lands six hours later (a time still to come is left to now).
+        at = departure + FLIGHT_TIME if command == "confirm_arrival" else departure
+        at_given = at if command in ("depart", "confirm_arrival") and at <= utcnow() else None
+        step = MovementStep(command=command, on=departure.date(), at=at_given)
+        movements.step(uow, actor, movement.id, step)
     return movement.id
 
 

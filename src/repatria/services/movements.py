@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
 
@@ -163,10 +164,26 @@ def _take_off(
     return Removal(entry.case_id, case.reference, entry.removed_reason)
 
 
+def _when(movement: Movement, command: MovementStep) -> datetime:
+    """When a departure or arrival happened (now, unless given): never in the future, an
+    arrival never before the departure."""
+    now = utcnow()
+    at = command.at or now
+    if at > now:
+        raise InvalidInput("at", f"{at.isoformat()} is in the future")
+    departed = movement.departed_at
+    # Compared to the minute: a form gives the time to the minute.
+    minute = departed.replace(second=0, microsecond=0) if departed else None
+    if command.command == "confirm_arrival" and minute is not None and at < minute:
+        raise InvalidInput("at", f"the arrival is before the departure ({minute.isoformat()})")
+    return at
+
+
 def _recheck(
-    uow: UnitOfWork, principal: Principal, movement: Movement, command: str
+    uow: UnitOfWork, principal: Principal, movement: Movement, command: str, on: date
 ) -> list[Removal]:
-    """Re-assess everyone aboard; whoever fails comes off with the reason, the rest go on."""
+    """Re-assess everyone aboard as of `on`; whoever fails comes off with the reason, the rest
+    go on."""
     removals = []
     for entry in manifest(uow, movement.id or 0, on_board_only=True):
         case = uow.session.get(Case, entry.case_id)
@@ -176,7 +193,7 @@ def _recheck(
             entry.removed_reason = f"the case was {case.state.value} before {command}"
             removals.append(Removal(entry.case_id, case.reference, entry.removed_reason))
             continue
-        step = transitions.Step(command=command, on=movement.planned_departure.date())
+        step = transitions.Step(command=command, on=on)
         try:
             with uow.session.begin_nested():
                 if command == "lock":
@@ -203,12 +220,15 @@ def step(
     else:
         _require_sending_officer(principal, movement)
     before = snapshot(movement)
+    at = _when(movement, command)
     removals: list[Removal] = []
     if command.command == "lock":
-        removals = _recheck(uow, principal, movement, "lock")
+        removals = _recheck(uow, principal, movement, "lock", movement.planned_departure.date())
     elif command.command == "depart":
-        removals = _recheck(uow, principal, movement, "depart")
+        movement.departed_at = at
+        removals = _recheck(uow, principal, movement, "depart", at.date())
     elif command.command == "confirm_arrival":
+        movement.arrived_at = at
         for entry in manifest(uow, movement_id, on_board_only=True):
             case, _ = transitions.take(
                 uow,
@@ -216,7 +236,7 @@ def step(
                 entry.case_id,
                 transitions.Step(
                     command="confirm_arrival",
-                    on=command.on or utcnow().date(),
+                    on=command.on or at.date(),
                     reason=f"arrived with {movement.label}",
                 ),
             )

@@ -7,6 +7,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -119,3 +120,22 @@ def test_a_name_written_as_a_formula_is_plain_text_in_the_manifest_csv(
     [row] = csv.DictReader(io.StringIO(officer.get(f"{url}/manifest.csv").text))
     assert row["given_names"] == "'" + formula
     assert ok(officer.get(url))["manifest"][0]["given_names"] == formula  # stored unchanged
+
+
+def test_a_movement_keeps_when_it_left_and_arrived(trip: Trip, client_for: Clients) -> None:
+    assert trip.departed["departed_at"] is not None and trip.departed["arrived_at"] is None
+    receiving = client_for("mx-case-officer")
+    future = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
+    refused = receiving.post(f"{trip.url}/steps", json={"command": "confirm_arrival", "at": future})
+    assert refused.status_code == 422 and "at" in refused.text and "future" in refused.text
+    early = "2020-01-01T00:00:00+00:00"
+    refused = receiving.post(f"{trip.url}/steps", json={"command": "confirm_arrival", "at": early})
+    assert refused.status_code == 422 and "before the departure" in refused.text
+    landed = datetime.now(UTC).replace(microsecond=0)
+    arrived = ok(
+        receiving.post(
+            f"{trip.url}/steps", json={"command": "confirm_arrival", "at": landed.isoformat()}
+        )
+    )
+    assert datetime.fromisoformat(arrived["arrived_at"]) == landed
+    assert arrived["departed_at"] == trip.departed["departed_at"]

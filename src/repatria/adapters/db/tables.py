@@ -280,6 +280,9 @@ movements = Table(
     Column("sequence", Integer, nullable=False),
     Column("seats", Integer, nullable=False),
     Column("planned_departure", Moment, nullable=False),
+    # When it actually left and arrived (migration 0017); NULL until then.
+    Column("departed_at", Moment),
+    Column("arrived_at", Moment),
     Column("state", EnumValue(MovementState, 20), nullable=False),
     Column("created_by", Id, ForeignKey("users.id")),
     Column("created_at", Moment, nullable=False),

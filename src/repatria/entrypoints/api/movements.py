@@ -28,6 +28,8 @@ class MovementOut(BaseModel):
     sequence: int
     seats: int
     planned_departure: str
+    departed_at: str | None = None
+    arrived_at: str | None = None
     state: str
     version: int
 
@@ -42,6 +44,8 @@ class MovementOut(BaseModel):
             sequence=movement.sequence,
             seats=movement.seats,
             planned_departure=movement.planned_departure.isoformat(),
+            departed_at=movement.departed_at.isoformat() if movement.departed_at else None,
+            arrived_at=movement.arrived_at.isoformat() if movement.arrived_at else None,
             state=movement.state.value,
             version=movement.version,
         ).model_dump()

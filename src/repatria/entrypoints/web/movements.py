@@ -3,23 +3,42 @@ movement, fill its manifest and move it on."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Form, Request, Response
+from fastapi import Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from repatria.domain.access import Action, require
 from repatria.domain.accounts import Role
-from repatria.domain.movements import MOVEMENT_STEPS
+from repatria.domain.errors import InvalidInput, PermissionDenied
+from repatria.domain.movements import MOVEMENT_STEPS, Movement
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
+from repatria.entrypoints.web.stage import possessive
 from repatria.law import AUTHORITY_IDS
 from repatria.services import movements, views
 from repatria.services.commands import ManifestChange, MovementStep, PlanMovement
+from repatria.services.unit_of_work import utcnow
 
 router = web_router()
+# What the movement's next step is, by its state (who takes it: who_moves_next).
+NEXT = {
+    "planned": "fills the manifest and locks it",
+    "manifest_locked": "records the departure",
+    "departed": "confirms arrival",
+    "arrived": "closes it",
+}
+DONE = {
+    "lock": "The manifest is locked; everyone aboard passed the re-assessment.",
+    "lock_removed": "The manifest is locked; some people came off it, with the reason below.",
+    "depart": "The departure is recorded; everyone aboard passed the re-assessment.",
+    "depart_removed": "The departure is recorded; some people came off, with the reason below.",
+    "confirm_arrival": "The arrival is confirmed: custody passes to the receiving state.",
+    "close": "The movement is closed.",
+}
 
 
 @router.get("/movements")
@@ -37,7 +56,13 @@ def movement_list(request: Request, uow: Uow, principal: User, page: Page = 1) -
 
 
 @router.get("/movements/{movement_id}")
-def movement_detail(request: Request, movement_id: RecordId, uow: Uow, principal: User) -> Response:
+def movement_detail(
+    request: Request,
+    movement_id: RecordId,
+    uow: Uow,
+    principal: User,
+    done: Annotated[str, Query(max_length=40)] = "",
+) -> Response:
     """A movement with every manifest entry, aboard or taken off with the reason."""
     movement = movements.get_or_raise(uow, principal, movement_id)
     officer = principal.role is Role.CASE_OFFICER
@@ -51,14 +76,63 @@ def movement_detail(request: Request, movement_id: RecordId, uow: Uow, principal
     ]
     sending_officer = officer and principal.state == movement.from_state
     ready = views.cases_ready_for(uow, principal, movement) if sending_officer else []
+    departed = movement.departed_at
     context = {
         "movement": movement,
         "rows": movements.manifest_rows(uow, movement),
         "entries": movements.manifest(uow, movement_id),
         "steps": steps,
         "ready": ready if movement.state.value == "planned" else [],
+        "who_next": who_moves_next(movement),
+        "late": movement.departure_warning(departed) if departed else "",
+        "now": _minute(utcnow()),
+        "done": DONE.get(done, ""),
     }
     return render(request, "movements/detail.html", context)
+
+
+@router.get("/movements/{movement_id}/depart")
+def confirm_departure(
+    request: Request, movement_id: RecordId, uow: Uow, principal: User
+) -> Response:
+    """Before the departure is recorded: who is aboard, the time, and a warning when today is
+    far from the planned day (the sending state's case officers)."""
+    movement = movements.get_or_raise(uow, principal, movement_id)
+    require(principal, Action.OPEN_CASE)
+    if principal.state != movement.from_state:
+        raise PermissionDenied(f"only {movement.from_state}, the sending state, records it")
+    context = {
+        "movement": movement,
+        "rows": [r for r in movements.manifest_rows(uow, movement) if r["status"] == "aboard"],
+        "warning": movement.departure_warning(utcnow()),
+        "now": _minute(utcnow()),
+    }
+    return render(request, "movements/depart.html", context)
+
+
+def who_moves_next(movement: Movement) -> str:
+    """Who takes the movement's next step: "Mexico's case officer confirms arrival"."""
+    doing = NEXT.get(movement.state.value)
+    if doing is None:
+        return ""
+    state = movement.to_state if movement.state.value == "departed" else movement.from_state
+    return f"{possessive(state)} case officer {doing}."
+
+
+def _minute(moment: datetime) -> str:
+    """A time as a datetime-local field shows it (UTC, to the minute)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
+
+
+def _moment_typed(text: str) -> datetime | None:
+    """A time typed in a form (YYYY-MM-DD HH:MM, UTC); blank: now."""
+    if not text.strip():
+        return None
+    try:
+        typed = datetime.fromisoformat(text.strip().replace(" ", "T"))
+    except ValueError:
+        raise InvalidInput("at", f"{text!r} is not a time written YYYY-MM-DD HH:MM") from None
+    return typed if typed.tzinfo else typed.replace(tzinfo=UTC)
 
 
 @router.post("/movements")
@@ -108,13 +182,11 @@ def step(
     principal: User,
     command: Annotated[str, Form(pattern=r"^[a-z_]{3,40}$")],
     version: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    at: Short = "",
 ) -> Response:
     """Lock, depart, confirm arrival or close; at lock and departure everyone is re-checked."""
-    movements.step(
-        uow,
-        principal,
-        movement_id,
-        MovementStep.model_validate({"command": command, "version": version}),
-    )
+    asked = {"command": command, "version": version, "at": _moment_typed(at)}
+    _, removals = movements.step(uow, principal, movement_id, MovementStep.model_validate(asked))
     uow.commit()
-    return RedirectResponse(f"/movements/{movement_id}", status_code=303)
+    done = f"{command}_removed" if removals else command
+    return RedirectResponse(f"/movements/{movement_id}?done={done}", status_code=303)

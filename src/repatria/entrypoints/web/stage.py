@@ -110,7 +110,7 @@ def forward_step(case: Case) -> Transition | None:
 
 
 def who_acts_next(case: Case) -> str:
-    """Who takes the next step: "Mexico's case officer confirms arrival"."""
+    """Who takes the next step: "Mexico's case officer confirms arrival" (to follow "Next:")."""
     step = forward_step(case)
     if step is None:
         return ""
@@ -118,7 +118,7 @@ def who_acts_next(case: Case) -> str:
     roles = sorted(ROLE_WORDS.get(r.value, r.value.replace("_", " ")) for r in step.roles)
     who = " or ".join(f"{possessive(s)} {' or '.join(roles)}" for s in states)
     doing = DOINGS.get(step.command, step.command.replace("_", " "))
-    return f"{who[0].upper()}{who[1:]} {doing}."
+    return f"{who} {doing}."
 
 
 def stage_of(case: Case, verdict: dict[str, Any] | None) -> Stage:

@@ -1,4 +1,7 @@
-"""A movement's actual departure and arrival times (issue 23).
+"""A movement's actual departure and arrival times (issue 23): movements.departed_at and
+movements.arrived_at, set when the sending state's officer records the departure and the
+receiving state's officer confirms arrival; NULL before then, and for movements that
+departed or arrived before this revision (the time each step was recorded is in its event).
 
 Revision ID: 0017
 Revises: 0016
@@ -7,8 +10,8 @@ Create Date: 2026-12-07 08:00:00
 
 from __future__ import annotations
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0017"
 down_revision = "0016"
@@ -17,8 +20,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("movements") as batch:
+        batch.add_column(sa.Column("departed_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("arrived_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("movements") as batch:
+        batch.drop_column("arrived_at")
+        batch.drop_column("departed_at")
