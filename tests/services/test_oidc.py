@@ -12,8 +12,8 @@ from sqlalchemy import select
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Role
-from repatria.domain.errors import NotAuthenticated, PasswordsSwitchedOff
-from repatria.services import accounts, oidc
+from repatria.domain.errors import NotAuthenticated, PasswordsSwitchedOff, SecurityKeyRequired
+from repatria.services import accounts, oidc, second_factor
 from repatria.services import login as signing_in
 from repatria.services.demo import DEMO_PASSWORD
 from repatria.services.oidc_providers import Provider
@@ -179,3 +179,39 @@ def test_an_account_linked_to_one_organisation_is_refused_through_anothers_provi
     mexican = US_PROVIDER.model_copy(update={"organisation": "mx-transfer", "label": "SSPC"})
     with container.uow() as uow, pytest.raises(oidc.SignInRefused, match="another organisation"):
         oidc.sign_in(uow, mexican, _claims(), 1)
+
+
+REVIEWER_CLAIMS = {"groups": ["transfer-reviewers"]}
+DECIDERS = frozenset({Role.REVIEWER})
+
+
+def test_where_a_key_is_required_the_provider_alone_opens_no_session(
+    container: Container,
+) -> None:
+    with container.uow() as uow:
+        with pytest.raises(SecurityKeyRequired) as required:
+            oidc.sign_in(uow, US_PROVIDER, _claims(**REVIEWER_CLAIMS), 1, key_roles=DECIDERS)
+        uow.commit()  # the account and the pending sign-in, as the web does
+        waiting = second_factor.pending(uow, required.value.pending)
+        assert (waiting.user.username, waiting.issuer) == ("jane.doe", ISSUER)
+    (signed_in,) = _events(container, "SignInWithProvider")
+    assert signed_in.after["security_key"] == "due"
+    with container.engine.connect() as connection:
+        assert connection.scalar(select(t.credentials.c.id)) is None
+
+
+def test_an_accepted_amr_stands_in_for_the_key_and_another_does_not(
+    container: Container,
+) -> None:
+    vouching = US_PROVIDER.model_copy(update={"accepted_amr": ["hwk"]})
+    with container.uow() as uow, pytest.raises(SecurityKeyRequired):
+        claims = _claims(**REVIEWER_CLAIMS, amr=["pwd", "otp"])
+        oidc.sign_in(uow, vouching, claims, 1, key_roles=DECIDERS)
+    with container.uow() as uow:
+        claims = _claims(**REVIEWER_CLAIMS, amr=["pwd", "hwk"])
+        _, raw = oidc.sign_in(uow, vouching, claims, 1, key_roles=DECIDERS)
+        uow.commit()
+        assert accounts.authenticate(uow, raw).username == "jane.doe"
+        assert accounts.session_issuer(uow, raw) == ISSUER
+    (signed_in,) = _events(container, "SignInWithProvider")
+    assert signed_in.after["accepted_amr"] == ["hwk"]

@@ -9,15 +9,16 @@ claims map to; an existing user's role follows the mapping at each sign-in.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from repatria.adapters.db import tables as t
 from repatria.domain.accounts import CredentialKind, Organisation, Principal, Role, User
-from repatria.domain.errors import NotAuthenticated
+from repatria.domain.errors import NotAuthenticated, SecurityKeyRequired
+from repatria.services import second_factor
 from repatria.services.accounts import issue_credential, principal_of
 from repatria.services.oidc_providers import Provider
 from repatria.services.unit_of_work import UnitOfWork
@@ -33,10 +34,19 @@ class SignInRefused(NotAuthenticated):
 
 
 def sign_in(
-    uow: UnitOfWork, provider: Provider, claims: Mapping[str, Any], hours: int
+    uow: UnitOfWork,
+    provider: Provider,
+    claims: Mapping[str, Any],
+    hours: int,
+    *,
+    key_roles: Collection[Role] = (),
 ) -> tuple[User, str]:
     """The user the checked ID token's claims stand for, made or updated, with a new browser
-    session (the raw token); SignInRefused says why not. Does not commit."""
+    session (the raw token); SignInRefused says why not. One who must present a security key
+    (who has one, or whose role is in `key_roles`) gets SecurityKeyRequired instead, unless
+    the provider vouched for a second factor its settings accept (`accepted_amr`); the
+    account and the pending sign-in are then in the unit, for the caller to commit. Does not
+    commit."""
     organisation = uow.session.scalar(
         select(Organisation).where(t.organisations.c.code == provider.organisation)
     )
@@ -55,7 +65,20 @@ def sign_in(
         user = _provision(uow, provider, organisation, subject, claims, role)
     else:
         _update(uow, provider, organisation, user, role)
-    _, raw = issue_credential(
+    vouched = provider.vouched_second_factor(claims)
+    after = {"issuer": provider.issuer, "role": user.role.value, "accepted_amr": vouched}
+    if not vouched and second_factor.key_needed(uow, user, key_roles):
+        pending = second_factor.begin(uow, user, provider.issuer)
+        uow.record(
+            principal_of(user),
+            "SignInWithProvider",
+            "user",
+            user.id,
+            after={**after, "security_key": "due"},
+            states=[organisation.state],
+        )
+        raise SecurityKeyRequired("present your security key to finish signing in", pending)
+    credential, raw = issue_credential(
         uow,
         principal_of(user),
         user,
@@ -63,12 +86,18 @@ def sign_in(
         "browser session",
         timedelta(hours=hours),
     )
+    # Signing out ends the provider's session too, where it says how (RP-initiated logout).
+    uow.session.execute(
+        update(t.credentials)
+        .where(t.credentials.c.id == credential.id)
+        .values(issuer=provider.issuer)
+    )
     uow.record(
         principal_of(user),
         "SignInWithProvider",
         "user",
         user.id,
-        after={"issuer": provider.issuer, "role": user.role.value},
+        after=after,
         states=[organisation.state],
     )
     return user, raw

@@ -46,6 +46,10 @@ class Provider(BaseModel):
     # A value of the role claim -> the one role it grants (never admin or auditor).
     roles: dict[str, Role]
     passwords: bool = True  # False: this organisation's users may not sign in with one
+    # Values of the ID token's `amr` claim (RFC 8176) that Repatria takes as the provider's
+    # own phishing-resistant second factor, in place of a security key registered here (e.g.
+    # ["hwk"]); none by default: where a key is required, it is asked for after the provider.
+    accepted_amr: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] = []
 
     @model_validator(mode="after")
     def _check(self) -> Provider:
@@ -78,6 +82,13 @@ class Provider(BaseModel):
         value = claims.get(self.role_claim)
         values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         return {self.roles[item] for item in values if isinstance(item, str) and item in self.roles}
+
+    def vouched_second_factor(self, claims: Mapping[str, Any]) -> list[str]:
+        """The `amr` values of the claims that this provider's settings accept as a second
+        factor (none: Repatria asks for its own security key where one is needed)."""
+        amr = claims.get("amr")
+        given = amr if isinstance(amr, list) else []
+        return sorted({item for item in given if isinstance(item, str)} & set(self.accepted_amr))
 
 
 def _operator_roles() -> set[str]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from sqlalchemy import select
 
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
+from repatria.domain.accounts import Role
+from repatria.entrypoints.api.deps import SESSION_COOKIE
 from repatria.services.demo import DEMO_PASSWORD
 from repatria.settings import Settings
 from tests.web.browser.conftest import screenshot
@@ -50,6 +53,12 @@ def _sign_in_with(page: Page, label: str, subject: str) -> None:
     page.get_by_role("button", name=subject, exact=True).click()
 
 
+def _sign_out_at_the_provider(page: Page) -> None:
+    # Signing out ends the provider's session too: its page asks, then sends the browser back.
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    page.get_by_role("button", name="End session").click()
+
+
 def _commands(container: Container) -> list[str]:
     with container.engine.connect() as connection:
         return list(connection.scalars(select(t.events.c.command).order_by(t.events.c.seq)))
@@ -62,13 +71,13 @@ def test_us_and_mexican_officials_sign_in_through_their_ministrys_provider_as_th
     expect(page).to_have_title("Dashboard — Repatria")
     expect(page.get_by_text("ana.officer · case officer · US")).to_be_visible()
     screenshot(page, "oidc-signed-in")
-    page.get_by_role("button", name="Sign out", exact=True).click()
+    _sign_out_at_the_provider(page)
     expect(page).to_have_title("Sign in — Repatria")
 
     _sign_in_with(page, "Llave SSPC", "mx-77")
     expect(page).to_have_title("Dashboard — Repatria")
     expect(page.get_by_text("dora.v · consent verifier · MX")).to_be_visible()
-    page.get_by_role("button", name="Sign out", exact=True).click()
+    _sign_out_at_the_provider(page)
 
     _sign_in_with(page, "US Justice Login", "us-1002")
     expect(page.get_by_text("ben · reviewing official · US")).to_be_visible()
@@ -123,3 +132,41 @@ def test_a_password_is_refused_where_the_organisation_switched_passwords_off(pag
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).to_have_title("Dashboard — Repatria")
+
+
+def test_signing_out_ends_the_providers_session_too_and_comes_back(
+    page: Page, us_provider: str
+) -> None:
+    _sign_in_with(page, "US Justice Login", "us-1001")
+    expect(page).to_have_title("Dashboard — Repatria")
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    expect(page).to_have_url(re.compile(re.escape(f"{us_provider}/oauth2/end_session?")))
+    assert "client_id=repatria-us" in page.url and "post_logout_redirect_uri=" in page.url
+    page.get_by_role("button", name="End session").click()
+    expect(page).to_have_title("Sign in — Repatria")
+    page.goto("/dashboard")  # the local session ended as well
+    expect(page).to_have_title("Sign in — Repatria")
+
+
+def test_a_password_session_signs_out_here_only(page: Page) -> None:
+    page.goto("/login")
+    page.get_by_label("Username").fill("mx-case-officer")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page).to_have_title("Dashboard — Repatria")
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    expect(page).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/login$"))  # not the provider
+
+
+def test_where_a_key_is_required_the_provider_alone_opens_no_session(
+    page: Page, container: Container
+) -> None:
+    container.settings = container.settings.model_copy(
+        update={"require_security_key_roles": frozenset({Role.REVIEWER})}
+    )
+    _sign_in_with(page, "US Justice Login", "us-1002")  # ben, a reviewer
+    expect(page.get_by_role("heading", name="Register a security key")).to_be_visible()
+    assert [c for c in page.context.cookies() if c["name"] == SESSION_COOKIE] == []
+    page.goto("/dashboard")
+    expect(page).to_have_title("Sign in — Repatria")
+    assert _commands(container)[-1] == "SignInWithProvider"

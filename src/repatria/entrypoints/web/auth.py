@@ -22,8 +22,8 @@ from repatria.entrypoints.web import second_factor, security
 from repatria.entrypoints.web.deps import AppContainer, MaybeUser, Uow
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
-from repatria.services import accounts, oidc_providers, views
 from repatria.services import login as signing_in
+from repatria.services import oidc_providers, views
 
 router = web_router()
 # What the login page says after the account page sent the user to it (?done=…).
@@ -120,16 +120,4 @@ def login(
         return _render_login(request, container, demo, "Wrong username or password.", 401)
     response = RedirectResponse(security.safe_next(next_page), status_code=303)
     security.set_cookie(response, SESSION_COOKIE, raw, hours * 3600)
-    return response
-
-
-@router.post("/logout")
-def logout(request: Request, uow: Uow) -> Response:
-    """End the session on the server and clear the cookie."""
-    raw = request.cookies.get(SESSION_COOKIE)
-    if raw:
-        accounts.revoke_raw_token(uow, raw)
-        uow.commit()
-    response = RedirectResponse("/login", status_code=303)
-    security.clear_cookie(response, SESSION_COOKIE)
     return response

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from authlib.common.errors import AuthlibBaseError
@@ -22,8 +23,9 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from repatria.bootstrap import Container
+from repatria.domain.errors import SecurityKeyRequired
 from repatria.entrypoints.api.deps import SESSION_COOKIE
-from repatria.entrypoints.web import security
+from repatria.entrypoints.web import second_factor, security
 from repatria.entrypoints.web.auth import refused_login_page
 from repatria.entrypoints.web.deps import AppContainer
 from repatria.entrypoints.web.routing import web_router
@@ -133,11 +135,13 @@ async def callback(request: Request, organisation: str, container: AppContainer)
         if "userinfo" not in token:
             raise oidc.SignInRefused("the provider sent no ID token")
         claims = dict(token["userinfo"])
-        raw = await run_in_threadpool(_sign_in, container, provider, claims)
+        raw, key_due = await run_in_threadpool(_sign_in, container, provider, claims)
     except oidc.SignInRefused as exc:
         return await _refused(request, container, organisation, str(exc), 403, claims)
     except (AuthlibBaseError, JoseError, httpx.HTTPError, ValueError) as exc:
         return await _refused(request, container, organisation, _reason(exc), 401)
+    if key_due:  # the provider vouched for the password; the key is still to come
+        return second_factor.start(raw)
     response = RedirectResponse("/dashboard", status_code=303)
     hours = container.settings.session_hours
     security.set_cookie(response, SESSION_COOKIE, raw, hours * 3600)
@@ -155,11 +159,53 @@ async def _check_issuer(client: StarletteOAuth2App, provider: Provider) -> str:
     return issuer
 
 
-def _sign_in(container: Container, provider: Provider, claims: dict[str, Any]) -> str:
+def _sign_in(container: Container, provider: Provider, claims: dict[str, Any]) -> tuple[str, bool]:
+    # A session's raw token, or a pending sign-in's with True while a security key is due.
+    settings = container.settings
     with container.uow(gated=True) as uow:
-        _, raw = oidc.sign_in(uow, provider, claims, container.settings.session_hours)
+        try:
+            _, raw = oidc.sign_in(
+                uow,
+                provider,
+                claims,
+                settings.session_hours,
+                key_roles=settings.require_security_key_roles,
+            )
+        except SecurityKeyRequired as exc:
+            uow.commit()  # the account and the pending sign-in
+            return exc.pending, True
         uow.commit()
-    return raw
+    return raw, False
+
+
+async def end_session_url(
+    request: Request, container: Container, issuer: str
+) -> tuple[str, str] | None:
+    """Where to send the browser so that the provider that opened the session ends its own
+    too (OpenID Connect RP-Initiated Logout), coming back to the login page, and the
+    provider's name; None when no
+    configured provider has that issuer, or its discovery document names no
+    end_session_endpoint (then only the local session ends)."""
+    provider = next(
+        (
+            found
+            for found in providers(container).values()
+            if found.issuer.rstrip("/") == issuer.rstrip("/")
+        ),
+        None,
+    )
+    if provider is None:
+        return None
+    try:
+        metadata = await _client(provider).load_server_metadata()
+    except (AuthlibBaseError, httpx.HTTPError, ValueError):
+        return None
+    endpoint = metadata.get("end_session_endpoint")
+    if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")):
+        return None
+    back = str(request.url_for("login_form"))
+    query = urlencode({"client_id": provider.client_id, "post_logout_redirect_uri": back})
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}", provider.label
 
 
 def _reason(exc: Exception) -> str:

@@ -37,7 +37,7 @@ def start(raw: str) -> Response:
         max_age=second_factor.PENDING_MINUTES * 60,
         httponly=True,
         secure=True,
-        samesite="strict",
+        samesite="lax",  # after a provider, the browser comes from another site
         path=PREFIX,
     )
     return response
