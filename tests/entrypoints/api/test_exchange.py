@@ -13,12 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import build
 from repatria.services import audit_keys, audit_verify, clock
-from repatria.services.exchange import peers
+from repatria.services.exchange import envelopes, keys, peers
 from repatria.services.exchange.demo import Instance, make_keys, pair, sign_checkpoint
 from tests.conftest import _fresh_url
 from tests.entrypoints.api.federation import (
@@ -214,3 +215,96 @@ def test_a_batch_goes_across_is_approved_travels_and_arrives(
         peer = peer_of(instance, other)
         assert peer.witness_status == "holding", (instance.state, peer.halted_reason)
         assert peer.witnessed_size == sizes[other]
+
+
+def outbox_rows(instance: Instance) -> list[Any]:
+    container = build(instance.settings())
+    with container.uow(read_only=True) as uow:
+        rows = list(
+            uow.session.execute(select(t.exchange_outbox).order_by(t.exchange_outbox.c.seq))
+        )
+    container.dispose()
+    return rows
+
+
+def refusals(instance: Instance) -> list[Any]:
+    container = build(instance.settings())
+    with container.uow(read_only=True) as uow:
+        query = select(t.events).where(t.events.c.command == "ExchangeMessageRefused")
+        rows = list(uow.session.execute(query.order_by(t.events.c.id)))
+    container.dispose()
+    return rows
+
+
+def test_a_peer_stopped_mid_delivery_and_restarted_gets_everything_once_in_order(
+    instances: tuple[Instance, Instance], servers: tuple[Server, Server]
+) -> None:
+    us, mx = instances
+    _, mexico = servers
+    ids = seed_sending_review(us, BATCH, clock.today())
+    refs = references(us, ids)
+    us_reviewer = client(us, "us-reviewer")
+    for n, case_id in enumerate(ids):
+        if n == 4:
+            mexico.stop()  # Mexico goes down while the US keeps approving
+        step(us_reviewer, case_id, "approve_sending")
+    wait_for("a failed delivery", lambda: any(r.attempts > 0 for r in outbox_rows(us)))
+    assert any(r.delivered_at is None for r in outbox_rows(us))
+    mexico.start()
+    mx_reviewer = client(mx, "mx-reviewer")
+    wait_for(
+        "every request in Mexico",
+        lambda: list(states_of(mx_reviewer, refs).values()) == ["receiving_review"] * BATCH,
+    )
+    rows = inbox_rows(mx)
+    assert [r.seq for r in rows] == list(range(1, BATCH + 1))  # none lost, none doubled
+    wait_for("the outbox emptied", lambda: all(r.delivered_at for r in outbox_rows(us)))
+    container = build(mx.settings())
+    with container.uow(read_only=True) as uow:
+        opened = uow.session.execute(
+            select(t.events.c.subject_id, t.events.c.recorded_at)
+            .where(t.events.c.command == "CaseReceivedFromPeer")
+            .order_by(t.events.c.seq)
+        ).all()
+        received = [
+            uow.session.scalar(select(t.cases.c.reference).where(t.cases.c.id == int(row[0])))
+            for row in opened
+        ]
+    container.dispose()
+    assert received == refs  # acted on in the order the US approved them
+
+
+def test_duplicates_tampering_replays_and_wrong_keys_over_http_are_refused_and_recorded(
+    instances: tuple[Instance, Instance], servers: tuple[Server, Server]
+) -> None:
+    us, mx = instances
+    ids = seed_sending_review(us, 1, clock.today())
+    step(client(us, "us-reviewer"), ids[0], "approve_sending")
+    wait_for("the delivery", lambda: all(r.delivered_at for r in outbox_rows(us)))
+    [sent] = outbox_rows(us)
+    inbox = f"{mx.base_url}/api/v1/exchange/inbox"
+
+    again = httpx.post(inbox, json={"envelope": sent.envelope})
+    assert (again.status_code, again.json()["result"]) == (200, "duplicate")
+
+    claims = envelopes.peek(sent.envelope).claims
+    header, _, signature = sent.envelope.split(".")
+    altered = {**claims, "body": {**claims["body"], "sending_approved_on": "2020-01-01"}}
+    payload = envelopes.sign(altered, keys.ExchangeKey(Ed25519PrivateKey.generate())).split(".")[1]
+    tampered = httpx.post(inbox, json={"envelope": f"{header}.{payload}.{signature}"})
+    assert tampered.status_code == 403 and "bad_signature" in tampered.json()["detail"]
+
+    replay = {**claims, "id": "0" * 32}
+    key = keys.load_exchange_key(us.settings())
+    answer = httpx.post(inbox, json={"envelope": envelopes.sign(replay, key)})
+    assert answer.status_code == 409 and "replay" in answer.json()["detail"]
+
+    impostor = keys.ExchangeKey(Ed25519PrivateKey.generate())
+    forged = {**claims, "id": "1" * 32, "seq": 2}
+    answer = httpx.post(inbox, json={"envelope": envelopes.sign(forged, impostor)})
+    assert answer.status_code == 403 and "unknown_key" in answer.json()["detail"]
+
+    grounds = [r.after["ground"] for r in refusals(mx)]
+    assert grounds == ["bad_signature", "replay", "unknown_key"]
+    assert [r.seq for r in inbox_rows(mx)] == [1]  # nothing refused was kept or acted on
+    assert len(states_of(client(mx, "mx-reviewer"), [claims["case_reference"]])) == 1
