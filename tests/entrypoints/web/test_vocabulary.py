@@ -49,6 +49,11 @@ def test_every_step_of_both_lifecycles_has_a_name() -> None:
     assert steps <= set(vocabulary.STEPS)
 
 
+def test_every_step_summary_is_marked_for_translation() -> None:
+    summaries = {t.summary for track in lifecycle.LIFECYCLES.values() for t in track}
+    assert summaries <= set(vocabulary.SUMMARIES)
+
+
 def test_a_stage_reads_in_the_readers_language() -> None:
     with i18n.use_locale("es_MX"):
         assert vocabulary.words(cases.CaseState.SENDING_REVIEW) == "revisión del Estado trasladante"

@@ -21,6 +21,9 @@ from repatria.entrypoints.web.plain_words import check_rows
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.stage import stage_of
+from repatria.entrypoints.web.vocabulary import words
+from repatria.i18n import N_
+from repatria.i18n import gettext as _
 from repatria.law import AUTHORITY_IDS
 from repatria.law.errors import LawDataError
 from repatria.services import (
@@ -38,27 +41,46 @@ from repatria.services.unit_of_work import UnitOfWork
 
 router = web_router()
 DONE = {
-    "opened": "The case was opened.",
-    "facts": "The facts were recorded; the assessment below uses them.",
-    "notice": "The notice was recorded.",
-    "fear_claim": "The fear claim was recorded.",
-    "consent": "Consent was verified at the hearing: the case is approved for transfer.",
-    "consent_refused": "The hearing was recorded: the person does not consent, so the "
-    "application is withdrawn.",
-    "consent_incomplete": "The hearing was recorded but consent is not verified: an "
-    "advisement the law requires was not given (see the records on the case below). Hold "
-    "the hearing again with every advisement.",
-    "consent_not_approved": "The hearing was recorded, but the case is not approved: a check "
-    "still stops it (see the assessment below).",
+    "opened": N_("The case was opened."),
+    "facts": N_("The facts were recorded; the assessment below uses them."),
+    "notice": N_("The notice was recorded."),
+    "fear_claim": N_("The fear claim was recorded."),
+    "consent": N_("Consent was verified at the hearing: the case is approved for transfer."),
+    "consent_refused": N_(
+        "The hearing was recorded: the person does not consent, so the application is withdrawn."
+    ),
+    "consent_incomplete": N_(
+        "The hearing was recorded but consent is not verified: an "
+        "advisement the law requires was not given (see the records on the case below). Hold "
+        "the hearing again with every advisement."
+    ),
+    "consent_not_approved": N_(
+        "The hearing was recorded, but the case is not approved: a check "
+        "still stops it (see the assessment below)."
+    ),
+}
+# The reviewer's three steps, told apart: preparing recommends, approving agrees, denying ends.
+EXPLAIN = {
+    "prepare": "Prepare: record the decision you recommend, with its reasons. Another reviewer "
+    "of your state then approves or denies it (four eyes); preparing decides nothing.",
+    "approve": "Approve: your state agrees to the transfer, and the case moves on to the next "
+    "stage. The other state still decides for itself.",
+    "deny": "Deny: your state refuses the transfer. The case ends for good and cannot be "
+    "reopened; your reasons go on the record both states read. You confirm on the next page.",
 }
 ADVISEMENT_LABELS = {
-    "only_us_courts_may_modify_or_set_aside": "Only US courts may modify or set aside the "
-    "conviction or sentence (§ 4107(b)(1))",
-    "sentence_carried_out_under_receiving_law": "The sentence will be carried out under the "
-    "receiving state's law (§ 4107(b)(2))",
-    "may_be_returned_if_transfer_found_unlawful": "The person may be returned if the transfer "
-    "is found unlawful (§ 4107(b)(3))",
-    "consent_once_verified_is_irrevocable": "Consent, once verified, is irrevocable (§ 4107(b)(4))",
+    "only_us_courts_may_modify_or_set_aside": N_(
+        "Only US courts may modify or set aside the conviction or sentence (§ 4107(b)(1))"
+    ),
+    "sentence_carried_out_under_receiving_law": N_(
+        "The sentence will be carried out under the receiving state's law (§ 4107(b)(2))"
+    ),
+    "may_be_returned_if_transfer_found_unlawful": N_(
+        "The person may be returned if the transfer is found unlawful (§ 4107(b)(3))"
+    ),
+    "consent_once_verified_is_irrevocable": N_(
+        "Consent, once verified, is irrevocable (§ 4107(b)(4))"
+    ),
 }
 
 
@@ -155,12 +177,22 @@ def _actions(uow: UnitOfWork, principal: Principal, case: Case) -> list[dict[str
         if step.command in APPROVALS and prepared_it(
             principal, step.command, transitions.preparers(uow, case, step.command)
         ):
-            blocked = (
+            blocked = _(
                 "Separation of duties: you prepared this decision, so another reviewer "
-                f"must {step.command.replace('_', ' ')}."
+                "must %(step)s.",
+                step=words(step.command),
             )
         exit_step = step.command in views.SIDE_EXITS or step.command == "mark_ineligible"
-        actions.append({"step": step, "blocked": blocked, "exit": exit_step})
+        explain = EXPLAIN.get(step.command.removesuffix("_sending").removesuffix("_receiving"))
+        actions.append(
+            {
+                "step": step,
+                "blocked": blocked,
+                "exit": exit_step,
+                "explain": explain or "",
+                "weight": "danger" if step.command == "deny" else "",
+            }
+        )
     return actions
 
 
@@ -200,7 +232,8 @@ def case_detail(
         {case.prepared_by, *(d.decided_by for d in records.decisions)}
         | {c.recorded_by for c in records.consents},
     )
-    message = DONE.get(done) or (f"Done: {done.replace('_', ' ')}." if done.isidentifier() else "")
+    done_step = _("Done: %(step)s.", step=words(done)) if done.isidentifier() else ""
+    message = _(DONE[done]) if done in DONE else done_step
     context = {
         "case": case,
         "person": records.person,

@@ -60,6 +60,8 @@ def environment() -> Environment:
     env.filters["day"] = _day
     env.filters["money"] = i18n.format_money
     env.filters["number"] = i18n.format_number
+    # Text defined (and marked with N_) in Python, translated where it is shown.
+    env.filters["tr"] = i18n.raw_gettext
     env.globals["role_name"] = vocabulary.role_name
     env.globals["language"] = i18n.current_language
     env.globals["languages"] = i18n.LANGUAGES

@@ -131,6 +131,33 @@ KINDS = {
     "api": N_("API"),
 }
 
+# Each lifecycle step's summary (domain/lifecycle.py), as the case page's forms show it.
+SUMMARIES = (
+    N_("send the application to screening"),
+    N_("eligible on the facts: to the sending state's review"),
+    N_("not eligible on the facts"),
+    N_("facts corrected: screen again"),
+    N_("a reviewer prepares the sending state's decision (someone else must take it)"),
+    N_("a reviewer prepares the receiving state's decision (someone else must take it)"),
+    N_("the sending state approves"),
+    N_("the receiving state approves"),
+    N_("the state under review denies, with reasons"),
+    N_("consent verified at a hearing: approved for transfer"),
+    N_("the person withdraws the application"),
+    N_("placed on a movement"),
+    N_("the movement leaves"),
+    N_("the receiving state confirms arrival"),
+    N_("a hold, protection order or failed re-assessment ends the case"),
+    N_("the destination country is designated"),
+    N_("written notice of the destination is served on the person"),
+    N_("the time to raise a fear claim or seek habeas runs"),
+    N_("every check passes: cleared for removal"),
+    N_("the receiving state confirms delivery"),
+    N_("a hold, fear claim or protection order stops the removal"),
+    N_("the block is lifted: the removal starts again from the final order"),
+    N_("the removal is abandoned"),
+)
+
 NAMES = {**KINDS, **STEPS, **STAGES, **ROLES}
 
 
