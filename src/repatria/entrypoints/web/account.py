@@ -23,6 +23,7 @@ from repatria.entrypoints.web.deps import (
 from repatria.entrypoints.web.forms import Short
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
+from repatria.entrypoints.web.second_factor import elsewhere
 from repatria.services import accounts, recovery_codes, security_keys, users
 from repatria.services import login as signing_in
 from repatria.services.passwords import MIN_LENGTH
@@ -56,6 +57,7 @@ def account_page(
         "codes_left": recovery_codes.remaining(uow, principal.user_id),
         "new_codes": new_codes or [],
         "key_error": key_error,
+        "elsewhere": elsewhere(request, request.app.state.container.settings),
     }
     return render(request, "account/index.html", context, status)
 

@@ -20,6 +20,7 @@ from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.services import recovery_codes, second_factor, security_keys
 from repatria.services.accounts import principal_of
+from repatria.settings import Settings
 
 router = web_router()
 PREFIX = "/login/security-key"
@@ -43,6 +44,13 @@ def start(raw: str) -> Response:
     return response
 
 
+def elsewhere(request: Request, settings: Settings) -> str:
+    """The origin security keys are bound to, when this page was opened at another (where
+    the browser offers none: an IP address, another host name); else empty."""
+    here = f"{request.url.scheme}://{request.url.netloc}"
+    return "" if here == settings.webauthn_origin else settings.webauthn_origin
+
+
 def _pending(request: Request, uow: Uow) -> second_factor.Pending:
     return second_factor.pending(uow, request.cookies.get(PENDING_COOKIE))
 
@@ -58,7 +66,13 @@ def _page(
 ) -> Response:
     assert waiting.user.id is not None
     enrol = not security_keys.has_keys(uow, waiting.user.id)
-    context = {"enrol": enrol, "error": error, "codes": codes or []}
+    settings = request.app.state.container.settings
+    context = {
+        "enrol": enrol,
+        "error": error,
+        "codes": codes or [],
+        "elsewhere": elsewhere(request, settings),
+    }
     return render(request, "auth/security_key.html", context, status)
 
 
