@@ -322,14 +322,6 @@ def session_issuer(uow: UnitOfWork, raw_token: str) -> str | None:
     return issuer
 
 
-def session_issuer(uow: UnitOfWork, raw_token: str) -> str | None:
-    """The identity provider a session was opened through (its issuer), if any."""
-    issuer: str | None = uow.session.scalar(
-        select(t.credentials.c.issuer).where(t.credentials.c.token_hash == _token_digest(raw_token))
-    )
-    return issuer
-
-
 def list_own_tokens(uow: UnitOfWork, actor: Principal) -> list[Credential]:
     """The API tokens of the acting user, newest first."""
     query = (
