@@ -5,6 +5,7 @@ responsible; when it takes effect each changed case gets an event its states see
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -56,7 +57,7 @@ def _to_colombia() -> dict[str, Any]:
 
 
 def test_a_longer_minimum_refuses_an_allowed_case_today_and_at_departure() -> None:
-    case = OpenCase(1, "A", ("US", "MX"), date(2025, 5, 1), copy.deepcopy(EXAMPLE))
+    case = OpenCase(1, "A", ("US", "MX"), date(2025, 5, 1), json.dumps(EXAMPLE))
     with_it = _law_with(TEN_YEARS_LEFT_FROM_2025, "us-mx-1976")
     changes = compare([case], load_catalog(), with_it, EXAMPLE_DAY)
     assert [(c.when, c.on) for c in changes] == [
@@ -70,7 +71,7 @@ def test_a_longer_minimum_refuses_an_allowed_case_today_and_at_departure() -> No
 
 
 def test_an_accession_allows_a_case_the_authority_refused() -> None:
-    case = OpenCase(2, "B", ("US", "CO"), None, _to_colombia())
+    case = OpenCase(2, "B", ("US", "CO"), None, json.dumps(_to_colombia()))
     with_it = _law_with(COLOMBIA_ACCEDES, "coe-ets-112")
     [change] = compare([case], load_catalog(), with_it, EXAMPLE_DAY)
     assert (change.when, change.allowed_before, change.allowed_after) == ("today", False, True)
@@ -79,7 +80,7 @@ def test_an_accession_allows_a_case_the_authority_refused() -> None:
 
 
 def test_cases_the_amendment_does_not_touch_are_not_listed() -> None:
-    cases = [OpenCase(1, "A", ("US", "MX"), None, copy.deepcopy(EXAMPLE))]
+    cases = [OpenCase(1, "A", ("US", "MX"), None, json.dumps(EXAMPLE))]
     with_it = _law_with(COLOMBIA_ACCEDES, "coe-ets-112")
     assert compare(cases, load_catalog(), with_it, EXAMPLE_DAY) == []
 

@@ -4,7 +4,6 @@ departure; the cases whose verdict or failing grounds change, with the rules res
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 
 from repatria.adapters.db import tables as t
 from repatria.domain.access import sees_everything
@@ -20,7 +19,8 @@ from repatria.domain.accounts import Principal
 from repatria.domain.amendments import LawAmendment
 from repatria.domain.cases import CaseState
 from repatria.law.catalog import LawCatalog
-from repatria.screening import screen, screen_outcomes
+from repatria.screening import screen
+from repatria.screening.changes import changed_rules
 from repatria.screening.roster import Fill, read_roster
 from repatria.services import clock, law_in_force
 from repatria.services.unit_of_work import UnitOfWork, utcnow
@@ -45,7 +45,7 @@ class OpenCase:
     reference: str
     states: tuple[str, str]
     departure: date | None
-    document: dict[str, Any]
+    document: str  # the JSON text, as stored: it goes to the roster reader as it is
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,14 @@ def open_cases(uow: UnitOfWork) -> list[OpenCase]:
         select(func.max(a.id).label("id")).where(a.case_id.is_not(None)).group_by(a.case_id)
     ).subquery()
     query = (
-        select(c.id, c.reference, c.from_state, c.to_state, c.departure_at, a.document)
+        select(
+            c.id,
+            c.reference,
+            c.from_state,
+            c.to_state,
+            c.departure_at,
+            cast(a.document, Text).label("document"),
+        )
         .join(t.assessments, a.case_id == c.id)
         .join(latest, latest.c.id == a.id)
         .where(c.state.not_in([state.value for state in CLOSED]))
@@ -98,7 +105,7 @@ def open_cases(uow: UnitOfWork) -> list[OpenCase]:
             str(row.reference),
             (str(row.from_state), str(row.to_state)),
             row.departure_at.date() if row.departure_at else None,
-            dict(row.document),
+            str(row.document).replace("\n", " "),
         )
         for row in uow.session.execute(query)
     ]
@@ -110,7 +117,7 @@ def _roster(found: list[OpenCase]) -> pl.DataFrame:
         path = Path(directory) / "open-cases.jsonl"
         with path.open("w", encoding="utf-8") as stream:
             for case in found:
-                stream.write(json.dumps(case.document, separators=(",", ":")) + "\n")
+                stream.write(case.document + "\n")
         return read_roster(path, Fill())
 
 
@@ -118,62 +125,53 @@ def compare(
     found: list[OpenCase], without: LawCatalog, with_it: LawCatalog, today: date
 ) -> list[Change]:
     """The cases whose verdict or grounds differ between the two laws, today and at the
-    planned departure, vectorised; the rules responsible for the few that changed."""
+    planned departure, vectorised; the rules responsible for each, vectorised too."""
     if not found:
         return []
     roster = _roster(found)
     departures = pl.Series("as_of", [case.departure for case in found], pl.Date)
+    today_rows = roster.with_columns(pl.lit(today, pl.Date).alias("as_of"))
+    departure_rows = roster.with_columns(departures).filter(pl.col("as_of").is_not_null())
+    # Both days in one roster, so each law is screened once (its fixed cost paid once).
+    dated = pl.concat([today_rows, departure_rows])
+    before, after = screen(dated, without), screen(dated, with_it)
+    differs = (before["allowed"] != after["allowed"]) | (
+        before["grounds"].cast(pl.String) != after["grounds"].cast(pl.String)
+    )
+    positions = differs.arg_true()
+    if positions.len() == 0:
+        return []
+    chosen = dated[positions]
+    rules = changed_rules(chosen, without, with_it)
+    columns = zip(
+        positions.to_list(),
+        before["row"].gather(positions).to_list(),
+        chosen["as_of"].to_list(),
+        before["allowed"].gather(positions).to_list(),
+        after["allowed"].gather(positions).to_list(),
+        before["grounds"].cast(pl.String).gather(positions).to_list(),
+        after["grounds"].cast(pl.String).gather(positions).to_list(),
+        rules,
+        strict=True,
+    )
     changes: list[Change] = []
-    for when, days in (("today", pl.lit(today, pl.Date)), ("departure", departures)):
-        dated = roster.with_columns(days.alias("as_of"))
-        if when == "departure":
-            dated = dated.filter(pl.col("as_of").is_not_null())
-        if dated.height == 0:
-            continue
-        before, after = screen(dated, without), screen(dated, with_it)
-        differs = (before["allowed"] != after["allowed"]) | (
-            before["grounds"].cast(pl.String) != after["grounds"].cast(pl.String)
-        )
-        positions = differs.arg_true().to_list()
-        if not positions:
-            continue
-        chosen = dated[positions]
-        rules_before = screen_outcomes(chosen, without)
-        rules_after = screen_outcomes(chosen, with_it)
-        for index, position in enumerate(positions):
-            case = found[int(before["row"][position])]
-            old, new = dict(rules_before[index]), dict(rules_after[index])
-            moved = _responsible(old, new)
-            changes.append(
-                Change(
-                    case.case_id,
-                    case.reference,
-                    case.states,
-                    when,
-                    dated["as_of"][position],
-                    bool(before["allowed"][position]),
-                    bool(after["allowed"][position]),
-                    str(before["grounds"][position] or ""),
-                    str(after["grounds"][position] or ""),
-                    tuple(moved),
-                )
+    for position, row, on, allowed_before, allowed_after, old, new, moved in columns:
+        case = found[row]
+        changes.append(
+            Change(
+                case.case_id,
+                case.reference,
+                case.states,
+                "today" if position < today_rows.height else "departure",
+                on,
+                bool(allowed_before),
+                bool(allowed_after),
+                old or "",
+                new or "",
+                tuple(moved),
             )
+        )
     return sorted(changes, key=lambda change: (change.case_id, change.when))
-
-
-def _responsible(old: dict[str, str], new: dict[str, str]) -> tuple[str, ...]:
-    """The rules whose outcome changed; a rule that was not reached on one side (where the
-    authority alone answered) counts only where it does not pass on the other."""
-    moved = []
-    for rule in sorted(old.keys() | new.keys()):
-        before, after = old.get(rule), new.get(rule)
-        if before == after:
-            continue
-        if before is None or after is None:
-            if (before or after) in ("pass", "waived"):
-                continue
-        moved.append(rule)
-    return tuple(moved)
 
 
 def laws(uow: UnitOfWork, amendment: LawAmendment) -> tuple[LawCatalog, LawCatalog]:
