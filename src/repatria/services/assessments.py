@@ -14,6 +14,7 @@ from repatria.domain.errors import InvalidInput, NotFound, PermissionDenied
 from repatria.law.document import AssessmentDocument, parse_document
 from repatria.law.engine import assess
 from repatria.law.errors import InvalidDocument
+from repatria.law.language import Language
 from repatria.services import custody, law_in_force
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
@@ -246,3 +247,24 @@ def replay(uow: UnitOfWork, principal: Principal, assessment_id: int) -> Replay:
         engine_version=law.ENGINE_VERSION,
         law_digest=catalog.digest,
     )
+
+
+def in_language(uow: UnitOfWork, assessment: Assessment, language: Language) -> dict[str, Any]:
+    """Today's verdict on a stored assessment's document and facts, with its reasons in
+    `language` (the record itself keeps the verdict as it was made, in English)."""
+    catalog = law_in_force.catalog_of(uow)
+    facts = custody.restored(assessment.context_facts)
+    parsed = _parsed(assessment.document)
+    return assess(parsed, facts, catalog, language=language).to_json()
+
+
+def worded(verdict: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+    """`other` where it is `verdict` in other words (every outcome, ground, rule and citation
+    alike, only the reasons differ), else `verdict` as it is: a reader of another language
+    never gets a verdict other than the one on record."""
+
+    def bare(found: dict[str, Any]) -> dict[str, Any]:
+        checks = [{**check, "reason": None} for check in found.get("checks", [])]
+        return {**found, "checks": checks}
+
+    return other if bare(other) == bare(verdict) else verdict

@@ -134,3 +134,40 @@ def test_the_cli_replays_a_stored_assessment(client_for: Clients, settings: obje
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["allowed"] is True
     assert "reproduced exactly" in result.stderr
+
+
+def test_with_accept_language_es_the_reasons_are_in_spanish_and_the_record_in_english(
+    client_for: Clients,
+) -> None:
+    officer = client_for("mx-case-officer")
+    answer = _ok(
+        officer.post(
+            "/api/v1/assessments", json=EXAMPLE, headers={"Accept-Language": "es-MX,es;q=0.9"}
+        ),
+        201,
+    )
+    english = engine.assess(parse_document(EXAMPLE)).to_json()
+    spanish = engine.assess(parse_document(EXAMPLE), language="es").to_json()
+    assert answer["checks"] == spanish["checks"] != english["checks"]
+    assert answer["allowed"] == english["allowed"]
+    nationality = {c["rule"]: c["reason"] for c in answer["checks"]}["us-mx-1976/nationality"]
+    assert nationality == "nacional de México"
+    # The record keeps the contract's English; read in Spanish it is the same verdict.
+    stored = _ok(officer.get(f"/api/v1/assessments/{answer['id']}"))
+    assert stored["verdict"] == english
+    read = officer.get(f"/api/v1/assessments/{answer['id']}", headers={"Accept-Language": "es"})
+    assert read.headers["Content-Language"] == "es"
+    assert _ok(read)["verdict"]["checks"] == spanish["checks"]
+    assert _ok(read)["replay"]["verdict"]["checks"] == spanish["checks"]
+    assert _ok(read)["replay"]["same_verdict"] is True
+
+
+@pytest.mark.parametrize("header", ["en-US,en;q=0.9", "fr-FR", "es;q=0, en", ""])
+def test_without_spanish_first_the_reasons_are_in_english(client_for: Clients, header: str) -> None:
+    officer = client_for("us-case-officer")
+    response = officer.post(
+        "/api/v1/assessments", json=EXAMPLE, headers={"Accept-Language": header}
+    )
+    answer = _ok(response, 201)
+    assert response.headers["Content-Language"] == "en"
+    assert answer["checks"] == engine.assess(parse_document(EXAMPLE)).to_json()["checks"]
