@@ -6,7 +6,7 @@ DATA ?= data
 export REPATRIA_DATABASE_URL ?= sqlite:///$(DATA)/repatria.sqlite3
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test browser run db demo test check lint typecheck contracts unit quick bench clean i18n
+.PHONY: help install install-test browser run db demo test check lint typecheck contracts unit quick bench clean i18n federation
 # The quick loop's tests: no browser, no PostgreSQL server (tests/conftest.py marks them).
 QUICK_TESTS := not browser and not postgresql
 
@@ -48,6 +48,9 @@ demo: db ## Load the demo data (once; a second run adds nothing)
 
 run: demo ## Set up, load the demo data and serve on http://127.0.0.1:8000
 	$(BIN)/repatria serve --host 127.0.0.1 --port 8000
+
+federation: install ## Two installations as peers: the US on http://127.0.0.1:8000, Mexico on :8001
+	$(BIN)/repatria demo federation
 
 lint: install-test ## ruff check and ruff format --check
 	$(BIN)/ruff check

@@ -20,6 +20,7 @@ from repatria.entrypoints.cli.audit import audit_app
 from repatria.entrypoints.cli.cases import cases_app
 from repatria.entrypoints.cli.errors import INVALID_INPUT, cli_errors, fail, stderr
 from repatria.entrypoints.cli.facilities import allocate_command, facilities_app, money_app
+from repatria.entrypoints.cli.federation import federation_command
 from repatria.entrypoints.cli.law import assess_file_command, law_app
 from repatria.entrypoints.cli.movements import movements_app
 from repatria.entrypoints.cli.peers import exchange_app, peers_app
@@ -61,6 +62,7 @@ app.add_typer(money_app, name="money")
 app.add_typer(peers_app, name="peers")
 app.add_typer(exchange_app, name="exchange")
 app.command("allocate")(allocate_command)
+demo_app.command("federation")(federation_command)
 app.command("screen")(screen_command)
 console = Console()
 
