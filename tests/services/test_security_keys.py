@@ -13,7 +13,7 @@ from sqlalchemy import select
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal, Role, User
-from repatria.domain.errors import InvalidInput, NotAuthenticated, NotFound
+from repatria.domain.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from repatria.services import accounts, security_keys, users
 from repatria.services.accounts import principal_of
 from repatria.services.commands import CreateOrganisation, CreateUser
@@ -233,3 +233,18 @@ def test_a_name_is_required_for_a_key(container: Container) -> None:
     with pytest.raises(InvalidInput) as refused:
         _register(container, "us-reviewer", _key(), name="  ")
     assert refused.value.field == "name"
+
+
+def test_only_the_operator_removes_all_of_a_users_keys(container: Container) -> None:
+    _register(container, "us-reviewer", _key())
+    with container.uow() as uow:
+        administrator = principal_of(_user(uow, "mx-reviewer"))
+        with pytest.raises(PermissionDenied, match="operator"):
+            security_keys.remove_all(uow, administrator, users.id_of(uow, "us-reviewer"))
+        removed = security_keys.remove_all(
+            uow, Principal.system("operator"), users.id_of(uow, "us-reviewer"), "lost"
+        )
+        uow.commit()
+        assert removed == 1
+        assert security_keys.list_keys(uow, users.id_of(uow, "us-reviewer")) == []
+    assert _commands(container)[-1] == "RemoveSecurityKeys"

@@ -33,6 +33,7 @@ from webauthn.helpers.structs import (
 )
 
 from repatria.adapters.db import tables as t
+from repatria.domain.access import require_operator
 from repatria.domain.accounts import Principal, User
 from repatria.domain.errors import InvalidInput, NotAuthenticated, NotFound
 from repatria.services import users
@@ -188,6 +189,29 @@ def remove(uow: UnitOfWork, actor: Principal, key_id: int) -> SecurityKey:
         states=[users.state_of(user)],
     )
     return found[0]
+
+
+def remove_all(uow: UnitOfWork, actor: Principal, user_id: int, reason: str = "") -> int:
+    """The installation's operator's way back for one who lost every key and every recovery
+    code: their keys and codes go (how many keys), recorded as RemoveSecurityKeys; where the
+    role requires a key, the next sign-in registers one again. Does not commit."""
+    require_operator(actor, "remove a user's security keys")
+    user = uow.session.get(User, user_id)
+    if user is None:
+        raise NotFound("user", user_id)
+    keys = len(list_keys(uow, user_id))
+    uow.session.execute(delete(t.security_keys).where(t.security_keys.c.user_id == user_id))
+    uow.session.execute(delete(t.recovery_codes).where(t.recovery_codes.c.user_id == user_id))
+    uow.record(
+        actor,
+        "RemoveSecurityKeys",
+        "user",
+        user_id,
+        after={"username": user.username, "keys": keys},
+        reason=reason,
+        states=[users.state_of(user)],
+    )
+    return keys
 
 
 def begin_assertion(uow: UnitOfWork, user: User, rp: RelyingParty) -> tuple[int, str]:

@@ -1,4 +1,5 @@
-"""The operator's account commands: organisations, and users' roles, access and passwords.
+"""The operator's account commands: organisations, and users' roles, access, passwords and
+security keys.
 
 The CLI runs on the server without an API principal: it acts as the installation's
 operator, the only one who creates organisations, administrators and auditors.
@@ -15,7 +16,7 @@ from rich.table import Table
 from repatria.bootstrap import build
 from repatria.domain.accounts import Principal, Role
 from repatria.entrypoints.cli.errors import cli_errors
-from repatria.services import accounts, users
+from repatria.services import accounts, security_keys, users
 from repatria.services import login as signing_in
 from repatria.services.commands import CreateOrganisation
 from repatria.services.unit_of_work import UnitOfWork
@@ -110,6 +111,17 @@ def users_reset_password(username: str) -> None:
         uow.commit()
     console.print(f"one-time password for {username} (they must set a new one):")
     typer.echo(one_time)
+
+
+@user_commands.command("remove-security-keys")
+@cli_errors
+def users_remove_security_keys(username: str, reason: Reason = "") -> None:
+    """Remove every security key and recovery code of a user who lost them all; where the
+    role requires a key, they register one again at their next sign-in."""
+    with build().uow() as uow:
+        removed = security_keys.remove_all(uow, OPERATOR, _user_id(uow, username), reason)
+        uow.commit()
+    console.print(f"{removed} security key(s) and every recovery code of {username} removed")
 
 
 @user_commands.command("change-password")
