@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from repatria.domain.accounts import Role
 from repatria.settings import DEVELOPMENT_SECRET, Settings
 
 
@@ -83,3 +84,41 @@ def test_password_hashing_costs_argon2_defaults_and_production_refuses_less(
     with pytest.raises(ValidationError, match="REPATRIA_PASSWORD_HASH_MEMORY_KIB"):
         _production(tmp_path, password_hash_memory_kib=64)
     assert Settings(env="development", password_hash_time_cost=1).password_hash_time_cost == 1
+
+
+def test_security_keys_are_required_of_those_who_decide_or_administer_by_default() -> None:
+    assert Settings().require_security_key_roles == {Role.REVIEWER, Role.VERIFIER, Role.ADMIN}
+
+
+def test_the_roles_that_need_a_key_are_read_comma_separated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REPATRIA_REQUIRE_SECURITY_KEY_ROLES", "admin, verifier")
+    assert Settings().require_security_key_roles == {Role.ADMIN, Role.VERIFIER}
+    monkeypatch.setenv("REPATRIA_REQUIRE_SECURITY_KEY_ROLES", "")
+    assert Settings().require_security_key_roles == frozenset()
+    monkeypatch.setenv("REPATRIA_REQUIRE_SECURITY_KEY_ROLES", "admin,boss")
+    with pytest.raises(ValidationError, match="require_security_key_roles"):
+        Settings()
+
+
+@pytest.mark.parametrize(
+    ("origin", "reason"),
+    [
+        ("http://127.0.0.1:8000", "IP address"),
+        ("https://[::1]:8443", "IP address"),
+        ("http://repatria.justice.example", "must be https"),
+        ("https://repatria.justice.example/app", "must be an origin"),
+    ],
+)
+def test_a_security_key_origin_that_browsers_refuse_is_refused(origin: str, reason: str) -> None:
+    with pytest.raises(ValidationError, match=reason):
+        Settings(webauthn_origin=origin)
+
+
+def test_the_relying_party_id_is_the_origins_host_name() -> None:
+    settings = Settings(webauthn_origin="https://repatria.justice.example/")
+    assert (settings.webauthn_origin, settings.webauthn_rp_id) == (
+        "https://repatria.justice.example",
+        "repatria.justice.example",
+    )
