@@ -316,15 +316,24 @@ def project(
     return facility, projected
 
 
-def release(
-    uow: UnitOfWork, principal: Principal, facility_id: int, stay_id: int, command: ReleaseStay
+def operated_stay(
+    uow: UnitOfWork, principal: Principal, facility_id: int, stay_id: int
 ) -> StayRecord:
-    """End a stay: the person leaves the cell on that day (the day itself is not counted)."""
+    """A stay at a facility the principal's state runs (its facility administrators)."""
     facility = get_or_raise(uow, principal, facility_id)
     require_operator(principal, facility)
     stay = uow.session.get(StayRecord, stay_id)
     if stay is None or stay.id not in {s.id for s in stays_in(uow, facility)}:
         raise NotFound("stay", stay_id)
+    return stay
+
+
+def release(
+    uow: UnitOfWork, principal: Principal, facility_id: int, stay_id: int, command: ReleaseStay
+) -> StayRecord:
+    """End a stay: the person leaves the cell on that day (the day itself is not counted)."""
+    facility = get_or_raise(uow, principal, facility_id)
+    stay = operated_stay(uow, principal, facility_id, stay_id)
     if stay.release is not None:
         raise Conflict(f"stay {stay_id} already ended on {stay.release.isoformat()}")
     if command.on < stay.arrival:

@@ -15,7 +15,8 @@ from repatria.domain.accounts import Organisation, Principal, User
 from repatria.domain.assessments import Assessment
 from repatria.domain.cases import Case, CaseState
 from repatria.domain.lifecycle import available
-from repatria.domain.movements import Movement
+from repatria.domain.movements import Movement, MovementState
+from repatria.domain.people import Person
 from repatria.domain.transitions import may_take
 from repatria.services import demo
 from repatria.services.unit_of_work import UnitOfWork, utcnow
@@ -154,6 +155,23 @@ def stale_cases(uow: UnitOfWork, principal: Principal, days: int = 30) -> list[C
     cutoff = utcnow() - timedelta(days=days)
     query = select(Case).where(t.cases.c.state.not_in(CLOSED_STATES), t.cases.c.updated_at < cutoff)
     return list(uow.session.scalars(_scoped(principal, query).order_by(t.cases.c.updated_at)))
+
+
+def in_flight_to(uow: UnitOfWork, principal: Principal) -> list[Movement]:
+    """Movements that left for the principal's state and have not yet arrived, oldest first
+    (the receiving side confirms their arrival)."""
+    query = select(Movement).where(
+        t.movements.c.state == MovementState.DEPARTED, t.movements.c.to_state == principal.state
+    )
+    return list(uow.session.scalars(query.order_by(t.movements.c.planned_departure)))
+
+
+def people_named(uow: UnitOfWork, ids: set[int]) -> dict[int, Person]:
+    """People by id (for pages that list cases or stays by name)."""
+    if not ids:
+        return {}
+    found = uow.session.scalars(select(Person).where(t.people.c.id.in_(ids)))
+    return {p.id: p for p in found if p.id is not None}
 
 
 def movements_between(

@@ -100,10 +100,12 @@ def test_the_facility_administrator_ends_a_stay_and_occupancy_falls(
     stays = admin.get(f"{facility}/stays")
     release = re.search(r'action="(/facilities/\d+/stays/\d+/release)"', stays.text)
     assert release, "no stay to end"
-    ended = admin.post(
-        release.group(1),
-        data={"on": clock.today().isoformat(), "csrf_token": csrf_of(stays.text)},
-    )
+    asked = {"on": clock.today().isoformat(), "csrf_token": csrf_of(stays.text)}
+    confirm = admin.post(release.group(1), data=asked)
+    assert confirm.status_code == 200 and "End the stay of" in confirm.text
+    unchanged = re.search(r"<dt>Held on [^<]+</dt><dd>(\d+)</dd>", admin.get(facility).text)
+    assert unchanged and unchanged.group(1) == held.group(1)  # asking changes nothing
+    ended = admin.post(release.group(1), data={**asked, "confirmed": "yes"})
     assert ended.status_code == 200
     after = re.search(r"<dt>Held on [^<]+</dt><dd>(\d+)</dd>", admin.get(facility).text)
     assert after and int(after.group(1)) == int(held.group(1)) - 1

@@ -61,12 +61,19 @@ DONE = {
 }
 # The reviewer's three steps, told apart: preparing recommends, approving agrees, denying ends.
 EXPLAIN = {
-    "prepare": "Prepare: record the decision you recommend, with its reasons. Another reviewer "
-    "of your state then approves or denies it (four eyes); preparing decides nothing.",
-    "approve": "Approve: your state agrees to the transfer, and the case moves on to the next "
-    "stage. The other state still decides for itself.",
-    "deny": "Deny: your state refuses the transfer. The case ends for good and cannot be "
-    "reopened; your reasons go on the record both states read. You confirm on the next page.",
+    "prepare": N_(
+        "Prepare: record the decision you recommend, with its reasons. Another reviewer "
+        "of your state then approves or denies it (four eyes); preparing decides nothing."
+    ),
+    "approve": N_(
+        "Approve: your state agrees to the transfer, and the case moves on to the next "
+        "stage. The other state still decides for itself."
+    ),
+    "deny": N_(
+        "Deny: your state refuses the transfer. The case ends for good and cannot be "
+        "reopened; your reasons go on the record both states read. You confirm on the next "
+        "page."
+    ),
 }
 ADVISEMENT_LABELS = {
     "only_us_courts_may_modify_or_set_aside": N_(
@@ -189,7 +196,7 @@ def _actions(uow: UnitOfWork, principal: Principal, case: Case) -> list[dict[str
                 "step": step,
                 "blocked": blocked,
                 "exit": exit_step,
-                "explain": explain or "",
+                "explain": _(explain) if explain else "",
                 "weight": "danger" if step.command == "deny" else "",
             }
         )

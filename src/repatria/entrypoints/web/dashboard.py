@@ -9,8 +9,10 @@ from fastapi import Request, Response
 from repatria.domain.accounts import Role
 from repatria.entrypoints.web import facilities
 from repatria.entrypoints.web.deps import Uow, User
+from repatria.entrypoints.web.movements import who_moves_next
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
+from repatria.entrypoints.web.stage import country, who_acts_next
 from repatria.law.errors import LawDataError
 from repatria.services import clock, deadlines, views
 
@@ -33,8 +35,14 @@ def dashboard(request: Request, uow: Uow, principal: User) -> Response:
     except (LawDataError, KeyError) as exc:
         overdue, overdue_note = [], f"time limits unavailable: {exc}"
     start, end = _week()
+    mine = views.actionable_cases(uow, principal)
+    flying = views.in_flight_to(uow, principal)
     context = {
-        "mine": views.actionable_cases(uow, principal),
+        "mine": mine,
+        "next": {case.id: who_acts_next(case) for case in mine},
+        "people": views.people_named(uow, {case.person_id for case in mine}),
+        "in_flight": [(m, who_moves_next(m)) for m in flying],
+        "receiving_name": country(principal.state),
         "overdue": overdue,
         "overdue_note": overdue_note,
         "stale": views.stale_cases(uow, principal)[:20],

@@ -19,7 +19,7 @@ from repatria.entrypoints.web.forms import Short, given
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.security import SVG_POLICY
-from repatria.services import clock, contracts, facilities, movements, savings
+from repatria.services import clock, contracts, facilities, movements, savings, views
 from repatria.services.facility_commands import CreateContract, ReleaseStay, standard_code
 from repatria.services.unit_of_work import UnitOfWork
 
@@ -109,36 +109,57 @@ def _operates(principal: Principal, state: str) -> bool:
 
 @router.get("/facilities/{facility_id}/stays")
 def stays_page(
-    request: Request, facility_id: RecordId, uow: Uow, principal: User, standard: StandardQuery = ""
+    request: Request,
+    facility_id: RecordId,
+    uow: Uow,
+    principal: User,
+    standard: StandardQuery = "",
+    done: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     """Every occupied cell with the people held in it today, and a form to end each stay."""
     facility, chosen, rows = facilities.occupancy(
         uow, principal, facility_id, standard=_standard(standard), on=clock.today()
     )
+    occupied = [r for r in rows if r.stays]
     context = {
         "facility": facility,
         "standard": chosen,
-        "rows": [r for r in rows if r.stays],
+        "rows": occupied,
+        "people": views.people_named(uow, {s.person_id for r in occupied for s in r.stays}),
         "operator": _operates(principal, facility.state),
         "today": clock.today().isoformat(),
+        "released": done == "released",
     }
     return render(request, "facilities/stays.html", context)
 
 
 @router.post("/facilities/{facility_id}/stays/{stay_id}/release")
 def release_stay(
+    request: Request,
     facility_id: RecordId,
     stay_id: RecordId,
     uow: Uow,
     principal: User,
     on: Short,
     reason: Annotated[str, Form(max_length=4000)] = "",
+    confirmed: Short = "",
 ) -> Response:
-    """End a stay: the person leaves the cell on that day (the day itself is not counted)."""
+    """End a stay: the person leaves the cell on that day (the day itself is not counted).
+    The first post asks to confirm, naming the person; the confirmed one ends it."""
     command = ReleaseStay.model_validate({"on": on, "reason": reason})
+    if confirmed != "yes":
+        stay = facilities.operated_stay(uow, principal, facility_id, stay_id)
+        context = {
+            "facility": facilities.get_or_raise(uow, principal, facility_id),
+            "stay": stay,
+            "person": views.people_named(uow, {stay.person_id}).get(stay.person_id),
+            "on": command.on.isoformat(),
+            "reason": reason,
+        }
+        return render(request, "facilities/confirm_release.html", context)
     facilities.release(uow, principal, facility_id, stay_id, command)
     uow.commit()
-    return RedirectResponse(f"/facilities/{facility_id}/stays", status_code=303)
+    return RedirectResponse(f"/facilities/{facility_id}/stays?done=released", status_code=303)
 
 
 @router.get("/facilities/{facility_id}/occupancy.svg")

@@ -18,6 +18,8 @@ from repatria.entrypoints.web.forms import Short
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.stage import possessive
+from repatria.i18n import N_
+from repatria.i18n import gettext as _
 from repatria.law import AUTHORITY_IDS
 from repatria.services import movements, views
 from repatria.services.commands import ManifestChange, MovementStep, PlanMovement
@@ -26,18 +28,18 @@ from repatria.services.unit_of_work import utcnow
 router = web_router()
 # What the movement's next step is, by its state (who takes it: who_moves_next).
 NEXT = {
-    "planned": "fills the manifest and locks it",
-    "manifest_locked": "records the departure",
-    "departed": "confirms arrival",
-    "arrived": "closes it",
+    "planned": N_("fills the manifest and locks it"),
+    "manifest_locked": N_("records the departure"),
+    "departed": N_("confirms arrival"),
+    "arrived": N_("closes it"),
 }
 DONE = {
-    "lock": "The manifest is locked; everyone aboard passed the re-assessment.",
-    "lock_removed": "The manifest is locked; some people came off it, with the reason below.",
-    "depart": "The departure is recorded; everyone aboard passed the re-assessment.",
-    "depart_removed": "The departure is recorded; some people came off, with the reason below.",
-    "confirm_arrival": "The arrival is confirmed: custody passes to the receiving state.",
-    "close": "The movement is closed.",
+    "lock": N_("The manifest is locked; everyone aboard passed the re-assessment."),
+    "lock_removed": N_("The manifest is locked; some people came off it, with the reason below."),
+    "depart": N_("The departure is recorded; everyone aboard passed the re-assessment."),
+    "depart_removed": N_("The departure is recorded; some people came off, with the reason below."),
+    "confirm_arrival": N_("The arrival is confirmed: custody passes to the receiving state."),
+    "close": N_("The movement is closed."),
 }
 
 
@@ -86,7 +88,7 @@ def movement_detail(
         "who_next": who_moves_next(movement),
         "late": movement.departure_warning(departed) if departed else "",
         "now": _minute(utcnow()),
-        "done": DONE.get(done, ""),
+        "done": _(DONE[done]) if done in DONE else "",
     }
     return render(request, "movements/detail.html", context)
 
@@ -116,7 +118,7 @@ def who_moves_next(movement: Movement) -> str:
     if doing is None:
         return ""
     state = movement.to_state if movement.state.value == "departed" else movement.from_state
-    return f"{possessive(state)} case officer {doing}."
+    return _("%(state)s case officer %(doing)s.", state=possessive(state), doing=_(doing))
 
 
 def _minute(moment: datetime) -> str:

@@ -9,29 +9,36 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from repatria.i18n import N_
+from repatria.i18n import gettext as _
 from repatria.law.catalog import load_catalog
 
 GROUNDS = {
-    "AUTHORITY": "a treaty or law in force between the two states",
-    "NATIONALITY": "nationality",
-    "CITIZENSHIP": "citizenship",
-    "DOMICILE": "domicile",
-    "FINALITY": "a final judgment",
-    "REMAINING_SENTENCE": "time left to serve",
-    "DUAL_CRIMINALITY": "dual criminality",
-    "EXCLUDED_OFFENSE": "the kind of offence",
-    "PENDING_CHARGES": "other pending charges",
-    "CONSENT": "consent",
-    "APPROVAL": "approval by the states",
-    "DEATH_PENALTY": "no death sentence",
-    "PROTECTION_ORDER": "protection orders",
-    "HOLD": "court orders that stop the movement",
-    "NOTICE": "notice to the person",
-    "REMOVAL_ORDER": "the removal order",
-    "CAPACITY": "a free place",
-    "CONTRACT": "a custody contract in force",
+    "AUTHORITY": N_("a treaty or law in force between the two states"),
+    "NATIONALITY": N_("nationality"),
+    "CITIZENSHIP": N_("citizenship"),
+    "DOMICILE": N_("domicile"),
+    "FINALITY": N_("a final judgment"),
+    "REMAINING_SENTENCE": N_("time left to serve"),
+    "DUAL_CRIMINALITY": N_("dual criminality"),
+    "EXCLUDED_OFFENSE": N_("the kind of offence"),
+    "PENDING_CHARGES": N_("other pending charges"),
+    "CONSENT": N_("consent"),
+    "APPROVAL": N_("approval by the states"),
+    "DEATH_PENALTY": N_("no death sentence"),
+    "PROTECTION_ORDER": N_("protection orders"),
+    "HOLD": N_("court orders that stop the movement"),
+    "NOTICE": N_("notice to the person"),
+    "REMOVAL_ORDER": N_("the removal order"),
+    "CAPACITY": N_("a free place"),
+    "CONTRACT": N_("a custody contract in force"),
 }
-OUTCOMES = {"pass": "met", "fail": "not met", "unknown": "not yet known", "waived": "waived"}
+OUTCOMES = {
+    "pass": N_("met"),
+    "fail": N_("not met"),
+    "unknown": N_("not yet known"),
+    "waived": N_("waived"),
+}
 # Hosts of official publishers: governments, treaty offices, courts.
 OFFICIAL_SUFFIXES = (
     ".gov",
@@ -153,10 +160,12 @@ def check_rows(verdict: dict[str, Any]) -> list[CheckRow]:
         rows.append(
             CheckRow(
                 rule=check["rule"],
-                ground=GROUNDS.get(check["ground"], check["ground"].lower().replace("_", " ")),
+                ground=ground_words(check["ground"]),
                 code=check["ground"],
                 outcome=check["outcome"],
-                outcome_words=OUTCOMES.get(check["outcome"], check["outcome"]),
+                outcome_words=_(OUTCOMES[check["outcome"]])
+                if check["outcome"] in OUTCOMES
+                else check["outcome"],
                 requires=code_to_words(rule.description) if rule else "",
                 reason=code_to_words(str(check.get("reason") or "")),
                 sources=ordered(main + [v.source for v in values]),
@@ -166,6 +175,11 @@ def check_rows(verdict: dict[str, Any]) -> list[CheckRow]:
     return rows
 
 
+def ground_words(ground: str) -> str:
+    """A ground (DUAL_CRIMINALITY) as words, in the reader's language."""
+    return _(GROUNDS[ground]) if ground in GROUNDS else ground.lower().replace("_", " ")
+
+
 def grounds_in_words(grounds: list[str]) -> str:
     """Grounds as a comma-separated phrase, each once, in the order given."""
-    return ", ".join(dict.fromkeys(GROUNDS.get(g, g.lower().replace("_", " ")) for g in grounds))
+    return ", ".join(dict.fromkeys(ground_words(g) for g in grounds))

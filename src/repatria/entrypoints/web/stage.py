@@ -10,62 +10,65 @@ from repatria.domain.cases import Case
 from repatria.domain.lifecycle import Transition, available
 from repatria.domain.transitions import acting_states, blocking_checks
 from repatria.entrypoints.web.plain_words import grounds_in_words
+from repatria.entrypoints.web.vocabulary import words
+from repatria.i18n import N_
+from repatria.i18n import gettext as _
 from repatria.services.views import SIDE_EXITS
 
 # What taking the forward step does to the case ("May <phrase>").
 PHRASES = {
-    "submit": "be submitted for screening",
-    "screen": "pass screening and go to the sending state's review",
-    "reopen": "be reopened for screening once the facts are corrected",
-    "approve_sending": "be approved by the sending state",
-    "approve_receiving": "be approved by the receiving state",
-    "verify_consent": "have the person's consent verified at a hearing",
-    "schedule": "be placed on a movement",
-    "depart": "leave on its movement",
-    "confirm_arrival": "have its arrival confirmed",
-    "designate_destination": "have its destination designated",
-    "serve_notice": "have written notice of the destination served",
-    "start_waiting_period": "start the time to raise a fear claim",
-    "clear": "be cleared for removal",
-    "resume": "resume from the final order",
+    "submit": N_("be submitted for screening"),
+    "screen": N_("pass screening and go to the sending state's review"),
+    "reopen": N_("be reopened for screening once the facts are corrected"),
+    "approve_sending": N_("be approved by the sending state"),
+    "approve_receiving": N_("be approved by the receiving state"),
+    "verify_consent": N_("have the person's consent verified at a hearing"),
+    "schedule": N_("be placed on a movement"),
+    "depart": N_("leave on its movement"),
+    "confirm_arrival": N_("have its arrival confirmed"),
+    "designate_destination": N_("have its destination designated"),
+    "serve_notice": N_("have written notice of the destination served"),
+    "start_waiting_period": N_("start the time to raise a fear claim"),
+    "clear": N_("be cleared for removal"),
+    "resume": N_("resume from the final order"),
 }
 # Who does it ("Mexico's case officer confirms arrival").
 DOINGS = {
-    "submit": "submits it for screening",
-    "screen": "screens it",
-    "reopen": "reopens it once the facts are corrected",
-    "approve_sending": "approves or denies",
-    "approve_receiving": "approves or denies",
-    "verify_consent": "holds the consent hearing",
-    "schedule": "places it on a movement",
-    "depart": "records the departure",
-    "confirm_arrival": "confirms arrival",
-    "designate_destination": "designates the destination",
-    "serve_notice": "serves notice",
-    "start_waiting_period": "starts the waiting period",
-    "clear": "clears it for removal",
-    "resume": "resumes it",
+    "submit": N_("submits it for screening"),
+    "screen": N_("screens it"),
+    "reopen": N_("reopens it once the facts are corrected"),
+    "approve_sending": N_("approves or denies"),
+    "approve_receiving": N_("approves or denies"),
+    "verify_consent": N_("holds the consent hearing"),
+    "schedule": N_("places it on a movement"),
+    "depart": N_("records the departure"),
+    "confirm_arrival": N_("confirms arrival"),
+    "designate_destination": N_("designates the destination"),
+    "serve_notice": N_("serves notice"),
+    "start_waiting_period": N_("starts the waiting period"),
+    "clear": N_("clears it for removal"),
+    "resume": N_("resumes it"),
 }
 ROLE_WORDS = {
-    "case_officer": "case officer",
-    "reviewer": "reviewing official",
-    "verifier": "consent verifier",
+    "case_officer": N_("case officer"),
+    "reviewer": N_("reviewing official"),
+    "verifier": N_("consent verifier"),
 }
 COUNTRIES = {
-    "US": "the United States",
-    "MX": "Mexico",
-    "SV": "El Salvador",
-    "VE": "Venezuela",
-    "GT": "Guatemala",
-    "HN": "Honduras",
-    "CA": "Canada",
-    "FR": "France",
-    "TR": "Türkiye",
-    "TH": "Thailand",
-    "PE": "Peru",
-    "PA": "Panama",
-    "BO": "Bolivia",
-    "HK": "Hong Kong",
+    "US": N_("the United States"),
+    "MX": N_("Mexico"),
+    "SV": N_("El Salvador"),
+    "VE": N_("Venezuela"),
+    "GT": N_("Guatemala"),
+    "HN": N_("Honduras"),
+    "CA": N_("Canada"),
+    "FR": N_("France"),
+    "TR": N_("Türkiye"),
+    "TH": N_("Thailand"),
+    "PE": N_("Peru"),
+    "PA": N_("Panama"),
+    "BO": N_("Bolivia"),
+    "HK": N_("Hong Kong"),
 }
 # The forward step itself records these: a reviewer's approval, the consent at the hearing.
 GIVEN_BY_STEP = {
@@ -88,13 +91,13 @@ class Stage:
 
 def country(code: str) -> str:
     """A state's name in a sentence (its code where the name is not known)."""
-    return COUNTRIES.get(code, code)
+    return _(COUNTRIES[code]) if code in COUNTRIES else code
 
 
 def possessive(code: str) -> str:
     """`Mexico's`, `the United States'`."""
     name = country(code)
-    return name + ("'" if name.endswith("s") else "'s")
+    return _("%(name)s'", name=name) if name.endswith("s") else _("%(name)s's", name=name)
 
 
 def forward_step(case: Case) -> Transition | None:
@@ -115,10 +118,13 @@ def who_acts_next(case: Case) -> str:
     if step is None:
         return ""
     states = sorted(acting_states(case, step))
-    roles = sorted(ROLE_WORDS.get(r.value, r.value.replace("_", " ")) for r in step.roles)
-    who = " or ".join(f"{possessive(s)} {' or '.join(roles)}" for s in states)
-    doing = DOINGS.get(step.command, step.command.replace("_", " "))
-    return f"{who} {doing}."
+    roles = sorted(_(ROLE_WORDS[r.value]) for r in step.roles if r.value in ROLE_WORDS)
+    or_ = _(" or ")
+    who = or_.join(
+        _("%(state)s %(role)s", state=possessive(s), role=or_.join(roles)) for s in states
+    )
+    doing = _(DOINGS[step.command]) if step.command in DOINGS else step.command
+    return _("%(who)s %(doing)s.", who=who, doing=doing)
 
 
 def stage_of(case: Case, verdict: dict[str, Any] | None) -> Stage:
@@ -126,8 +132,8 @@ def stage_of(case: Case, verdict: dict[str, Any] | None) -> Stage:
     step = forward_step(case)
     who = who_acts_next(case)
     if step is None:
-        return Stage(False, f"The case is closed ({case.state.value.replace('_', ' ')}).", "")
-    phrase = PHRASES.get(step.command, step.command.replace("_", " "))
+        return Stage(False, _("The case is closed (%(stage)s).", stage=words(case.state)), "")
+    phrase = _(PHRASES[step.command]) if step.command in PHRASES else step.command
     checks = (verdict or {}).get("checks", [])
     given = GIVEN_BY_STEP.get(step.command, set())
     if step.gate is None:
@@ -142,23 +148,42 @@ def stage_of(case: Case, verdict: dict[str, Any] | None) -> Stage:
     unknown = grounds_in_words([c["ground"] for c in missing])
     if step.gate is not None and (stopping or missing):
         if stopping and missing:
-            sentence = (
-                f"Cannot {phrase} yet: {failing} not met; still missing: {unknown} — "
-                "record the facts."
+            sentence = _(
+                "Cannot %(step)s yet: %(failing)s not met; still missing: %(missing)s — "
+                "record the facts.",
+                step=phrase,
+                failing=failing,
+                missing=unknown,
             )
         elif stopping:
-            sentence = f"Cannot {phrase}: {failing} not met."
+            sentence = _("Cannot %(step)s: %(failing)s not met.", step=phrase, failing=failing)
         else:
-            sentence = f"Cannot {phrase} yet; still missing: {unknown} — record the facts."
+            sentence = _(
+                "Cannot %(step)s yet; still missing: %(missing)s — record the facts.",
+                step=phrase,
+                missing=unknown,
+            )
         return Stage(False, sentence, who)
     if stopping:
-        sentence = f"May {phrase}, but {failing} not met: screening will stop it."
+        sentence = _(
+            "May %(step)s, but %(failing)s not met: screening will stop it.",
+            step=phrase,
+            failing=failing,
+        )
     elif missing:
-        sentence = f"May {phrase}; still missing: {unknown} — record the facts."
+        sentence = _(
+            "May %(step)s; still missing: %(missing)s — record the facts.",
+            step=phrase,
+            missing=unknown,
+        )
     else:
         later = [c["ground"] for c in checks if c["outcome"] != "pass" and c["ground"] in LATER]
         later = [g for g in later if g not in given]
-        sentence = f"May {phrase}."
+        sentence = _("May %(step)s.", step=phrase)
         if later:
-            sentence = f"May {phrase}; still to come at later steps: {grounds_in_words(later)}."
+            sentence = _(
+                "May %(step)s; still to come at later steps: %(later)s.",
+                step=phrase,
+                later=grounds_in_words(later),
+            )
     return Stage(True, sentence, who)

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Response
+from fastapi import Form, Request, Response
 
+from repatria.domain.cases import CaseState
+from repatria.domain.errors import InvalidInput
+from repatria.domain.transitions import may_take
 from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, Text, back_to, form_date
+from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
-from repatria.services import clock, transitions
+from repatria.entrypoints.web.stage import country
+from repatria.services import cases, clock, transitions, views
 
 router = web_router()
+# Steps that end a case for good: the first post shows what it does and asks to confirm.
+CONFIRMED = frozenset({"deny"})
 
 
 @router.post("/cases/{case_id}/steps")
 def take_step(
+    request: Request,
     case_id: RecordId,
     uow: Uow,
     principal: User,
@@ -23,14 +31,26 @@ def take_step(
     version: Annotated[int, Form(ge=1, le=2**31 - 1)],
     reason: Text = "",
     on: Short = "",
+    confirmed: Short = "",
 ) -> Response:
-    """Take one lifecycle step; refusals come back as a page saying why."""
+    """Take one lifecycle step; refusals come back as a page saying why. A step that cannot
+    be undone (a denial) is asked to be confirmed first, with its reasons as typed."""
     step = transitions.Step(
         command=command,
         on=form_date("on", on) if on.strip() else clock.today(),
         reason=reason.strip(),
         expected_version=version,
     )
+    case = cases.get_or_raise(uow, principal, case_id)
+    # Whoever may not take the step is refused by the step itself, without a confirmation.
+    if command in CONFIRMED and confirmed != "yes" and may_take(principal, case, command):
+        if not step.reason:
+            raise InvalidInput("reason", "a denial needs the reasons, which the record keeps")
+        person = views.people_named(uow, {case.person_id}).get(case.person_id)
+        sending = case.state is CaseState.SENDING_REVIEW
+        deciding = country(case.from_state if sending else case.to_state)
+        context = {"case": case, "person": person, "step": step, "deciding": deciding}
+        return render(request, "cases/confirm_step.html", context)
     transitions.take(uow, principal, case_id, step)
     uow.commit()
     return back_to(case_id, command)
