@@ -237,3 +237,25 @@ def test_values_are_rendered_as_spanish_officials_write_them() -> None:
 )
 def test_a_language_code_names_spanish_or_else_english(header: str | None, language: str) -> None:
     assert language_of(header) == language
+
+
+def test_every_shipped_instrument_has_its_spanish_title_and_says_whether_it_is_official() -> None:
+    catalog = load_catalog()
+    for rule_set in [*catalog.authorities.values(), *catalog.rule_sets.values()]:
+        spanish = rule_set.title_es
+        assert spanish is not None, rule_set.id
+        assert spanish.text.strip() and spanish.source.strip(), rule_set.id
+        if not spanish.official:
+            # A title not read in a published Spanish text says what it is instead.
+            assert "not" in spanish.source.lower() and "official" in spanish.source, rule_set.id
+    official = {a.id for a in catalog.authorities.values() if a.title_es and a.title_es.official}
+    assert {"coe-ets-112", "inter-american-1993", "eu-fd-2008-909"} <= official
+    assert catalog.authorities["inter-american-1993"].title_es.text == (  # type: ignore[union-attr]
+        "Convención Interamericana para el Cumplimiento de Condenas Penales en el Extranjero"
+    )
+
+
+def test_every_shipped_rule_describes_itself_in_spanish_too() -> None:
+    for owner, rule in _rules():
+        assert rule.description_es, f"{owner.id}/{rule.id}"
+        assert rule.description_es != rule.description, f"{owner.id}/{rule.id}"

@@ -50,6 +50,16 @@ class Citation(BaseModel):
         return text + (f" ({self.url})" if self.url else "")
 
 
+class SpanishTitle(BaseModel):
+    """An instrument's title in Spanish: its own, as published in Spanish (`official`), or
+    where none was read, a translation that says it is one. `source` says where it was read."""
+
+    model_config = DATA
+    text: str = Field(min_length=1)
+    official: bool
+    source: str = Field(min_length=1)
+
+
 class Fact(BaseModel):
     """Any recorded fact: whether it was checked against the legal text, and where."""
 
@@ -132,6 +142,7 @@ class Rule(Fact):
     check: Identifier
     ground: Ground
     description: str = Field(min_length=1)
+    description_es: str | None = Field(default=None, min_length=1)  # the same, in Spanish
     citation: Citation
     when: When = "always"
     params: dict[str, str] = Field(default_factory=dict)
@@ -162,6 +173,7 @@ class RuleSet(Fact):
 
     id: Identifier
     title: str = Field(min_length=1)
+    title_es: SpanishTitle | None = None
     citation: Citation
     rules: list[Rule] = Field(default_factory=list)
     parameters: dict[str, Parameter] = Field(default_factory=dict)
