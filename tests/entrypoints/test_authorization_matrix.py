@@ -201,6 +201,31 @@ def notice(d: Demo) -> dict[str, Any]:
     }
 
 
+AMENDMENT = """\
+amends: coe-ets-112
+parties:
+  - state: CO
+    from: 2025-01-01
+    verified: true
+    source: the authorization matrix
+    citation: {title: "Ley 2999 de 2024", article: "Art. 1"}
+"""
+
+
+def amendment_body(d: Demo) -> dict[str, Any]:
+    return {"title": "Colombia accedes", "file_name": "colombia.yaml", "text": AMENDMENT}
+
+
+def decides_amendment(role: Role, state: str, method: str) -> set[int]:
+    """The US legal officer proposed it: the US administrator decides; the proposer may not
+    (four eyes); deciding roles of other states do not see it; other roles may not decide."""
+    if (role, state) == (ADM, "US"):
+        return {200}
+    if role in (LAW, ADM):
+        return {403} if state == "US" else {404}
+    return {403, 404}
+
+
 def movement_plan(d: Demo) -> dict[str, Any]:
     return {
         "authority": "us-mx-1976",
@@ -399,6 +424,23 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", f"{API}/assessments"): Rule(roles(CO, REV, VER), acts=US_MX, body=assessment_document),
     ("GET", f"{API}/assessments/{{assessment_id}}"): Rule(
         READ_ALL, path=ids(assessment_id="assessment"), sees=US_MX
+    ),
+    # Amendments to the law: legal officers propose; a legal officer or administrator of the
+    # proposer's state, not the proposer, decides; a proposal is its state's (and auditors').
+    ("GET", f"{API}/law/amendments"): Rule(READ_ALL),
+    ("POST", f"{API}/law/amendments"): Rule(roles(LAW), body=amendment_body),
+    ("GET", f"{API}/law/amendments/{{amendment_id}}"): Rule(
+        READ_ALL, path=ids(amendment_id="amendment"), sees=US
+    ),
+    ("GET", f"{API}/law/amendments/{{amendment_id}}/impact"): Rule(
+        READ_ALL, path=ids(amendment_id="amendment"), sees=US
+    ),
+    ("POST", f"{API}/law/amendments/{{amendment_id}}/decision"): Rule(
+        roles(LAW, ADM),
+        path=ids(amendment_id="amendment"),
+        sees=US,
+        body=lambda d: {"approve": False, "reason": "not yet published"},
+        expect=decides_amendment,
     ),
     # Movements: the sending state's case officers plan and run them; both states read.
     ("POST", f"{API}/movements"): Rule(roles(CO), acts=US, body=movement_plan),
@@ -885,6 +927,7 @@ def world(app: Any, container: Container) -> World:
     demo.ids["clerk_token"] = clerk_token
     demo.ids["fear_claim"] = _fear_claim(container, int(demo["ve_case"]))
     demo.ids["checkpoint"] = _checkpoint(container)
+    demo.ids["amendment"] = _amendment(container)
     client = TestClient(app, base_url=BASE_URL, follow_redirects=False)
     return World(client, container, demo, _tokens(container))
 
@@ -900,6 +943,21 @@ def _fear_claim(container: Container, case_id: int) -> int:
         )
         uow.commit()
     return _id(container, t.fear_claims.c.id, t.fear_claims.c.case_id == case_id)
+
+
+def _amendment(container: Container) -> int:
+    """A proposal of the US legal officer, under review."""
+    from repatria.services import amendments
+    from repatria.services.amendments import ProposeAmendment
+
+    with container.uow() as uow:
+        principal = _principal(uow, "us-legal-officer")
+        found = amendments.propose(
+            uow, principal, ProposeAmendment(title="Colombia", text=AMENDMENT)
+        )
+        uow.commit()
+    assert found.id is not None
+    return found.id
 
 
 def _checkpoint(container: Container) -> int:

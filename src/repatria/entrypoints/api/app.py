@@ -13,6 +13,7 @@ from repatria import __version__
 from repatria.bootstrap import Container, build
 from repatria.entrypoints.api import (
     allocation,
+    amendments,
     assessments,
     audit,
     auth,
@@ -85,6 +86,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         deadlines,
         cases,
         assessments,
+        amendments,
         movements,
         audit,
         exchange,
