@@ -84,7 +84,10 @@ def why_not(language: Language, authority: Authority, state: str, on: date) -> s
     listed = authority.party_list
     if not entries and not any(o.state == state and o.verified for o in authority.not_parties):
         if listed is None or not listed.complete:
-            per = f" ({_brief(listed.source)})" if listed else ""
+            brief = _brief(listed.source) if listed else ""
+            per = (
+                f" («{brief}»)" if listed and language == "es" else f" ({brief})" if listed else ""
+            )
             return words("incomplete").format(state=name, id=authority.id, per=per)
         if listed.as_of is not None and on > listed.as_of:
             return words("later").format(
@@ -117,12 +120,12 @@ _WHY: tuple[dict[str, str], dict[str, str]] = (
     {
         "until": " al {}",
         "unverified": "la fecha en que {id} obliga a {state} ({period}) no está verificada:"
-        " {source}",
+        " «{source}»",
         "incomplete": "{state} no figura entre las Partes de {id} registradas, una lista que no"
         " se sabe completa{per}",
-        "later": "{state} no era Parte en {id} al {as_of} ({source}); no consta una adhesión"
+        "later": "{state} no era Parte en {id} al {as_of} («{source}»); no consta una adhesión"
         " posterior",
-        "checked": " (verificado: {})",
+        "checked": " (comprobado: «{}»)",
         "not_party": "{state} no es Parte en {id}{suffix}",
         "from": "{id} obliga a {state} solo a partir del {since}, después del {on}",
         "ceased": "{id} dejó de obligar a {state} después del {until}",
