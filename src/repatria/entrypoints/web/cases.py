@@ -37,6 +37,7 @@ from repatria.services import (
 )
 from repatria.services.case_documents import build_document
 from repatria.services.commands import OpenCase
+from repatria.services.exchange import peers
 from repatria.services.unit_of_work import UnitOfWork
 
 router = web_router()
@@ -266,5 +267,6 @@ def case_detail(
         "givers": list(ConsentGiver),
         "fear_outcomes": list(FearOutcome),
         "facts": dict(case.facts or {}),
+        "peer": peers.of_case(uow, case.states_involved),  # shared with its own Repatria
     }
     return render(request, "cases/detail.html", context)

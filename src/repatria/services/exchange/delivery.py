@@ -20,6 +20,7 @@ from repatria.settings import Settings
 
 INBOX_PATH = "/api/v1/exchange/inbox"
 MAX_DELAY_SECONDS = 300.0
+BATCH = 100  # messages read from the outbox at a time (each is still marked on its own)
 log = logging.getLogger(__name__)
 
 
@@ -52,42 +53,52 @@ def deliver(
             select(t.peers.c.state, t.peers.c.base_url).where(t.peers.c.halted_at.is_(None))
         ).all()
     for state, base_url in peers:
-        while True:
-            with units() as uow:
-                message = uow.session.execute(
-                    select(t.exchange_outbox)
-                    .where(
-                        t.exchange_outbox.c.peer_state == state,
-                        t.exchange_outbox.c.delivered_at.is_(None),
-                    )
-                    .order_by(t.exchange_outbox.c.seq)
-                    .limit(1)
-                ).first()
-            if message is None or message.next_attempt_at > now():
-                break
-            error = _post(client, base_url, message.envelope)
-            with units() as uow:
-                values: dict[str, object]
-                if error is None:
-                    values = {"delivered_at": now(), "last_error": None}
-                else:
-                    attempts = message.attempts + 1
-                    values = {
-                        "attempts": attempts,
-                        "next_attempt_at": now() + retry_delay(settings, attempts),
-                        "last_error": error[:2000],
-                    }
-                uow.session.execute(
-                    t.exchange_outbox.update()
-                    .where(t.exchange_outbox.c.id == message.id)
-                    .values(**values)
-                )
-                uow.commit()
-            if error is not None:
-                report.failures[state] = f"message {message.seq}: {error}"
-                break
-            report.delivered += 1
+        while _deliver_due(units, settings, client, state, base_url, report, now):
+            pass
     return report
+
+
+def _deliver_due(
+    units: Callable[[], UnitOfWork],
+    settings: Settings,
+    client: httpx.Client,
+    state: str,
+    base_url: str,
+    report: DeliveryReport,
+    now: Callable[[], datetime],
+) -> bool:
+    """Post the peer's next due messages in order (read a batch at a time); whether more may
+    be due (False once one failed or none is left)."""
+    outbox = t.exchange_outbox
+    with units() as uow:
+        batch = uow.session.execute(
+            select(outbox)
+            .where(outbox.c.peer_state == state, outbox.c.delivered_at.is_(None))
+            .order_by(outbox.c.seq)
+            .limit(BATCH)
+        ).all()
+    for message in batch:
+        if message.next_attempt_at > now():
+            return False
+        error = _post(client, base_url, message.envelope)
+        with units() as uow:
+            values: dict[str, object]
+            if error is None:
+                values = {"delivered_at": now(), "last_error": None}
+            else:
+                attempts = message.attempts + 1
+                values = {
+                    "attempts": attempts,
+                    "next_attempt_at": now() + retry_delay(settings, attempts),
+                    "last_error": error[:2000],
+                }
+            uow.session.execute(outbox.update().where(outbox.c.id == message.id).values(**values))
+            uow.commit()
+        if error is not None:
+            report.failures[state] = f"message {message.seq}: {error}"
+            return False
+        report.delivered += 1
+    return len(batch) == BATCH
 
 
 def _post(client: httpx.Client, base_url: str, envelope: str) -> str | None:

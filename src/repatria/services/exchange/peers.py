@@ -223,6 +223,13 @@ def list_peers(uow: UnitOfWork, principal: Principal | None = None) -> list[Peer
     return [peer for state in list(states) if (peer := find(uow, state)) is not None]
 
 
+def of_case(uow: UnitOfWork, states: tuple[str, str]) -> Peer | None:
+    """The peer on the other side of a case shared with another installation, if any."""
+    query = select(t.peers.c.state).where(t.peers.c.state.in_(states))
+    state = uow.session.scalar(query)
+    return None if state is None else find(uow, state)
+
+
 def halted_states(uow: UnitOfWork) -> set[str]:
     """The peers whose exchange stopped because their record failed the witness."""
     query = select(t.peers.c.state).where(t.peers.c.halted_at.is_not(None))

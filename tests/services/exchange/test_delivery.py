@@ -1,0 +1,72 @@
+"""Delivery (services/exchange/delivery.py): in order per peer, and a peer that cannot be
+reached is tried again after delays that double, the later messages waiting behind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from repatria.adapters.db import tables as t
+from repatria.bootstrap import Container, build
+from repatria.domain.accounts import Principal
+from repatria.services.exchange import delivery, outbox, peers
+from repatria.services.unit_of_work import utcnow
+from repatria.settings import Settings, get_settings
+from tests.entrypoints.api.federation import free_port
+from tests.services.exchange.sender import Sender
+
+OPERATOR = Principal.system("operator")
+
+
+@pytest.fixture
+def us(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Container]:
+    """The US, with Mexico as its peer at an address where nothing listens."""
+    monkeypatch.setenv("REPATRIA_EXCHANGE_STATE", "US")
+    monkeypatch.setenv("REPATRIA_EXCHANGE_INTERVAL_SECONDS", "2")
+    get_settings.cache_clear()
+    container = build(get_settings())
+    mexico = Sender(state="MX", recipient="US")
+    with container.uow() as uow:
+        peers.add(
+            uow,
+            OPERATOR,
+            "MX",
+            f"http://127.0.0.1:{free_port()}",
+            keys=[(mexico.key.public_hex, None)],
+            checkpoint_keys=[(mexico.checkpoint_public_hex, None)],
+        )
+        for n in range(3):
+            body = {"on": "2026-12-01", "reason": f"withdrawn {n}"}
+            outbox.send(uow, OPERATOR, container.settings, "MX", "withdrawal", f"R-{n}", body)
+        uow.commit()
+    yield container
+    container.dispose()
+
+
+def rows(container: Container) -> list[tuple[int, int]]:
+    with container.uow(read_only=True) as uow:
+        query = select(t.exchange_outbox.c.seq, t.exchange_outbox.c.attempts)
+        return [tuple(r) for r in uow.session.execute(query.order_by(t.exchange_outbox.c.seq))]
+
+
+def test_an_unreachable_peer_is_tried_again_after_doubling_delays_in_order(us: Container) -> None:
+    start = utcnow()
+    with httpx.Client(timeout=2) as client:
+        report = delivery.deliver(us.uow, us.settings, client, now=lambda: start)
+        assert report.delivered == 0 and "message 1" in report.failures["MX"]
+        assert rows(us) == [(1, 1), (2, 0), (3, 0)]  # the later ones wait behind the first
+        early = start + timedelta(seconds=1.9)
+        delivery.deliver(us.uow, us.settings, client, now=lambda: early)
+        assert rows(us) == [(1, 1), (2, 0), (3, 0)]  # not yet due: 2 s after the first failure
+        due = start + timedelta(seconds=2)
+        delivery.deliver(us.uow, us.settings, client, now=lambda: due)
+        assert rows(us)[0] == (1, 2)
+        with us.uow(read_only=True) as uow:
+            next_try = uow.session.scalar(
+                select(t.exchange_outbox.c.next_attempt_at).where(t.exchange_outbox.c.seq == 1)
+            )
+    assert next_try == due + timedelta(seconds=4)  # the delay doubled
