@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
+from sqlalchemy import select
 
+from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.services import movements
 from repatria.services.commands import ManifestChange, PlanMovement
@@ -90,3 +92,25 @@ def test_the_manifest_lists_everyone_aboard_with_the_checkpoint(
     assert re.search(r"Manifest us-mx-1976 US→MX #\d+ ", text)
     assert "Ortega Salas" in text and "aboard" in text and "1 of 20 seats" in text
     assert f"checkpoint of {size} events" in text
+
+
+def test_the_manifest_writes_dates_as_people_do_and_has_blocks_for_both_officers_to_sign(
+    browser_for: Browsers, container: Container
+) -> None:
+    with container.uow() as uow:
+        closed = uow.session.scalar(select(t.movements.c.id).where(t.movements.c.state == "closed"))
+    text = _flat(pdf_text(browser_for("us-case-officer"), f"/movements/{closed}/manifest.pdf"))
+    assert "April 11, 2025" in text  # the demo's batch of 11 April 2025, as written
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text.split("Covering checkpoint")[0])
+    assert "Handed over by the escorting officer (US)" in text
+    assert "Received by the receiving officer (MX)" in text
+    assert text.count("Signature: ") == 2 and text.count("Date and time: ") == 2
+
+
+def test_no_document_tells_its_reader_to_run_a_command(
+    browser_for: Browsers, container: Container
+) -> None:
+    case_id = treaty_case(container)
+    text = _flat(pdf_text(browser_for("us-case-officer"), f"/cases/{case_id}/summary.pdf"))
+    assert "Not yet covered by a signed checkpoint" in text and "Record page" in text
+    assert "repatria " not in text and "`" not in text

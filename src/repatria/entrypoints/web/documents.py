@@ -3,6 +3,7 @@ record and a movement manifest, each with the signed checkpoint that covers it."
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import Response
@@ -11,6 +12,7 @@ from repatria.domain.errors import NotFound
 from repatria.entrypoints.web import pdf
 from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.routing import web_router
+from repatria.i18n import format_date, format_datetime
 from repatria.law.catalog import load_catalog
 from repatria.law.errors import LawDataError
 from repatria.services import case_documents, cases, movements, transitions, views
@@ -35,6 +37,11 @@ def _authority_title(authority_id: str) -> str:
     if found is None:
         return authority_id
     return f"{found.title} ({authority_id}; {found.citation.render()})"
+
+
+def _written(iso_day: str) -> str:
+    """A day as people write it (11 April 2025, in the reader's language)."""
+    return format_date(date.fromisoformat(iso_day), "long") if iso_day else "unknown"
 
 
 def _covered(uow: UnitOfWork, seq: int | None) -> list[Any]:
@@ -219,7 +226,9 @@ def manifest(movement_id: RecordId, uow: Uow, principal: User) -> Response:
                 ("Movement", movement.label),
                 ("Authority", _authority_title(movement.authority)),
                 ("From → to", f"{movement.from_state} → {movement.to_state}"),
-                ("Planned departure", movement.planned_departure.isoformat()),
+                ("Planned departure", format_datetime(movement.planned_departure, "long")),
+                ("Departed", format_datetime(movement.departed_at, "long")),
+                ("Arrived", format_datetime(movement.arrived_at, "long")),
                 ("State", movement.state.value.replace("_", " ")),
                 ("Aboard", f"{aboard} of {movement.seats} seats"),
             ]
@@ -232,7 +241,7 @@ def manifest(movement_id: RecordId, uow: Uow, principal: User) -> Response:
                     r["case"],
                     r["family_name"],
                     r["given_names"],
-                    r["birth_date"],
+                    _written(r["birth_date"]),
                     r["status"],
                     r["legal_basis"],
                     r["removed_reason"],
@@ -242,6 +251,12 @@ def manifest(movement_id: RecordId, uow: Uow, principal: User) -> Response:
             pdf.mm_widths(32, 28, 22, 20, 16, 24, 38),
         ),
     ]
+    body += pdf.signature_blocks(
+        [
+            ("Handed over by the escorting officer", movement.from_state),
+            ("Received by the receiving officer", movement.to_state),
+        ]
+    )
     last = views.last_event(uow, "movement", movement_id)
     body += _covered(uow, last.seq if last else None)
     content = pdf.build(f"Manifest {movement.label}", "Movement manifest", body)

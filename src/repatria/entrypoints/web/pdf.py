@@ -17,6 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from repatria.i18n import format_datetime
 from repatria.services.views import CheckpointView
 
 
@@ -111,7 +112,8 @@ def checkpoint_section(
             *parts,
             text(
                 f"Not yet covered by a signed checkpoint: its last event is at log position "
-                f"{seq} and {newest}. Sign one with `repatria audit checkpoint` and print again."
+                f"{seq} and {newest}. The record's auditors or administrators sign one on the "
+                "Record page; print the document again after that to have it here."
             ),
         ]
     return [
@@ -133,10 +135,29 @@ def checkpoint_section(
     ]
 
 
+def signature_blocks(parties: Sequence[tuple[str, str]]) -> list[Flowable]:
+    """Blocks for officers to sign by hand: for each (role, state) a name, title, signature
+    and the date and time written out, side by side."""
+    line = "_" * 34
+    cells = [
+        [
+            text(f"{role} ({state})", "body"),
+            text(f"Name: {line}", "small"),
+            text(f"Title: {line}", "small"),
+            text(f"Signature: {line}", "small"),
+            text(f"Date and time: {line}", "small"),
+        ]
+        for role, state in parties
+    ]
+    table = Table([cells], colWidths=[90 * mm] * len(cells))
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [heading("Signatures"), table]
+
+
 def build(title: str, subtitle: str, body: Sequence[Flowable]) -> bytes:
     """Lay out a document on A4 and return the PDF bytes."""
     buffer = io.BytesIO()
-    printed = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    printed = format_datetime(datetime.now(UTC), "long")
     regular, _ = fonts()
 
     def footer(canvas: object, document: object) -> None:
