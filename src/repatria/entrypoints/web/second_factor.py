@@ -155,7 +155,6 @@ def use_recovery_code(
 @router.post(f"{PREFIX}/register")
 def register_first_key(
     request: Request,
-    uow: Uow,
     container: AppContainer,
     challenge_id: ChallengeId,
     credential: Credential,
@@ -163,23 +162,33 @@ def register_first_key(
 ) -> Response:
     """Register the first key of one whose role requires one; the recovery codes are shown
     once, then the key signs in. One who has a key already adds another on the account page,
-    signed in: a password alone never adds a key to an account that has one."""
-    try:
-        waiting = _pending(request, uow)
-    except NotAuthenticated as exc:
-        return _ended(exc)
-    assert waiting.user.id is not None
-    if security_keys.has_keys(uow, waiting.user.id):
-        return _page(request, uow, waiting, error="Sign in with your key first.", status=409)
+    signed in: a password alone never adds a key to an account that has one. The codes are
+    hashed before the writer's turn (services/recovery_codes.py)."""
+    with container.uow(read_only=True) as reader:
+        try:
+            waiting = _pending(request, reader)
+        except NotAuthenticated as exc:
+            return _ended(exc)
+        assert waiting.user.id is not None
+        if security_keys.has_keys(reader, waiting.user.id):
+            return _page(request, reader, waiting, error="Sign in with your key first.", status=409)
+    prepared = recovery_codes.prepare()
     rp = security_keys.relying_party(container.settings)
-    user = waiting.user
-    try:
-        security_keys.finish_registration(uow, user, rp, challenge_id, credential, name)
-    except InvalidInput as exc:
-        return _page(request, uow, waiting, error=exc.reason.capitalize() + ".", status=422)
-    codes = recovery_codes.generate(uow, principal_of(user), user)
-    uow.commit()
-    return _page(request, uow, waiting, codes=codes)
+    with container.uow(gated=True) as uow:
+        try:
+            waiting = _pending(request, uow)
+        except NotAuthenticated as exc:
+            return _ended(exc)
+        user = waiting.user
+        try:
+            security_keys.finish_registration(uow, user, rp, challenge_id, credential, name)
+        except InvalidInput as exc:
+            return _page(request, uow, waiting, error=exc.reason.capitalize() + ".", status=422)
+        if len(security_keys.list_keys(uow, user.id or 0)) > 1:  # a parallel request's first
+            return _page(request, uow, waiting, error="Sign in with your key first.", status=409)
+        codes = recovery_codes.generate(uow, principal_of(user), user, prepared)
+        uow.commit()
+        return _page(request, uow, waiting, codes=codes)
 
 
 def _wrong(request: Request, uow: Uow, waiting: second_factor.Pending, reason: str) -> Response:
