@@ -112,8 +112,8 @@ def checkpoint_section(
             *parts,
             text(
                 f"Not yet covered by a signed checkpoint: its last event is at log position "
-                f"{seq} and {newest}. The record's auditors or administrators sign one on the "
-                "Record page; print the document again after that to have it here."
+                f"{seq} and {newest}. Print the document again once the next checkpoint is "
+                "signed (the Record page shows the latest) to have it here."
             ),
         ]
     return [
