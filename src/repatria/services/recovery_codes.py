@@ -88,16 +88,21 @@ def remaining(uow: UnitOfWork, user_id: int) -> int:
 
 def use(uow: UnitOfWork, user: User, given: str) -> bool:
     """Spend one of the user's codes in place of a key: True, and the use recorded
-    (UseRecoveryCode), when it is one of theirs not used before. Does not commit."""
+    (UseRecoveryCode), when it is one of theirs not used before. The code's hash is read and
+    that read committed (nothing is written by then) before the hash is checked, so a gated
+    unit checks it outside its writer's turn, as signing in does; the use is not committed."""
+    assert user.id is not None
+    user_id = user.id
     code = "".join(given.split()).lower()
     lookup, _, secret = code.partition("-")
     row = uow.session.execute(
         select(t.recovery_codes.c.id, t.recovery_codes.c.code_hash).where(
-            t.recovery_codes.c.user_id == user.id,
+            t.recovery_codes.c.user_id == user_id,
             t.recovery_codes.c.lookup == lookup[: GROUP_LENGTH * 2],
             t.recovery_codes.c.used_at.is_(None),
         )
     ).first()
+    uow.commit()
     # A hash is checked even for no row, so the time taken does not tell which groups exist.
     if not passwords.verify(row.code_hash if row else None, secret) or row is None:
         return False
@@ -113,7 +118,7 @@ def use(uow: UnitOfWork, user: User, given: str) -> bool:
         "UseRecoveryCode",
         "user",
         user.id,
-        after={"codes_left": remaining(uow, user.id or 0)},
+        after={"codes_left": remaining(uow, user_id)},
         states=[users.state_of(user)],
     )
     return True

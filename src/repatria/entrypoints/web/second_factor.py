@@ -135,21 +135,22 @@ def present_key(
 @router.post(f"{PREFIX}/recovery")
 def use_recovery_code(
     request: Request,
-    uow: Uow,
     container: AppContainer,
     code: Annotated[str, Form(max_length=40)],
 ) -> Response:
-    """Sign in with a recovery code in place of the key; each works once."""
-    try:
-        waiting = _pending(request, uow)
-    except NotAuthenticated as exc:
-        return _ended(exc)
-    if not recovery_codes.use(uow, waiting.user, code):
-        left = second_factor.failed(uow, waiting, recovery_code=True)
-        uow.commit()
-        reason = "That recovery code is wrong or was already used"
-        return _page(request, uow, waiting, error=_with_attempts(reason, left), status=401)
-    return _signed_in(uow, container, waiting, key=None)
+    """Sign in with a recovery code in place of the key; each works once. Its own gated
+    unit: the code's hash is checked outside the writer's turn (services/recovery_codes.py)."""
+    with container.uow(gated=True) as uow:
+        try:
+            waiting = _pending(request, uow)
+        except NotAuthenticated as exc:
+            return _ended(exc)
+        if not recovery_codes.use(uow, waiting.user, code):
+            left = second_factor.failed(uow, waiting, recovery_code=True)
+            uow.commit()
+            reason = "That recovery code is wrong or was already used"
+            return _page(request, uow, waiting, error=_with_attempts(reason, left), status=401)
+        return _signed_in(uow, container, waiting, key=None)
 
 
 @router.post(f"{PREFIX}/register")
