@@ -95,3 +95,27 @@ def test_an_unknown_language_is_refused_naming_the_field(browser_for: Browsers) 
     )
     assert refused.status_code == 422
     assert "language" in refused.text
+
+
+def test_an_address_may_ask_for_a_language_whatever_the_preference(browser_for: Browsers) -> None:
+    visitor = browser_for(None)
+    chart = visitor.get("/statistics/transfers.svg?lang=es", headers={"Accept-Language": "en"})
+    assert "Personas trasladadas por año" in chart.text
+
+
+def test_a_spanish_form_error_names_the_field_in_spanish(browser_for: Browsers) -> None:
+    officer = browser_for("mx-case-officer")
+    page = officer.get("/people", headers=SPANISH)
+    refused = officer.post(
+        "/people",
+        data={"family_name": "Ruiz", "csrf_token": csrf_of(page.text)},
+        headers=SPANISH,
+    )
+    assert refused.status_code == 422
+    assert "Revise el formulario" in refused.text and "es obligatorio" in refused.text
+
+
+def test_an_unknown_address_answers_in_spanish(browser_for: Browsers) -> None:
+    page = browser_for(None).get("/no-such-page", headers=SPANISH)
+    assert page.status_code == 404
+    assert '<html lang="es">' in page.text and "No encontrado" in page.text

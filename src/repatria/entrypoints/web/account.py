@@ -24,6 +24,8 @@ from repatria.entrypoints.web.forms import Short
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.second_factor import elsewhere
+from repatria.i18n import N_
+from repatria.i18n import gettext as _
 from repatria.services import accounts, recovery_codes, security_keys, users
 from repatria.services import login as signing_in
 from repatria.services.passwords import MIN_LENGTH
@@ -31,10 +33,10 @@ from repatria.services.passwords import MIN_LENGTH
 router = web_router()
 Password = Annotated[str, Form(max_length=200)]
 LABELS = {
-    "username": "Username",
-    "current_password": "Current password",
-    "new_password": "New password",
-    "new_password_again": "New password again",
+    "username": N_("Username"),
+    "current_password": N_("Current password"),
+    "new_password": N_("New password"),
+    "new_password_again": N_("New password again"),
 }
 
 
@@ -104,7 +106,8 @@ def _password_page(
     status: int = 200,
 ) -> Response:
     # The username is kept; passwords never go back to the browser.
-    error = f"{LABELS.get(field, field)}: {reason}" if field else reason
+    label = _(LABELS[field]) if field in LABELS else field
+    error = _("%(field)s: %(reason)s", field=label, reason=reason) if field else reason
     context = {
         "username": username,
         "reset": reset,
@@ -146,7 +149,7 @@ def change_password(
         principal = optional_principal(request, reader)  # a signed-in user changes their own
     name = principal.username if principal else username.strip()
     if new_password != new_password_again:
-        reason = "does not match the new password"
+        reason = _("does not match the new password")
         return _password_page(request, name, field="new_password_again", reason=reason, status=422)
     try:
         with container.uow(gated=True) as uow:
@@ -156,10 +159,11 @@ def change_password(
     except InvalidInput as exc:
         return _password_page(request, name, field=exc.field, reason=exc.reason, status=422)
     except NotAuthenticated:
-        reason = "is wrong (or the username is)"
+        reason = _("is wrong (or the username is)")
         return _password_page(request, name, field="current_password", reason=reason, status=401)
     except TooManyAttempts as exc:
-        page = _password_page(request, name, reason=f"Too many failed attempts: {exc}.", status=429)
+        wait = _("Too many failed attempts: try again in %(n)s s.", n=exc.retry_after_s)
+        page = _password_page(request, name, reason=wait, status=429)
         page.headers["Retry-After"] = str(exc.retry_after_s)
         return page
     return _signed_out("password")

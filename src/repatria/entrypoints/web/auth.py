@@ -22,16 +22,18 @@ from repatria.entrypoints.web import second_factor, security
 from repatria.entrypoints.web.deps import AppContainer, MaybeUser, Uow
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
+from repatria.i18n import N_, gettext
 from repatria.services import login as signing_in
 from repatria.services import oidc_providers, views
 
 router = web_router()
 # What the login page says after the account page sent the user to it (?done=…).
 NOTICES = {
-    "password": "Your password was changed and every session of yours ended: "
-    "sign in with the new one.",
-    "everywhere": "Every session and API token of yours has ended.",
-    "expired": "That sign-in ended before the security key answered: sign in again.",
+    "password": N_(
+        "Your password was changed and every session of yours ended: sign in with the new one."
+    ),
+    "everywhere": N_("Every session and API token of yours has ended."),
+    "expired": N_("That sign-in ended before the security key answered: sign in again."),
 }
 
 
@@ -59,10 +61,11 @@ def _render_login(
     request: Request, container: Container, demo: object, error: str, status: int
 ) -> Response:
     providers = oidc_providers.load(container.settings.oidc_file)
+    done = request.query_params.get("done", "")
     context = {
         "providers": sorted(providers.values(), key=lambda provider: provider.label),
         "error": error,
-        "notice": NOTICES.get(request.query_params.get("done", ""), ""),
+        "notice": gettext(NOTICES[done]) if done in NOTICES else "",
         "next": security.safe_next(request.query_params.get("next")),
         "demo_users": demo,
         "demo_password": views.DEMO_PASSWORD,
@@ -103,12 +106,13 @@ def login(
             )
     except SecurityKeyRequired as exc:
         # The password was right; no session until the key answers (second_factor.py).
-        return second_factor.start(exc.pending)
+        return second_factor.start(exc.pending, security.safe_next(next_page))
     except (NotAuthenticated, PasswordChangeRequired, TooManyAttempts) as exc:
         with container.uow(read_only=True) as reader:
             demo = [] if container.settings.env == "production" else views.demo_logins(reader)
         if isinstance(exc, TooManyAttempts):
-            page = _render_login(request, container, demo, f"Too many failed sign-ins: {exc}.", 429)
+            wait = gettext("Too many failed sign-ins: try again in %(n)s s.", n=exc.retry_after_s)
+            page = _render_login(request, container, demo, wait, 429)
             page.headers["Retry-After"] = str(exc.retry_after_s)
             return page
         if isinstance(exc, PasswordChangeRequired):
@@ -116,8 +120,12 @@ def login(
             query = urlencode({"username": username.strip(), "reset": "true"})
             return RedirectResponse(f"/account/password?{query}", status_code=303)
         if isinstance(exc, PasswordsSwitchedOff):
-            return _render_login(request, container, demo, f"{exc}: use its button below.", 403)
-        return _render_login(request, container, demo, "Wrong username or password.", 401)
+            off = gettext(
+                "Your organisation signs in through its identity provider: use its button below."
+            )
+            return _render_login(request, container, demo, off, 403)
+        wrong = gettext("Wrong username or password.")
+        return _render_login(request, container, demo, wrong, 401)
     response = RedirectResponse(security.safe_next(next_page), status_code=303)
     security.set_cookie(response, SESSION_COOKIE, raw, hours * 3600)
     return response

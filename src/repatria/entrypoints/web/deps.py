@@ -48,8 +48,10 @@ def optional_principal(request: Request, uow: Uow) -> Principal | None:
     request.state.principal = principal
     # The user's saved language wins over the cookie and the browser; a bare "es" takes the
     # user's state's variant (es_SV in El Salvador) for dates and money.
+    # A `lang` the address asks for (a document printed in Spanish) wins over the preference.
     cookie, accept = request.cookies.get(i18n.COOKIE), request.headers.get("accept-language")
-    i18n.set_locale(i18n.choose(principal.language, cookie, accept, principal.state))
+    if not i18n.supported(request.query_params.get("lang")):
+        i18n.set_locale(i18n.choose(principal.language, cookie, accept, principal.state))
     return principal
 
 

@@ -21,8 +21,11 @@ from repatria.domain.errors import (
 )
 from repatria.domain.lifecycle import TransitionNotAllowed
 from repatria.entrypoints.api.errors import field_path
+from repatria.entrypoints.web import form_errors
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.security import safe_next
+from repatria.i18n import N_
+from repatria.i18n import gettext as _
 from repatria.law.errors import LawDataError
 
 
@@ -48,16 +51,37 @@ class Problem:
 
 
 ADVICE = {
-    403: "Your role or your state may not do this. Ask a colleague who may, or go back.",
-    404: "It does not exist, or it is outside your state's cases. Check the reference "
-    "or go back to the list.",
-    409: "The record has moved on or the law does not allow this step now. Reload the page "
-    "to see the current state, then decide again.",
-    413: "Send a smaller form or file; nothing was changed.",
-    422: "Correct the fields named below and send the form again.",
-    500: "Go back and try again; if it happens again, tell the operator when it happened.",
-    503: "The law data could not be loaded. Tell the operator; nothing was changed.",
+    403: N_("Your role or your state may not do this. Ask a colleague who may, or go back."),
+    404: N_(
+        "It does not exist, or it is outside your state's cases. Check the reference "
+        "or go back to the list."
+    ),
+    409: N_(
+        "The record has moved on or the law does not allow this step now. Reload the page "
+        "to see the current state, then decide again."
+    ),
+    413: N_("Send a smaller form or file; nothing was changed."),
+    422: N_("Correct the fields named below and send the form again."),
+    500: N_("Go back and try again; if it happens again, tell the operator when it happened."),
+    503: N_("The law data could not be loaded. Tell the operator; nothing was changed."),
 }
+# Starlette's own details for a plain status, as the page shows them.
+STATUS_DETAILS = {
+    "Not Found": N_("Nothing is at this address."),
+    "Method Not Allowed": N_("This address does not take that kind of request."),
+    "Bad Request": N_("The request could not be read."),
+}
+TITLES = {
+    400: N_("Bad request"),
+    404: N_("Not found"),
+    405: N_("Not allowed here"),
+    413: N_("Too large"),
+    500: N_("Something went wrong"),
+}
+
+
+def _advice(status: int) -> str:
+    return _(ADVICE[status]) if status in ADVICE else _("Go back and try again.")
 
 
 def _in_address(exc: RequestValidationError) -> bool:
@@ -69,34 +93,39 @@ def problem_of(exc: Exception) -> Problem | None:
     if isinstance(exc, FormExpired):
         return Problem(
             403,
-            "The form expired",
-            "The form was sent without a valid security token (it may be from an old page "
-            "or another site).",
-            "Go back, reload the page and send the form again.",
+            _("The form expired"),
+            _(
+                "The form was sent without a valid security token (it may be from an old "
+                "page or another site)."
+            ),
+            _("Go back, reload the page and send the form again."),
         )
     if isinstance(exc, NotFound):
-        return Problem(404, "Not found", str(exc), ADVICE[404])
+        return Problem(404, _("Not found"), str(exc), _advice(404))
     if isinstance(exc, PermissionDenied):
-        return Problem(403, "Not allowed", str(exc), ADVICE[403])
+        return Problem(403, _("Not allowed"), str(exc), _advice(403))
     if isinstance(exc, NotEligible):
-        return Problem(409, "Refused by the legal engine", str(exc), ADVICE[409], checks=exc.checks)
+        title = _("Refused by the legal engine")
+        return Problem(409, title, str(exc), _advice(409), checks=exc.checks)
     if isinstance(exc, TransitionNotAllowed):
-        return Problem(409, "Not possible now", str(exc), ADVICE[409], citation=exc.citation)
+        title = _("Not possible now")
+        return Problem(409, title, str(exc), _advice(409), citation=exc.citation)
     if isinstance(exc, InvalidInput):
-        return Problem(422, "Check the form", str(exc), ADVICE[422], [(exc.field, exc.reason)])
+        fields = [(exc.field, exc.reason)]
+        return Problem(422, _("Check the form"), str(exc), _advice(422), fields)
     if isinstance(exc, RequestValidationError) and _in_address(exc):
         # An id out of range or not a number names no record, as an unknown address does.
-        return Problem(404, "Not found", "The address names no record.", ADVICE[404])
+        return Problem(404, _("Not found"), _("The address names no record."), _advice(404))
     if isinstance(exc, RequestValidationError | ValidationError):
         fields = [
-            (field_path(tuple(e.get("loc", ()))), str(e.get("msg", "invalid")))
-            for e in exc.errors()
+            (field_path(tuple(e.get("loc", ()))), form_errors.reason(e)) for e in exc.errors()
         ]
-        return Problem(422, "Check the form", "Some fields are not valid.", ADVICE[422], fields)
+        detail = _("Some fields are not valid.")
+        return Problem(422, _("Check the form"), detail, _advice(422), fields)
     if isinstance(exc, Conflict | DomainError):
-        return Problem(409, "Conflict", str(exc), ADVICE[409])
+        return Problem(409, _("Conflict"), str(exc), _advice(409))
     if isinstance(exc, LawDataError):
-        return Problem(503, "Law data unavailable", str(exc), ADVICE[503])
+        return Problem(503, _("Law data unavailable"), str(exc), _advice(503))
     return None
 
 
@@ -118,13 +147,7 @@ def error_page(request: Request, problem: Problem) -> HTMLResponse:
 
 def status_page(request: Request, status: int, detail: str) -> HTMLResponse:
     """The page for a plain HTTP status (an unknown address, a wrong method)."""
-    titles = {
-        400: "Bad request",
-        404: "Not found",
-        405: "Not allowed here",
-        413: "Too large",
-        500: "Something went wrong",
-    }
-    advice = ADVICE.get(status, "Go back and try again.")
-    problem = Problem(status, titles.get(status, f"Error {status}"), detail, advice)
+    title = _(TITLES[status]) if status in TITLES else _("Error %(status)s", status=status)
+    detail = _(STATUS_DETAILS[detail]) if detail in STATUS_DETAILS else detail
+    problem = Problem(status, title, detail, _advice(status))
     return error_page(request, problem)

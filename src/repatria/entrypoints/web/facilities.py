@@ -19,6 +19,7 @@ from repatria.entrypoints.web.forms import Short, given
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.security import SVG_POLICY
+from repatria.i18n import gettext as _
 from repatria.services import clock, contracts, facilities, movements, savings, views
 from repatria.services.facility_commands import CreateContract, ReleaseStay, standard_code
 from repatria.services.unit_of_work import UnitOfWork
@@ -171,14 +172,18 @@ def occupancy_chart(
         uow, principal, facility_id, standard=_standard(standard), on=clock.today()
     )
     svg = charts.paired_bars(
-        f"{found.facility.name}: people held against {found.standard.code} capacity",
+        _(
+            "%(facility)s: people held against %(standard)s capacity",
+            facility=found.facility.name,
+            standard=found.standard.code,
+        ),
         [u.unit.code for u in found.units],
-        ("held today", [u.occupancy for u in found.units]),
+        (_("held today"), [u.occupancy for u in found.units]),
         (
-            f"{found.standard.code} standard capacity",
+            _("%(standard)s standard capacity", standard=found.standard.code),
             [u.capacity.standard_capacity for u in found.units],
         ),
-        "people",
+        _("people"),
     )
     return _svg(svg)
 
@@ -297,7 +302,7 @@ def savings_chart(uow: Uow, principal: User) -> Response:
     series: dict[str, dict[str, float]] = {}
     for row in rows:
         currency = row["report"].rate.currency
-        series.setdefault(f"savings ({currency}, millions)", {})[row["movement"].label] = float(
-            row["report"].total / 1_000_000
-        )
-    return _svg(charts.stacked_bars("Savings per movement", labels, series, "millions"))
+        name = _("savings (%(currency)s, millions)", currency=currency)
+        series.setdefault(name, {})[row["movement"].label] = float(row["report"].total / 1_000_000)
+    title = _("Savings per movement")
+    return _svg(charts.stacked_bars(title, labels, series, _("millions"), _("nothing to show yet")))

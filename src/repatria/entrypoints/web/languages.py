@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Form, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders, QueryParams
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -43,6 +43,9 @@ class ReaderLanguage:
         headers = Headers(scope=scope)
         cookie = cookie_parser(headers.get("cookie", "")).get(i18n.COOKIE)
         locale = i18n.choose(None, cookie, headers.get("accept-language"))
+        asked = asked_for(scope)
+        if asked:  # ?lang=es: a document or chart in a language chosen for it
+            locale = asked
 
         async def send_with_language(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -56,6 +59,13 @@ class ReaderLanguage:
 
         with i18n.use_locale(locale):
             await self.app(scope, receive, send_with_language)
+
+
+def asked_for(scope: Scope) -> str | None:
+    """The locale a request's `lang` query parameter names (a PDF or chart printed in a
+    chosen language), or None."""
+    query = QueryParams(scope.get("query_string", b"").decode("latin-1"))
+    return i18n.supported(query.get("lang"))
 
 
 def _back(target: str, language: str) -> Response:

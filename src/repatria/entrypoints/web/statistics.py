@@ -13,14 +13,16 @@ from repatria.entrypoints.web.deps import MaybeUser, Uow
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.security import SVG_POLICY
+from repatria.i18n import N_
+from repatria.i18n import gettext as _
 from repatria.services import views
 
 router = web_router()
 # Counts under this are shown as "<5", so that no one can be singled out.
 SUPPRESS_BELOW = 5
 MEASURES = {
-    "moved": "People moved (cases completed or delivered), by the year they arrived",
-    "opened": "Cases opened, by year",
+    "moved": N_("People moved (cases completed or delivered), by the year they arrived"),
+    "opened": N_("Cases opened, by year"),
 }
 COLUMNS = ("measure", "year", "authority", "from_state", "to_state", "count")
 
@@ -41,7 +43,8 @@ def statistics_page(request: Request, uow: Uow, principal: MaybeUser) -> Respons
     """Counts by year, authority and pair of states, with small counts shown as <5."""
     rows = published_rows(uow)
     tables = {m: [r for r in rows if r["measure"] == m] for m in MEASURES}
-    context = {"tables": tables, "measures": MEASURES, "threshold": SUPPRESS_BELOW}
+    measures = {measure: _(title) for measure, title in MEASURES.items()}
+    context = {"tables": tables, "measures": measures, "threshold": SUPPRESS_BELOW}
     response = render(request, "statistics/index.html", context)
     if principal is None:  # a signed-in page carries the user's name and CSRF token
         response.headers["Cache-Control"] = "public, max-age=300"
@@ -74,11 +77,11 @@ def transfers_chart(uow: Uow) -> Response:
         years.add(year)
         series[f"{row['authority']} → {row['to_state']}"][year] = row["count"]
     svg = charts.stacked_bars(
-        "People moved per year, by authority and destination",
+        _("People moved per year, by authority and destination"),
         sorted(years),
         dict(series),
-        "people",
-        empty_note=f"no published count yet (counts under {SUPPRESS_BELOW} are not drawn)",
+        _("people"),
+        empty_note=_("no published count yet (counts under %(n)s are not drawn)", n=SUPPRESS_BELOW),
     )
     return Response(
         svg,
