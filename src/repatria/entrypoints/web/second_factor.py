@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import Form, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -27,11 +28,15 @@ PREFIX = "/login/security-key"
 PENDING_COOKIE = "repatria_pending"
 Credential = Annotated[str, Form(max_length=20_000)]
 ChallengeId = Annotated[int, Form(ge=1, le=2**62)]
+DEFAULT_NEXT = "/dashboard"
+NextPage = Annotated[str, Form(alias="next", max_length=500)]
 
 
-def start(raw: str) -> Response:
-    """Send the browser to present its key, holding the pending sign-in (no session)."""
-    response = RedirectResponse(PREFIX, status_code=303)
+def start(raw: str, next_page: str = DEFAULT_NEXT) -> Response:
+    """Send the browser to present its key, holding the pending sign-in (no session); once
+    signed in it goes on to `next_page` (a path of this site)."""
+    target = PREFIX if next_page == DEFAULT_NEXT else f"{PREFIX}?{urlencode({'next': next_page})}"
+    response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         PENDING_COOKIE,
         raw,
@@ -63,6 +68,7 @@ def _page(
     error: str = "",
     codes: list[str] | None = None,
     status: int = 200,
+    next_page: str | None = None,
 ) -> Response:
     assert waiting.user.id is not None
     enrol = not security_keys.has_keys(uow, waiting.user.id)
@@ -72,6 +78,7 @@ def _page(
         "error": error,
         "codes": codes or [],
         "elsewhere": elsewhere(request, settings),
+        "next": security.safe_next(next_page or request.query_params.get("next")),
     }
     return render(request, "auth/security_key.html", context, status)
 
@@ -118,6 +125,7 @@ def present_key(
     container: AppContainer,
     challenge_id: ChallengeId,
     credential: Credential,
+    next_page: NextPage = DEFAULT_NEXT,
 ) -> Response:
     """Check the key's answer; a right one opens the session."""
     try:
@@ -128,8 +136,8 @@ def present_key(
     try:
         name = security_keys.finish_assertion(uow, waiting.user, rp, challenge_id, credential)
     except (NotAuthenticated, InvalidInput) as exc:
-        return _wrong(request, uow, waiting, str(exc))
-    return _signed_in(uow, container, waiting, key=name)
+        return _wrong(request, uow, waiting, str(exc), next_page)
+    return _signed_in(uow, container, waiting, next_page, key=name)
 
 
 @router.post(f"{PREFIX}/recovery")
@@ -137,6 +145,7 @@ def use_recovery_code(
     request: Request,
     container: AppContainer,
     code: Annotated[str, Form(max_length=40)],
+    next_page: NextPage = DEFAULT_NEXT,
 ) -> Response:
     """Sign in with a recovery code in place of the key; each works once. Its own gated
     unit: the code's hash is checked outside the writer's turn (services/recovery_codes.py)."""
@@ -149,8 +158,9 @@ def use_recovery_code(
             left = second_factor.failed(uow, waiting, recovery_code=True)
             uow.commit()
             reason = "That recovery code is wrong or was already used"
-            return _page(request, uow, waiting, error=_with_attempts(reason, left), status=401)
-        return _signed_in(uow, container, waiting, key=None)
+            error = _with_attempts(reason, left)
+            return _page(request, uow, waiting, error=error, status=401, next_page=next_page)
+        return _signed_in(uow, container, waiting, next_page, key=None)
 
 
 @router.post(f"{PREFIX}/register")
@@ -160,6 +170,7 @@ def register_first_key(
     challenge_id: ChallengeId,
     credential: Credential,
     name: Annotated[str, Form(max_length=200)],
+    next_page: NextPage = DEFAULT_NEXT,
 ) -> Response:
     """Register the first key of one whose role requires one; the recovery codes are shown
     once, then the key signs in. One who has a key already adds another on the account page,
@@ -189,13 +200,16 @@ def register_first_key(
             return _page(request, uow, waiting, error="Sign in with your key first.", status=409)
         codes = recovery_codes.generate(uow, principal_of(user), user, prepared)
         uow.commit()
-        return _page(request, uow, waiting, codes=codes)
+        return _page(request, uow, waiting, codes=codes, next_page=next_page)
 
 
-def _wrong(request: Request, uow: Uow, waiting: second_factor.Pending, reason: str) -> Response:
+def _wrong(
+    request: Request, uow: Uow, waiting: second_factor.Pending, reason: str, next_page: str
+) -> Response:
     left = second_factor.failed(uow, waiting)
     uow.commit()
-    return _page(request, uow, waiting, error=_with_attempts(reason, left), status=401)
+    error = _with_attempts(reason, left)
+    return _page(request, uow, waiting, error=error, status=401, next_page=next_page)
 
 
 def _with_attempts(reason: str, left: int) -> str:
@@ -205,7 +219,12 @@ def _with_attempts(reason: str, left: int) -> str:
 
 
 def _signed_in(
-    uow: Uow, container: AppContainer, waiting: second_factor.Pending, *, key: str | None
+    uow: Uow,
+    container: AppContainer,
+    waiting: second_factor.Pending,
+    next_page: str,
+    *,
+    key: str | None,
 ) -> Response:
     hours = container.settings.session_hours
     try:
@@ -213,7 +232,7 @@ def _signed_in(
     except NotAuthenticated as exc:
         return _ended(exc)
     uow.commit()
-    response = RedirectResponse("/dashboard", status_code=303)
+    response = RedirectResponse(security.safe_next(next_page), status_code=303)
     security.set_cookie(response, SESSION_COOKIE, raw, hours * 3600)
     response.delete_cookie(PENDING_COOKIE, httponly=True, secure=True, path=PREFIX)
     return response
