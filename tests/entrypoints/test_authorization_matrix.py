@@ -551,6 +551,18 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/law"): Rule(PUBLIC),
     ("GET", "/law/{authority_id}"): Rule(PUBLIC, path=lambda d: {"authority_id": "us-mx-1976"}),
+    ("GET", "/law/amendments"): Rule(SIGNED_IN),
+    ("POST", "/law/amendments"): Rule(roles(LAW), body=amendment_body),
+    ("GET", "/law/amendments/{amendment_id}"): Rule(
+        READ_ALL, path=ids(amendment_id="amendment"), sees=US
+    ),
+    ("POST", "/law/amendments/{amendment_id}/decision"): Rule(
+        roles(LAW, ADM),
+        path=ids(amendment_id="amendment"),
+        sees=US,
+        body=lambda d: {"decision": "reject", "reason": "not yet published"},
+        expect=lambda r, s, m: {303} if (r, s) == (ADM, "US") else decides_amendment(r, s, m),
+    ),
     ("GET", "/statistics"): Rule(PUBLIC),
     ("GET", "/statistics.csv"): Rule(PUBLIC),
     ("GET", "/statistics/transfers.svg"): Rule(PUBLIC),

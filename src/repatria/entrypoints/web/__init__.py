@@ -14,6 +14,7 @@ from repatria.entrypoints.api.errors import http_refusal
 from repatria.entrypoints.web import (
     account,
     admin,
+    amendments,
     assessments,
     auth,
     case_facts,
@@ -58,6 +59,7 @@ ROUTERS = (
     people,
     peers,
     movements,
+    amendments,  # before law: /law/amendments is not an authority's page
     law,
     record,
     documents,

@@ -1,0 +1,70 @@
+"""The amendments pages: a legal officer uploads an overlay, a bad one is refused naming its
+file, line and reason; a second person approves it; the page lists the cases it changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import csrf_of
+
+Browsers = Callable[[str | None], TestClient]
+TEN_YEARS = """\
+amends: us-mx-1976
+parameters:
+  minimum_months_remaining:
+    values:
+      - from: 2025-01-01
+        value: 120
+        citation: {title: "A ten-year minimum (test)"}
+        verified: true
+        source: written for this test
+"""
+
+
+def _upload(client: TestClient, text: str) -> object:
+    token = csrf_of(client.get("/law/amendments").text)
+    return client.post(
+        "/law/amendments",
+        data={"title": "Ten years", "csrf_token": token},
+        files={"file": ("ten-years.yaml", text.encode(), "application/yaml")},
+        follow_redirects=False,
+    )
+
+
+def test_an_uploaded_overlay_is_reviewed_and_shows_the_cases_it_changes(
+    browser_for: Browsers,
+) -> None:
+    officer = browser_for("us-legal-officer")
+    response = _upload(officer, TEN_YEARS)
+    assert response.status_code == 303  # type: ignore[attr-defined]
+    page_path = response.headers["location"]  # type: ignore[attr-defined]
+    page = officer.get(page_path).text
+    assert "amends us-mx-1976: 1 dated value" in page and "us-mx-1976/remaining-sentence" in page
+    assert "Approve" not in page  # four eyes: the proposer is not offered the decision
+    admin = browser_for("us-admin")
+    review = admin.get(page_path).text
+    decided = admin.post(
+        f"{page_path}/decision",
+        data={"decision": "approve", "reason": "published", "csrf_token": csrf_of(review)},
+        follow_redirects=False,
+    )
+    assert decided.status_code == 303
+    listed = browser_for("mx-case-officer").get("/law/amendments").text
+    assert "Ten years" in listed and "us-legal-officer" in listed and "us-admin" in listed
+
+
+def test_a_bad_upload_is_refused_naming_file_line_and_reason(browser_for: Browsers) -> None:
+    officer = browser_for("us-legal-officer")
+    response = _upload(
+        officer, TEN_YEARS.replace("        value: 120\n", "        value: 120\n        valu: 3\n")
+    )
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    text = response.text  # type: ignore[attr-defined]
+    assert "ten-years.yaml, line 7" in text and "valu" in text
+
+
+def test_other_roles_are_not_offered_the_form(browser_for: Browsers) -> None:
+    assert "Propose an amendment" not in browser_for("us-case-officer").get("/law/amendments").text
+    assert "Propose an amendment" in browser_for("mx-legal-officer").get("/law/amendments").text
