@@ -4,9 +4,13 @@ reason; four eyes; the impact of a proposal lists the open cases it changes."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
+
+from repatria.services import clock
+from repatria.services.assessments import EXAMPLE
 
 Clients = Callable[[str], TestClient]
 TEN_YEARS = """\
@@ -62,3 +66,19 @@ def test_the_impact_of_a_proposal_lists_the_cases_it_refuses(client_for: Clients
     assert impact["total"] > 0
     assert not any(item["allowed_after"] for item in impact["items"])
     assert all("REMAINING_SENTENCE" in item["grounds_after"] for item in impact["items"])
+
+
+def test_an_assessment_as_known_on_an_earlier_day_leaves_a_later_amendment_out(
+    client_for: Clients,
+) -> None:
+    created = _ok(client_for("us-legal-officer").post("/api/v1/law/amendments", json=PROPOSAL), 201)
+    path = f"/api/v1/law/amendments/{created['id']}/decision"
+    _ok(client_for("us-admin").post(path, json={"approve": True}))
+    officer = client_for("us-case-officer")
+    now = _ok(officer.post("/api/v1/assessments", json=EXAMPLE), 201)
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
+    then = _ok(
+        officer.post("/api/v1/assessments", params={"as_known_on": yesterday}, json=EXAMPLE), 201
+    )
+    assert now["allowed"] is False and then["allowed"] is True
+    assert then["as_known_on"] == yesterday and then["law_digest"] != now["law_digest"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from pydantic import BaseModel
 
 from repatria.domain.errors import InvalidInput
@@ -120,6 +120,13 @@ def create_assessment(
     response: Response,
     idem: Idempotent,
     language: ReasonLanguage,
+    as_known_on: Annotated[
+        date | None,
+        Query(
+            description="Answer as Repatria would have on this day, by the law it knew then"
+            " (entries and amendments it learned of later left out); the verdict says so."
+        ),
+    ] = None,
 ) -> object:
     """The verdict of shared/DESIGN.md §4 for one document, stored with its legal basis.
 
@@ -128,7 +135,7 @@ def create_assessment(
     and the digest of the law data used. With `Accept-Language: es` the reasons are in
     Spanish; the stored record keeps them in English.
     """
-    assessment = assessments.record(uow, principal, document)
+    assessment = assessments.record(uow, principal, document, as_known_on=as_known_on)
     response.headers["Location"] = f"/api/v1/assessments/{assessment.id}"
     _answer_in(response, language)
     verdict = assessment.verdict
