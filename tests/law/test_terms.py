@@ -8,6 +8,7 @@ from typing import get_args
 import pytest
 
 from repatria.law import document_parts
+from repatria.law.checks import CHECKS
 from repatria.law.language import Words
 from repatria.law.schema import GROUNDS
 from repatria.law.terms import CONSENT_GIVERS, FEAR_OUTCOMES, OFFENSES, OUTCOMES, VERIFIERS
@@ -40,3 +41,11 @@ def test_grounds_and_outcomes_read_as_mexican_officials_write_them() -> None:
     assert GROUND_WORDS["CONSENT"]("es") == "consentimiento"
     assert OUTCOMES["waived"]("es") == "dispensado"
     assert OUTCOMES["fail"]("en") == "not met"
+
+
+def test_every_check_has_a_title_in_english_and_spanish() -> None:
+    for name, definition in CHECKS.items():
+        title = definition.title
+        assert title.en.strip() and title.es.strip(), name
+        assert title.es != title.en, name
+    assert CHECKS["dual-criminality"].title("es") == "Doble incriminación"

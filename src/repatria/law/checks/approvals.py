@@ -69,7 +69,7 @@ _LATE = Words(
 _GIVEN = Words("{label} approved on {on}", "{label} aprobó el {on}")
 
 
-@check("both-states-approve")
+@check("both-states-approve", title=Words("Both states approve", "Aprobación de ambos Estados"))
 def both_states_approve(params: Mapping[str, Any], authority: Authority) -> Decide:
     """Both the sending and the receiving state have agreed to the transfer."""
     return decide(
@@ -82,7 +82,13 @@ def both_states_approve(params: Mapping[str, Any], authority: Authority) -> Deci
     )
 
 
-@check("sentencing-us-state-approves")
+@check(
+    "sentencing-us-state-approves",
+    title=Words(
+        "The sentencing US state approves",
+        "Aprobación del estado de los Estados Unidos que impuso la pena",
+    ),
+)
 def sentencing_us_state_approves(params: Mapping[str, Any], authority: Authority) -> Decide:
     """A prisoner of a US state also needs that state's approval."""
     state_prisoner = Field("sentence.state_prisoner")
@@ -126,7 +132,13 @@ def sentencing_us_state_approves(params: Mapping[str, Any], authority: Authority
     )
 
 
-@check("receiving-state-approves")
+@check(
+    "receiving-state-approves",
+    title=Words(
+        "The receiving state finds the condition met",
+        "El Estado receptor tiene por cumplida la condición",
+    ),
+)
 def receiving_state_approves(params: Mapping[str, Any], authority: Authority) -> Decide:
     """A condition only the receiving state can judge, read from its approval: given by
     as_of, it is that state's finding; later, it was not yet made; absent, unknown."""

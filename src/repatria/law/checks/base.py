@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from repatria.law.expr import Decide
+from repatria.law.language import Words
 from repatria.law.schema import Authority
 
 ParamKind = Callable[[object], bool]
@@ -42,11 +43,13 @@ def is_str_list(value: object) -> bool:
 
 @dataclass(frozen=True)
 class CheckDefinition:
-    """A named check: the parameters (with their kinds) it takes, and how it decides."""
+    """A named check: its title in English and Spanish, the parameters (with their kinds) it
+    takes, and how it decides."""
 
     name: str
     params: Mapping[str, ParamKind]
     build: Build
+    title: Words
 
     def decision(self, params: Mapping[str, Any], authority: Authority) -> Decide:
         """The decision for these parameter values and this authority's data, built once and
@@ -74,11 +77,12 @@ _BUILT: dict[tuple[str, int, Any], tuple[Authority, Decide]] = {}
 CHECKS: dict[str, CheckDefinition] = {}
 
 
-def check(name: str, **params: ParamKind) -> Callable[[Build], Build]:
-    """Register a check's definition under the name law data uses for it."""
+def check(name: str, *, title: Words, **params: ParamKind) -> Callable[[Build], Build]:
+    """Register a check's definition under the name law data uses for it, with its title in
+    English and Spanish."""
 
     def register(build: Build) -> Build:
-        CHECKS[name] = CheckDefinition(name, params, build)
+        CHECKS[name] = CheckDefinition(name, params, build, title)
         return build
 
     return register

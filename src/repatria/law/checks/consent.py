@@ -137,13 +137,26 @@ def consent_decision(params: Mapping[str, Any]) -> Decide:
     )
 
 
-@check("consent", representatives=is_str_list, age_of_majority=is_int)
+@check(
+    "consent",
+    title=Words("Consent, verified", "Consentimiento verificado"),
+    representatives=is_str_list,
+    age_of_majority=is_int,
+)
 def consent_given(params: Mapping[str, Any], authority: Authority) -> Decide:
     """The person's consent (or a representative's where needed), verified by the date."""
     return consent_decision(params)
 
 
-@check("consent-verifier", outbound=is_str_list, inbound=is_str_list)
+@check(
+    "consent-verifier",
+    title=Words(
+        "Consent verified by the officer the statute names",
+        "Consentimiento verificado por el funcionario que señala la ley",
+    ),
+    outbound=is_str_list,
+    inbound=is_str_list,
+)
 def consent_verifier(params: Mapping[str, Any], authority: Authority) -> Decide:
     """Consent verified by an officer the US statute names for the direction of transfer."""
     verified_by = Field("consent.verified_by")
@@ -190,6 +203,7 @@ _exemption_names = is_exemption_list
 
 @check(
     "consent-unless-exempt",
+    title=Words("Consent, unless an exemption applies", "Consentimiento, salvo excepción"),
     representatives=is_str_list,
     age_of_majority=is_int,
     exemptions=_exemption_names,
@@ -219,7 +233,15 @@ def consent_unless_exempt(params: Mapping[str, Any], authority: Authority) -> De
     )
 
 
-@check("opinion-when-exempt", exemptions=_exemption_names, unless=_exemption_names)
+@check(
+    "opinion-when-exempt",
+    title=Words(
+        "The person's opinion on record where consent is not needed",
+        "Opinión de la persona registrada cuando no se requiere su consentimiento",
+    ),
+    exemptions=_exemption_names,
+    unless=_exemption_names,
+)
 def opinion_when_exempt(params: Mapping[str, Any], authority: Authority) -> Decide:
     """Where consent is not needed, the person's opinion must be on record."""
     opinion = Field("consent.opinion_recorded")

@@ -18,6 +18,7 @@ from repatria.law.expr import (
     passing,
     unknown,
 )
+from repatria.law.language import Words
 from repatria.law.schema import Authority
 
 
@@ -28,7 +29,11 @@ def chosen_removal_authority(allowed: list[str]) -> Expr:
     return IfElse(given.is_null() | given.eq(""), Const(allowed[0]), given)
 
 
-@check("removal-basis", allowed=is_str_list)
+@check(
+    "removal-basis",
+    title=Words("Removable to the host", "Expulsable al Estado anfitrión"),
+    allowed=is_str_list,
+)
 def removal_basis(params: Mapping[str, Any], authority: Authority) -> Decide:
     """The person must be removable to the host under one of the removal authorities."""
     allowed: list[str] = params["allowed"]
@@ -51,7 +56,10 @@ def removal_basis(params: Mapping[str, Any], authority: Authority) -> Decide:
     )
 
 
-@check("contract-in-force")
+@check(
+    "contract-in-force",
+    title=Words("Custody contract in force, with room", "Contrato de custodia en vigor, con cupo"),
+)
 def contract_in_force(params: Mapping[str, Any], authority: Authority) -> Decide:
     """A custody contract in force on the date with room under its cap."""
     in_force, room = Fact("contract_in_force"), Fact("contract_has_room")
@@ -85,7 +93,10 @@ def contract_in_force(params: Mapping[str, Any], authority: Authority) -> Decide
     )
 
 
-@check("standard-place-available")
+@check(
+    "standard-place-available",
+    title=Words("A standard-compliant place is free", "Lugar libre conforme a la norma de espacio"),
+)
 def standard_place_available(params: Mapping[str, Any], authority: Authority) -> Decide:
     """A place meeting the chosen space standard is free at the host facility."""
     available = Fact("standard_place_available")

@@ -67,7 +67,11 @@ def _words(names: list[str], wanted: bool | None, joiner: Literal["and", "nor"])
     return text(listed, *(_stated(name) for name in names))
 
 
-@check("notice-content", requires=_requirements)
+@check(
+    "notice-content",
+    title=Words("Written notice and its content", "Notificación por escrito y su contenido"),
+    requires=_requirements,
+)
 def notice_content(params: Mapping[str, Any], authority: Authority) -> Decide:
     """Written notice naming the destination and meeting each content requirement."""
     names: list[str] = params["requires"]
@@ -109,7 +113,13 @@ def notice_content(params: Mapping[str, Any], authority: Authority) -> Decide:
     )
 
 
-@check("notice-in-time", hours=is_number)
+@check(
+    "notice-in-time",
+    title=Words(
+        "Notice in time before departure", "Notificación con anticipación suficiente a la salida"
+    ),
+    hours=is_number,
+)
 def notice_in_time(params: Mapping[str, Any], authority: Authority) -> Decide:
     """Notice served at least the minimum number of hours before departure."""
     minimum = params["hours"]

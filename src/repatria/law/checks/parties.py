@@ -153,7 +153,13 @@ def _reasons(authority_id: str, states: list[Expr], on: Expr) -> Expr:
     return text(words, AuthorityRef(authority_id), on, *states)
 
 
-@check("in-force")
+@check(
+    "in-force",
+    title=Words(
+        "The instrument binds the states on the date",
+        "El instrumento obliga a los Estados en la fecha",
+    ),
+)
 def in_force(params: Mapping[str, Any], authority: Authority) -> Decide:
     """Both states bound on the date (transfers) or the sending state (removals)."""
     states = _parties(authority)
@@ -226,7 +232,12 @@ def _declared(cutoffs: Mapping[str, date]) -> Expr:
     )
 
 
-@check("not-replaced", by=is_str, kept_for_judgments_before=is_cutoffs)
+@check(
+    "not-replaced",
+    title=Words("Not replaced by a later instrument", "No sustituido por un instrumento posterior"),
+    by=is_str,
+    kept_for_judgments_before=is_cutoffs,
+)
 def not_replaced(params: Mapping[str, Any], authority: Authority) -> Decide:
     """No later instrument binding both states replaces this one between them on the date;
     a request received before the later one bound them both, or a judgment issued before a
@@ -304,7 +315,10 @@ def not_replaced(params: Mapping[str, Any], authority: Authority) -> Decide:
     )
 
 
-@check("in-force-when-requested")
+@check(
+    "in-force-when-requested",
+    title=Words("In force when the request was received", "En vigor al recibirse la solicitud"),
+)
 def in_force_when_requested(params: Mapping[str, Any], authority: Authority) -> Decide:
     """Both states were bound when the request was received: an earlier request stays under
     the instruments that applied before."""
@@ -336,7 +350,10 @@ def in_force_when_requested(params: Mapping[str, Any], authority: Authority) -> 
     )
 
 
-@check("agreement-in-force")
+@check(
+    "agreement-in-force",
+    title=Words("Custody arrangement in force", "Acuerdo de custodia en vigor"),
+)
 def agreement_in_force(params: Mapping[str, Any], authority: Authority) -> Decide:
     """A custody arrangement between the sending and the host state in force on the date."""
     branches = []
@@ -387,7 +404,13 @@ def _open_ended(language: Language) -> str:
     return "sin plazo" if language == "es" else "open-ended"
 
 
-@check("judgment-not-before-declared-date", cutoffs=is_cutoffs)
+@check(
+    "judgment-not-before-declared-date",
+    title=Words(
+        "Judgment not before a declared date", "Sentencia no anterior a una fecha declarada"
+    ),
+    cutoffs=is_cutoffs,
+)
 def judgment_not_before_declared_date(params: Mapping[str, Any], authority: Authority) -> Decide:
     """A state that declared it keeps the earlier instruments for judgments issued before a
     date: such a judgment, between it and any other state, stays under them."""

@@ -28,14 +28,23 @@ def _listed(language: Language, codes: Sequence[str] | None) -> str:
     return countries(language, codes, _NONE)
 
 
-@check("national-of-receiving-state")
+@check(
+    "national-of-receiving-state",
+    title=Words("National of the receiving state", "Nacional del Estado receptor"),
+)
 def national_of_receiving_state(params: Mapping[str, Any], authority: Authority) -> Decide:
     """The person is a national of the state that is to receive them (no declaration counts
     residents as nationals)."""
     return national_or_declared_resident({"residents_count": []}, authority)
 
 
-@check("national-or-declared-resident", residents_count=is_str_list)
+@check(
+    "national-or-declared-resident",
+    title=Words(
+        "National, or a resident counted as one", "Nacional, o residente equiparado a nacional"
+    ),
+    residents_count=is_str_list,
+)
 def national_or_declared_resident(params: Mapping[str, Any], authority: Authority) -> Decide:
     """A national of the receiving state, or a resident of one whose declaration counts its
     residents as nationals (ETS 112 Art. 3(4))."""
@@ -75,7 +84,11 @@ def national_or_declared_resident(params: Mapping[str, Any], authority: Authorit
     )
 
 
-@check("not-domiciliary", minimum_years=is_number)
+@check(
+    "not-domiciliary",
+    title=Words("Not a domiciliary of the sending state", "Sin domicilio en el Estado trasladante"),
+    minimum_years=is_number,
+)
 def not_domiciliary(params: Mapping[str, Any], authority: Authority) -> Decide:
     """Not a domiciliary of the sending state: present N years with intent to remain."""
     years = Field("person.years_in_sending_state")
@@ -116,7 +129,10 @@ def not_domiciliary(params: Mapping[str, Any], authority: Authority) -> Decide:
     )
 
 
-@check("not-a-citizen-of-sending-state")
+@check(
+    "not-a-citizen-of-sending-state",
+    title=Words("Not a citizen of the sending state", "No es ciudadano del Estado de expulsión"),
+)
 def not_a_citizen(params: Mapping[str, Any], authority: Authority) -> Decide:
     """A citizen or national of the sending state may never be removed from it."""
     citizen = Contains(CITIZENSHIPS.path, FROM)
@@ -143,7 +159,13 @@ def not_a_citizen(params: Mapping[str, Any], authority: Authority) -> Decide:
     )
 
 
-@check("enemy-alien", nations=is_str_list, minimum_age=is_int, excludes_permanent_residents=is_bool)
+@check(
+    "enemy-alien",
+    title=Words("Within the proclamation", "Comprendido en la proclamación"),
+    nations=is_str_list,
+    minimum_age=is_int,
+    excludes_permanent_residents=is_bool,
+)
 def enemy_alien(params: Mapping[str, Any], authority: Authority) -> Decide:
     """A citizen of a nation named in a proclamation in force, old enough, not excluded by it."""
     nations: list[str] = params["nations"]
@@ -214,7 +236,12 @@ def enemy_alien(params: Mapping[str, Any], authority: Authority) -> Decide:
     )
 
 
-@check("eu-forwarding-destination")
+@check(
+    "eu-forwarding-destination",
+    title=Words(
+        "A state the judgment may be forwarded to", "Estado al que puede transmitirse la sentencia"
+    ),
+)
 def eu_forwarding_destination(params: Mapping[str, Any], authority: Authority) -> Decide:
     """A judgment goes to the state of nationality where the person lives or will be
     deported, or to another member state that consents to take it."""
@@ -264,7 +291,14 @@ def eu_forwarding_destination(params: Mapping[str, Any], authority: Authority) -
     )
 
 
-@check("designated-organisation-member", organisation=is_str)
+@check(
+    "designated-organisation-member",
+    title=Words(
+        "Finding of membership in the named organisation",
+        "Determinación de pertenencia a la organización nombrada",
+    ),
+    organisation=is_str,
+)
 def designated_organisation_member(params: Mapping[str, Any], authority: Authority) -> Decide:
     """A proclamation that reaches only members of a named organisation needs a recorded
     finding that the person is one; an allegation alone is not a finding."""

@@ -32,7 +32,7 @@ UNDECIDED = ("pending", "screened_positive")
 DESIGNATED = "removal_order.designated_countries"
 
 
-@check("removal-order-final")
+@check("removal-order-final", title=Words("Final removal order", "Orden de expulsión definitiva"))
 def removal_order_final(params: Mapping[str, Any], authority: Authority) -> Decide:
     """A final order of removal exists."""
     final = Field("removal_order.final")
@@ -54,7 +54,10 @@ def removal_order_final(params: Mapping[str, Any], authority: Authority) -> Deci
     )
 
 
-@check("destination-designated")
+@check(
+    "destination-designated",
+    title=Words("Destination designated in the order", "Destino designado en la orden"),
+)
 def destination_designated(params: Mapping[str, Any], authority: Authority) -> Decide:
     """The destination is a country the removal order designates."""
     designated = Contains(DESIGNATED, TO)
@@ -110,7 +113,12 @@ def _hold(language: Language, entry: Any) -> str:
     return f"a {kind or 'court order'}{issued}"
 
 
-@check("no-protection-order")
+@check(
+    "no-protection-order",
+    title=Words(
+        "No protection order for the destination", "Sin orden de protección respecto del destino"
+    ),
+)
 def no_protection_order(params: Mapping[str, Any], authority: Authority) -> Decide:
     """No withholding or CAT order in force then or at departure bars removal there."""
     there = Member("country").eq(TO)
@@ -148,7 +156,12 @@ def no_protection_order(params: Mapping[str, Any], authority: Authority) -> Deci
     )
 
 
-@check("no-active-hold")
+@check(
+    "no-active-hold",
+    title=Words(
+        "No court order stopping the movement", "Sin orden judicial que suspenda el traslado"
+    ),
+)
 def no_active_hold(params: Mapping[str, Any], authority: Authority) -> Decide:
     """No court order (TRO, injunction, stay, pending habeas) in force then or at departure."""
     everywhere = Const(True)  # a hold stops every movement, whatever the destination
@@ -212,7 +225,10 @@ def _fear_claim_not_known(raised: Expr) -> tuple[Expr, Leaf]:
 _HERE = FEAR_COUNTRY.is_null() | FEAR_COUNTRY.eq(TO)
 
 
-@check("fear-claim-decided")
+@check(
+    "fear-claim-decided",
+    title=Words("No fear claim pending", "Sin solicitud por temor fundado pendiente"),
+)
 def fear_claim_decided(params: Mapping[str, Any], authority: Authority) -> Decide:
     """A fear claim raised and not yet decided stops the movement."""
     raised, outcome, undecided = _claim()
@@ -248,7 +264,13 @@ def fear_claim_decided(params: Mapping[str, Any], authority: Authority) -> Decid
     )
 
 
-@check("fear-claim-not-granted")
+@check(
+    "fear-claim-not-granted",
+    title=Words(
+        "No fear claim granted for the destination",
+        "Sin solicitud por temor fundado concedida respecto del destino",
+    ),
+)
 def fear_claim_not_granted(params: Mapping[str, Any], authority: Authority) -> Decide:
     """A fear claim decided in the person's favour bars removal to the destination."""
     raised, outcome, undecided = _claim()
@@ -285,7 +307,10 @@ def fear_claim_not_granted(params: Mapping[str, Any], authority: Authority) -> D
     )
 
 
-@check("destination-accepts")
+@check(
+    "destination-accepts",
+    title=Words("The third country accepts the person", "El tercer país acepta a la persona"),
+)
 def destination_accepts(params: Mapping[str, Any], authority: Authority) -> Decide:
     """The government of a third country has accepted the person (8 U.S.C. § 1231(b)(2))."""
     accepts = Field("removal_order.destination_accepts")
@@ -307,7 +332,12 @@ def destination_accepts(params: Mapping[str, Any], authority: Authority) -> Deci
     )
 
 
-@check("assurances-reliable")
+@check(
+    "assurances-reliable",
+    title=Words(
+        "Diplomatic assurances found reliable", "Garantías diplomáticas consideradas fiables"
+    ),
+)
 def assurances_reliable(params: Mapping[str, Any], authority: Authority) -> Decide:
     """Where diplomatic assurances against torture are relied on, they were found reliable
     enough to allow removal (8 CFR 208.18(c))."""

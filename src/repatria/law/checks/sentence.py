@@ -21,7 +21,7 @@ from repatria.law.expr import (
     text,
     unknown,
 )
-from repatria.law.language import Language, day_in, joined, term
+from repatria.law.language import Language, Words, day_in, joined, term
 from repatria.law.schema import Authority
 from repatria.law.terms import OFFENSES
 
@@ -32,7 +32,11 @@ def _sentence(name: str) -> Field:
     return Field(SENTENCE + name)
 
 
-@check("offense-not-excluded", categories=is_str_list)
+@check(
+    "offense-not-excluded",
+    title=Words("Offence not excluded", "Delito no excluido"),
+    categories=is_str_list,
+)
 def offense_not_excluded(params: Mapping[str, Any], authority: Authority) -> Decide:
     """The offence is not in a category the instrument excludes."""
     category = _sentence("offense_category")
@@ -60,7 +64,11 @@ def offense_not_excluded(params: Mapping[str, Any], authority: Authority) -> Dec
     )
 
 
-@check("final-judgment", collateral_attack_blocks=is_bool)
+@check(
+    "final-judgment",
+    title=Words("Final judgment", "Sentencia firme"),
+    collateral_attack_blocks=is_bool,
+)
 def final_judgment(params: Mapping[str, Any], authority: Authority) -> Decide:
     """The judgment is final: no appeal (nor, where it counts, collateral attack) pending."""
     final, appeal = _sentence("final"), _sentence("appeal_pending")
@@ -128,7 +136,11 @@ def _when(language: Language, reference: date, received: date | None) -> str:
     return f"on {reference}" + ("" if received else " (as_of: no request date given)")
 
 
-@check("minimum-time-left", months=is_int)
+@check(
+    "minimum-time-left",
+    title=Words("Minimum sentence left to serve", "Pena mínima por cumplir"),
+    months=is_int,
+)
 def minimum_time_left(params: Mapping[str, Any], authority: Authority) -> Decide:
     """At least N calendar months left on the day the request was received, or indeterminate."""
     months = params["months"]
@@ -183,7 +195,7 @@ def minimum_time_left(params: Mapping[str, Any], authority: Authority) -> Decide
     )
 
 
-@check("dual-criminality")
+@check("dual-criminality", title=Words("Dual criminality", "Doble incriminación"))
 def dual_criminality(params: Mapping[str, Any], authority: Authority) -> Decide:
     """The acts are an offence in the receiving state too."""
     value = _sentence("dual_criminality")
@@ -209,7 +221,7 @@ def dual_criminality(params: Mapping[str, Any], authority: Authority) -> Decide:
     )
 
 
-@check("no-death-sentence")
+@check("no-death-sentence", title=Words("Not a death sentence", "No es pena de muerte"))
 def no_death_sentence(params: Mapping[str, Any], authority: Authority) -> Decide:
     """The sentence to be served is not the death penalty."""
     value = _sentence("death_sentence")
@@ -229,7 +241,9 @@ def no_death_sentence(params: Mapping[str, Any], authority: Authority) -> Decide
     )
 
 
-@check("no-pending-charges")
+@check(
+    "no-pending-charges", title=Words("No other charges pending", "Sin otros procesos pendientes")
+)
 def no_pending_charges(params: Mapping[str, Any], authority: Authority) -> Decide:
     """No other criminal charges are pending against the person."""
     value = _sentence("other_charges_pending")
