@@ -719,6 +719,8 @@ RULES: dict[tuple[str, str], Rule] = {
         READ_ALL, path=ids(assessment_id="assessment"), sees=US_MX
     ),
     ("GET", "/movements"): Rule(READ_ALL),
+    # The header's search: anyone signed in, among what their state may see.
+    ("GET", "/search"): Rule(READ_ALL, query=lambda d: {"q": "US-MX"}),
     ("GET", "/movements/{movement_id}"): Rule(
         READ_ALL, path=ids(movement_id="planned"), sees=US_MX
     ),

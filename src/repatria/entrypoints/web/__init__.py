@@ -32,6 +32,7 @@ from repatria.entrypoints.web import (
     peers,
     people,
     record,
+    search,
     second_factor,
     security_keys,
     sign_out,
@@ -57,6 +58,7 @@ ROUTERS = (
     notices,
     fear_claims,
     people,
+    search,
     peers,
     movements,
     amendments,  # before law: /law/amendments is not an authority's page

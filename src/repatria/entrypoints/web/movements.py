@@ -85,6 +85,7 @@ def movement_detail(
         "entries": movements.manifest(uow, movement_id),
         "steps": steps,
         "ready": ready if movement.state.value == "planned" else [],
+        "ready_people": views.people_named(uow, {c.person_id for c in ready}),
         "who_next": who_moves_next(movement),
         "late": movement.departure_warning(departed) if departed else "",
         "now": _minute(utcnow()),
