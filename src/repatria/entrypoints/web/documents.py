@@ -9,10 +9,13 @@ from typing import Any
 from fastapi import Response
 
 from repatria.domain.errors import NotFound
+from repatria.entrypoints.web import consent_record as bilingual
 from repatria.entrypoints.web import pdf
 from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.routing import web_router
-from repatria.i18n import format_date, format_datetime
+from repatria.entrypoints.web.vocabulary import words
+from repatria.i18n import current_language, format_date, format_datetime
+from repatria.i18n import gettext as _
 from repatria.law.catalog import load_catalog
 from repatria.law.errors import LawDataError
 from repatria.services import case_documents, cases, movements, transitions, views
@@ -30,18 +33,23 @@ def _pdf(content: bytes, filename: str) -> Response:
 
 
 def _authority_title(authority_id: str) -> str:
+    """The instrument's title in the reader's language (its official Spanish title where one
+    was read), its id and its citation (which keeps the language of the text cited)."""
     try:
         found = load_catalog().authorities.get(authority_id)
     except LawDataError:
         return authority_id
     if found is None:
         return authority_id
-    return f"{found.title} ({authority_id}; {found.citation.render()})"
+    title = found.title
+    if current_language() == "es" and found.title_es is not None:
+        title = found.title_es.text
+    return f"{title} ({authority_id}; {found.citation.render()})"
 
 
 def _written(iso_day: str) -> str:
     """A day as people write it (11 April 2025, in the reader's language)."""
-    return format_date(date.fromisoformat(iso_day), "long") if iso_day else "unknown"
+    return format_date(date.fromisoformat(iso_day), "long") if iso_day else _("unknown")
 
 
 def _covered(uow: UnitOfWork, seq: int | None) -> list[Any]:
@@ -51,12 +59,12 @@ def _covered(uow: UnitOfWork, seq: int | None) -> list[Any]:
 
 
 def _person_facts(person: Any) -> list[tuple[str, object]]:
-    nationality = ", ".join(c.country for c in person.citizenships) or "none recorded"
+    nationality = ", ".join(c.country for c in person.citizenships) or _("none recorded")
     return [
-        ("Person", f"{person.family_name}, {person.given_names}"),
-        ("Born", person.birth_date.isoformat() if person.birth_date else "unknown"),
-        ("Nationality", nationality),
-        ("Held by", person.held_by_state),
+        (_("Person"), f"{person.family_name}, {person.given_names}"),
+        (_("Born"), format_date(person.birth_date, "long") if person.birth_date else _("unknown")),
+        (_("Nationality"), nationality),
+        (_("Held by"), person.held_by_state),
     ]
 
 
@@ -70,50 +78,57 @@ def case_summary(case_id: RecordId, uow: Uow, principal: User) -> Response:
     body: list[Any] = [
         pdf.facts(
             [
-                ("Reference", case.reference),
+                (_("Reference"), case.reference),
                 *_person_facts(records.person),
-                ("Authority", _authority_title(case.authority)),
-                ("From → to", f"{case.from_state} → {case.to_state}"),
-                ("State", case.state.value.replace("_", " ")),
-                ("Opened", case.opened_at.date().isoformat()),
+                (_("Authority"), _authority_title(case.authority)),
+                (_("From → to"), f"{case.from_state} → {case.to_state}"),
+                (_("State"), words(case.state)),
+                (_("Opened"), format_date(case.opened_at, "long")),
             ]
         ),
-        pdf.heading("Legal basis"),
+        pdf.heading(_("Legal basis")),
     ]
     if assessment is None:
-        body.append(pdf.text("No assessment is stored yet: the case has taken no step."))
+        body.append(pdf.text(_("No assessment is stored yet: the case has taken no step.")))
     else:
         verdict = assessment.verdict
-        outcome = "allowed" if verdict.get("allowed") else "not allowed"
+        outcome = _("allowed") if verdict.get("allowed") else _("not allowed")
         body.append(
             pdf.text(
-                f"Assessment {assessment.id} under {assessment.authority} as of "
-                f"{assessment.as_of}: {outcome}. Engine {assessment.engine_version}, law data "
-                f"digest {assessment.law_digest}."
+                _(
+                    "Assessment %(id)s under %(authority)s as of %(day)s: %(outcome)s. Engine "
+                    "%(version)s, law data digest %(digest)s.",
+                    id=assessment.id,
+                    authority=assessment.authority,
+                    day=format_date(assessment.as_of, "long"),
+                    outcome=outcome,
+                    version=assessment.engine_version,
+                    digest=assessment.law_digest,
+                )
             )
         )
         rows = [
-            (c["rule"], c["ground"], c["outcome"], c["reason"], c["citation"])
+            (c["rule"], c["ground"], words(c["outcome"]), c["reason"], c["citation"])
             for c in verdict.get("checks", [])
         ]
         body.append(
             pdf.grid(
-                ("Rule", "Ground", "Outcome", "Reason", "Citation"),
+                (_("Rule"), _("Ground"), _("Outcome"), _("Reason"), _("Citation")),
                 rows,
                 pdf.mm_widths(34, 28, 15, 43, 60),
             )
         )
     if records.decisions:
-        body.append(pdf.heading("Decisions of the states"))
+        body.append(pdf.heading(_("Decisions of the states")))
         names = views.user_names(uow, {d.decided_by for d in records.decisions})
         body.append(
             pdf.grid(
-                ("State", "Decision", "On", "By", "Reasons"),
+                (_("State"), _("Decision"), _("On"), _("By"), _("Reasons")),
                 [
                     (
                         d.state,
-                        d.kind.value,
-                        d.decided_on.isoformat(),
+                        words(d.kind),
+                        format_date(d.decided_on),
                         names.get(d.decided_by or 0, ""),
                         d.reasons,
                     )
@@ -122,13 +137,13 @@ def case_summary(case_id: RecordId, uow: Uow, principal: User) -> Response:
                 pdf.mm_widths(12, 18, 22, 48, 80),
             )
         )
-    body.append(pdf.heading("Timeline"))
+    body.append(pdf.heading(_("Timeline")))
     body.append(
         pdf.grid(
-            ("When", "Event", "By", "Reasons", "Legal basis"),
+            (_("When"), _("Event"), _("By"), _("Reasons"), _("Legal basis")),
             [
                 (
-                    e.occurred_at.strftime("%Y-%m-%d %H:%M"),
+                    format_datetime(e.occurred_at),
                     e.command,
                     e.actor,
                     e.reason,
@@ -141,20 +156,10 @@ def case_summary(case_id: RecordId, uow: Uow, principal: User) -> Response:
     )
     last = views.last_event(uow, "case", case_id)
     body += _covered(uow, last.seq if last else None)
-    subtitle = f"{case.authority} · {case.from_state} → {case.to_state} · {case.state.value}"
-    content = pdf.build(f"Case summary {case.reference}", subtitle, body)
+    subtitle = f"{case.authority} · {case.from_state} → {case.to_state} · {words(case.state)}"
+    title = _("Case summary %(reference)s", reference=case.reference)
+    content = pdf.build(title, subtitle, body)
     return _pdf(content, f"case-{case.reference}.pdf")
-
-
-ADVISEMENTS = {
-    "only_us_courts_may_modify_or_set_aside": "Only US courts may modify or set aside the "
-    "conviction or sentence (18 U.S.C. § 4107(b)(1))",
-    "sentence_carried_out_under_receiving_law": "The sentence will be carried out under the "
-    "receiving state's law (§ 4107(b)(2))",
-    "may_be_returned_if_transfer_found_unlawful": "The person may be returned if the "
-    "transfer is found unlawful (§ 4107(b)(3))",
-    "consent_once_verified_is_irrevocable": "Consent, once verified, is irrevocable (§ 4107(b)(4))",
-}
 
 
 @router.get("/cases/{case_id}/consent.pdf")
@@ -165,52 +170,23 @@ def consent_record(case_id: RecordId, uow: Uow, principal: User) -> Response:
     if not records.consents:
         raise NotFound("consent verification of case", case.reference)
     names = views.user_names(uow, {c.recorded_by for c in records.consents})
+    person = records.person
+    # Spanish beside English: the person consenting must understand what they consent to.
     body: list[Any] = [
-        pdf.facts(
+        bilingual.side_by_side(
             [
-                ("Case", case.reference),
-                *_person_facts(records.person),
-                ("Authority", _authority_title(case.authority)),
+                lambda: (_("Case"), case.reference),
+                lambda: (_("Person"), f"{person.family_name}, {person.given_names}"),
+                lambda: (_("Authority"), _authority_title(case.authority)),
             ]
         )
     ]
     for hearing in records.consents:
-        body.append(pdf.heading(f"Hearing of {hearing.verified_on.isoformat()}"))
-        body.append(
-            pdf.facts(
-                [
-                    ("Verifying officer", hearing.verifier_name),
-                    ("Capacity", hearing.verifier_role.value.replace("_", " ")),
-                    ("Counsel", hearing.counsel),
-                    ("Consent given by", hearing.given_by.value),
-                    ("Answer", "consents" if hearing.consents else "does not consent"),
-                    ("Opinion recorded", "yes" if hearing.opinion_recorded else "no"),
-                    ("Recording reference", hearing.recording_reference),
-                    ("Recorded by", names.get(hearing.recorded_by or 0, "")),
-                ]
-            )
-        )
-        body.append(
-            pdf.grid(
-                ("Advisement", "Given"),
-                [
-                    (ADVISEMENTS.get(name, name), "yes" if given else "NO")
-                    for name, given in sorted(hearing.advisements.items())
-                ],
-                pdf.mm_widths(140, 40),
-            )
-        )
-        missing = hearing.missing_advisements()
-        if missing:
-            body.append(pdf.text("Advisements not recorded as given: " + ", ".join(missing)))
+        body += bilingual.hearing_section(hearing, names.get(hearing.recorded_by or 0, ""))
     verified = [e for e in transitions.timeline(uow, case_id) if e.command == "CaseConsentVerified"]
     seq = verified[-1].seq if verified else None
     body += _covered(uow, seq)
-    content = pdf.build(
-        f"Consent verification record {case.reference}",
-        "18 U.S.C. §§ 4107-4109: verification of consent to transfer",
-        body,
-    )
+    content = pdf.build(bilingual.title_of(case.reference), bilingual.subtitle(), body)
     return _pdf(content, f"consent-{case.reference}.pdf")
 
 
@@ -223,26 +199,34 @@ def manifest(movement_id: RecordId, uow: Uow, principal: User) -> Response:
     body: list[Any] = [
         pdf.facts(
             [
-                ("Movement", movement.label),
-                ("Authority", _authority_title(movement.authority)),
-                ("From → to", f"{movement.from_state} → {movement.to_state}"),
-                ("Planned departure", format_datetime(movement.planned_departure, "long")),
-                ("Departed", format_datetime(movement.departed_at, "long")),
-                ("Arrived", format_datetime(movement.arrived_at, "long")),
-                ("State", movement.state.value.replace("_", " ")),
-                ("Aboard", f"{aboard} of {movement.seats} seats"),
+                (_("Movement"), movement.label),
+                (_("Authority"), _authority_title(movement.authority)),
+                (_("From → to"), f"{movement.from_state} → {movement.to_state}"),
+                (_("Planned departure"), format_datetime(movement.planned_departure, "long")),
+                (_("Departed"), format_datetime(movement.departed_at, "long")),
+                (_("Arrived"), format_datetime(movement.arrived_at, "long")),
+                (_("State"), words(movement.state)),
+                (_("Aboard"), _("%(n)s of %(seats)s seats", n=aboard, seats=movement.seats)),
             ]
         ),
-        pdf.heading("Manifest"),
+        pdf.heading(_("Manifest")),
         pdf.grid(
-            ("Case", "Family name", "Given names", "Born", "Status", "Legal basis", "Taken off"),
+            (
+                _("Case"),
+                _("Family name"),
+                _("Given names"),
+                _("Born"),
+                _("Status"),
+                _("Legal basis"),
+                _("Taken off"),
+            ),
             [
                 (
                     r["case"],
                     r["family_name"],
                     r["given_names"],
                     _written(r["birth_date"]),
-                    r["status"],
+                    words(r["status"]),
                     r["legal_basis"],
                     r["removed_reason"],
                 )
@@ -253,12 +237,13 @@ def manifest(movement_id: RecordId, uow: Uow, principal: User) -> Response:
     ]
     body += pdf.signature_blocks(
         [
-            ("Handed over by the escorting officer", movement.from_state),
-            ("Received by the receiving officer", movement.to_state),
+            (_("Handed over by the escorting officer"), movement.from_state),
+            (_("Received by the receiving officer"), movement.to_state),
         ]
     )
     last = views.last_event(uow, "movement", movement_id)
     body += _covered(uow, last.seq if last else None)
-    content = pdf.build(f"Manifest {movement.label}", "Movement manifest", body)
+    title = _("Manifest %(label)s", label=movement.label)
+    content = pdf.build(title, _("Movement manifest"), body)
     name = f"manifest-{movement.authority}-{movement.from_state}-{movement.to_state}-"
     return _pdf(content, f"{name}{movement.sequence}.pdf")

@@ -18,6 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from repatria.i18n import format_datetime
+from repatria.i18n import gettext as _
 from repatria.services.views import CheckpointView
 
 
@@ -103,33 +104,45 @@ def checkpoint_section(
     checkpoint: CheckpointView | None, seq: int | None, latest: CheckpointView | None
 ) -> list[Flowable]:
     """Which signed checkpoint covers the document's last event, and how to check it."""
-    parts: list[Flowable] = [heading("Covering checkpoint")]
+    parts: list[Flowable] = [heading(_("Covering checkpoint"))]
     if seq is None:
-        return [*parts, text("No event is recorded for this document's subject.")]
+        return [*parts, text(_("No event is recorded for this document's subject."))]
     if checkpoint is None:
-        newest = f"the latest covers {latest.tree_size} events" if latest else "none is signed"
-        return [
-            *parts,
-            text(
-                f"Not yet covered by a signed checkpoint: its last event is at log position "
-                f"{seq} and {newest}. Print the document again once the next checkpoint is "
-                "signed (the Record page shows the latest) to have it here."
-            ),
-        ]
+        if latest:
+            waiting = _(
+                "Not yet covered by a signed checkpoint: its last event is at log position "
+                "%(seq)s and the latest covers %(size)s events. Print the document again once "
+                "the next checkpoint is signed (the Record page shows the latest) to have it "
+                "here.",
+                seq=seq,
+                size=latest.tree_size,
+            )
+        else:
+            waiting = _(
+                "Not yet covered by a signed checkpoint: its last event is at log position "
+                "%(seq)s and none is signed. Print the document again once the next checkpoint "
+                "is signed (the Record page shows the latest) to have it here.",
+                seq=seq,
+            )
+        return [*parts, text(waiting)]
     return [
         *parts,
         text(
-            f"The last event of this document (log position {seq}) is included in the signed "
-            f"checkpoint of {checkpoint.tree_size} events; an auditor can ask for its "
-            "inclusion proof and check the signature with the published key."
+            _(
+                "The last event of this document (log position %(seq)s) is included in the "
+                "signed checkpoint of %(size)s events; an auditor can ask for its inclusion "
+                "proof and check the signature with the published key.",
+                seq=seq,
+                size=checkpoint.tree_size,
+            )
         ),
         facts(
             [
-                ("Tree size", checkpoint.tree_size),
-                ("Root hash", checkpoint.root_hash),
-                ("Signed at", checkpoint.signed_at.astimezone(UTC).isoformat()),
-                ("Key id", checkpoint.key_id),
-                ("Signature", checkpoint.signature),
+                (_("Tree size"), checkpoint.tree_size),
+                (_("Root hash"), checkpoint.root_hash),
+                (_("Signed at"), checkpoint.signed_at.astimezone(UTC).isoformat()),
+                (_("Key id"), checkpoint.key_id),
+                (_("Signature"), checkpoint.signature),
             ]
         ),
     ]
@@ -142,30 +155,33 @@ def signature_blocks(parties: Sequence[tuple[str, str]]) -> list[Flowable]:
     cells = [
         [
             text(f"{role} ({state})", "body"),
-            text(f"Name: {line}", "small"),
-            text(f"Title: {line}", "small"),
-            text(f"Signature: {line}", "small"),
-            text(f"Date and time: {line}", "small"),
+            text(_("Name: %(line)s", line=line), "small"),
+            text(_("Title: %(line)s", line=line), "small"),
+            text(_("Signature: %(line)s", line=line), "small"),
+            text(_("Date and time: %(line)s", line=line), "small"),
         ]
         for role, state in parties
     ]
     table = Table([cells], colWidths=[90 * mm] * len(cells))
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return [heading("Signatures"), table]
+    return [heading(_("Signatures")), table]
 
 
 def build(title: str, subtitle: str, body: Sequence[Flowable]) -> bytes:
     """Lay out a document on A4 and return the PDF bytes."""
     buffer = io.BytesIO()
     printed = format_datetime(datetime.now(UTC), "long")
-    regular, _ = fonts()
+    regular = fonts()[0]
 
     def footer(canvas: object, document: object) -> None:
         canvas.saveState()  # type: ignore[attr-defined]
         canvas.setFont(regular, 7)  # type: ignore[attr-defined]
         page = canvas.getPageNumber()  # type: ignore[attr-defined]
         canvas.drawString(  # type: ignore[attr-defined]
-            15 * mm, 10 * mm, f"Repatria · {title} · printed {printed} · page {page}"
+            15 * mm,
+            10 * mm,
+            _("Repatria · %(title)s · printed %(moment)s · page %(page)s")
+            % {"title": title, "moment": printed, "page": page},
         )
         canvas.restoreState()  # type: ignore[attr-defined]
 

@@ -117,6 +117,9 @@ KINDS = {
     "single_plus_additional": N_("single plus additional"),
     "single": N_("single"),
     "shared": N_("shared"),
+    # a person on a movement's manifest
+    "aboard": N_("aboard"),
+    "removed": N_("removed"),
     # security levels of cells (the demo's; a facility may name its own)
     "max": N_("max"),
     "medium": N_("medium"),
