@@ -68,7 +68,9 @@ def _receive(
 ) -> Outcome:
     claims = unverified.claims
     sender = claims.get("from")
-    peer = peers.find(uow, sender) if isinstance(sender, str) and len(sender) == 2 else None
+    peer = None
+    if isinstance(sender, str) and len(sender) == 2:
+        peer = peers.find(uow, sender, summary=False)
     if peer is None or not isinstance(sender, str) or sender == home:
         raise Refused(403, "not_a_peer", f"{sender!r} is not a peer of {home}")
     today = utcnow().date()

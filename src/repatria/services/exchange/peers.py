@@ -164,14 +164,27 @@ def remove(uow: UnitOfWork, principal: Principal, state: str) -> None:
     )
 
 
-def find(uow: UnitOfWork, state: str) -> Peer | None:
-    """The peer of that state, with its keys and the state of the exchange, or None."""
+def find(uow: UnitOfWork, state: str, *, summary: bool = True) -> Peer | None:
+    """The peer of that state, with its keys and (`summary`) the state of the exchange: the
+    witness, the messages waiting for it; or None."""
     row = uow.session.execute(select(t.peers).where(t.peers.c.state == state.upper())).first()
     if row is None:
         return None
-    keys = uow.session.execute(
-        select(t.peer_keys).where(t.peer_keys.c.peer_id == row.id).order_by(t.peer_keys.c.id)
+    keys = list(
+        uow.session.execute(
+            select(t.peer_keys).where(t.peer_keys.c.peer_id == row.id).order_by(t.peer_keys.c.id)
+        )
     )
+    if not summary:  # what the inbox needs to check a message: the peer and its keys
+        return Peer(
+            state=row.state,
+            base_url=row.base_url,
+            added_at=row.added_at,
+            next_in_seq=row.next_in_seq,
+            halted_at=row.halted_at,
+            halted_reason=row.halted_reason,
+            keys=[PinnedKey(k.purpose, k.public_key, k.key_id, k.accepted_until) for k in keys],
+        )
     witnessed = uow.session.execute(
         select(t.peer_checkpoints.c.tree_size, t.peer_checkpoints.c.received_at)
         .where(t.peer_checkpoints.c.peer_state == row.state)
