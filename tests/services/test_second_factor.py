@@ -170,3 +170,14 @@ def test_a_pending_sign_in_ends_after_five_wrong_answers(container: Container) -
             uow.commit()
     with container.uow(read_only=True) as uow, pytest.raises(NotAuthenticated):
         second_factor.pending(uow, required.value.pending)
+
+
+def test_signing_out_everywhere_ends_a_sign_in_waiting_for_its_key(container: Container) -> None:
+    _with_key(container, "us-reviewer")
+    with pytest.raises(SecurityKeyRequired) as required:
+        _login(container, "us-reviewer")
+    with container.uow() as uow:
+        users.sign_out_everywhere(uow, principal_of(_user(uow, "us-reviewer")))
+        uow.commit()
+        with pytest.raises(NotAuthenticated):
+            second_factor.pending(uow, required.value.pending)

@@ -171,12 +171,19 @@ def sign_out_everywhere(uow: UnitOfWork, actor: Principal) -> int:
 
 
 def end_credentials(uow: UnitOfWork, user: User) -> int:
-    """Revoke every session and token of the user still open; how many were."""
+    """Revoke every session and token of the user still open, and end any sign-in waiting
+    for a security key; how many sessions and tokens were open."""
     uow.session.flush()
+    now = utcnow()
+    uow.session.execute(
+        update(t.pending_sign_ins)
+        .where(t.pending_sign_ins.c.user_id == user.id, t.pending_sign_ins.c.ended_at.is_(None))
+        .values(ended_at=now)
+    )
     ended = uow.session.execute(
         update(t.credentials)
         .where(t.credentials.c.user_id == user.id, t.credentials.c.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+        .values(revoked_at=now)
         .execution_options(synchronize_session=False)
     )
     return int(ended.rowcount)  # type: ignore[attr-defined]
