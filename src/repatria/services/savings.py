@@ -77,9 +77,10 @@ def _release_of(person: Person) -> tuple[date | None, str]:
 
 
 def of_movement(uow: UnitOfWork, principal: Principal, movement_id: int) -> MovementSavings:
-    """Savings of everyone aboard a movement (those taken off the manifest do not count)."""
+    """Savings of everyone aboard a movement (those taken off the manifest do not count), as
+    of the day it actually left (the planned day until it has)."""
     movement = movements.get_or_raise(uow, principal, movement_id)
-    on = movement.planned_departure.date()
+    on = (movement.departed_at or movement.planned_departure).date()
     report = MovementSavings(movement, on, rate_in_force(cost_rates(), movement.from_state, on))
     for entry in movements.manifest(uow, movement_id, on_board_only=True):
         case = uow.session.get(Case, entry.case_id)

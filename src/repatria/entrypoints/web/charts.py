@@ -48,6 +48,7 @@ def stacked_bars(
     if not categories:
         axes.text(0.5, 0.5, empty_note, ha="center", va="center", transform=axes.transAxes)
         axes.set_xticks([])
+    axes.tick_params(axis="x", labelsize=8)  # labels of two short lines stay apart
     axes.set_ylabel(ylabel)
     axes.spines[["top", "right"]].set_visible(False)
     if series and categories:

@@ -3,6 +3,7 @@ custody contracts with their invoices, and the savings of each movement."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Form, Query, Request, Response
@@ -12,6 +13,7 @@ from repatria.domain.access import Action, allowed
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import DomainError, InvalidInput
 from repatria.domain.money import FeeBasis
+from repatria.domain.movements import Movement, MovementState
 from repatria.domain.reference_data import space_standards
 from repatria.entrypoints.web import charts, facility_admin
 from repatria.entrypoints.web.deps import RecordId, Uow, User
@@ -19,6 +21,7 @@ from repatria.entrypoints.web.forms import Short, given
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.security import SVG_POLICY
+from repatria.i18n import format_date
 from repatria.i18n import gettext as _
 from repatria.services import clock, contracts, facilities, movements, savings, views
 from repatria.services.facility_commands import CreateContract, ReleaseStay, standard_code
@@ -273,11 +276,17 @@ def contract_detail(request: Request, contract_id: RecordId, uow: Uow, principal
     return render(request, "facilities/contract.html", context)
 
 
+# Only a movement that left saves anything: a planned one may still not go.
+LEFT = frozenset({MovementState.DEPARTED, MovementState.ARRIVED, MovementState.CLOSED})
+
+
 def _savings_rows(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     page = movements.list_movements(uow, principal, limit=200, offset=0)
     for movement in page.items:
         assert movement.id is not None
+        if movement.state not in LEFT:
+            continue
         try:
             report = savings.of_movement(uow, principal, movement.id)
         except DomainError as exc:
@@ -289,8 +298,22 @@ def _savings_rows(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]
 
 @router.get("/savings")
 def savings_page(request: Request, uow: Uow, principal: User) -> Response:
-    """The savings of each movement: years left times the sending state's yearly cost."""
-    return render(request, "facilities/savings.html", {"rows": _savings_rows(uow, principal)})
+    """The savings of each movement that left: years left times the sending state's yearly
+    cost, with the total in each currency."""
+    rows = _savings_rows(uow, principal)
+    totals: dict[str, Decimal] = {}
+    for row in rows:
+        if row["report"] is not None:
+            currency = row["report"].rate.currency
+            totals[currency] = totals.get(currency, Decimal(0)) + row["report"].total
+    context = {"rows": rows, "totals": sorted(totals.items())}
+    return render(request, "facilities/savings.html", context)
+
+
+def chart_label(movement: Movement) -> str:
+    """A bar's label a reader takes in at a glance: #184 US→MX, Apr 11, 2025."""
+    left = format_date(movement.departed_at or movement.planned_departure)
+    return f"#{movement.sequence} {movement.from_state}→{movement.to_state}\n{left}"
 
 
 @router.get("/savings.svg")
@@ -298,11 +321,12 @@ def savings_chart(uow: Uow, principal: User) -> Response:
     """Savings per movement, as SVG (in the rate's currency, millions)."""
     rows = [r for r in _savings_rows(uow, principal) if r["report"] is not None]
     rows.reverse()  # oldest first, left to right
-    labels = [r["movement"].label for r in rows]
+    labels = [chart_label(r["movement"]) for r in rows]
     series: dict[str, dict[str, float]] = {}
     for row in rows:
         currency = row["report"].rate.currency
         name = _("savings (%(currency)s, millions)", currency=currency)
-        series.setdefault(name, {})[row["movement"].label] = float(row["report"].total / 1_000_000)
+        label = chart_label(row["movement"])
+        series.setdefault(name, {})[label] = float(row["report"].total / 1_000_000)
     title = _("Savings per movement")
     return _svg(charts.stacked_bars(title, labels, series, _("millions"), _("nothing to show yet")))
