@@ -198,6 +198,11 @@ def test_where_a_key_is_required_the_provider_alone_opens_no_session(
     assert signed_in.after["security_key"] == "due"
     with container.engine.connect() as connection:
         assert connection.scalar(select(t.credentials.c.id)) is None
+    with container.uow() as uow:  # the key answered: the session keeps the provider's issuer
+        waiting = second_factor.pending(uow, required.value.pending)
+        raw = second_factor.finish(uow, waiting, 1, key="desk key")
+        uow.commit()
+        assert accounts.session_issuer(uow, raw) == ISSUER
 
 
 def test_an_accepted_amr_stands_in_for_the_key_and_another_does_not(
