@@ -49,6 +49,10 @@ def test_every_step_of_both_lifecycles_has_a_name() -> None:
     assert steps <= set(vocabulary.STEPS)
 
 
+def test_every_step_of_a_movement_has_a_name() -> None:
+    assert set(movements.MOVEMENT_STEPS) <= set(vocabulary.STEPS)
+
+
 def test_every_step_summary_is_marked_for_translation() -> None:
     summaries = {t.summary for track in lifecycle.LIFECYCLES.values() for t in track}
     assert summaries <= set(vocabulary.SUMMARIES)

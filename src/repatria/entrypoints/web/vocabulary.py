@@ -71,6 +71,9 @@ STEPS = {
     "clear": N_("clear"),
     "block": N_("block"),
     "resume": N_("resume"),
+    # a movement's steps
+    "lock": N_("lock"),
+    "close": N_("close"),
 }
 
 KINDS = {
