@@ -51,9 +51,15 @@ def term(vocabulary: Mapping[str, Words], language: Language, code: str | None) 
     return found(language) if found else code
 
 
+# Where the locale's name reads badly inside a sentence's parentheses ("RAE de Hong Kong
+# (China)"), the name Mexican official usage gives.
+_SPANISH_NAMES = {"HK": "Hong Kong", "MO": "Macao"}
+
+
 @lru_cache(maxsize=512)
 def _spanish_country(code: str) -> str:
-    return str(Locale.parse(SPANISH_LOCALE).territories.get(code, code))
+    found = _SPANISH_NAMES.get(code) or Locale.parse(SPANISH_LOCALE).territories.get(code, code)
+    return str(found)
 
 
 def country(language: Language, code: str | None) -> str:

@@ -90,5 +90,5 @@ ORDER_KINDS: dict[str, Words] = {
 # The day time left is measured on, as the reasons name it.
 REFERENCE_DAYS: dict[str, Words] = {
     "request_received_on": Words("request_received_on", "fecha de recepción de la solicitud"),
-    "as_of": Words("as_of", "fecha de la evaluación, a falta de la de la solicitud"),
+    "as_of": Words("as_of", "fecha de la evaluación, por no constar la de la solicitud"),
 }

@@ -371,7 +371,7 @@ def agreement_in_force(params: Mapping[str, Any], authority: Authority) -> Decid
         # The branch is taken only for its own pair, so {from}→{to} names the arrangement.
         since, until = f"since_{len(seen)}", f"until_{len(seen)}"
         values[since] = agreement.from_
-        values[until] = agreement.until if agreement.until else text(_open_ended)
+        values[until] = text(_until, agreement.until)
         branches += [
             (
                 same_pair & period,
@@ -385,8 +385,8 @@ def agreement_in_force(params: Mapping[str, Any], authority: Authority) -> Decid
                 failing(
                     f"the {{from}}→{{to}} custody arrangement runs from {{{since}}}"
                     f" to {{{until}}}, not on {{as_of}}",
-                    es=f"el acuerdo de custodia {{from}}→{{to}} rige del {{{since}}}"
-                    f" al {{{until}}}, no el {{as_of}}",
+                    es=f"el acuerdo de custodia {{from}}→{{to}} rige desde el {{{since}}}"
+                    f" {{{until}}}, y no el {{as_of}}",
                 ),
             ),
         ]
@@ -400,8 +400,12 @@ def agreement_in_force(params: Mapping[str, Any], authority: Authority) -> Decid
     )
 
 
-def _open_ended(language: Language) -> str:
-    return "sin plazo" if language == "es" else "open-ended"
+def _until(language: Language, day: date | None) -> str:
+    """The end of an arrangement: in English the day (or open-ended), as the "to" of "from
+    ... to ..."; in Spanish the whole phrase ("hasta el 1 de febrero de 2026")."""
+    if language == "es":
+        return f"hasta el {day_in(language, day)}" if day else "sin fecha de término"
+    return str(day) if day else "open-ended"
 
 
 @check(

@@ -73,12 +73,12 @@ def destination_designated(params: Mapping[str, Any], authority: Authority) -> D
             designated,
             passing(
                 "{to} is designated in the removal order",
-                es="{to} está designado en la orden de expulsión",
+                es="{to} figura entre los países designados en la orden de expulsión",
             ),
         ),
         otherwise=failing(
             "{to} is not designated in the removal order ({designated})",
-            es="{to} no está designado en la orden de expulsión ({designated})",
+            es="{to} no figura entre los países designados en la orden de expulsión ({designated})",
         ),
         designated=text(partial(countries, none=_NONE), Field(DESIGNATED)),
     )
