@@ -87,7 +87,12 @@ def test_password_hashing_costs_argon2_defaults_and_production_refuses_less(
 
 
 def test_security_keys_are_required_of_those_who_decide_or_administer_by_default() -> None:
-    assert Settings().require_security_key_roles == {Role.REVIEWER, Role.VERIFIER, Role.ADMIN}
+    assert Settings().require_security_key_roles == {
+        Role.REVIEWER,
+        Role.VERIFIER,
+        Role.LEGAL_OFFICER,
+        Role.ADMIN,
+    }
 
 
 def test_the_roles_that_need_a_key_are_read_comma_separated(

@@ -69,9 +69,10 @@ class Settings(BaseSettings):
     exchange_max_skew_seconds: PositiveInt = 300  # a message dated later than now + this
     exchange_max_age_days: PositiveInt = 30  # a message older than this is refused
     # The roles whose users sign in with a security key (WebAuthn) besides their password or
-    # provider, comma-separated ("" for none); by default those who decide or administer.
+    # provider, comma-separated ("" for none); by default those who decide or administer (a
+    # legal officer approves amendments to the law every case is judged by).
     require_security_key_roles: Annotated[frozenset[Role], NoDecode] = frozenset(
-        {Role.REVIEWER, Role.VERIFIER, Role.ADMIN}
+        {Role.REVIEWER, Role.VERIFIER, Role.LEGAL_OFFICER, Role.ADMIN}
     )
     # The address people open Repatria at, which security keys are bound to: its host is the
     # WebAuthn relying party id, so it is a name (https://, or http://localhost), never an IP.
