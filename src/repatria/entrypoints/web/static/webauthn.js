@@ -54,6 +54,11 @@
     return JSON.stringify(answer);
   }
 
+  function say(status, text) {
+    status.textContent = text;
+    status.className = "notice"; // shown only once it has something to say
+  }
+
   async function present(form, status) {
     const reply = await fetch(form.dataset.options, {
       method: "POST",
@@ -65,7 +70,7 @@
     if (!reply.ok) {
       throw new Error(body.detail || reply.statusText);
     }
-    status.textContent = form.dataset.waiting;
+    say(status, form.dataset.waiting);
     const publicKey = withBytes(body.publicKey);
     const credential =
       form.dataset.webauthn === "create"
@@ -79,7 +84,7 @@
   for (const form of document.querySelectorAll("form[data-webauthn]")) {
     const status = form.querySelector("[data-webauthn-status]");
     if (!window.PublicKeyCredential) {
-      status.textContent = form.dataset.unsupported;
+      say(status, form.dataset.unsupported);
       continue;
     }
     form.addEventListener("submit", (event) => {
@@ -88,7 +93,7 @@
         button.disabled = true;
       }
       present(form, status).catch((error) => {
-        status.textContent = `${form.dataset.failed} ${error.message}`;
+        say(status, `${form.dataset.failed} ${error.message}`);
         for (const button of form.querySelectorAll("button")) {
           button.disabled = false;
         }
