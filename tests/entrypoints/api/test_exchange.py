@@ -5,7 +5,11 @@ and each side's witness of the other holds; faults on the way lose and double no
 
 from __future__ import annotations
 
+import os
 import shutil
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -308,3 +312,63 @@ def test_duplicates_tampering_replays_and_wrong_keys_over_http_are_refused_and_r
     assert grounds == ["bad_signature", "replay", "unknown_key"]
     assert [r.seq for r in inbox_rows(mx)] == [1]  # nothing refused was kept or acted on
     assert len(states_of(client(mx, "mx-reviewer"), [claims["case_reference"]])) == 1
+
+
+def test_a_peer_that_rewrote_its_log_is_caught_and_the_exchange_with_it_stops(
+    instances: tuple[Instance, Instance], servers: tuple[Server, Server], tmp_path: Path
+) -> None:
+    us, mx = instances
+    united_states, _ = servers
+    today = clock.today()
+    us_file = Path(us.database_url.removeprefix("sqlite:///"))
+    fork_file = tmp_path / "fork.sqlite3"
+    _backup(us_file, fork_file)  # the record as Mexico has already seen it witnessed
+    # The US's record grows, is checkpointed, and Mexico witnesses it through the next message.
+    first, second = seed_sending_review(us, 2, today)
+    reviewer = client(us, "us-reviewer")
+    step(reviewer, first, "approve_sending")
+    wait_for("the first delivery", lambda: all(r.delivered_at for r in outbox_rows(us)))
+    witnessed = sign_checkpoint(us, build)
+    step(reviewer, second, "approve_sending")
+    wait_for("the second delivery", lambda: all(r.delivered_at for r in outbox_rows(us)))
+    assert peer_of(mx, "US").witnessed_size == witnessed
+    # Someone rewrites the US's record from before that checkpoint: a different history, longer,
+    # with the outbox kept (so its messages go on in sequence) and the witness file replaced,
+    # then signs a checkpoint of it with the genuine key.
+    united_states.stop()
+    fork = Instance("US", f"sqlite:///{fork_file}", us.directory, us.port)
+    seed_sending_review(fork, 6, today)
+    _copy_outbox(us, fork)
+    shutil.move(fork_file, us_file)
+    Path(us.settings().audit_witness_file or "").unlink()
+    assert sign_checkpoint(us, build) > witnessed
+    united_states.start()
+    [third] = seed_sending_review(us, 1, today)
+    step(client(us, "us-reviewer"), third, "approve_sending")
+    wait_for("Mexico's refusal", lambda: any(r.last_error for r in outbox_rows(us)))
+    peer = peer_of(mx, "US")
+    assert peer.witness_status == "broken" and "rewritten" in (peer.halted_reason or "")
+    grounds = [r.after["ground"] for r in refusals(mx)]
+    assert grounds[0] == "witness" and set(grounds[1:]) <= {"peer_halted"}  # then its retries
+    assert len(inbox_rows(mx)) == 2  # the message from the rewritten record was not taken
+    listed = subprocess.run(
+        [str(Path(sys.executable).parent / "repatria"), "peers", "list"],
+        env={**os.environ, **mx.environment()},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert listed.returncode == 1 and "broken" in listed.stdout
+
+
+def _backup(source: Path, target: Path) -> None:
+    with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
+        origin.backup(copy)
+
+
+def _copy_outbox(source: Instance, target: Instance) -> None:
+    rows = [dict(r._mapping) for r in outbox_rows(source)]
+    container = build(target.settings())
+    with container.engine.begin() as connection:
+        connection.execute(t.exchange_outbox.insert(), rows)
+    container.dispose()
