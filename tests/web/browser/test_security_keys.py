@@ -129,6 +129,7 @@ def test_a_key_registered_on_the_account_page_is_asked_for_after_the_password(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_title("Security key — Repatria")
+    screenshot(page, "security-key-present")
     assert key_browser.session_cookies() == []  # the password alone opened no session
     page.goto("/dashboard")
     expect(page).to_have_title("Sign in — Repatria")
@@ -156,6 +157,7 @@ def test_a_role_that_requires_a_key_registers_one_before_anything_else(
     page.get_by_role("button", name="Register the key").click()
     expect(page.get_by_role("heading", name="Your security key is registered")).to_be_visible()
     _codes(page)
+    screenshot(page, "security-key-recovery-codes")
     assert key_browser.session_cookies() == []  # registered, not yet signed in
     page.get_by_role("link", name="Continue: sign in with your key").click()
     page.get_by_role("button", name="Use my security key").click()
