@@ -13,6 +13,7 @@ from repatria.domain.accounts import Role
 from repatria.domain.people import HoldKind, OffenseCategory, ProtectionKind
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, given
+from repatria.entrypoints.web.kept_forms import KEPT, reasons
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.law import AUTHORITY_IDS
@@ -32,6 +33,14 @@ def people_list(
     citizenship: Annotated[str, Query(max_length=2)] = "",
 ) -> Response:
     """People the user's state holds or has a case about."""
+    return render(
+        request, "people/list.html", _list_context(uow, principal, page, name, citizenship)
+    )
+
+
+def _list_context(
+    uow: Uow, principal: User, page: int, name: str, citizenship: str
+) -> dict[str, Any]:
     clean_name = "".join(ch for ch in name if ch.isprintable()).strip()
     country = citizenship.upper() if citizenship.isalpha() else ""
     found = people.list_people(
@@ -51,8 +60,24 @@ def people_list(
         "query": query,
         "may_record": principal.role is Role.CASE_OFFICER,
         "categories": list(OffenseCategory),
+        "typed": {},
+        "errors": {},
     }
-    return render(request, "people/list.html", context)
+    return context
+
+
+# The command's fields as the form names them (a refusal's reason goes beside its field).
+PERSON_FIELDS = {
+    "citizenships.0.country": "citizenship",
+    "citizenships": "citizenship",
+    "identifiers.0.scheme": "identifier_scheme",
+    "identifiers.0.value": "identifier_value",
+    "identifiers": "identifier_value",
+    "sentences.0.offense": "offense",
+    "sentences.0.offense_category": "offense_category",
+    "sentences.0.start_date": "sentence_start",
+    "sentences.0.length_days": "sentence_days",
+}
 
 
 @router.get("/people/{person_id}")
@@ -76,6 +101,7 @@ def person_detail(request: Request, person_id: RecordId, uow: Uow, principal: Us
 
 @router.post("/people")
 def record_person(
+    request: Request,
     uow: Uow,
     principal: User,
     family_name: Short,
@@ -109,7 +135,26 @@ def record_person(
                 **given(length_days=sentence_days),
             }
         ]
-    person = people.record(uow, principal, RecordPerson.model_validate(body))
+    try:
+        person = people.record(uow, principal, RecordPerson.model_validate(body))
+    except KEPT as exc:
+        # Back to the form as typed, each reason beside its field; nothing was stored.
+        uow.session.rollback()
+        context = _list_context(uow, principal, 1, "", "")
+        typed = {
+            "family_name": family_name,
+            "given_names": given_names,
+            "citizenship": citizenship,
+            "birth_date": birth_date,
+            "identifier_scheme": identifier_scheme,
+            "identifier_value": identifier_value,
+            "offense": offense,
+            "offense_category": offense_category,
+            "sentence_start": sentence_start,
+            "sentence_days": sentence_days,
+        }
+        context.update(typed=typed, errors=reasons(exc, PERSON_FIELDS))
+        return render(request, "people/list.html", context, status_code=422)
     uow.commit()
     return RedirectResponse(f"/people/{person.id}", status_code=303)
 
