@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from repatria.adapters.db import tables as t
+from repatria.bootstrap import Container
 from tests.web.conftest import csrf_of
 
 Browsers = Callable[[str | None], TestClient]
@@ -68,3 +71,25 @@ def test_a_bad_upload_is_refused_naming_file_line_and_reason(browser_for: Browse
 def test_other_roles_are_not_offered_the_form(browser_for: Browsers) -> None:
     assert "Propose an amendment" not in browser_for("us-case-officer").get("/law/amendments").text
     assert "Propose an amendment" in browser_for("mx-legal-officer").get("/law/amendments").text
+
+
+def test_a_completed_movement_shows_the_verdict_by_what_was_known_at_departure(
+    browser_for: Browsers, container: Container
+) -> None:
+    officer = browser_for("us-legal-officer")
+    page_path = _upload(officer, TEN_YEARS).headers["location"]  # type: ignore[attr-defined]
+    admin = browser_for("us-admin")
+    admin.post(
+        f"{page_path}/decision",
+        data={"decision": "approve", "csrf_token": csrf_of(admin.get(page_path).text)},
+    )
+    with container.uow() as uow:
+        completed = uow.session.scalar(
+            select(t.cases.c.id).where(t.cases.c.state == "completed").limit(1)
+        )
+    page = browser_for("us-case-officer").get(f"/cases/{completed}").text
+    assert 'id="hindsight"' in page
+    today, then = page.split("by today's law:")[1].split("by what Repatria knew that day:")
+    assert "refused" in today and "us-mx-1976/remaining-sentence" in today
+    assert then.split("</li>")[0].strip() == "allowed"
+    assert "The law learned since the departure gives another answer." in page

@@ -32,6 +32,7 @@ from repatria.services import (
     cases,
     clock,
     deadlines,
+    hindsight,
     transitions,
     views,
 )
@@ -268,5 +269,7 @@ def case_detail(
         "fear_outcomes": list(FearOutcome),
         "facts": dict(case.facts or {}),
         "peer": peers.of_case(uow, case.states_involved),  # shared with its own Repatria
+        # A completed movement: by today's law and by what was known the day it departed.
+        "hindsight": hindsight.at_departure(uow, case),
     }
     return render(request, "cases/detail.html", context)
