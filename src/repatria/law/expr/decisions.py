@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from string import Formatter
 from typing import Any
 
@@ -26,7 +27,7 @@ class Text(Expr):
 
 def text(function: Callable[..., str], *parts: object) -> Text:
     """Reason words from the language and values, the function writing every language it
-    is asked for: `text(lambda language, codes: countries(codes, language, NONE), Field(...))`."""
+    is asked for: `text(lambda language, codes: countries(language, codes, NONE), Field(...))`."""
     return Text(function, tuple(lift(part) for part in parts))
 
 
@@ -53,6 +54,7 @@ class Leaf:
         return self.es if language == "es" else self.template
 
 
+@lru_cache(maxsize=2048)
 def placeholders(template: str) -> frozenset[str]:
     """The names of the values a reason template reads (`{left}`, `{years:g}`)."""
     return frozenset(name for _, name, _, _ in Formatter().parse(template) if name is not None)
