@@ -200,7 +200,8 @@ def move(
         before=before,
         after=snapshot(case),
         reason=step.reason,
-        legal_basis=f"assessment {assessment.id} ({case.authority}, as of {step.on})",
+        legal_basis=f"assessment {assessment.id} ({case.authority}, as of {step.on})"
+        + (f"; {step.extra['from_peer']}" if "from_peer" in step.extra else ""),
         states=list(case.states_involved),
         occurred_at=datetime.combine(step.on, utcnow().timetz()),
     )
