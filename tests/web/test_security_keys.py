@@ -169,3 +169,18 @@ def test_a_page_opened_at_another_address_says_where_keys_work(
     )
     page = client.get("/account").text
     assert "Security keys work only at https://repatria.justice.example" in page
+
+
+def test_a_spanish_reader_is_told_in_spanish_why_a_recovery_code_was_refused(
+    browser_for: Browsers,
+) -> None:
+    _enrol(browser_for(None), _key())
+    client = browser_for(None)
+    client.headers["Accept-Language"] = "es-MX"
+    _password(client, "us-reviewer")
+    token = csrf_of(client.get("/login/security-key").text)
+    wrong = client.post(
+        "/login/security-key/recovery", data={"csrf_token": token, "code": "aaaa-bbbb"}
+    )
+    assert "Ese código de recuperación es incorrecto o ya se usó." in wrong.text
+    assert "Intentos restantes: 4." in wrong.text

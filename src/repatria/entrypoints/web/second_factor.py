@@ -19,6 +19,7 @@ from repatria.entrypoints.web import security
 from repatria.entrypoints.web.deps import AppContainer, Uow
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
+from repatria.i18n import gettext
 from repatria.services import recovery_codes, second_factor, security_keys
 from repatria.services.accounts import principal_of
 from repatria.settings import Settings
@@ -135,8 +136,13 @@ def present_key(
     rp = security_keys.relying_party(container.settings)
     try:
         name = security_keys.finish_assertion(uow, waiting.user, rp, challenge_id, credential)
-    except (NotAuthenticated, InvalidInput) as exc:
-        return _wrong(request, uow, waiting, str(exc), next_page)
+    except InvalidInput:  # the challenge: unknown, expired or already answered
+        stale = gettext("That request for your key is no longer valid: try again.")
+        return _wrong(request, uow, waiting, stale, next_page)
+    except NotAuthenticated as exc:  # why, in py_webauthn's words (or ours)
+        detail = str(exc.__cause__ or exc)
+        refused = gettext("Your security key's answer was refused: %(reason)s.", reason=detail)
+        return _wrong(request, uow, waiting, refused, next_page)
     return _signed_in(uow, container, waiting, next_page, key=name)
 
 
@@ -157,7 +163,7 @@ def use_recovery_code(
         if not recovery_codes.use(uow, waiting.user, code):
             left = second_factor.failed(uow, waiting, recovery_code=True)
             uow.commit()
-            reason = "That recovery code is wrong or was already used"
+            reason = gettext("That recovery code is wrong or was already used.")
             error = _with_attempts(reason, left)
             return _page(request, uow, waiting, error=error, status=401, next_page=next_page)
         return _signed_in(uow, container, waiting, next_page, key=None)
@@ -183,7 +189,7 @@ def register_first_key(
             return _ended(exc)
         assert waiting.user.id is not None
         if security_keys.has_keys(reader, waiting.user.id):
-            return _page(request, reader, waiting, error="Sign in with your key first.", status=409)
+            return _page(request, reader, waiting, error=_key_first(), status=409)
     prepared = recovery_codes.prepare()
     rp = security_keys.relying_party(container.settings)
     with container.uow(gated=True) as uow:
@@ -195,9 +201,10 @@ def register_first_key(
         try:
             security_keys.finish_registration(uow, user, rp, challenge_id, credential, name)
         except InvalidInput as exc:
-            return _page(request, uow, waiting, error=exc.reason.capitalize() + ".", status=422)
+            error = gettext("The key was not registered: %(reason)s.", reason=exc.reason)
+            return _page(request, uow, waiting, error=error, status=422)
         if len(security_keys.list_keys(uow, user.id or 0)) > 1:  # a parallel request's first
-            return _page(request, uow, waiting, error="Sign in with your key first.", status=409)
+            return _page(request, uow, waiting, error=_key_first(), status=409)
         codes = recovery_codes.generate(uow, principal_of(user), user, prepared)
         uow.commit()
         return _page(request, uow, waiting, codes=codes, next_page=next_page)
@@ -212,10 +219,15 @@ def _wrong(
     return _page(request, uow, waiting, error=error, status=401, next_page=next_page)
 
 
-def _with_attempts(reason: str, left: int) -> str:
+def _with_attempts(refused: str, left: int) -> str:
+    # Two sentences, each whole: why, then what is left.
     if left == 0:
-        return f"{reason}. No attempts are left: sign in again."
-    return f"{reason}. Attempts left: {left}."
+        return f"{refused} {gettext('No attempts are left: sign in again.')}"
+    return f"{refused} {gettext('Attempts left: %(n)s.', n=left)}"
+
+
+def _key_first() -> str:
+    return gettext("Sign in with your key first.")
 
 
 def _signed_in(

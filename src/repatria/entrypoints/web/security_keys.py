@@ -20,6 +20,7 @@ from repatria.entrypoints.web.deps import AppContainer, RecordId, Uow, User, opt
 from repatria.entrypoints.web.errors import LoginRequired
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.second_factor import ChallengeId, Credential
+from repatria.i18n import gettext
 from repatria.services import recovery_codes, security_keys, users
 
 router = web_router()
@@ -61,7 +62,7 @@ def register(
         try:
             security_keys.finish_registration(uow, user, rp, challenge_id, credential, name)
         except InvalidInput as exc:
-            error = f"The key was not registered: {exc.reason}."
+            error = gettext("The key was not registered: %(reason)s.", reason=exc.reason)
             return account_page(request, uow, principal, key_error=error, status=422)
         first = len(security_keys.list_keys(uow, principal.user_id or 0)) == 1
         codes = recovery_codes.generate(uow, principal, user, prepared) if first else None
@@ -83,7 +84,7 @@ def new_recovery_codes(request: Request, container: AppContainer) -> Response:
     """New recovery codes, shown once; the old ones stop working."""
     principal, has_keys = _signed_in(request, container)
     if not has_keys:
-        error = "Recovery codes stand in for a security key: register a key first."
+        error = gettext("Recovery codes stand in for a security key: register a key first.")
         with container.uow(read_only=True) as reader:
             return account_page(request, reader, principal, key_error=error, status=409)
     prepared = recovery_codes.prepare()
