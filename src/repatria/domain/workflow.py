@@ -70,6 +70,8 @@ class ConsentVerification:
     opinion_recorded: bool = True
     recorded_by: int | None = None
     id: int | None = None
+    language: str | None = None  # the language the hearing was held in
+    interpreter: str | None = None  # who interpreted, if anyone did
 
     def missing_advisements(self) -> list[str]:
         """The required advisements not recorded as given."""

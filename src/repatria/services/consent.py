@@ -36,6 +36,12 @@ class RecordConsentVerification(Command):
     consents: bool
     recording_reference: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     opinion_recorded: bool = True
+    language: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = Field(
+        default=None, description="the language the hearing was held in"
+    )
+    interpreter: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None, description="who interpreted at the hearing; absent if nobody did"
+    )
     version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
 
 

@@ -119,6 +119,8 @@ def test_a_hearing_without_an_advisement_says_which_one_is_missing(
         page.get_by_label(re.compile(label)).check()
     page.get_by_label("consents", exact=True).check()
     page.get_by_label("Recording reference").fill("AUD-2026-77")
+    page.get_by_label("Language of the hearing").fill("Spanish")
+    page.get_by_label("Interpreter").fill("Lucía Prado, court interpreter")
     page.get_by_role("button", name="Record the hearing").click()
     status = page.get_by_role("status")
     expect(status).to_contain_text("consent is not verified")
@@ -126,4 +128,5 @@ def test_a_hearing_without_an_advisement_says_which_one_is_missing(
     hearing = page.locator("li.hearing").last
     expect(hearing).to_have_class(re.compile("incomplete"))
     expect(hearing).to_contain_text("Consent, once verified, is irrevocable")
+    expect(hearing).to_contain_text("Held in Spanish. Interpreted by Lucía Prado")
     expect(page.locator("#case-state")).to_have_text("consent verification")

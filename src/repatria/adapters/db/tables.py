@@ -339,6 +339,9 @@ consent_verifications = _case_record(
     Column("recording_reference", String(200), nullable=False),
     Column("opinion_recorded", Boolean, nullable=False),
     Column("recorded_by", Id, ForeignKey("users.id")),
+    # The hearing's language and its interpreter, if any (migration 0017); NULL: not recorded.
+    Column("language", String(40)),
+    Column("interpreter", String(200)),
 )
 notices = _case_record(
     "notices",

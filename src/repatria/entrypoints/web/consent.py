@@ -8,7 +8,7 @@ from fastapi import Form, Response
 
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS
 from repatria.entrypoints.web.deps import RecordId, Uow, User
-from repatria.entrypoints.web.forms import Short, back_to
+from repatria.entrypoints.web.forms import Short, back_to, given
 from repatria.entrypoints.web.routing import web_router
 from repatria.services import consent
 from repatria.services.consent import RecordConsentVerification
@@ -36,6 +36,8 @@ def verify_consent(
     consents: Short,
     recording_reference: Short,
     opinion_recorded: Short = "",
+    language: Short = "",
+    interpreter: Short = "",
     advisements: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Record the verification hearing; consent given moves the case to approved."""
@@ -51,6 +53,7 @@ def verify_consent(
             "consents": consents == "yes",
             "recording_reference": recording_reference,
             "opinion_recorded": opinion_recorded == "yes",
+            **given(language=language, interpreter=interpreter),
             "version": version,
         }
     )

@@ -90,6 +90,8 @@ def hearing_section(hearing: Any, recorded_by: str) -> list[Flowable]:
             ),
             lambda: (gettext("Opinion recorded"), _yes(hearing.opinion_recorded)),
             lambda: (gettext("Recording reference"), hearing.recording_reference),
+            lambda: (gettext("Language of the hearing"), hearing.language or "—"),
+            lambda: (gettext("Interpreter"), hearing.interpreter or gettext("none")),
             lambda: (gettext("Recorded by"), recorded_by),
         ]
     )

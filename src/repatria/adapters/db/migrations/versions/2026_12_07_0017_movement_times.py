@@ -2,6 +2,8 @@
 movements.arrived_at, set when the sending state's officer records the departure and the
 receiving state's officer confirms arrival; NULL before then, and for movements that
 departed or arrived before this revision (the time each step was recorded is in its event).
+Also the language a consent hearing was held in and its interpreter
+(consent_verifications.language, interpreter), NULL for hearings recorded before.
 
 Revision ID: 0017
 Revises: 0016
@@ -23,9 +25,15 @@ def upgrade() -> None:
     with op.batch_alter_table("movements") as batch:
         batch.add_column(sa.Column("departed_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("arrived_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("consent_verifications") as batch:
+        batch.add_column(sa.Column("language", sa.String(40), nullable=True))
+        batch.add_column(sa.Column("interpreter", sa.String(200), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("consent_verifications") as batch:
+        batch.drop_column("interpreter")
+        batch.drop_column("language")
     with op.batch_alter_table("movements") as batch:
         batch.drop_column("arrived_at")
         batch.drop_column("departed_at")
