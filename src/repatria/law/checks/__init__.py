@@ -11,6 +11,7 @@ from repatria.law.checks import (  # noqa: F401 - imported to register their che
     person,
     removal,
     sentence,
+    succession,
 )
 from repatria.law.checks.base import CHECKS, CheckDefinition
 
