@@ -72,3 +72,20 @@ def test_the_list_exits_1_and_says_why_when_a_peers_record_failed_the_witness(
     listed = repatria("peers", "list")
     assert listed.exit_code == 1
     assert "broken" in listed.output and "rewritten" in listed.output
+
+
+def test_the_operator_takes_up_a_stopped_exchange_again_with_a_reason(
+    repatria: Callable[..., Result], container: Container
+) -> None:
+    repatria(
+        "peers", "add", "MX", "http://x.example", "--key", hex_key(), "--checkpoint-key", hex_key()
+    )
+    with container.uow() as uow:
+        peers.halt(uow, peer_principal("MX"), "MX", "MX's checkpoint is not signed by its key")
+        uow.commit()
+    assert repatria("peers", "list").exit_code == 1
+    resumed = repatria("peers", "resume", "MX", "--reason", "MX had published the wrong key")
+    assert resumed.exit_code == 0, resumed.output
+    assert repatria("peers", "list").exit_code == 0
+    again = repatria("peers", "resume", "MX", "--reason", "twice")
+    assert again.exit_code != 0 and "has not stopped" in again.output

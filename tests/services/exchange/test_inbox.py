@@ -16,6 +16,7 @@ from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container, build
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import CaseState
+from repatria.domain.errors import InvalidInput
 from repatria.services.exchange import envelopes, inbox, peers
 from repatria.services.exchange.keys import ExchangeKey
 from repatria.settings import Settings, get_settings
@@ -262,3 +263,51 @@ def test_a_growing_log_with_its_consistency_proof_is_witnessed(
     with peered.uow(read_only=True) as uow:
         peer = peers.get(uow, "US")
     assert peer.witness_status == "holding" and peer.witnessed_size == 5 + 14
+
+
+def test_a_peer_removed_and_added_again_goes_on_from_the_messages_received(
+    peered: Container, us: Sender
+) -> None:
+    assert (
+        deliver(
+            peered, us.sign(us.claims("transfer_request", transfer_request(), reference()))
+        ).result
+        == "accepted"
+    )
+    with peered.uow() as uow:
+        peers.remove(uow, OPERATOR, "US")
+        peers.add(
+            uow, OPERATOR, "US", "http://127.0.0.1:9",
+            keys=[(us.key.public_hex, None)],
+            checkpoint_keys=[(us.checkpoint_public_hex, None)],
+        )  # fmt: skip
+        uow.commit()
+    outcome = deliver(
+        peered, us.sign(us.claims("transfer_request", transfer_request(), reference()))
+    )
+    assert outcome.result == "accepted", outcome.detail
+    assert len(cases_received(peered)) == 2
+
+
+def test_an_exchange_stopped_by_a_wrong_checkpoint_key_is_taken_up_again_once_fixed(
+    peered: Container, us: Sender
+) -> None:
+    right_key = us.checkpoint_key
+    us.checkpoint_key = Ed25519PrivateKey.generate()  # the US signs with a key Mexico lacks
+    outcome = deliver(
+        peered, us.sign(us.claims("transfer_request", transfer_request(), reference()))
+    )
+    assert (outcome.status, outcome.ground) == (409, "witness")
+    us.checkpoint_key = right_key
+    us.seq -= 1  # the same message, sent again under the key Mexico pinned
+    with peered.uow() as uow:
+        with pytest.raises(InvalidInput, match="reason"):
+            peers.resume(uow, OPERATOR, "US", " ")
+        peers.resume(uow, OPERATOR, "US", "the US had signed with a key it had not published")
+        uow.commit()
+    outcome = deliver(
+        peered, us.sign(us.claims("transfer_request", transfer_request(), reference()))
+    )
+    assert outcome.result == "accepted", outcome.detail
+    with peered.uow(read_only=True) as uow:
+        assert peers.get(uow, "US").witness_status == "holding"

@@ -1,4 +1,4 @@
-"""`repatria peers add|list|remove|keys` and `repatria exchange deliver`: the operator's side
+"""`repatria peers add|list|remove|resume|keys` and `repatria exchange deliver`: the operator's side
 of federation (docs/federation.md)."""
 
 from __future__ import annotations
@@ -65,6 +65,22 @@ def remove(state: Annotated[str, typer.Argument(help="the peer's country code")]
         uow.commit()
     container.dispose()
     console.print(f"peer {state.upper()} removed")
+
+
+@peers_app.command("resume")
+@cli_errors
+def resume(
+    state: Annotated[str, typer.Argument(help="the peer's country code")],
+    reason: Annotated[str, typer.Option(help="why the exchange may be taken up again")],
+) -> None:
+    """Take up the exchange with a peer whose record failed the witness, once both sides'
+    operators found why; its next checkpoint is still checked against the last one kept."""
+    container = _open()
+    with container.uow() as uow:
+        peers.resume(uow, OPERATOR, state, reason)
+        uow.commit()
+    container.dispose()
+    console.print(f"the exchange with {state.upper()} is taken up again")
 
 
 @peers_app.command("list")

@@ -101,9 +101,16 @@ def add(
             raise InvalidInput(
                 "key", "a new peer needs its envelope key and its checkpoint key pinned"
             )
+        # A peer removed and added again goes on from the messages already received from it.
+        received = uow.session.scalar(
+            select(func.max(t.exchange_inbox.c.seq)).where(t.exchange_inbox.c.peer_state == state)
+        )
         uow.session.execute(
             t.peers.insert().values(
-                state=state, base_url=base_url.rstrip("/"), added_at=utcnow(), next_in_seq=1
+                state=state,
+                base_url=base_url.rstrip("/"),
+                added_at=utcnow(),
+                next_in_seq=1 + int(received or 0),
             )
         )
         peer_id = uow.session.execute(
@@ -257,6 +264,33 @@ def halt(uow: UnitOfWork, principal: Principal, state: str, reason: str) -> None
         .values(halted_at=utcnow(), halted_reason=reason)
     )
     uow.record(principal, "PeerHalted", "peer", state, reason=reason, states=[state])
+
+
+def resume(uow: UnitOfWork, principal: Principal, state: str, reason: str) -> Peer:
+    """Take up the exchange with a peer whose record failed the witness, once its operators
+    and ours have found why (a key pinned wrong, say). Its next checkpoint is still checked
+    against the last one kept: a record truly rewritten stops the exchange again."""
+    _require_operator(principal)
+    if not reason.strip():
+        raise InvalidInput("reason", "say why the exchange may be taken up again")
+    peer = get(uow, state)
+    if peer.halted_at is None:
+        raise InvalidInput("state", f"the exchange with {peer.state} has not stopped")
+    uow.session.execute(
+        t.peers.update()
+        .where(t.peers.c.state == peer.state)
+        .values(halted_at=None, halted_reason=None)
+    )
+    uow.record(
+        principal,
+        "PeerResumed",
+        "peer",
+        peer.state,
+        before={"halted_reason": peer.halted_reason},
+        reason=reason,
+        states=[peer.state],
+    )
+    return get(uow, peer.state)
 
 
 def _snapshot(peer: Peer) -> dict[str, Any]:
