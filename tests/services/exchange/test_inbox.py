@@ -311,3 +311,14 @@ def test_an_exchange_stopped_by_a_wrong_checkpoint_key_is_taken_up_again_once_fi
     assert outcome.result == "accepted", outcome.detail
     with peered.uow(read_only=True) as uow:
         assert peers.get(uow, "US").witness_status == "holding"
+
+
+def test_a_request_under_an_authority_this_law_does_not_know_is_recorded_not_acted_on(
+    peered: Container, us: Sender
+) -> None:
+    body = {**transfer_request(), "authority": "us-atlantis-2031"}
+    outcome = deliver(peered, us.sign(us.claims("transfer_request", body, reference())))
+    assert outcome.result == "accepted" and "no authority" in outcome.acted[0]
+    assert cases_received(peered) == []
+    then = deliver(peered, us.sign(us.claims("transfer_request", transfer_request(), reference())))
+    assert then.result == "accepted" and len(cases_received(peered)) == 1  # the next is taken

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Principal, Role
 from repatria.domain.audit_checkpoints import public_key_from_hex
-from repatria.domain.errors import Conflict
+from repatria.domain.errors import DomainError
 from repatria.services.exchange import envelopes, peers, receiving, witness
 from repatria.services.exchange.keys import home_state
 from repatria.services.exchange.schemas import problems
@@ -159,7 +159,7 @@ def _drain(uow: UnitOfWork, home: str, peer: peers.Peer, expected: int, outcome:
         try:
             with uow.savepoint():
                 done = receiving.act(uow, claims)
-        except Conflict as exc:
+        except (DomainError, ValueError) as exc:  # valid and in order, but not applicable here
             done = f"not acted on: {exc}"
         _record(uow, home, peer.state, "ExchangeMessageProcessed", claims, None, done)
         uow.session.execute(

@@ -18,6 +18,7 @@ from repatria.domain.lifecycle import BEFORE_CONSENT, TransitionNotAllowed, find
 from repatria.domain.people import Citizenship, OffenseCategory, Person, Sentence
 from repatria.domain.records import snapshot
 from repatria.domain.workflow import Decision, DecisionKind
+from repatria.law import AUTHORITY_IDS
 from repatria.services import transitions
 from repatria.services.exchange import custody
 from repatria.services.unit_of_work import UnitOfWork, utcnow
@@ -100,6 +101,8 @@ def _open(uow: UnitOfWork, principal: Principal, claims: dict[str, Any]) -> Case
     body, reference = claims["body"], claims["case_reference"]
     if uow.session.scalar(select(t.cases.c.id).where(t.cases.c.reference == reference)):
         raise Conflict(f"a case {reference} is already on file")
+    if body["authority"] not in AUTHORITY_IDS:
+        raise Conflict(f"{body['authority']!r} is no authority this installation's law knows")
     now = utcnow()
     who = body["person"]
     person = Person(
