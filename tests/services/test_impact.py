@@ -15,6 +15,7 @@ from sqlalchemy import select
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal, Role
+from repatria.domain.amendments import LawAmendment
 from repatria.law.catalog import load_catalog
 from repatria.law.held import AmendmentText
 from repatria.services import amendments, clock, impact
@@ -139,3 +140,25 @@ def test_taking_effect_tells_each_changed_open_case(container: Container) -> Non
         assert impact.announce(uow, approver, on=later) == 0  # once per amendment
     assert refused_today <= {int(row.subject_id) for row in told}
     assert all(row.states == ["MX", "US"] for row in told)
+
+
+def test_the_demo_stay_of_the_dvd_injunction_reaches_its_third_country_removals(
+    container: Container,
+) -> None:
+    with container.uow() as uow:
+        stay = uow.session.scalar(
+            select(LawAmendment).where(t.law_amendments.c.file_name == "dvd-stay.yaml")
+        )
+        assert stay is not None
+        changes = impact.impact(uow, Principal.system("test"), stay)
+        removals = set(
+            uow.session.scalars(
+                select(t.cases.c.reference).where(t.cases.c.authority == "us-third-country-removal")
+            )
+        )
+    assert {change.reference for change in changes} == removals and len(removals) == 2
+    for change in changes:
+        assert change.rulings == ("Supreme Court of the United States, 2025-06-23",)
+        # The shipped law already applies the stay's effect on notices from that day.
+        assert change.allowed_before == change.allowed_after
+        assert change.grounds_before == change.grounds_after

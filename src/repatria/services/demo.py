@@ -8,7 +8,16 @@ from sqlalchemy import select
 
 from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Organisation, Principal, Role
-from repatria.services import accounts, cases, clock, demo_cases, demo_facilities, passwords, people
+from repatria.services import (
+    accounts,
+    cases,
+    clock,
+    demo_cases,
+    demo_facilities,
+    demo_law,
+    passwords,
+    people,
+)
 from repatria.services.commands import (
     CreateOrganisation,
     CreateUser,
@@ -191,4 +200,5 @@ def load(uow: UnitOfWork) -> bool:
         )
     uow.session.flush()
     demo_facilities.load(uow)
+    demo_law.load(uow, users)  # the D.V.D. stay as an amendment under review
     return True

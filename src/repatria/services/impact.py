@@ -4,6 +4,7 @@ departure; the cases whose verdict or failing grounds change, with the rules res
 
 from __future__ import annotations
 
+import json
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -17,12 +18,12 @@ from repatria.adapters.db import tables as t
 from repatria.domain.access import sees_everything
 from repatria.domain.accounts import Principal
 from repatria.domain.amendments import LawAmendment
-from repatria.domain.cases import CaseState
+from repatria.domain.cases import Case, CaseState
 from repatria.law.catalog import LawCatalog
 from repatria.screening import screen
 from repatria.screening.changes import changed_rules
 from repatria.screening.roster import Fill, read_roster
-from repatria.services import clock, law_in_force
+from repatria.services import case_documents, clock, law_in_force
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 # A case in one of these states is settled: no amendment changes what happened to it.
@@ -62,6 +63,9 @@ class Change:
     grounds_before: str
     grounds_after: str
     rules: tuple[str, ...]  # the rules whose outcome changed
+    # Rulings on the authority the verdict now carries (a court order that changes no
+    # outcome still changes the verdict: every verdict under the authority cites it).
+    rulings: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         """The change as plain JSON (the API, the command, the case's event)."""
@@ -75,12 +79,13 @@ class Change:
             "grounds_before": self.grounds_before,
             "grounds_after": self.grounds_after,
             "rules": list(self.rules),
+            "rulings": list(self.rulings),
         }
 
 
 def open_cases(uow: UnitOfWork) -> list[OpenCase]:
     """Every open case with the document of its latest assessment (one query); a case never
-    assessed (a draft) has no document yet and is left out."""
+    assessed (a draft) with the document its records give today."""
     c, a = t.cases.c, t.assessments.c
     latest = (
         select(func.max(a.id).label("id")).where(a.case_id.is_not(None)).group_by(a.case_id)
@@ -99,7 +104,7 @@ def open_cases(uow: UnitOfWork) -> list[OpenCase]:
         .where(c.state.not_in([state.value for state in CLOSED]))
         .order_by(c.id)
     )
-    return [
+    found = [
         OpenCase(
             int(row.id),
             str(row.reference),
@@ -109,6 +114,32 @@ def open_cases(uow: UnitOfWork) -> list[OpenCase]:
         )
         for row in uow.session.execute(query)
     ]
+    return sorted(found + _never_assessed(uow), key=lambda case: case.case_id)
+
+
+def _never_assessed(uow: UnitOfWork) -> list[OpenCase]:
+    """Open cases with no assessment yet (drafts, removals before their first step), their
+    documents built from their records one by one: there are few of them."""
+    c, a = t.cases.c, t.assessments.c
+    assessed = select(a.case_id).where(a.case_id.is_not(None))
+    query = select(Case).where(
+        c.state.not_in([state.value for state in CLOSED]), c.id.not_in(assessed)
+    )
+    today = clock.today()
+    found = []
+    for case in uow.session.scalars(query):
+        assert case.id is not None
+        document = case_documents.build_document(case_documents.load_records(uow, case), today)
+        found.append(
+            OpenCase(
+                case.id,
+                case.reference,
+                (case.from_state, case.to_state),
+                case.departure_at.date() if case.departure_at else None,
+                json.dumps(document, separators=(",", ":")),
+            )
+        )
+    return found
 
 
 def _roster(found: list[OpenCase]) -> pl.DataFrame:
@@ -135,9 +166,12 @@ def compare(
     # Both days in one roster, so each law is screened once (its fixed cost paid once).
     dated = pl.concat([today_rows, departure_rows])
     before, after = screen(dated, without), screen(dated, with_it)
+    rulings = _rulings_added(dated, without, with_it)
     differs = (before["allowed"] != after["allowed"]) | (
         before["grounds"].cast(pl.String) != after["grounds"].cast(pl.String)
     )
+    if rulings:
+        differs = differs | pl.Series([bool(rulings.get(i)) for i in range(dated.height)])
     positions = differs.arg_true()
     if positions.len() == 0:
         return []
@@ -156,6 +190,7 @@ def compare(
     )
     changes: list[Change] = []
     for position, row, on, allowed_before, allowed_after, old, new, moved in columns:
+        added = tuple(rulings.get(position, ()))
         case = found[row]
         changes.append(
             Change(
@@ -169,9 +204,30 @@ def compare(
                 old or "",
                 new or "",
                 tuple(moved),
+                added,
             )
         )
     return sorted(changes, key=lambda change: (change.case_id, change.when))
+
+
+def _rulings_added(
+    dated: pl.DataFrame, without: LawCatalog, with_it: LawCatalog
+) -> dict[int, list[str]]:
+    """The rulings each row's verdict carries under one law and not the other (a ruling
+    applies to the verdicts under its authority as of its day on)."""
+    found: dict[int, list[str]] = {}
+    authority = dated["authority"].cast(pl.String)
+    for name, amended in with_it.authorities.items():
+        before = without.authorities.get(name)
+        known = {(r.court, r.decided_on) for r in before.contested} if before else set()
+        for ruling in amended.contested:
+            if (ruling.court, ruling.decided_on) in known:
+                continue
+            reached = (authority == name) & (dated["as_of"] >= ruling.decided_on)
+            label = f"{ruling.court}, {ruling.decided_on}"
+            for position in reached.fill_null(False).arg_true().to_list():
+                found.setdefault(position, []).append(label)
+    return found
 
 
 def laws(uow: UnitOfWork, amendment: LawAmendment) -> tuple[LawCatalog, LawCatalog]:

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from repatria.services import cases as cases_service
 from repatria.services.demo import BATCH_YEARS_LEFT, OTHERS
 from repatria.services.demo_cases import LIFECYCLE
+from repatria.services.demo_law import THIRD_COUNTRY
 from tests.entrypoints.api.test_people import PERSON
 
 
@@ -79,7 +80,7 @@ def test_cases_are_listed_newest_first_with_filters(client_for: Any) -> None:
     auditor = client_for("us-auditor")
     all_cases = auditor.get("/api/v1/cases?limit=500").json()
     ids = [c["id"] for c in all_cases["items"]]
-    demo_cases = len(BATCH_YEARS_LEFT) + len(LIFECYCLE) + len(OTHERS)
+    demo_cases = len(BATCH_YEARS_LEFT) + len(LIFECYCLE) + len(OTHERS) + len(THIRD_COUNTRY)
     assert ids == sorted(ids, reverse=True) and all_cases["total"] == demo_cases
     completed = auditor.get("/api/v1/cases?state=completed&authority=us-mx-1976").json()
     assert completed["total"] == 13

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -37,6 +38,14 @@ def _ok(result: Result) -> str:
     return result.stdout
 
 
+def _proposed(repatria: Run, tmp_path: Path) -> str:
+    """Propose the ten-year overlay; the new amendment's id (the demo has one already)."""
+    said = _ok(_propose(repatria, tmp_path))
+    found = re.search(r"proposed amendment (\d+)", said)
+    assert found, said
+    return found.group(1)
+
+
 def _propose(repatria: Run, tmp_path: Path, text: str = TEN_YEARS) -> Result:
     overlay = tmp_path / "ten-years.yaml"
     overlay.write_text(text, encoding="utf-8")
@@ -54,19 +63,19 @@ def test_a_bad_overlay_is_refused_naming_the_file_line_and_reason(
 
 
 def test_history_names_who_proposed_and_who_approved(repatria: Run, tmp_path: Path) -> None:
-    assert "proposed amendment 1" in _ok(_propose(repatria, tmp_path))
-    refused = repatria("law", "approve", "1", "--as", "us-legal-officer")
+    number = _proposed(repatria, tmp_path)
+    refused = repatria("law", "approve", number, "--as", "us-legal-officer")
     assert refused.exit_code == 1 and "four eyes" in refused.stderr
     later = (TODAY + timedelta(days=2)).isoformat()
-    _ok(repatria("law", "approve", "1", "--as", "us-admin", "--effective-on", later))
+    _ok(repatria("law", "approve", number, "--as", "us-admin", "--effective-on", later))
     history = _ok(repatria("law", "history"))
     for expected in ("Ten years", "us-legal-officer", "us-admin", "approved", later):
         assert expected in history
 
 
 def test_impact_lists_the_open_cases_it_refuses(repatria: Run, tmp_path: Path) -> None:
-    _ok(_propose(repatria, tmp_path))
-    lines = _ok(repatria("law", "impact", "1", "--json")).splitlines()
+    number = _proposed(repatria, tmp_path)
+    lines = _ok(repatria("law", "impact", number, "--json")).splitlines()
     changes = [json.loads(line) for line in lines]
     assert changes and not any(c["allowed_after"] for c in changes)
     assert any(c["allowed_before"] for c in changes)
@@ -77,8 +86,8 @@ def test_impact_lists_the_open_cases_it_refuses(repatria: Run, tmp_path: Path) -
 def test_assess_as_known_on_leaves_out_an_amendment_not_yet_in_effect(
     repatria: Run, tmp_path: Path
 ) -> None:
-    _ok(_propose(repatria, tmp_path))
-    _ok(repatria("law", "approve", "1", "--as", "us-admin"))
+    number = _proposed(repatria, tmp_path)
+    _ok(repatria("law", "approve", number, "--as", "us-admin"))
     document = tmp_path / "example.json"
     document.write_text(json.dumps(EXAMPLE), encoding="utf-8")
     before = json.loads(

@@ -134,7 +134,7 @@ def impact_command(
             str(change.on),
             _verdict(change.allowed_before, change.grounds_before),
             _verdict(change.allowed_after, change.grounds_after),
-            ", ".join(change.rules),
+            ", ".join([*change.rules, *(f"cites {r}" for r in change.rulings)]),
         )
     Console().print(table)
     Console().print(f"{len({c.case_id for c in changes})} open cases change")
