@@ -15,6 +15,7 @@ from repatria.bootstrap import Container
 from repatria.domain.accounts import Role
 from repatria.entrypoints.api.deps import SESSION_COOKIE
 from repatria.entrypoints.web.second_factor import PENDING_COOKIE
+from repatria.services import users
 from tests.services.soft_authenticator import SoftAuthenticator
 from tests.web.conftest import BASE_URL, DEMO_PASSWORD, csrf_of
 
@@ -184,3 +185,15 @@ def test_a_spanish_reader_is_told_in_spanish_why_a_recovery_code_was_refused(
     )
     assert "Ese código de recuperación es incorrecto o ya se usó." in wrong.text
     assert "Intentos restantes: 4." in wrong.text
+
+
+def test_an_administrator_sees_whether_a_user_has_registered_a_key(
+    browser_for: Browsers, container: Container
+) -> None:
+    with container.uow(read_only=True) as uow:
+        reviewer = users.id_of(uow, "us-reviewer")
+    admin = browser_for("us-admin")
+    assert re.search(r'id="user-keys">none<', admin.get(f"/admin/users/{reviewer}").text)
+    _enrol(browser_for(None), _key())
+    keys = re.search(r'id="user-keys">([^<]*)<', admin.get(f"/admin/users/{reviewer}").text)
+    assert keys is not None and keys.group(1) == "desk key (never used)"

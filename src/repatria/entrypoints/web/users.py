@@ -13,7 +13,7 @@ from repatria.entrypoints.web.deps import Administrator, RecordId, Uow
 from repatria.entrypoints.web.forms import Text
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
-from repatria.services import accounts, users
+from repatria.services import accounts, security_keys, users
 
 router = web_router()
 
@@ -26,6 +26,8 @@ def _page(
         "user": user,
         "state": users.state_of(user),
         "tokens": users.tokens_of(uow, principal, user_id),
+        # Whether a decider has registered the key their role requires, and uses it.
+        "keys": security_keys.list_keys(uow, user_id),
         # Administrators and auditors are the installation operator's to manage.
         "managed": user.role not in OPERATOR_GRANTED,
         "one_time": one_time,
