@@ -43,8 +43,9 @@ db: install ## Create or migrate the SQLite database in $(DATA)/
 	@mkdir -p $(DATA)
 	$(BIN)/repatria db upgrade
 
-demo: db ## Load the demo data (once; a second run adds nothing)
+demo: db ## Load the demo data (once; a second run adds nothing) and sign a checkpoint of it
 	$(BIN)/repatria demo load
+	$(BIN)/repatria audit checkpoint >/dev/null
 
 run: demo ## Set up, load the demo data and serve on http://127.0.0.1:8000
 	$(BIN)/repatria serve --host 127.0.0.1 --port 8000

@@ -755,6 +755,8 @@ RULES: dict[tuple[str, str], Rule] = {
         body=lambda d: {"command": "lock", "version": d["planned_version"]},
     ),
     ("GET", "/record"): Rule(roles(AUD, ADM)),
+    # Browsing the record's events, filtered: the record's readers, within their scope.
+    ("GET", "/record/events"): Rule(roles(AUD, ADM), query=lambda d: {"subject": "case"}),
     ("GET", "/peers"): Rule(roles(AUD, ADM)),  # the peer states and the witness of each
     ("GET", "/record/proof"): Rule(roles(AUD, ADM), sees=US, query=lambda d: {"event": d["event"]}),
     ("GET", "/record/events/{event_id}/proof"): Rule(

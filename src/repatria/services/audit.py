@@ -123,14 +123,20 @@ def _checkpoint_at(uow: UnitOfWork, size: int | None) -> Checkpoint:
     return checkpoint_from_row(row)
 
 
-def event_proof(
-    uow: UnitOfWork, principal: Principal, event_id: int, public_key: Ed25519PublicKey
-) -> dict[str, object]:
-    """The inclusion proof of one event against the latest checkpoint, ready to publish."""
+def event_of(uow: UnitOfWork, principal: Principal, event_id: int) -> Event:
+    """One event of the record, for those who read the record and whose state it involves."""
     require_audit_reader(principal)
     event = uow.session.get(Event, event_id)
     if event is None or not sees_states(principal, event.states):
         raise NotFound("event", event_id)
+    return event
+
+
+def event_proof(
+    uow: UnitOfWork, principal: Principal, event_id: int, public_key: Ed25519PublicKey
+) -> dict[str, object]:
+    """The inclusion proof of one event against the latest checkpoint, ready to publish."""
+    event = event_of(uow, principal, event_id)
     seq: int = event.seq  # type: ignore[attr-defined]  # mapped column, not in the dataclass
     checkpoint = _checkpoint_at(uow, None)
     if checkpoint.tree_size <= seq:

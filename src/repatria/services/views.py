@@ -126,6 +126,37 @@ def recent_events(uow: UnitOfWork, principal: Principal, limit: int = 10) -> lis
     return list(uow.session.execute(query))
 
 
+def events_page(
+    uow: UnitOfWork,
+    principal: Principal,
+    *,
+    limit: int,
+    offset: int,
+    command: str | None = None,
+    subject_type: str | None = None,
+) -> tuple[list[Any], int]:
+    """A page of the events the principal may see, newest first, filtered; and how many."""
+    query = select(t.events)
+    if not sees_everything(principal):
+        query = query.where(cast(t.events.c.states, String).like(f'%"{principal.state}"%'))
+    if command:
+        query = query.where(t.events.c.command == command)
+    if subject_type:
+        query = query.where(t.events.c.subject_type == subject_type)
+    total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = uow.session.execute(query.order_by(t.events.c.seq.desc()).limit(limit).offset(offset))
+    return list(rows), int(total)
+
+
+def event_kinds(uow: UnitOfWork) -> tuple[list[str], list[str]]:
+    """The commands and the kinds of subject the record holds, for filters."""
+    commands = uow.session.scalars(select(t.events.c.command).distinct().order_by("command"))
+    subjects = uow.session.scalars(
+        select(t.events.c.subject_type).distinct().order_by("subject_type")
+    )
+    return list(commands), list(subjects)
+
+
 def _scoped(principal: Principal, query: Any) -> Any:
     if sees_everything(principal):
         return query

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Query, Request, Response
 
 from repatria.domain.audit import require_audit_reader
 from repatria.domain.audit_checkpoints import key_id, raw_public_key
-from repatria.entrypoints.web.deps import AppContainer, RecordId, Uow, User
+from repatria.entrypoints.web.deps import PAGE_SIZE, AppContainer, Page, RecordId, Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
-from repatria.services import audit, audit_keys, audit_verify
+from repatria.services import audit, audit_keys, audit_verify, views
 
 router = web_router()
 
@@ -62,8 +63,59 @@ def proof_page(
 ) -> Response:
     """An event's inclusion proof against the latest checkpoint (RFC 6962 §2.1.1)."""
     public_key = audit_keys.load_public_key(container.settings)
+    event = audit.event_of(uow, principal, event_id)
     proof = audit.event_proof(uow, principal, event_id, public_key)
-    return render(request, "record/proof.html", {"proof": proof})
+    context = {"proof": proof, "event": event, "subject": subject_page(event)}
+    return render(request, "record/proof.html", context)
+
+
+SUBJECT_PAGES = {"case": "/cases/{}", "movement": "/movements/{}", "person": "/people/{}"}
+
+
+def subject_page(event: Any) -> str:
+    """The page of what an event changed (a case's page opens at the event), or ""."""
+    pattern = SUBJECT_PAGES.get(event.subject_type)
+    if pattern is None or not str(event.subject_id).isdigit():
+        return ""
+    anchor = f"#event-{event.id}" if event.subject_type == "case" else ""
+    return pattern.format(event.subject_id) + anchor
+
+
+@router.get("/record/events")
+def events_page(
+    request: Request,
+    uow: Uow,
+    principal: User,
+    page: Page = 1,
+    command: Annotated[str, Query(max_length=60)] = "",
+    subject: Annotated[str, Query(max_length=40)] = "",
+) -> Response:
+    """The record's events, newest first, filtered by what was done and to what."""
+    require_audit_reader(principal)
+    commands, subjects = views.event_kinds(uow)
+    chosen = {
+        "command": command if command in commands else "",
+        "subject": subject if subject in subjects else "",
+    }
+    rows, total = views.events_page(
+        uow,
+        principal,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+        command=chosen["command"] or None,
+        subject_type=chosen["subject"] or None,
+    )
+    context = {
+        "rows": [(row, subject_page(row)) for row in rows],
+        "total": total,
+        "number": page,
+        "pages": max(1, -(-total // PAGE_SIZE)),
+        "commands": commands,
+        "subjects": subjects,
+        "filters": chosen,
+        "query": urlencode([(k, v) for k, v in chosen.items() if v]),
+    }
+    return render(request, "record/events.html", context)
 
 
 @router.get("/record/proof")
