@@ -93,3 +93,18 @@ def test_a_completed_movement_shows_the_verdict_by_what_was_known_at_departure(
     assert "refused" in today and "us-mx-1976/remaining-sentence" in today
     assert then.split("</li>")[0].strip() == "allowed"
     assert "The law learned since the departure gives another answer." in page
+
+
+def test_cases_an_amendment_changed_appear_on_the_officers_dashboards(
+    browser_for: Browsers,
+) -> None:
+    page_path = _upload(browser_for("us-legal-officer"), TEN_YEARS).headers["location"]  # type: ignore[attr-defined]
+    admin = browser_for("us-admin")
+    admin.post(
+        f"{page_path}/decision",
+        data={"decision": "approve", "csrf_token": csrf_of(admin.get(page_path).text)},
+    )
+    for officer in ("us-case-officer", "mx-case-officer"):
+        dashboard = browser_for(officer).get("/dashboard").text
+        assert 'id="law-changes"' in dashboard and "allowed → refused" in dashboard
+    assert 'id="law-changes"' not in browser_for("sv-case-officer").get("/dashboard").text

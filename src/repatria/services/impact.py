@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -279,3 +279,31 @@ def announce(uow: UnitOfWork, principal: Principal, *, on: date | None = None) -
         amendment.announced_at = utcnow()
     uow.session.flush()
     return recorded
+
+
+def recent_effects(uow: UnitOfWork, principal: Principal, days: int = 30) -> list[dict[str, Any]]:
+    """The open cases of the principal's state an amendment changed when it took effect in
+    the last `days` days, newest first (its officers' dashboards list them)."""
+    e, c = t.events.c, t.cases.c
+    since = utcnow() - timedelta(days=days)
+    query = (
+        select(e.subject_id, e.after, e.states, e.recorded_at)
+        .where(e.command == "LawAmendmentTookEffect", e.recorded_at >= since)
+        .order_by(e.seq.desc())
+        .limit(500)
+    )
+    found = []
+    for row in uow.session.execute(query):
+        if not (sees_everything(principal) or principal.state in (row.states or [])):
+            continue
+        after = dict(row.after or {})
+        found.append({**after, "case_id": int(row.subject_id), "recorded_at": row.recorded_at})
+    open_ids = set(
+        uow.session.scalars(
+            select(c.id).where(
+                c.id.in_([item["case_id"] for item in found]),
+                c.state.not_in([state.value for state in CLOSED]),
+            )
+        )
+    )
+    return [item for item in found if item["case_id"] in open_ids]

@@ -14,7 +14,7 @@ from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.stage import country, who_acts_next
 from repatria.law.errors import LawDataError
-from repatria.services import clock, deadlines, views
+from repatria.services import clock, deadlines, impact, views
 
 router = web_router()
 
@@ -56,5 +56,7 @@ def dashboard(request: Request, uow: Uow, principal: User) -> Response:
         if principal.role in (Role.AUDITOR, Role.ADMIN)
         else None,
         "events": views.recent_events(uow, principal, 8),
+        # Open cases of the state that an amendment to the law changed when it took effect.
+        "law_changes": impact.recent_effects(uow, principal)[:20],
     }
     return render(request, "dashboard.html", context)
