@@ -4,6 +4,7 @@ a new stage or role cannot appear untranslated."""
 from __future__ import annotations
 
 import enum
+from typing import get_args
 
 import pytest
 
@@ -19,6 +20,7 @@ from repatria.domain import (
     workflow,
 )
 from repatria.entrypoints.web import vocabulary
+from repatria.law.schema import When
 
 SHOWN = (
     accounts.Role,
@@ -51,6 +53,10 @@ def test_every_step_of_both_lifecycles_has_a_name() -> None:
 
 def test_every_step_of_a_movement_has_a_name() -> None:
     assert set(movements.MOVEMENT_STEPS) <= set(vocabulary.STEPS)
+
+
+def test_every_case_a_rule_applies_in_has_a_name() -> None:
+    assert set(get_args(When)) <= set(vocabulary.NAMES)
 
 
 def test_every_step_summary_is_marked_for_translation() -> None:

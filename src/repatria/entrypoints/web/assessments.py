@@ -9,10 +9,12 @@ from typing import Annotated
 from fastapi import Form, Request, Response
 from fastapi.responses import RedirectResponse
 
+from repatria import i18n
 from repatria.domain.errors import InvalidInput
 from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
+from repatria.i18n import gettext as _
 from repatria.law.document import load_json
 from repatria.law.errors import InvalidDocument
 from repatria.services import assessments
@@ -50,6 +52,36 @@ def assessment_detail(
 ) -> Response:
     """A stored assessment with its document, and whether today's engine reproduces it."""
     replayed = assessments.replay(uow, principal, assessment_id)
-    document = json.dumps(replayed.original.document, indent=2, ensure_ascii=False)
-    context = {"replay": replayed, "assessment": replayed.original, "document": document}
+    stored = replayed.original
+    document = json.dumps(stored.document, indent=2, ensure_ascii=False)
+    verdict = stored.verdict
+    if i18n.current_language() == "es":  # the same verdict, its reasons in Spanish
+        verdict = assessments.worded(verdict, assessments.in_language(uow, stored, "es"))
+    context = {
+        "replay": replayed,
+        "replayed": explanation(replayed),
+        "assessment": stored,
+        "verdict": verdict,
+        "document": document,
+    }
     return render(request, "assessments/detail.html", context)
+
+
+def explanation(replay: assessments.Replay) -> str:
+    """Whether today's engine and law reproduce the stored verdict, and what changed since."""
+    changed = [
+        what
+        for what, flag in (
+            (_("the law data"), replay.law_changed),
+            (_("the engine"), replay.engine_changed),
+        )
+        if flag
+    ]
+    since = _(" and ").join(changed)
+    if replay.same_verdict and changed:
+        return _("reproduced exactly; %(what)s changed since", what=since)
+    if replay.same_verdict:
+        return _("reproduced exactly")
+    if changed:
+        return _("the verdict differs from the stored one; %(what)s changed since", what=since)
+    return _("the verdict differs from the stored one (same law and engine)")

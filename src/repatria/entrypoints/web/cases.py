@@ -22,9 +22,11 @@ from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.stage import stage_of
 from repatria.entrypoints.web.vocabulary import words
-from repatria.i18n import N_
+from repatria.i18n import N_, current_language
+from repatria.i18n import format_date as day
 from repatria.i18n import gettext as _
 from repatria.law import AUTHORITY_IDS
+from repatria.law.engine import assess
 from repatria.law.errors import LawDataError
 from repatria.services import (
     assessments,
@@ -33,6 +35,7 @@ from repatria.services import (
     clock,
     deadlines,
     hindsight,
+    law_in_force,
     transitions,
     views,
 )
@@ -164,17 +167,37 @@ def _verdict(uow: UnitOfWork, case: Case) -> tuple[dict[str, Any] | None, str, A
     records = case_documents.load_records(uow, case)
     try:
         if stored is not None and build_document(records, stored.as_of) == stored.document:
-            return stored.verdict, f"assessment {stored.id}, as of {stored.as_of}", stored
+            source = _("assessment %(id)s, as of %(day)s", id=stored.id, day=day(stored.as_of))
+            return _in_reader_language(uow, stored), source, stored
         document = build_document(records, clock.today())
         # As a step would judge it: with the contract and free places on file, and the law
         # in force here (local amendments included).
-        verdict = assessments.foresee(uow, document, case_id=case.id).verdict
+        verdict = _foreseen(uow, assessments.foresee(uow, document, case_id=case.id))
     except LawDataError as exc:
-        return None, f"the law data could not be loaded: {exc}", None
+        return None, _("the law data could not be loaded: %(problem)s", problem=str(exc)), None
     if stored is not None:
-        source = f"computed now with the facts on file; assessment {stored.id} predates them"
+        source = _(
+            "computed now with the facts on file; assessment %(id)s predates them", id=stored.id
+        )
         return verdict, source, None
-    return verdict, "computed now, not yet stored", None
+    return verdict, _("computed now, not yet stored"), None
+
+
+def _foreseen(uow: UnitOfWork, seen: assessments.Foresight) -> dict[str, Any]:
+    """A verdict computed now, its reasons in the reader's language."""
+    if current_language() == "en":
+        return seen.verdict
+    catalog = law_in_force.catalog_of(uow)
+    spanish = assess(seen.parsed, seen.facts, catalog, language="es").to_json()
+    return assessments.worded(seen.verdict, spanish)
+
+
+def _in_reader_language(uow: UnitOfWork, stored: Any) -> dict[str, Any]:
+    """The stored verdict, its reasons in the reader's language (the same verdict: where the
+    law now says otherwise, the record's words are kept)."""
+    if current_language() == "en":
+        return dict(stored.verdict)
+    return assessments.worded(stored.verdict, assessments.in_language(uow, stored, "es"))
 
 
 def _actions(uow: UnitOfWork, principal: Principal, case: Case) -> list[dict[str, Any]]:

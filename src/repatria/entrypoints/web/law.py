@@ -8,10 +8,25 @@ from repatria.domain.errors import NotFound
 from repatria.entrypoints.web.deps import MaybeUser
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
+from repatria.i18n import format_date
+from repatria.i18n import gettext as _
 from repatria.law.catalog import load_catalog
-from repatria.law.review import caveats, completeness
+from repatria.law.review import caveats
+from repatria.law.schema import Authority
 
 router = web_router()
+
+
+def completeness(authority: Authority) -> str:
+    """Plain words, in the reader's language, for whether the party list is complete."""
+    listed = authority.party_list
+    if authority.kind == "custody":
+        return _("agreements listed")
+    if listed is None:
+        return _("not known to be complete")
+    if listed.complete and listed.as_of:
+        return _("complete as of %(day)s", day=format_date(listed.as_of))
+    return _("complete") if listed.complete else _("not complete")
 
 
 @router.get("/law")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from repatria.i18n import N_
+from repatria.i18n import N_, current_language
 from repatria.i18n import gettext as _
 from repatria.law.catalog import load_catalog
 
@@ -166,13 +166,19 @@ def check_rows(verdict: dict[str, Any]) -> list[CheckRow]:
                 outcome_words=_(OUTCOMES[check["outcome"]])
                 if check["outcome"] in OUTCOMES
                 else check["outcome"],
-                requires=code_to_words(rule.description) if rule else "",
+                requires=code_to_words(_described(rule)) if rule else "",
                 reason=code_to_words(str(check.get("reason") or "")),
                 sources=ordered(main + [v.source for v in values]),
                 values=values,
             )
         )
     return rows
+
+
+def _described(rule: Any) -> str:
+    """What a rule requires, in Spanish where the law data says it in Spanish."""
+    spanish = getattr(rule, "description_es", None)
+    return str(spanish) if current_language() == "es" and spanish else str(rule.description)
 
 
 def ground_words(ground: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from repatria import __version__, i18n
 from repatria.domain.access import Action, allowed
@@ -39,6 +40,10 @@ def _day(value: date | str | None) -> str:
         return value
 
 
+def _in_english(value: object) -> Markup:
+    return Markup('<span lang="en">{}</span>').format(value)
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The template environment (built once)."""
@@ -62,6 +67,9 @@ def environment() -> Environment:
     env.filters["number"] = i18n.format_number
     # Text defined (and marked with N_) in Python, translated where it is shown.
     env.filters["tr"] = i18n.raw_gettext
+    # Text that exists in English only (a standard's name, law data without its Spanish),
+    # said to be English so that readers and screen readers know.
+    env.filters["in_english"] = _in_english
     env.globals["role_name"] = vocabulary.role_name
     env.globals["language"] = i18n.current_language
     env.globals["languages"] = i18n.LANGUAGES
