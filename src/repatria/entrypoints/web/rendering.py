@@ -70,6 +70,8 @@ def environment() -> Environment:
     # Text that exists in English only (a standard's name, law data without its Spanish),
     # said to be English so that readers and screen readers know.
     env.filters["in_english"] = _in_english
+    # Capitalised as a sentence: Jinja's capitalize would lower "Estado receptor".
+    env.filters["sentence"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     env.globals["role_name"] = vocabulary.role_name
     env.globals["language"] = i18n.current_language
     env.globals["languages"] = i18n.LANGUAGES
