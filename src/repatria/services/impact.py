@@ -38,7 +38,7 @@ CLOSED = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OpenCase:
     """An open case and the document of its latest assessment (the facts it was judged on)."""
 
@@ -49,7 +49,7 @@ class OpenCase:
     document: str  # the JSON text, as stored: it goes to the roster reader as it is
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """One case whose verdict or failing grounds the amendment changes on a day."""
 
@@ -105,14 +105,8 @@ def open_cases(uow: UnitOfWork) -> list[OpenCase]:
         .order_by(c.id)
     )
     found = [
-        OpenCase(
-            int(row.id),
-            str(row.reference),
-            (str(row.from_state), str(row.to_state)),
-            row.departure_at.date() if row.departure_at else None,
-            str(row.document).replace("\n", " "),
-        )
-        for row in uow.session.execute(query)
+        OpenCase(case_id, reference, (sender, receiver), departure and departure.date(), text)
+        for case_id, reference, sender, receiver, departure, text in uow.session.execute(query)
     ]
     return sorted(found + _never_assessed(uow), key=lambda case: case.case_id)
 
@@ -147,8 +141,9 @@ def _roster(found: list[OpenCase]) -> pl.DataFrame:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "open-cases.jsonl"
         with path.open("w", encoding="utf-8") as stream:
-            for case in found:
-                stream.write(case.document + "\n")
+            # One document a line: a line break inside one (JSON allows it between tokens)
+            # would split it.
+            stream.write("\n".join(case.document.replace("\n", " ") for case in found))
         return read_roster(path, Fill())
 
 
