@@ -108,3 +108,15 @@ def test_cases_an_amendment_changed_appear_on_the_officers_dashboards(
         dashboard = browser_for(officer).get("/dashboard").text
         assert 'id="law-changes"' in dashboard and "allowed → refused" in dashboard
     assert 'id="law-changes"' not in browser_for("sv-case-officer").get("/dashboard").text
+
+
+def test_the_law_pages_show_an_approved_amendment(browser_for: Browsers) -> None:
+    page_path = _upload(browser_for("us-legal-officer"), TEN_YEARS).headers["location"]  # type: ignore[attr-defined]
+    before = browser_for(None).get("/law/us-mx-1976").text
+    admin = browser_for("us-admin")
+    admin.post(
+        f"{page_path}/decision",
+        data={"decision": "approve", "csrf_token": csrf_of(admin.get(page_path).text)},
+    )
+    after = browser_for(None).get("/law/us-mx-1976").text
+    assert "A ten-year minimum (test)" not in before and "A ten-year minimum (test)" in after

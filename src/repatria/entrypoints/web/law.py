@@ -5,14 +5,14 @@ from __future__ import annotations
 from fastapi import Request, Response
 
 from repatria.domain.errors import NotFound
-from repatria.entrypoints.web.deps import MaybeUser
+from repatria.entrypoints.web.deps import MaybeUser, Uow
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.i18n import format_date
 from repatria.i18n import gettext as _
-from repatria.law.catalog import load_catalog
 from repatria.law.review import caveats
 from repatria.law.schema import Authority
+from repatria.services import law_in_force
 
 router = web_router()
 
@@ -30,9 +30,10 @@ def completeness(authority: Authority) -> str:
 
 
 @router.get("/law")
-def authorities(request: Request, _: MaybeUser) -> Response:
-    """Every authority the engine knows, with its kind and parties."""
-    catalog = load_catalog()
+def authorities(request: Request, uow: Uow, _: MaybeUser) -> Response:
+    """Every authority the engine knows, with its kind and parties, as in force today (the
+    shipped law, local amendments and those approved in the application)."""
+    catalog = law_in_force.catalog_of(uow)
     found = list(catalog.authorities.values())
     context = {
         "authorities": found,
@@ -44,9 +45,9 @@ def authorities(request: Request, _: MaybeUser) -> Response:
 
 
 @router.get("/law/{authority_id}")
-def authority(request: Request, authority_id: str, _: MaybeUser) -> Response:
+def authority(request: Request, authority_id: str, uow: Uow, _: MaybeUser) -> Response:
     """One authority: parties and dates, agreements, rules and parameters with citations."""
-    catalog = load_catalog()
+    catalog = law_in_force.catalog_of(uow)
     found = catalog.authorities.get(authority_id)
     if found is None:
         raise NotFound("authority", authority_id)
