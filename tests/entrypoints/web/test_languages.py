@@ -119,3 +119,13 @@ def test_an_unknown_address_answers_in_spanish(browser_for: Browsers) -> None:
     page = browser_for(None).get("/no-such-page", headers=SPANISH)
     assert page.status_code == 404
     assert '<html lang="es">' in page.text and "No encontrado" in page.text
+
+
+def test_the_api_explains_a_refusal_in_the_language_asked_for(browser_for: Browsers) -> None:
+    api = browser_for(None)
+    spanish = api.post("/api/v1/assessments", json={"authority": "us-mx-1976"}, headers=SPANISH)
+    english = api.post("/api/v1/assessments", json={"authority": "us-mx-1976"})
+    assert spanish.status_code == english.status_code == 401
+    assert "no ha iniciado sesión" in spanish.json()["detail"]
+    assert spanish.headers["content-language"] == "es"
+    assert english.json()["detail"] == "sign in, or send an API token as 'Authorization: Bearer …'"

@@ -3,6 +3,8 @@ body is an `ErrorOut`, the one error shape the API document promises (responses.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -12,6 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Route
 
+from repatria import i18n
 from repatria.domain.errors import (
     Conflict,
     DomainError,
@@ -25,6 +28,7 @@ from repatria.domain.errors import (
 from repatria.domain.lifecycle import TransitionNotAllowed
 from repatria.entrypoints.api.idempotency import AnswerReplayed
 from repatria.entrypoints.api.responses import ErrorOut, FieldError
+from repatria.i18n import gettext
 
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's lock_timeout ran out
 
@@ -46,6 +50,32 @@ def refusal(status: int, error: ErrorOut, headers: dict[str, str] | None = None)
 def _invalid(errors: list[FieldError]) -> JSONResponse:
     summary = "; ".join(f"{e.field}: {e.reason}" for e in errors)
     return refusal(422, ErrorOut(detail=summary, errors=errors))
+
+
+def _reason(error: Any) -> str:
+    """Why a field was refused: pydantic's words in English (as the API has always said),
+    else in the language the request asks for (Accept-Language)."""
+    if i18n.current_language() == "en":
+        return str(error.get("msg", ""))
+    # Here, not at the top: the web package imports this module as it starts.
+    from repatria.entrypoints.web import form_errors
+
+    return form_errors.reason(error)
+
+
+def _worded(exc: DomainError) -> str:
+    """A refusal's detail in the request's language where it has a fixed form; the domain's
+    own words otherwise (they name records, fields and values)."""
+    if i18n.current_language() == "en":
+        return str(exc)
+    if isinstance(exc, NotFound):
+        return gettext("%(kind)s %(key)s was not found", kind=exc.kind, key=exc.key)
+    if isinstance(exc, NotAuthenticated):
+        return gettext(
+            "not signed in: sign in, or send a valid API token as 'Authorization: Bearer …' "
+            "(one unknown, expired or revoked, or of a disabled user, is refused)"
+        )
+    return str(exc)
 
 
 def methods_at(app: FastAPI, path: str) -> list[str]:
@@ -83,7 +113,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            FieldError(field=field_path(tuple(e.get("loc", ()))), reason=str(e.get("msg", "")))
+            FieldError(field=field_path(tuple(e.get("loc", ()))), reason=_reason(e))
             for e in exc.errors()
         ]
         return _invalid(errors)
@@ -103,13 +133,17 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(TooManyAttempts)
     async def _throttled(_: Request, exc: TooManyAttempts) -> JSONResponse:
         headers = {"Retry-After": str(exc.retry_after_s)}
-        return refusal(429, ErrorOut(detail=str(exc)), headers)
+        detail = str(exc)
+        if i18n.current_language() != "en":
+            wait = gettext("too many failed sign-ins: try again in %(n)s s", n=exc.retry_after_s)
+            detail = wait
+        return refusal(429, ErrorOut(detail=detail), headers)
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
         status = next((code for kind, code in _STATUS if isinstance(exc, kind)), 400)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return refusal(status, ErrorOut(detail=str(exc)), headers)
+        return refusal(status, ErrorOut(detail=_worded(exc)), headers)
 
     @app.exception_handler(AnswerReplayed)
     async def _replayed(_: Request, exc: AnswerReplayed) -> JSONResponse:
@@ -122,5 +156,7 @@ def install(app: FastAPI) -> None:
         # lock_timeout, adapters/db/engine.py); anything else is the server's own fault.
         if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
             raise exc
-        detail = "another change to the same records is under way: nothing was written; retry"
+        detail = gettext(
+            "another change to the same records is under way: nothing was written; retry"
+        )
         return refusal(503, ErrorOut(detail=detail), {"Retry-After": "1"})
