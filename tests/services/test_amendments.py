@@ -176,7 +176,10 @@ def test_a_bad_overlay_is_refused_with_its_file_line_and_reason(container: Conta
     assert (error.file, error.line) == ("colombia.yaml", 6)
     assert "unknown key 'seen_by'" in error.reason
     with container.uow() as uow:
-        assert uow.session.scalar(select(t.law_amendments.c.id)) is None
+        stored = select(t.law_amendments.c.id).where(
+            t.law_amendments.c.file_name == "colombia.yaml"
+        )
+        assert uow.session.scalar(stored) is None
 
 
 def test_an_overlay_that_would_change_history_is_refused(container: Container) -> None:
