@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import secrets
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, or_, select
@@ -17,7 +18,7 @@ from repatria.domain.cases import Case, CaseState, initial_state
 from repatria.domain.errors import InvalidInput, NotFound, PermissionDenied
 from repatria.domain.records import snapshot
 from repatria.law import AUTHORITY_IDS
-from repatria.services import people
+from repatria.services import clock, people
 from repatria.services.commands import OpenCase
 from repatria.services.people import Page
 from repatria.services.unit_of_work import UnitOfWork, utcnow
@@ -110,6 +111,7 @@ def open_case(uow: UnitOfWork, principal: Principal, command: OpenCase) -> Case:
             f"the person is held by {person.held_by_state}, not {command.from_state}",
         )
     now = utcnow()
+    opened_at = _opened_at(command, now)
     assert person.id is not None
     case = Case(
         person_id=person.id,
@@ -118,7 +120,7 @@ def open_case(uow: UnitOfWork, principal: Principal, command: OpenCase) -> Case:
         to_state=command.to_state,
         state=initial_state(command.authority),
         opened_by=principal.user_id,
-        opened_at=now,
+        opened_at=opened_at,
         updated_at=now,
     )
     case.reference = new_reference(uow, case)
@@ -131,8 +133,19 @@ def open_case(uow: UnitOfWork, principal: Principal, command: OpenCase) -> Case:
         case.id,
         after=snapshot(case),
         states=list(case.states_involved),
+        occurred_at=opened_at,
     )
     return case
+
+
+def _opened_at(command: OpenCase, now: datetime) -> datetime:
+    """When the case opened: now, or on the day the command names (an application recorded
+    after the fact), at this time of day; never in the future."""
+    if command.opened_on is None or command.opened_on == now.date():
+        return now
+    if command.opened_on > clock.today():
+        raise InvalidInput("opened_on", f"{command.opened_on.isoformat()} is in the future")
+    return datetime.combine(command.opened_on, now.timetz())
 
 
 def list_cases(

@@ -279,6 +279,11 @@ class OpenCase(Command):
     authority: Authority
     from_state: CountryCode
     to_state: CountryCode
+    opened_on: date | None = Field(
+        default=None,
+        description="the day the application was opened, when it is recorded later "
+        "(default: today); never in the future",
+    )
 
     @model_validator(mode="after")
     def _two_states(self) -> Self:

@@ -71,7 +71,13 @@ def _open(
     case = cases.open_case(
         uow,
         officer,
-        OpenCase(person_id=recorded.id, authority="us-mx-1976", from_state="US", to_state="MX"),
+        OpenCase(
+            person_id=recorded.id,
+            authority="us-mx-1976",
+            from_state="US",
+            to_state="MX",
+            opened_on=received_on,  # its history starts when the application came in
+        ),
     )
     assert case.id is not None
     case_facts.assert_facts(

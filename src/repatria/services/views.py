@@ -282,4 +282,30 @@ def public_counts(uow: UnitOfWork) -> list[dict[str, Any]]:
     )
     opened_year = _year(uow, t.cases.c.opened_at).label("year")
     opened = select(opened_year, *pair, func.count())
-    return _counts(uow, "moved", moved, moved_year) + _counts(uow, "opened", opened, opened_year)
+    moved_and_opened = _counts(uow, "moved", moved, moved_year)
+    return moved_and_opened + _counts(uow, "opened", opened, opened_year) + _held(uow)
+
+
+def _held(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """People placed under a custody agreement, by the year their stay began, the paying state
+    and the host (each person once a year and pair, however often they moved cell)."""
+    contract = t.custody_contracts.c
+    year = extract("year", t.stays.c.arrival).label("year")
+    pair = (contract.payer_state, contract.host_state)
+    query = (
+        select(year, *pair, func.count(func.distinct(t.stays.c.person_id)))
+        .select_from(t.stays.join(t.custody_contracts, t.stays.c.contract_id == contract.id))
+        .group_by(year, *pair)
+        .order_by(year, *pair)
+    )
+    return [
+        {
+            "measure": "held",
+            "year": int(found_year),
+            "authority": "custody-agreement",
+            "from_state": payer,
+            "to_state": host,
+            "count": int(count),
+        }
+        for found_year, payer, host, count in uow.session.execute(query)
+    ]

@@ -116,3 +116,22 @@ def test_a_reference_already_taken_is_never_given_again(
     assert [response.status_code for response in opened] == [201, 201]
     references = [response.json()["reference"] for response in opened]
     assert references[0].endswith("-A1B2C3D4E5") and references[1].endswith("-F6E5D4C3B2")
+
+
+def test_a_case_recorded_late_opens_on_the_day_its_application_came_in(client_for: Any) -> None:
+    officer = client_for("us-case-officer")
+    body = {
+        "person_id": _new_person(officer),
+        "authority": "us-mx-1976",
+        "from_state": "US",
+        "to_state": "MX",
+    }
+    future = officer.post("/api/v1/cases", json={**body, "opened_on": "2999-01-01"})
+    assert future.status_code == 422 and "opened_on" in future.text
+    late = officer.post("/api/v1/cases", json={**body, "opened_on": "2024-10-13"})
+    assert late.status_code == 201, late.text
+    case = late.json()
+    assert case["reference"].startswith("US-MX-2024-")
+    history = officer.get(f"/api/v1/cases/{case['id']}/timeline").json()
+    opened = [e for e in history["events"] if e["command"] == "OpenCase"]
+    assert opened and opened[0]["occurred_at"].startswith("2024-10-13")

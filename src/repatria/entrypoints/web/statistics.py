@@ -23,6 +23,7 @@ SUPPRESS_BELOW = 5
 MEASURES = {
     "moved": N_("People moved (cases completed or delivered), by the year they arrived"),
     "opened": N_("Cases opened, by year"),
+    "held": N_("People placed in a facility under a custody agreement, by the year they arrived"),
 }
 COLUMNS = ("measure", "year", "authority", "from_state", "to_state", "count")
 
