@@ -222,8 +222,12 @@ def test_the_facility_administrator_allocates_arrivals_and_sees_who_could_not_be
     )
     assert result.status_code == 200, result.text
     assert "Stored." in result.text and "1 placed, 0 moved, 2 not placed." in result.text
-    blocked = dict(re.findall(r"person (\d+)</a></td><td><code>([a-z_]+)</code>", result.text))
+    blocked = dict(
+        re.findall(r'href="/people/(\d+)">[^<]+</a></td><td><code>([a-z_]+)</code>', result.text)
+    )
     assert blocked == {str(too_many): "capacity", str(wrong_level): "security_level"}
+    for name in ("One", "Two", "Max"):  # everyone in the answer by name, not by id
+        assert f"Arriving, {name}</a>" in result.text
     assert "no cell of security level &#39;max&#39;" in result.text
     stays = admin.get(f"{facility}/stays").text
     assert f'href="/people/{placed}"' in stays and f'href="/people/{too_many}"' not in stays

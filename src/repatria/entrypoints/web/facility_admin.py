@@ -23,7 +23,7 @@ from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, given
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
-from repatria.services import allocation, clock, contracts, facilities
+from repatria.services import allocation, clock, contracts, facilities, views
 from repatria.services.facility_commands import Allocate, CreateFacility
 from repatria.services.unit_of_work import UnitOfWork
 
@@ -195,4 +195,15 @@ def allocate(
     outcome = allocation.run(uow, principal, facility_id, Allocate.model_validate(body))
     if not outcome.dry_run:
         uow.commit()
-    return render(request, "facilities/allocation.html", {"outcome": outcome})
+    mentioned = [
+        *outcome.placed,
+        *outcome.moved,
+        *outcome.unplaced,
+        *outcome.held_beyond_standard,
+    ]
+    ids = {int(p.person_id) for p in mentioned if str(p.person_id).isdigit()}
+    names = {
+        person_id: f"{person.family_name}, {person.given_names}"
+        for person_id, person in views.people_named(uow, ids).items()
+    }
+    return render(request, "facilities/allocation.html", {"outcome": outcome, "names": names})
