@@ -803,6 +803,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/contracts/{contract_id}"): Rule(
         READ_ALL, path=ids(contract_id="contract"), sees=US_SV
     ),
+    ("GET", "/contracts/{contract_id}/invoices/{month}.pdf"): Rule(
+        READ_ALL,
+        path=lambda d: {"contract_id": d["contract"], "month": d["today"][:7]},
+        sees=US_SV,
+    ),
     ("POST", "/contracts"): Rule(roles(FIN), acts=US_SV, body=contract_body),
     ("GET", "/savings"): Rule(READ_ALL),
     ("GET", "/savings.svg"): Rule(READ_ALL),

@@ -114,3 +114,29 @@ def test_no_document_tells_its_reader_to_run_a_command(
     text = _flat(pdf_text(browser_for("us-case-officer"), f"/cases/{case_id}/summary.pdf"))
     assert "Not yet covered by a signed checkpoint" in text and "Record page" in text
     assert "repatria " not in text and "`" not in text
+
+
+def test_a_months_invoice_prints_with_the_names_of_the_people_held(
+    browser_for: Browsers, container: Container
+) -> None:
+    with container.uow() as uow:
+        contract, started = uow.session.execute(
+            select(t.custody_contracts.c.id, t.custody_contracts.c.starts_on)
+        ).one()
+        family = uow.session.scalar(
+            select(t.people.c.family_name)
+            .join(t.stays, t.stays.c.person_id == t.people.c.id)
+            .where(t.stays.c.contract_id == contract)
+        )
+    month = f"{started:%Y-%m}"
+    finance = browser_for("us-finance")
+    assert (
+        f"/contracts/{contract}/invoices/{month}.pdf" in finance.get(f"/contracts/{contract}").text
+    )
+    text = _flat(pdf_text(finance, f"/contracts/{contract}/invoices/{month}.pdf"))
+    assert f"Invoice {month}" in text and "People held" in text and "Total" in text
+    assert str(family) in text
+    assert (
+        browser_for("mx-finance").get(f"/contracts/{contract}/invoices/{month}.pdf").status_code
+        == 404
+    )

@@ -1,0 +1,75 @@
+"""A month's invoice of a custody contract as a PDF: each person by name with the days held
+and what they cost, the lump sum if one falls due, and the total."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Path, Response
+
+from repatria.domain.errors import InvalidInput
+from repatria.entrypoints.web import pdf
+from repatria.entrypoints.web.deps import RecordId, Uow, User
+from repatria.entrypoints.web.routing import web_router
+from repatria.i18n import format_date, format_money
+from repatria.i18n import gettext as _
+from repatria.services import contracts, views
+
+router = web_router()
+
+
+@router.get("/contracts/{contract_id}/invoices/{month}.pdf")
+def invoice_pdf(
+    contract_id: RecordId,
+    month: Annotated[str, Path(pattern=r"^\d{4}-\d{2}$")],
+    uow: Uow,
+    principal: User,
+) -> Response:
+    """The month's invoice (YYYY-MM), with names, for the contract's two states."""
+    try:
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise InvalidInput("month", f"{month!r} is not a month written YYYY-MM") from None
+    contract, bill = contracts.invoice(uow, principal, contract_id, first)
+    ids = {int(line.person_id) for line in bill.lines if line.person_id.isdigit()}
+    people = views.people_named(uow, ids)
+
+    def name(person_id: str) -> str:
+        person = people.get(int(person_id)) if person_id.isdigit() else None
+        return f"{person.family_name}, {person.given_names}" if person else person_id
+
+    rows: list[list[Any]] = [
+        [name(line.person_id), line.days, format_money(line.amount, bill.currency)]
+        for line in sorted(bill.lines, key=lambda line: name(line.person_id))
+    ]
+    body: list[Any] = [
+        pdf.facts(
+            [
+                (_("Contract"), contract.reference),
+                (_("Payer → host"), f"{contract.payer_state} → {contract.host_state}"),
+                (_("Month"), format_date(first, "MMMM y")),
+                (_("Fee"), f"{format_money(contract.fee, contract.currency)}"),
+                (_("Person-days"), bill.person_days),
+                (_("Lump sum"), format_money(bill.lump_sum, bill.currency)),
+                (_("Total"), format_money(bill.total, bill.currency)),
+            ]
+        ),
+        pdf.heading(_("People held")),
+        pdf.grid(
+            (_("Name"), _("Days held"), _("Amount")),
+            rows or [[_("Nobody was held this month."), "", ""]],
+            pdf.mm_widths(110, 30, 40),
+        ),
+    ]
+    content = pdf.build(
+        _("Invoice %(month)s, contract %(reference)s", month=month, reference=contract.reference),
+        _("Custody contract invoice"),
+        body,
+    )
+    filename = f"invoice-{contract.reference}-{month}.pdf"
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
