@@ -4,10 +4,13 @@ a new stage or role cannot appear untranslated."""
 from __future__ import annotations
 
 import enum
+import re
+from pathlib import Path
 from typing import get_args
 
 import pytest
 
+import repatria.services
 from repatria import i18n
 from repatria.domain import (
     accounts,
@@ -62,6 +65,15 @@ def test_every_case_a_rule_applies_in_has_a_name() -> None:
 def test_every_step_summary_is_marked_for_translation() -> None:
     summaries = {t.summary for track in lifecycle.LIFECYCLES.values() for t in track}
     assert summaries <= set(vocabulary.SUMMARIES)
+
+
+def test_every_kind_of_subject_the_services_record_has_a_name() -> None:
+    services = Path(repatria.services.__file__).parent
+    recorded = set()
+    for source in services.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        recorded |= set(re.findall(r'\.record\(\s*\w+,\s*"\w+",\s*"(\w+)"', text))
+    assert recorded and recorded <= set(vocabulary.SUBJECTS)
 
 
 def test_a_stage_reads_in_the_readers_language() -> None:

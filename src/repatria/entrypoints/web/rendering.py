@@ -61,6 +61,7 @@ def environment() -> Environment:
         i18n.raw_gettext, i18n.raw_ngettext, newstyle=True
     )
     env.filters["words"] = vocabulary.words
+    env.filters["subject"] = vocabulary.subject
     env.filters["moment"] = _moment
     env.filters["day"] = _day
     env.filters["money"] = i18n.format_money

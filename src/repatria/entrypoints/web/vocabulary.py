@@ -180,6 +180,21 @@ SUMMARIES = (
     N_("the removal is abandoned"),
 )
 
+# What an event of the record is about (its subject_type).
+SUBJECTS = {
+    "case": N_("case"),
+    "credential": N_("token"),
+    "custody_contract": N_("custody contract"),
+    "facility": N_("facility"),
+    "law_amendment": N_("amendment to the law"),
+    "movement": N_("movement"),
+    "organisation": N_("organisation"),
+    "peer": N_("peer state"),
+    "person": N_("person"),
+    "stay": N_("stay in a facility"),
+    "user": N_("user"),
+}
+
 NAMES = {**KINDS, **STEPS, **STAGES, **ROLES}
 
 
@@ -188,6 +203,12 @@ def words(value: object) -> str:
     key = str(getattr(value, "value", value))
     name = NAMES.get(key)
     return gettext(name) if name else key.replace("_", " ")
+
+
+def subject(kind: object) -> str:
+    """What an event is about (case, movement, user…), in the reader's language."""
+    key = str(kind)
+    return gettext(SUBJECTS[key]) if key in SUBJECTS else key.replace("_", " ")
 
 
 def role_name(role: object) -> str:
