@@ -25,7 +25,11 @@ class AnswerReplayed(Exception):
 
 
 async def _fingerprint(request: Request) -> str:
-    return idempotency.fingerprint(request.method, request.url.path, await request.body())
+    # The query is part of the request (POST /assessments?as_known_on=...): a key sent again
+    # with another query is another request, refused rather than answered with the first.
+    query = request.url.query
+    target = f"{request.url.path}?{query}" if query else request.url.path
+    return idempotency.fingerprint(request.method, target, await request.body())
 
 
 @dataclass
