@@ -52,3 +52,30 @@ def test_a_refused_person_comes_back_as_typed_with_the_reasons_beside_the_fields
     form.get_by_role("button", name="Record the person").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Salazar Ortiz")
     assert people_count(container) == before + 1
+
+
+def test_a_refused_movement_plan_keeps_what_was_typed(
+    sign_in: SignIn, container: Container
+) -> None:
+    with container.uow() as uow:
+        planned = int(uow.session.scalar(select(func.count()).select_from(t.movements)) or 0)
+    page = sign_in("us-case-officer")
+    page.goto("/movements")
+    page.get_by_text("Plan a movement from US").click()
+    form = page.locator("#plan-movement form")
+    expect(form).to_contain_text("1 to 1,000")
+    form.get_by_label("Authority").select_option("us-mx-1976")
+    form.get_by_label("To state (code)").fill("US")  # its own state: refused
+    form.get_by_label("Seats").fill("12")
+    form.get_by_label("Planned departure (UTC)").fill("2027-01-15T09:30")
+    form.get_by_role("button", name="Plan the movement").click()
+    form = page.locator("#plan-movement form")
+    expect(form.get_by_role("alert")).to_contain_text("everything typed is kept")
+    expect(form.locator("#e-to_state")).to_contain_text("same state")
+    expect(form.get_by_label("Authority")).to_have_value("us-mx-1976")
+    expect(form.get_by_label("Seats")).to_have_value("12")
+    expect(form.get_by_label("Planned departure (UTC)")).to_have_value("2027-01-15T09:30")
+    with container.uow() as uow:
+        assert (
+            int(uow.session.scalar(select(func.count()).select_from(t.movements)) or 0) == planned
+        )

@@ -4,7 +4,7 @@ movement, fill its manifest and move it on."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
@@ -15,6 +15,7 @@ from repatria.domain.errors import InvalidInput, PermissionDenied
 from repatria.domain.movements import MOVEMENT_STEPS, Movement
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short
+from repatria.entrypoints.web.kept_forms import KEPT, reasons
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.stage import possessive
@@ -46,15 +47,20 @@ DONE = {
 @router.get("/movements")
 def movement_list(request: Request, uow: Uow, principal: User, page: Page = 1) -> Response:
     """Movements involving the user's state, newest first."""
+    return render(request, "movements/list.html", _list_context(uow, principal, page))
+
+
+def _list_context(uow: Uow, principal: User, page: int) -> dict[str, Any]:
     found = movements.list_movements(uow, principal, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    context = {
+    return {
         "page": found,
         "number": page,
         "pages": max(1, -(-found.total // PAGE_SIZE)),
         "may_plan": principal.role is Role.CASE_OFFICER,
         "authorities": sorted(AUTHORITY_IDS),
+        "typed": {},
+        "errors": {},
     }
-    return render(request, "movements/list.html", context)
 
 
 @router.get("/movements/{movement_id}")
@@ -140,6 +146,7 @@ def _moment_typed(text: str) -> datetime | None:
 
 @router.post("/movements")
 def plan(
+    request: Request,
     uow: Uow,
     principal: User,
     authority: Short,
@@ -151,16 +158,30 @@ def plan(
     form is read)."""
     require(principal, Action.OPEN_CASE)
     moment = planned_departure if len(planned_departure) > 16 else f"{planned_departure}:00Z"
-    command = PlanMovement.model_validate(
-        {
+    try:
+        command = PlanMovement.model_validate(
+            {
+                "authority": authority,
+                "from_state": principal.state,
+                "to_state": to_state,
+                "seats": seats,
+                "planned_departure": moment,
+            }
+        )
+        movement = movements.plan(uow, principal, command)
+    except KEPT as exc:
+        # Back to the form as typed, each reason beside its field; nothing was stored.
+        uow.session.rollback()
+        context = _list_context(uow, principal, 1)
+        typed = {
             "authority": authority,
-            "from_state": principal.state,
             "to_state": to_state,
-            "seats": seats,
-            "planned_departure": moment,
+            "seats": str(seats),
+            "planned_departure": planned_departure,
         }
-    )
-    movement = movements.plan(uow, principal, command)
+        errors = reasons(exc, {"from_state": "to_state", "body": "to_state"})
+        context.update(typed=typed, errors=errors)
+        return render(request, "movements/list.html", context, status_code=422)
     uow.commit()
     return RedirectResponse(f"/movements/{movement.id}", status_code=303)
 
