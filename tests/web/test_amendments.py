@@ -120,3 +120,38 @@ def test_the_law_pages_show_an_approved_amendment(browser_for: Browsers) -> None
     )
     after = browser_for(None).get("/law/us-mx-1976").text
     assert "A ten-year minimum (test)" not in before and "A ten-year minimum (test)" in after
+
+
+def test_a_new_party_is_proposed_by_its_form(browser_for: Browsers) -> None:
+    officer = browser_for("us-legal-officer")
+    form = {
+        "title": "Colombia accedes",
+        "kind": "party",
+        "target": "coe-ets-112",
+        "on": "2025-01-01",
+        "state": "co",
+        "citation_title": "Ley 2999 de 2024",
+        "citation_article": "Art. 1",
+        "source": "Council of Europe treaty office chart (read for this test)",
+        "verified": "yes",
+        "csrf_token": csrf_of(officer.get("/law/amendments").text),
+    }
+    response = officer.post("/law/amendments", data=form, follow_redirects=False)
+    assert response.status_code == 303
+    page = officer.get(response.headers["location"]).text
+    assert "amends coe-ets-112: 1 party" in page and "state: CO" in page
+
+
+def test_a_form_missing_what_its_kind_needs_names_the_field(browser_for: Browsers) -> None:
+    officer = browser_for("us-legal-officer")
+    form = {
+        "title": "A value",
+        "kind": "value",
+        "target": "us-mx-1976",
+        "on": "2026-01-01",
+        "citation_title": "An order",
+        "source": "read for this test",
+        "csrf_token": csrf_of(officer.get("/law/amendments").text),
+    }
+    response = officer.post("/law/amendments", data=form, follow_redirects=False)
+    assert response.status_code == 422 and "parameter" in response.text

@@ -16,6 +16,7 @@ from repatria.entrypoints.web.forms import Short, Text, form_date
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.services import amendments, clock, impact
+from repatria.services.amendment_forms import AmendmentForm, overlay
 from repatria.services.amendments import MAX_TEXT, DecideAmendment, ProposeAmendment
 
 router = web_router()
@@ -36,16 +37,27 @@ def list_page(request: Request, uow: Uow, principal: User) -> Response:
 
 @router.post("/law/amendments")
 async def propose(
+    request: Request,
     uow: Uow,
     principal: User,
     title: Short,
     reason: Text = "",
     text: Overlay = "",
     file: Annotated[UploadFile | None, File()] = None,
+    kind: Short = "",
 ) -> Response:
-    """Propose an overlay, uploaded or typed; refused with the file, line and reason."""
+    """Propose an overlay, uploaded or typed, or one of the common amendments by its form
+    (`kind`: party, value, ruling); refused with the file, line and reason."""
     file_name = "amendment.yaml"
-    if file is not None and file.filename:
+    if kind:
+        fields = await request.form()
+        known = set(AmendmentForm.model_fields) - {"kind"}
+        given = {name: str(value) for name, value in fields.items() if name in known and value}
+        form = AmendmentForm.model_validate(
+            {**given, "kind": kind, "verified": "verified" in given}
+        )
+        text, file_name = overlay(form), f"{form.kind}-{form.target}.yaml"
+    elif file is not None and file.filename:
         file_name = file.filename
         try:
             text = (await file.read(MAX_TEXT + 1)).decode("utf-8")
