@@ -1,7 +1,7 @@
 """With Accept-Language: es, the login page, the public statistics and every page a signed-in
-Mexican user reaches are in Spanish, with <html lang="es">.
+Mexican (or Salvadoran) user reaches are in Spanish, with <html lang="es">.
 
-Each Mexican demo user (one per role) follows every link of their pages, one page per kind of
+Each Mexican and Salvadoran demo user (one per role) follows every link of their pages, one page per kind of
 address; a page's visible text must hold no English word (citations, codes and hashes keep
 their language, as do names and what people typed)."""
 
@@ -151,3 +151,9 @@ def test_public_pages_are_spanish(browser_for: Browsers, path: str) -> None:
 @pytest.mark.parametrize("role", [r.value.replace("_", "-") for r in Role], ids=str)
 def test_every_page_a_mexican_user_sees_is_spanish(browser_for: Browsers, role: str) -> None:
     assert _crawl(browser_for(f"mx-{role}"), "/dashboard") == {}
+
+
+# El Salvador's own work: the custody facility, its contracts, its reviews.
+@pytest.mark.parametrize("role", ["facility-admin", "finance", "reviewer"], ids=str)
+def test_every_page_a_salvadoran_user_sees_is_spanish(browser_for: Browsers, role: str) -> None:
+    assert _crawl(browser_for(f"sv-{role}"), "/dashboard") == {}
