@@ -1,9 +1,10 @@
 """With Accept-Language: es, the login page, the public statistics and every page a signed-in
 Mexican (or Salvadoran) user reaches are in Spanish, with <html lang="es">.
 
-Each Mexican and Salvadoran demo user (one per role) follows every link of their pages, one page per kind of
-address; a page's visible text must hold no English word (citations, codes and hashes keep
-their language, as do names and what people typed)."""
+Each Mexican demo user (one per role), and the Salvadorans whose work is El Salvador's own,
+follows every link of their pages, one page per kind of address; a page's visible text must
+hold no English word (citations, codes and hashes keep their language, as do names and what
+people typed)."""
 
 from __future__ import annotations
 
