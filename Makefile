@@ -11,7 +11,7 @@ export REPATRIA_DATABASE_URL ?= sqlite:///$(DATA)/repatria.sqlite3
 QUICK_TESTS := not browser and not postgresql
 
 help: ## List the targets with what each does
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	@echo "make: creating the virtual environment $(VENV)/ with $(PYTHON) (everything below is installed there, not system-wide)"
