@@ -24,15 +24,17 @@ from repatria.allocation import (
     allocate,
 )
 from repatria.domain.accounts import Principal
-from repatria.domain.cases import CaseState
+from repatria.domain.cases import Case, CaseState
 from repatria.domain.contracts import ContractRecord
 from repatria.domain.errors import InvalidInput, NotFound
 from repatria.domain.facilities import SpaceStandard, placement_limit
 from repatria.domain.money import ContractNotInForce
 from repatria.domain.people import Person as PersonRecord
 from repatria.domain.places import CellRecord, FacilityRecord, StayRecord, UnitRecord
+from repatria.i18n import gettext as _
 from repatria.services import contracts, facilities, people
 from repatria.services.facility_commands import Allocate, ArrivalIn
+from repatria.services.gate_reasons import why_not_passed
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 
@@ -129,7 +131,11 @@ def run(
         _check_arrival(uow, index, arrival, held, command.on)
         if contract is not None and cap is not None and arrival.person_id not in admitted:
             if len(admitted) >= cap:
-                reason = f"contract {contract.reference} is at its cap of {cap} people"
+                reason = _(
+                    "contract %(reference)s is at its cap of %(n)s people",
+                    reference=contract.reference,
+                    n=cap,
+                )
                 outcome.unplaced.append(Left(arrival.person_id, "contract", reason))
                 continue
             admitted.add(arrival.person_id)  # counted against the cap from here on
@@ -212,19 +218,18 @@ def _may_arrive(
     person = people.get_or_raise(uow, principal, person_id)
     if person.held_by_state == facility.state:
         return
-    stages = uow.session.scalars(
-        select(t.cases.c.state).where(
-            t.cases.c.person_id == person_id, t.cases.c.to_state == facility.state
-        )
+    bound = uow.session.scalars(
+        select(Case).where(t.cases.c.person_id == person_id, t.cases.c.to_state == facility.state)
     ).all()
-    if not stages:
+    if not bound:
         raise NotFound("person", person_id)
-    if not any(CaseState(stage) in ARRIVING for stage in stages):
-        listed = ", ".join(sorted({str(stage) for stage in stages}))
+    if not any(case.state in ARRIVING for case in bound):
+        listed = ", ".join(sorted({case.state.value.replace("_", " ") for case in bound}))
+        why = "; ".join(filter(None, (why_not_passed(uow, case) for case in bound)))
         raise InvalidInput(
             f"arrivals.{index}.person_id",
             f"person {person_id} is not held by {facility.state}, and no case bringing them "
-            f"there has passed its legal gates (its stage: {listed})",
+            f"there has passed its legal gates (its stage: {listed})" + (f": {why}" if why else ""),
         )
 
 

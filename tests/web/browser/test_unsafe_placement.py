@@ -41,6 +41,11 @@ def test_a_person_not_lawfully_arriving_is_refused_a_cell_with_the_reason(
     page.get_by_role("button", name="Allocate").click()
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("arrivals.0.person_id")
-    expect(alert).to_contain_text(f"its stage: {stage}")
+    expect(alert).to_contain_text(f"its stage: {str(stage).replace('_', ' ')}")
+    if authority == "custody-agreement":  # the reason, with its citation
+        expect(alert).to_contain_text("a withholding order issued 2019-10-10 bars removal to SV")
+        expect(alert).to_contain_text("8 U.S.C. § 1231(b)(3)")
+    else:
+        expect(alert).to_contain_text("not yet known: consent")
     screenshot(page, f"placement-refused-{authority}")
     assert stays(container) == before
