@@ -137,7 +137,25 @@ def load_catalog(
 ) -> LawCatalog:
     """The law of this installation: the shipped law, its local amendments, if any, and the
     approved amendments the services read from the database (`services/law_in_force.py`)."""
-    return load_layered(_local_law[0](), tuple(amendments), known_on)
+    local = _local_law[0]()
+    if known_on is not None and not _learned_after(known_on, local, amendments):
+        known_on = None  # nothing was learned since: the law in force, loaded once
+    return load_layered(local, tuple(amendments), known_on)
+
+
+@lru_cache(maxsize=1)
+def _shipped_files() -> list[LawFile]:
+    return read_law_files(DATA_DIR)
+
+
+def _learned_after(day: date, local: Path | None, amendments: Sequence[AmendmentText]) -> bool:
+    """Whether any entry or amendment was learned after the day (else the law known that day
+    is the law known now, and one cached catalog answers both)."""
+    if any(a.known_from is not None and a.known_from > day for a in amendments):
+        return True
+    files = _shipped_files() + (read_law_files(local) if local and local.is_dir() else [])
+    files += [amendment.law_file() for amendment in amendments]
+    return any(known_then(file, day) is not file for file in files)
 
 
 def authorities_in_force(from_state: str, to_state: str, as_of: date) -> list[str]:
