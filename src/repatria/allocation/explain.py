@@ -7,8 +7,10 @@ from collections.abc import Iterable, Mapping
 
 from repatria.allocation.model import AllocationRequest, Person, SeparationNote, Unplaced
 from repatria.allocation.pairs import PairIndex
+from repatria.i18n import N_
+from repatria.i18n import gettext as _
 
-SEPARATION_ONLY = "used only to keep rival groups apart; it is not a legal ground for anything"
+SEPARATION_ONLY = N_("used only to keep rival groups apart; it is not a legal ground for anything")
 
 
 def explain_unplaced(
@@ -40,30 +42,46 @@ def explain_unplaced(
         if not level:
             reasons.append(Unplaced(pid, "security_level", _no_level(person)))
         elif not room:
-            text = f"no cell of security level '{person.security_level}' has room under "
-            reasons.append(Unplaced(pid, "capacity", text + request.standard))
+            text = _(
+                "no cell of security level '%(level)s' has room under %(standard)s",
+                level=person.security_level,
+                standard=request.standard,
+            )
+            reasons.append(Unplaced(pid, "capacity", text))
         elif not calm:
             reasons.append(Unplaced(pid, "rival_groups", _rivals(person, request.standard)))
         elif not free:
-            text = f"keep-apart with {', '.join(partners)} leaves no cell"
+            text = _("keep-apart with %(people)s leaves no cell", people=", ".join(partners))
             reasons.append(Unplaced(pid, "keep_apart", text))
         else:
-            text = "a cell had room, but the solver stopped at its time limit before using it"
+            text = _("a cell had room, but the solver stopped at its time limit before using it")
             reasons.append(Unplaced(pid, "time_limit", text))
     return tuple(reasons)
 
 
 def _no_level(person: Person) -> str:
-    return f"no cell of security level '{person.security_level}'"
+    return _("no cell of security level '%(level)s'", level=person.security_level)
 
 
 def _rivals(person: Person, standard: str) -> str:
     affiliation = person.affiliation
     assert affiliation is not None  # only an affiliated person can be blocked by rivals
-    status = "verified" if affiliation.verified else "UNVERIFIED"
-    return (
-        f"every cell of security level '{person.security_level}' with room under {standard} "
-        f"holds a rival of group '{affiliation.group}' ({status} affiliation, {SEPARATION_ONLY})"
+    if affiliation.verified:
+        text = N_(
+            "every cell of security level '%(level)s' with room under %(standard)s holds a "
+            "rival of group '%(group)s' (verified affiliation, %(only)s)"
+        )
+    else:
+        text = N_(
+            "every cell of security level '%(level)s' with room under %(standard)s holds a "
+            "rival of group '%(group)s' (UNVERIFIED affiliation, %(only)s)"
+        )
+    return _(
+        text,
+        level=person.security_level,
+        standard=standard,
+        group=affiliation.group,
+        only=_(SEPARATION_ONLY),
     )
 
 
@@ -75,10 +93,20 @@ def separation_notes(request: AllocationRequest) -> tuple[SeparationNote, ...]:
         affiliation = person.affiliation
         if affiliation is None or affiliation.group not in rivals:
             continue
-        status = "verified" if affiliation.verified else "UNVERIFIED"
-        text = (
-            f"{status} affiliation with '{affiliation.group}' (source: {affiliation.source}, "
-            f"{affiliation.recorded_on.isoformat()}): {SEPARATION_ONLY}"
+        if affiliation.verified:
+            said = N_(
+                "verified affiliation with '%(group)s' (source: %(source)s, %(day)s): %(only)s"
+            )
+        else:
+            said = N_(
+                "UNVERIFIED affiliation with '%(group)s' (source: %(source)s, %(day)s): %(only)s"
+            )
+        text = _(
+            said,
+            group=affiliation.group,
+            source=affiliation.source,
+            day=affiliation.recorded_on.isoformat(),
+            only=_(SEPARATION_ONLY),
         )
         notes.append(
             SeparationNote(
