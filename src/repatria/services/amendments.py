@@ -20,7 +20,13 @@ from repatria.domain.amendments import (
 )
 from repatria.domain.errors import InvalidInput, NotFound
 from repatria.domain.records import snapshot
-from repatria.law.catalog import DATA_DIR, LawCatalog, load_catalog_from, local_law_dir
+from repatria.law.catalog import (
+    DATA_DIR,
+    LawCatalog,
+    load_catalog_from,
+    load_layered,
+    local_law_dir,
+)
 from repatria.law.errors import LawDataError
 from repatria.law.held import AmendmentText, what_it_names
 from repatria.services import clock, impact, law_in_force
@@ -62,7 +68,7 @@ def validate(
     """The law with the overlay over every approved amendment (whatever its day), exactly
     as `law check` loads it; OverlayRefused names the file, the line and the reason."""
     in_force = law_in_force.approved(uow)
-    shipped = load_catalog_from(DATA_DIR)
+    shipped = load_layered(None)  # which ids are authorities, which rule sets (cached)
     try:
         folder, target = what_it_names(
             text, file_name, set(shipped.authorities), set(shipped.rule_sets)
