@@ -803,6 +803,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/contracts/{contract_id}"): Rule(
         READ_ALL, path=ids(contract_id="contract"), sees=US_SV
     ),
+    # Marking a month's invoice paid: the paying state's finance officers.
+    ("POST", "/contracts/{contract_id}/invoices/{month}/payment"): Rule(
+        roles(FIN),
+        path=lambda d: {"contract_id": d["contract"], "month": d["today"][:7]},
+        sees=US_SV,
+        acts=US,
+        body=lambda d: {"paid_on": d["today"], "reference": "TR-1"},
+    ),
     ("GET", "/contracts/{contract_id}/invoices/{month}.pdf"): Rule(
         READ_ALL,
         path=lambda d: {"contract_id": d["contract"], "month": d["today"][:7]},

@@ -135,7 +135,7 @@ def test_a_months_invoice_prints_with_the_names_of_the_people_held(
     )
     text = _flat(pdf_text(finance, f"/contracts/{contract}/invoices/{month}.pdf"))
     assert f"Invoice {month}" in text and "People held" in text and "Total" in text
-    assert str(family) in text
+    assert str(family) in text and "Payment not recorded as paid" in text
     assert (
         browser_for("mx-finance").get(f"/contracts/{contract}/invoices/{month}.pdf").status_code
         == 404

@@ -598,6 +598,19 @@ custody_contracts = Table(
     Column("updated_at", Moment, nullable=False),
     Column("version", Integer, nullable=False),
 )
+# A month's invoice of a custody contract marked paid by the paying state (migration 0017).
+invoice_payments = Table(
+    "invoice_payments",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("contract_id", Id, ForeignKey("custody_contracts.id"), nullable=False),
+    Column("month", Date, nullable=False),  # the invoice's first day
+    Column("paid_on", Date, nullable=False),
+    Column("reference", String(200), nullable=False),
+    Column("recorded_by", Id, ForeignKey("users.id")),
+    Column("recorded_at", Moment, nullable=False),
+    UniqueConstraint("contract_id", "month", name="uq_invoice_payments_contract_month"),
+)
 stays = Table(
     "stays",
     metadata,

@@ -23,7 +23,15 @@ from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.security import SVG_POLICY
 from repatria.i18n import format_date
 from repatria.i18n import gettext as _
-from repatria.services import clock, contracts, facilities, movements, savings, views
+from repatria.services import (
+    clock,
+    contracts,
+    facilities,
+    invoice_payments,
+    movements,
+    savings,
+    views,
+)
 from repatria.services.facility_commands import CreateContract, ReleaseStay, standard_code
 from repatria.services.unit_of_work import UnitOfWork
 
@@ -258,8 +266,14 @@ def create_contract(
 
 
 @router.get("/contracts/{contract_id}")
-def contract_detail(request: Request, contract_id: RecordId, uow: Uow, principal: User) -> Response:
-    """A contract with each month's invoice so far (person-days and total)."""
+def contract_detail(
+    request: Request,
+    contract_id: RecordId,
+    uow: Uow,
+    principal: User,
+    done: Annotated[str, Query(max_length=40)] = "",
+) -> Response:
+    """A contract with each month's invoice so far (person-days, total, paid or not)."""
     contract = contracts.get_or_raise(uow, principal, contract_id)
     assert contract.id is not None
     admitted = contracts.admitted(uow, contract)
@@ -272,6 +286,11 @@ def contract_detail(request: Request, contract_id: RecordId, uow: Uow, principal
         "admitted": admitted,
         "room": contract.as_contract().room_under_cap(admitted),
         "bills": bills,
+        "payments": invoice_payments.paid(uow, contract.id),
+        "may_pay": allowed(principal, Action.MANAGE_CONTRACTS)
+        and principal.state == contract.payer_state,
+        "paid_now": done == "paid",
+        "today": clock.today().isoformat(),
     }
     return render(request, "facilities/contract.html", context)
 

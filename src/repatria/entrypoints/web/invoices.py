@@ -7,31 +7,68 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Path, Response
+from fastapi.responses import RedirectResponse
 
 from repatria.domain.errors import InvalidInput
 from repatria.entrypoints.web import pdf
 from repatria.entrypoints.web.deps import RecordId, Uow, User
+from repatria.entrypoints.web.forms import Short
 from repatria.entrypoints.web.routing import web_router
 from repatria.i18n import format_date, format_money
 from repatria.i18n import gettext as _
-from repatria.services import contracts, views
+from repatria.services import contracts, invoice_payments, views
+from repatria.services.invoice_payments import RecordPayment
 
 router = web_router()
+
+
+Month = Annotated[str, Path(pattern=r"^\d{4}-\d{2}$")]
+
+
+def _first_day(month: str) -> date:
+    try:
+        return date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise InvalidInput("month", f"{month!r} is not a month written YYYY-MM") from None
+
+
+@router.post("/contracts/{contract_id}/invoices/{month}/payment")
+def record_payment(
+    contract_id: RecordId,
+    month: Month,
+    uow: Uow,
+    principal: User,
+    paid_on: Short,
+    reference: Short,
+) -> Response:
+    """Mark a month's invoice paid (the paying state's finance officers)."""
+    command = RecordPayment.model_validate({"paid_on": paid_on, "reference": reference})
+    invoice_payments.record(uow, principal, contract_id, _first_day(month), command)
+    uow.commit()
+    return RedirectResponse(f"/contracts/{contract_id}?done=paid", status_code=303)
 
 
 @router.get("/contracts/{contract_id}/invoices/{month}.pdf")
 def invoice_pdf(
     contract_id: RecordId,
-    month: Annotated[str, Path(pattern=r"^\d{4}-\d{2}$")],
+    month: Month,
     uow: Uow,
     principal: User,
 ) -> Response:
-    """The month's invoice (YYYY-MM), with names, for the contract's two states."""
-    try:
-        first = date.fromisoformat(f"{month}-01")
-    except ValueError:
-        raise InvalidInput("month", f"{month!r} is not a month written YYYY-MM") from None
+    """The month's invoice (YYYY-MM), with names and whether it was paid, for the contract's
+    two states."""
+    first = _first_day(month)
     contract, bill = contracts.invoice(uow, principal, contract_id, first)
+    payment = invoice_payments.paid(uow, contract_id).get(first)
+    status = (
+        _(
+            "paid on %(day)s (%(reference)s)",
+            day=format_date(payment.paid_on, "long"),
+            reference=payment.reference,
+        )
+        if payment
+        else _("not recorded as paid")
+    )
     ids = {int(line.person_id) for line in bill.lines if line.person_id.isdigit()}
     people = views.people_named(uow, ids)
 
@@ -53,6 +90,7 @@ def invoice_pdf(
                 (_("Person-days"), bill.person_days),
                 (_("Lump sum"), format_money(bill.lump_sum, bill.currency)),
                 (_("Total"), format_money(bill.total, bill.currency)),
+                (_("Payment"), status),
             ]
         ),
         pdf.heading(_("People held")),

@@ -3,7 +3,8 @@ movements.arrived_at, set when the sending state's officer records the departure
 receiving state's officer confirms arrival; NULL before then, and for movements that
 departed or arrived before this revision (the time each step was recorded is in its event).
 Also the language a consent hearing was held in and its interpreter
-(consent_verifications.language, interpreter), NULL for hearings recorded before.
+(consent_verifications.language, interpreter), NULL for hearings recorded before; and
+invoice_payments, a custody contract's monthly invoice marked paid by the paying state.
 
 Revision ID: 0017
 Revises: 0016
@@ -28,9 +29,30 @@ def upgrade() -> None:
     with op.batch_alter_table("consent_verifications") as batch:
         batch.add_column(sa.Column("language", sa.String(40), nullable=True))
         batch.add_column(sa.Column("interpreter", sa.String(200), nullable=True))
+    op.create_table(
+        "invoice_payments",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+        sa.Column(
+            "contract_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            sa.ForeignKey("custody_contracts.id"),
+            nullable=False,
+        ),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("paid_on", sa.Date(), nullable=False),
+        sa.Column("reference", sa.String(200), nullable=False),
+        sa.Column(
+            "recorded_by",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            sa.ForeignKey("users.id"),
+        ),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("contract_id", "month", name="uq_invoice_payments_contract_month"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("invoice_payments")
     with op.batch_alter_table("consent_verifications") as batch:
         batch.drop_column("interpreter")
         batch.drop_column("language")

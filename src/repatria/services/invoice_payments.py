@@ -1,0 +1,73 @@
+"""Whether a custody contract's monthly invoice was paid: the paying state's finance officers
+mark it paid (the day and their reference), once; everyone who sees the contract sees it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import Field, StringConstraints
+from sqlalchemy import insert, select
+
+from repatria.adapters.db import tables as t
+from repatria.domain.access import Action, require
+from repatria.domain.accounts import Principal
+from repatria.domain.errors import Conflict, InvalidInput, PermissionDenied
+from repatria.services import clock, contracts
+from repatria.services.commands import Command
+from repatria.services.unit_of_work import UnitOfWork, utcnow
+
+
+class RecordPayment(Command):
+    """A month's invoice paid: on which day, under which reference."""
+
+    paid_on: date = Field(description="the day it was paid; never in the future")
+    reference: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ]
+
+
+def paid(uow: UnitOfWork, contract_id: int) -> dict[date, Any]:
+    """The payments recorded for a contract, by the invoice's month (its first day)."""
+    rows = uow.session.execute(
+        select(t.invoice_payments).where(t.invoice_payments.c.contract_id == contract_id)
+    )
+    return {row.month: row for row in rows}
+
+
+def record(
+    uow: UnitOfWork, principal: Principal, contract_id: int, month: date, command: RecordPayment
+) -> None:
+    """Mark a month's invoice paid (the paying state's finance officers), once."""
+    require(principal, Action.MANAGE_CONTRACTS)
+    contract = contracts.get_or_raise(uow, principal, contract_id)
+    if principal.state != contract.payer_state:
+        raise PermissionDenied(f"only {contract.payer_state}, the paying state, records payment")
+    first = month.replace(day=1)
+    if first not in contracts.invoice_months(contract, clock.today()):
+        raise InvalidInput("month", f"{first:%Y-%m} is not a month this contract invoices")
+    if command.paid_on > clock.today():
+        raise InvalidInput("paid_on", f"{command.paid_on.isoformat()} is in the future")
+    if first in paid(uow, contract_id):
+        raise Conflict(f"the invoice of {first:%Y-%m} is already recorded as paid")
+    values = {
+        "contract_id": contract_id,
+        "month": first,
+        "paid_on": command.paid_on,
+        "reference": command.reference,
+        "recorded_by": principal.user_id,
+        "recorded_at": utcnow(),
+    }
+    uow.session.execute(insert(t.invoice_payments).values(**values))
+    uow.record(
+        principal,
+        "InvoicePaid",
+        "contract",
+        contract_id,
+        after={
+            "month": f"{first:%Y-%m}",
+            "paid_on": command.paid_on.isoformat(),
+            "reference": command.reference,
+        },
+        states=sorted({contract.payer_state, contract.host_state}),
+    )
