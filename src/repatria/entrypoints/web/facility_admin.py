@@ -195,13 +195,9 @@ def allocate(
     outcome = allocation.run(uow, principal, facility_id, Allocate.model_validate(body))
     if not outcome.dry_run:
         uow.commit()
-    mentioned = [
-        *outcome.placed,
-        *outcome.moved,
-        *outcome.unplaced,
-        *outcome.held_beyond_standard,
-    ]
-    ids = {int(p.person_id) for p in mentioned if str(p.person_id).isdigit()}
+    mentioned = [p.person_id for p in (*outcome.placed, *outcome.moved)]
+    mentioned += [left.person_id for left in (*outcome.unplaced, *outcome.held_beyond_standard)]
+    ids = {int(person_id) for person_id in mentioned if str(person_id).isdigit()}
     names = {
         person_id: f"{person.family_name}, {person.given_names}"
         for person_id, person in views.people_named(uow, ids).items()
