@@ -62,7 +62,7 @@ def record(
     uow.record(
         principal,
         "InvoicePaid",
-        "contract",
+        "custody_contract",
         contract_id,
         after={
             "month": f"{first:%Y-%m}",
