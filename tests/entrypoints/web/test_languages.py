@@ -78,6 +78,8 @@ def test_the_account_preference_outweighs_the_browser_and_is_recorded(
         follow_redirects=False,
     )
     assert saved.status_code == 303
+    confirmed = official.get(saved.headers["location"])
+    assert "Se guardó su elección de idioma." in confirmed.text
     official.cookies.clear()  # the preference is the account's, not this browser's
     signed_in = browser_for("mx-reviewer")
     page = signed_in.get("/dashboard", headers={"Accept-Language": "en-US"})

@@ -108,7 +108,7 @@ def account_language(uow: Uow, principal: User, language: Language = "") -> Resp
     """The account page's choice: a language, or none (the browser decides)."""
     saved = languages.set_language(uow, principal, language)
     uow.commit()
-    response = RedirectResponse("/account?done=language", status_code=303)
+    response = RedirectResponse("/account?done=language#language", status_code=303)
     if saved:
         security.set_cookie(response, i18n.COOKIE, saved.split("_")[0], YEAR)
     else:
