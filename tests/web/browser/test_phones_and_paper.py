@@ -72,6 +72,7 @@ def main_pages(container: Container) -> dict[str, list[str]]:
             "/law",
             "/law/us-mx-1976",
             "/account",
+            "/search?q=ibarra",
         ],
         "sv-facility-admin": [
             "/facilities",
@@ -80,7 +81,7 @@ def main_pages(container: Container) -> dict[str, list[str]]:
             f"/facilities/{facility}/allocations/new",
         ],
         "us-finance": ["/contracts", f"/contracts/{contract}", "/savings"],
-        "us-auditor": ["/record"],
+        "us-auditor": ["/record", "/record/events"],
         "us-admin": ["/admin"],
     }
 

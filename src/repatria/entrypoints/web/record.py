@@ -69,7 +69,13 @@ def proof_page(
     return render(request, "record/proof.html", context)
 
 
-SUBJECT_PAGES = {"case": "/cases/{}", "movement": "/movements/{}", "person": "/people/{}"}
+SUBJECT_PAGES = {
+    "case": "/cases/{}",
+    "movement": "/movements/{}",
+    "person": "/people/{}",
+    "custody_contract": "/contracts/{}",
+    "facility": "/facilities/{}",
+}
 
 
 def subject_page(event: Any) -> str:
