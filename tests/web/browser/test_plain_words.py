@@ -130,3 +130,21 @@ def test_a_hearing_without_an_advisement_says_which_one_is_missing(
     expect(hearing).to_contain_text("Consent, once verified, is irrevocable")
     expect(hearing).to_contain_text("Held in Spanish. Interpreted by Lucía Prado")
     expect(page.locator("#case-state")).to_have_text("consent verification")
+
+
+def test_a_stored_assessment_reads_in_plain_words_too(
+    sign_in: SignIn, container: Container
+) -> None:
+    with container.uow() as uow:
+        assessment = uow.session.scalar(
+            select(t.assessments.c.id)
+            .where(t.assessments.c.to_state == "MX")
+            .order_by(t.assessments.c.id)
+        )
+    page = sign_in("us-case-officer")
+    page.goto(f"/assessments/{assessment}")
+    table = page.get_by_role("table", name="Every check, with its citation")
+    expect(table).to_contain_text("What the law requires")
+    words = table.inner_text()
+    for code in ("['", "= True", "drug_trafficking", "excluded_offense_categories"):
+        assert code not in words, code

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from repatria import i18n
 from repatria.domain.errors import InvalidInput
 from repatria.entrypoints.web.deps import RecordId, Uow, User
+from repatria.entrypoints.web.plain_words import check_rows
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.i18n import gettext as _
@@ -62,6 +63,7 @@ def assessment_detail(
         "replayed": explanation(replayed),
         "assessment": stored,
         "verdict": verdict,
+        "rows": check_rows(verdict),
         "document": document,
     }
     return render(request, "assessments/detail.html", context)
