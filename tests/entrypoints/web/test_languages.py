@@ -131,3 +131,13 @@ def test_the_api_explains_a_refusal_in_the_language_asked_for(browser_for: Brows
     assert "no ha iniciado sesión" in spanish.json()["detail"]
     assert spanish.headers["content-language"] == "es"
     assert english.json()["detail"] == "sign in, or send an API token as 'Authorization: Bearer …'"
+
+
+def test_a_record_not_found_is_said_in_spanish(browser_for: Browsers) -> None:
+    official = browser_for("mx-reviewer")
+    page = official.get("/cases/999999", headers=SPANISH)
+    assert page.status_code == 404
+    assert "no se encontró: expediente 999999" in page.text
+    api = official.get("/api/v1/cases/999999", headers=SPANISH)
+    assert api.json()["detail"] == "no se encontró: expediente 999999"
+    assert official.get("/api/v1/cases/999999").json()["detail"] == "case 999999 not found"

@@ -10,6 +10,7 @@ from typing import get_args
 
 import pytest
 
+import repatria
 import repatria.services
 from repatria import i18n
 from repatria.domain import (
@@ -74,6 +75,14 @@ def test_every_kind_of_subject_the_services_record_has_a_name() -> None:
         text = source.read_text(encoding="utf-8")
         recorded |= set(re.findall(r'\.record\(\s*\w+,\s*"\w+",\s*"(\w+)"', text))
     assert recorded and recorded <= set(vocabulary.SUBJECTS)
+
+
+def test_every_kind_of_record_a_refusal_may_not_find_has_a_name() -> None:
+    source = Path(repatria.__file__).parent
+    kinds = set()
+    for module in source.rglob("*.py"):
+        kinds |= set(re.findall(r'NotFound\(\s*"([a-z ]+)"', module.read_text(encoding="utf-8")))
+    assert kinds and kinds <= set(vocabulary.THINGS)
 
 
 def test_a_stage_reads_in_the_readers_language() -> None:

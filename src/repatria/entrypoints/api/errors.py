@@ -69,7 +69,9 @@ def _worded(exc: DomainError) -> str:
     if i18n.current_language() == "en":
         return str(exc)
     if isinstance(exc, NotFound):
-        return gettext("%(kind)s %(key)s was not found", kind=exc.kind, key=exc.key)
+        from repatria.entrypoints.web.vocabulary import not_found  # see _reason
+
+        return not_found(exc.kind, exc.key)
     if isinstance(exc, NotAuthenticated):
         return gettext(
             "not signed in: sign in, or send a valid API token as 'Authorization: Bearer …' "

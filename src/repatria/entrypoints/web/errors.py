@@ -24,7 +24,8 @@ from repatria.entrypoints.api.errors import field_path
 from repatria.entrypoints.web import form_errors
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.security import safe_next
-from repatria.i18n import N_
+from repatria.entrypoints.web.vocabulary import not_found
+from repatria.i18n import N_, current_language
 from repatria.i18n import gettext as _
 from repatria.law.errors import LawDataError
 
@@ -101,7 +102,8 @@ def problem_of(exc: Exception) -> Problem | None:
             _("Go back, reload the page and send the form again."),
         )
     if isinstance(exc, NotFound):
-        return Problem(404, _("Not found"), str(exc), _advice(404))
+        detail = str(exc) if current_language() == "en" else not_found(exc.kind, exc.key)
+        return Problem(404, _("Not found"), detail, _advice(404))
     if isinstance(exc, PermissionDenied):
         return Problem(403, _("Not allowed"), str(exc), _advice(403))
     if isinstance(exc, NotEligible):

@@ -195,6 +195,25 @@ SUBJECTS = {
     "user": N_("user"),
 }
 
+# What a refusal says was not found (NotFound's kind), beside the subjects above.
+THINGS = {
+    **SUBJECTS,
+    "token": N_("token"),
+    "space standard": N_("space standard"),
+    "security key": N_("security key"),
+    "people": N_("people"),
+    "law amendment": N_("amendment to the law"),
+    "custody contract": N_("custody contract"),
+    "file": N_("file"),
+    "fear claim": N_("fear claim"),
+    "event": N_("event"),
+    "cost rate": N_("cost rate"),
+    "consent verification of case": N_("consent verification of case"),
+    "checkpoint": N_("checkpoint"),
+    "authority": N_("authority"),
+    "assessment": N_("assessment"),
+}
+
 NAMES = {**KINDS, **STEPS, **STAGES, **ROLES}
 
 
@@ -209,6 +228,16 @@ def subject(kind: object) -> str:
     """What an event is about (case, movement, user…), in the reader's language."""
     key = str(kind)
     return gettext(SUBJECTS[key]) if key in SUBJECTS else key.replace("_", " ")
+
+
+def thing(kind: str) -> str:
+    """The kind of record a refusal did not find, in the reader's language."""
+    return gettext(THINGS[kind]) if kind in THINGS else kind
+
+
+def not_found(kind: str, key: object) -> str:
+    """That a record was not found, in the reader's language."""
+    return gettext("%(kind)s %(key)s was not found", kind=thing(kind), key=key)
 
 
 def role_name(role: object) -> str:
