@@ -57,6 +57,19 @@ def test_every_marked_text_has_a_spanish_translation() -> None:
     assert not missing, "untranslated (run make i18n, then translate):\n" + "\n".join(missing)
 
 
+def test_no_text_is_marked_inside_an_f_string() -> None:
+    # The extractor reads an f-string as one string: a gettext call inside it is never
+    # extracted, so its text would silently stay English.
+    hidden = re.compile(r"""\bf(["'])[^"'\n]*\{[^}]*\b(?:gettext|_)\(""")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "src/repatria").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if hidden.search(line)
+    ]
+    assert not found
+
+
 def test_translations_keep_every_placeholder() -> None:
     spanish = _spanish()
     wrong = [

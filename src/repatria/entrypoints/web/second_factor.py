@@ -221,9 +221,12 @@ def _wrong(
 
 def _with_attempts(refused: str, left: int) -> str:
     # Two sentences, each whole: why, then what is left.
+    # Called outside the f-string: the extractor (make i18n) does not look inside one.
     if left == 0:
-        return f"{refused} {gettext('No attempts are left: sign in again.')}"
-    return f"{refused} {gettext('Attempts left: %(n)s.', n=left)}"
+        remaining = gettext("No attempts are left: sign in again.")
+    else:
+        remaining = gettext("Attempts left: %(n)s.", n=left)
+    return f"{refused} {remaining}"
 
 
 def _key_first() -> str:
