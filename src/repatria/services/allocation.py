@@ -99,11 +99,17 @@ def _contract(
         return None, set()
     contract = contracts.get_or_raise(uow, principal, command.contract_id)
     if contract.host_state != facility.state or contract.facility_id not in (None, facility.id):
-        raise InvalidInput("contract_id", f"contract {contract.reference} is not for this facility")
+        reason = _("contract %(reference)s is not for this facility", reference=contract.reference)
+        raise InvalidInput("contract_id", reason)
     if not contract.as_contract().in_force_on(command.on):
         raise ContractNotInForce(
-            f"contract {contract.reference} is in force {contract.starts_on} to "
-            f"{contract.ends_on}, not on {command.on}"
+            _(
+                "contract %(reference)s is in force %(start)s to %(end)s, not on %(day)s",
+                reference=contract.reference,
+                start=contract.starts_on,
+                end=contract.ends_on,
+                day=command.on,
+            )
         )
     return contract, contracts.admitted_people(uow, contract)
 
@@ -226,11 +232,20 @@ def _may_arrive(
     if not any(case.state in ARRIVING for case in bound):
         listed = ", ".join(sorted({case.state.value.replace("_", " ") for case in bound}))
         why = "; ".join(filter(None, (why_not_passed(uow, case) for case in bound)))
-        raise InvalidInput(
-            f"arrivals.{index}.person_id",
-            f"person {person_id} is not held by {facility.state}, and no case bringing them "
-            f"there has passed its legal gates (its stage: {listed})" + (f": {why}" if why else ""),
-        )
+        said = {"person": person_id, "state": facility.state, "stages": listed, "why": why}
+        if why:
+            reason = _(
+                "person %(person)s is not held by %(state)s, and no case bringing them there has "
+                "passed its legal gates (its stage: %(stages)s): %(why)s",
+                **said,
+            )
+        else:
+            reason = _(
+                "person %(person)s is not held by %(state)s, and no case bringing them there has "
+                "passed its legal gates (its stage: %(stages)s)",
+                **said,
+            )
+        raise InvalidInput(f"arrivals.{index}.person_id", reason)
 
 
 @dataclass(frozen=True)
@@ -278,11 +293,11 @@ def _check_arrival(
 ) -> None:
     where = f"arrivals.{index}.person_id"
     if uow.session.get(PersonRecord, arrival.person_id) is None:
-        raise InvalidInput(where, f"no person {arrival.person_id}")
+        raise InvalidInput(where, _("no person %(id)s", id=arrival.person_id))
     if arrival.person_id in held:
-        raise InvalidInput(where, f"person {arrival.person_id} is already held here")
+        raise InvalidInput(where, _("person %(id)s is already held here", id=arrival.person_id))
     if arrival.release_on is not None and arrival.release_on <= on:
-        raise InvalidInput(f"arrivals.{index}.release_on", "must be after the arrival day")
+        raise InvalidInput(f"arrivals.{index}.release_on", _("must be after the arrival day"))
 
 
 def _pairs(
