@@ -47,7 +47,7 @@ demo: db ## Load the demo data (once; a second run adds nothing) and sign a chec
 	$(BIN)/repatria demo load
 	$(BIN)/repatria audit checkpoint >/dev/null
 
-run: demo ## Set up, load the demo data and serve on http://127.0.0.1:8000
+run: demo ## Set up, load the demo data and serve on http://localhost:8000 (127.0.0.1 only)
 	$(BIN)/repatria serve --host 127.0.0.1 --port 8000
 
 federation: install ## Two installations as peers: the US on http://127.0.0.1:8000, Mexico on :8001

@@ -97,7 +97,9 @@ def serve(
         stderr.print(f"error: {problem}")
         raise typer.Exit(1)
     scheme = "https" if settings.tls_cert_file else "http"
-    console.print(f"Repatria {__version__} on {scheme}://{host}:{port}/  (API docs: /api/docs)")
+    console.print(f"Repatria {__version__} listening on {scheme}://{host}:{port}/")
+    # Security keys work only at the configured origin (a name, never an IP address).
+    console.print(f"open {settings.webauthn_origin}/ in a browser  (API docs: /api/docs)")
     uvicorn.run(
         "repatria.entrypoints.api.app:create_served_app",
         factory=True,
