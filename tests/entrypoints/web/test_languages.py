@@ -141,3 +141,17 @@ def test_a_record_not_found_is_said_in_spanish(browser_for: Browsers) -> None:
     api = official.get("/api/v1/cases/999999", headers=SPANISH)
     assert api.json()["detail"] == "no se encontró: expediente 999999"
     assert official.get("/api/v1/cases/999999").json()["detail"] == "case 999999 not found"
+
+
+def test_the_api_names_each_refused_field_with_its_reason_in_spanish(
+    browser_for: Browsers,
+) -> None:
+    api = browser_for("mx-case-officer")
+    refused = api.post("/api/v1/people", json={"given_names": "Ana"}, headers=SPANISH)
+    assert refused.status_code == 422
+    reasons = {error["field"]: error["reason"] for error in refused.json()["errors"]}
+    assert reasons["family_name"] == "es obligatorio"
+    english = api.post("/api/v1/people", json={"given_names": "Ana"})
+    assert {e["field"]: e["reason"] for e in english.json()["errors"]}["family_name"] == (
+        "Field required"
+    )
