@@ -25,17 +25,9 @@ from repatria.law.files import read_law_files
 from repatria.screening import screen
 from repatria.screening.roster import Fill, read_roster
 from repatria.settings import get_settings
+from tests.amendment_texts import COLOMBIA_ACCEDES
 
 EXAMPLE = Path(__file__).parent / "example.json"
-COLOMBIA_ACCEDES = """\
-amends: coe-ets-112
-parties:
-  - state: CO
-    from: 2025-01-01
-    verified: true
-    source: Council of Europe treaty office, chart of signatures (read for this test)
-    citation: {title: "Ley 2999 de 2024", article: "Art. 1"}
-"""
 THREE_MONTHS_FROM_MARCH = """\
 amends: coe-ets-112
 parameters:

@@ -17,17 +17,9 @@ from repatria.domain.errors import Conflict, InvalidInput, NotFound, PermissionD
 from repatria.law.catalog import load_catalog
 from repatria.services import amendments, assessments, clock, law_in_force
 from repatria.services.amendments import DecideAmendment, OverlayRefused, ProposeAmendment
+from tests.amendment_texts import COLOMBIA_ACCEDES
 
 TODAY = clock.today()
-COLOMBIA_ACCEDES = """\
-amends: coe-ets-112
-parties:
-  - state: CO
-    from: 2025-01-01
-    verified: true
-    source: Council of Europe treaty office, chart of signatures (read for this test)
-    citation: {title: "Ley 2999 de 2024", article: "Art. 1"}
-"""
 US_TO_COLOMBIA = {
     "authority": "coe-ets-112",
     "from": "US",

@@ -22,27 +22,8 @@ from repatria.services import amendments, clock, impact
 from repatria.services.amendments import DecideAmendment, ProposeAmendment
 from repatria.services.assessments import EXAMPLE
 from repatria.services.impact import OpenCase, compare
+from tests.amendment_texts import COLOMBIA_ACCEDES, TEN_YEARS
 
-TEN_YEARS_LEFT_FROM_2025 = """\
-amends: us-mx-1976
-parameters:
-  minimum_months_remaining:
-    values:
-      - from: 2025-01-01
-        value: 120
-        citation: {title: "A ten-year minimum (test)"}
-        verified: true
-        source: written for this test
-"""
-COLOMBIA_ACCEDES = """\
-amends: coe-ets-112
-parties:
-  - state: CO
-    from: 2025-01-01
-    verified: true
-    source: written for this test
-    citation: {title: "Ley 2999 de 2024", article: "Art. 1"}
-"""
 EXAMPLE_DAY = date(2025, 4, 11)
 
 
@@ -59,7 +40,7 @@ def _to_colombia() -> dict[str, Any]:
 
 def test_a_longer_minimum_refuses_an_allowed_case_today_and_at_departure() -> None:
     case = OpenCase(1, "A", ("US", "MX"), date(2025, 5, 1), json.dumps(EXAMPLE))
-    with_it = _law_with(TEN_YEARS_LEFT_FROM_2025, "us-mx-1976")
+    with_it = _law_with(TEN_YEARS, "us-mx-1976")
     changes = compare([case], load_catalog(), with_it, EXAMPLE_DAY)
     assert [(c.when, c.on) for c in changes] == [
         ("departure", date(2025, 5, 1)),
@@ -105,9 +86,7 @@ def _principal(container: Container, username: str) -> Principal:
 def test_taking_effect_tells_each_changed_open_case(container: Container) -> None:
     proposer = _principal(container, "us-legal-officer")
     approver = _principal(container, "us-admin")
-    command = ProposeAmendment(
-        title="Ten years", file_name="ten.yaml", text=TEN_YEARS_LEFT_FROM_2025
-    )
+    command = ProposeAmendment(title="Ten years", file_name="ten.yaml", text=TEN_YEARS)
     with container.uow() as uow:
         amendment = amendments.propose(uow, proposer, command)
         uow.commit()

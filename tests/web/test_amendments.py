@@ -10,20 +10,10 @@ from sqlalchemy import select
 
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
+from tests.amendment_texts import TEN_YEARS
 from tests.web.conftest import csrf_of
 
 Browsers = Callable[[str | None], TestClient]
-TEN_YEARS = """\
-amends: us-mx-1976
-parameters:
-  minimum_months_remaining:
-    values:
-      - from: 2025-01-01
-        value: 120
-        citation: {title: "A ten-year minimum (test)"}
-        verified: true
-        source: written for this test
-"""
 
 
 def _upload(client: TestClient, text: str) -> object:

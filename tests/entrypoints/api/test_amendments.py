@@ -11,19 +11,9 @@ from fastapi.testclient import TestClient
 
 from repatria.services import clock
 from repatria.services.assessments import EXAMPLE
+from tests.amendment_texts import TEN_YEARS
 
 Clients = Callable[[str], TestClient]
-TEN_YEARS = """\
-amends: us-mx-1976
-parameters:
-  minimum_months_remaining:
-    values:
-      - from: 2025-01-01
-        value: 120
-        citation: {title: "A ten-year minimum (test)"}
-        verified: true
-        source: written for this test
-"""
 PROPOSAL = {"title": "Ten years", "file_name": "ten-years.yaml", "text": TEN_YEARS}
 
 

@@ -12,19 +12,9 @@ from click.testing import Result
 
 from repatria.services import clock
 from repatria.services.assessments import EXAMPLE
+from tests.amendment_texts import TEN_YEARS
 from tests.entrypoints.cli.test_transitions import Run
 
-TEN_YEARS = """\
-amends: us-mx-1976
-parameters:
-  minimum_months_remaining:
-    values:
-      - from: 2025-01-01
-        value: 120
-        citation: {title: "A ten-year minimum (test)"}
-        verified: true
-        source: written for this test
-"""
 TODAY = clock.today()
 
 
