@@ -17,7 +17,7 @@ from repatria.domain.movements import ManifestEntry, Movement, MovementState, ne
 from repatria.domain.people import Person
 from repatria.domain.records import snapshot
 from repatria.law import AUTHORITY_IDS
-from repatria.services import cases, transitions
+from repatria.services import cases, people, transitions
 from repatria.services.commands import ManifestChange, MovementStep, PlanMovement
 from repatria.services.people import Page
 from repatria.services.unit_of_work import UnitOfWork, utcnow
@@ -240,7 +240,15 @@ def step(
                     reason=f"arrived with {movement.label}",
                 ),
             )
-            _custody_passes(uow, principal, movement, case.person_id)
+            people.custody_passes(
+                uow,
+                principal,
+                case.person_id,
+                movement.to_state,
+                reason=f"arrived with {movement.label}",
+                legal_basis=f"{movement.authority}: {movement.label}, arrival confirmed",
+                states=[movement.from_state, movement.to_state],
+            )
     movement.state = target
     movement.updated_at = utcnow()
     uow.session.flush()
@@ -255,32 +263,6 @@ def step(
         states=[movement.from_state, movement.to_state],
     )
     return movement, removals
-
-
-def _custody_passes(
-    uow: UnitOfWork, principal: Principal, movement: Movement, person_id: int
-) -> None:
-    """Custody follows the person: from the confirmed arrival the receiving state holds them,
-    and manages their record; the sending state still reads what happened before through the
-    case they share."""
-    person = uow.session.get(Person, person_id)
-    if person is None or person.held_by_state == movement.to_state:
-        return
-    before = {"held_by_state": person.held_by_state}
-    person.held_by_state = movement.to_state
-    person.updated_at = utcnow()
-    uow.session.flush()
-    uow.record(
-        principal,
-        "CustodyTransferred",
-        "person",
-        person_id,
-        before=before,
-        after={"held_by_state": movement.to_state},
-        reason=f"arrived with {movement.label}",
-        legal_basis=f"{movement.authority}: {movement.label}, arrival confirmed",
-        states=[movement.from_state, movement.to_state],
-    )
 
 
 def list_movements(

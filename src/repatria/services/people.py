@@ -186,3 +186,36 @@ def list_people(
     total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = uow.session.scalars(query.order_by(t.people.c.id).limit(limit).offset(offset))
     return Page(list(items), total, limit, offset)
+
+
+def custody_passes(
+    uow: UnitOfWork,
+    principal: Principal,
+    person_id: int,
+    to_state: str,
+    *,
+    reason: str,
+    legal_basis: str,
+    states: list[str],
+) -> None:
+    """Custody follows the person: from a confirmed arrival the receiving state holds them and
+    manages their record; the sending state still reads what happened before through the case
+    they share. Nothing changes (and nothing is recorded) if `to_state` holds them already."""
+    person = uow.session.get(Person, person_id)
+    if person is None or person.held_by_state == to_state:
+        return
+    before = {"held_by_state": person.held_by_state}
+    person.held_by_state = to_state
+    person.updated_at = utcnow()
+    uow.session.flush()
+    uow.record(
+        principal,
+        "CustodyTransferred",
+        "person",
+        person_id,
+        before=before,
+        after={"held_by_state": to_state},
+        reason=reason,
+        legal_basis=legal_basis,
+        states=states,
+    )
