@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select, true
+from sqlalchemy import Select, bindparam, select, true, update
 
 from repatria.adapters.db import tables as t
 from repatria.domain.access import (
@@ -312,6 +312,25 @@ def revoke_raw_token(uow: UnitOfWork, raw_token: str) -> None:
     )
     if credential is not None and credential.revoked_at is None:
         credential.revoked_at = utcnow()
+
+
+def open_session(uow: UnitOfWork, user: User, hours: int, *, issuer: str | None = None) -> str:
+    """A browser session for a user whose sign-in is complete; the raw token, returned once.
+    `issuer` is the identity provider it was opened through, so signing out ends the
+    provider's session too (RP-initiated logout)."""
+    credential, raw = issue_credential(
+        uow,
+        principal_of(user),
+        user,
+        CredentialKind.SESSION,
+        "browser session",
+        timedelta(hours=hours),
+    )
+    if issuer is not None:
+        uow.session.execute(
+            update(t.credentials).where(t.credentials.c.id == credential.id).values(issuer=issuer)
+        )
+    return raw
 
 
 def session_issuer(uow: UnitOfWork, raw_token: str) -> str | None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from repatria.adapters.db import tables as t
-from repatria.domain.accounts import Credential, CredentialKind, Principal, Role, User
+from repatria.domain.accounts import Credential, Principal, Role, User
 from repatria.domain.errors import (
     InvalidInput,
     NotAuthenticated,
@@ -28,7 +28,7 @@ from repatria.domain.errors import (
 )
 from repatria.domain.throttle import PER_ACCOUNT, PER_ADDRESS, ThrottlePolicy, stale_before
 from repatria.services import passwords, second_factor, users
-from repatria.services.accounts import issue_api_token, issue_credential, principal_of
+from repatria.services.accounts import issue_api_token, open_session, principal_of
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 SIGN_IN = Principal.system("sign-in")  # the actor of a failure: nobody has signed in
@@ -68,14 +68,7 @@ def login(
     if not presents_key:
         _refuse_if_key_needed(uow, user, key_roles, address)
     second_factor.require_key(uow, user, key_roles)
-    _, raw = issue_credential(
-        uow,
-        principal_of(user),
-        user,
-        CredentialKind.SESSION,
-        "browser session",
-        timedelta(hours=hours),
-    )
+    raw = open_session(uow, user, hours)
     uow.commit()
     return user, raw
 

@@ -10,16 +10,15 @@ claims map to; an existing user's role follows the mapping at each sign-in.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from repatria.adapters.db import tables as t
-from repatria.domain.accounts import CredentialKind, Organisation, Principal, Role, User
+from repatria.domain.accounts import Organisation, Principal, Role, User
 from repatria.domain.errors import NotAuthenticated, SecurityKeyRequired
 from repatria.services import second_factor
-from repatria.services.accounts import issue_credential, principal_of
+from repatria.services.accounts import open_session, principal_of
 from repatria.services.oidc_providers import Provider
 from repatria.services.unit_of_work import UnitOfWork
 
@@ -78,20 +77,8 @@ def sign_in(
             states=[organisation.state],
         )
         raise SecurityKeyRequired("present your security key to finish signing in", pending)
-    credential, raw = issue_credential(
-        uow,
-        principal_of(user),
-        user,
-        CredentialKind.SESSION,
-        "browser session",
-        timedelta(hours=hours),
-    )
     # Signing out ends the provider's session too, where it says how (RP-initiated logout).
-    uow.session.execute(
-        update(t.credentials)
-        .where(t.credentials.c.id == credential.id)
-        .values(issuer=provider.issuer)
-    )
+    raw = open_session(uow, user, hours, issuer=provider.issuer)
     uow.record(
         principal_of(user),
         "SignInWithProvider",

@@ -17,10 +17,10 @@ from datetime import timedelta
 from sqlalchemy import insert, select, update
 
 from repatria.adapters.db import tables as t
-from repatria.domain.accounts import CredentialKind, Role, User
+from repatria.domain.accounts import Role, User
 from repatria.domain.errors import NotAuthenticated, SecurityKeyRequired
 from repatria.services import security_keys, users
-from repatria.services.accounts import issue_credential, principal_of
+from repatria.services.accounts import open_session, principal_of
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 PENDING_MINUTES = 10
@@ -136,20 +136,7 @@ def finish(uow: UnitOfWork, waiting: Pending, hours: int, *, key: str | None) ->
     if ended != 1:  # finished by a parallel request in between
         raise NotAuthenticated("this sign-in has ended or expired: sign in again")
     user = waiting.user
-    credential, raw = issue_credential(
-        uow,
-        principal_of(user),
-        user,
-        CredentialKind.SESSION,
-        "browser session",
-        timedelta(hours=hours),
-    )
-    if waiting.issuer is not None:
-        uow.session.execute(
-            update(t.credentials)
-            .where(t.credentials.c.id == credential.id)
-            .values(issuer=waiting.issuer)
-        )
+    raw = open_session(uow, user, hours, issuer=waiting.issuer)
     uow.record(
         principal_of(user),
         "SignInWithSecurityKey" if key is not None else "SignInWithRecoveryCode",
