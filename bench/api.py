@@ -23,10 +23,7 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -34,18 +31,18 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 from sqlalchemy import select
 
 from loadgen import Connection, connect, request
 from repatria.adapters.db import migrate
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import build
-from repatria.domain.accounts import CredentialKind, Principal, User
+from repatria.domain.accounts import User
 from repatria.services import accounts, case_facts, cases, clock, demo, people
 from repatria.services.case_facts import AssertCaseFacts
 from repatria.services.commands import OpenCase, RecordPerson
 from repatria.settings import Settings
+from serving import api_token, free_port, serve
 
 FACTS = {
     "person_competent": True,
@@ -54,12 +51,6 @@ FACTS = {
     "sentence_dual_criminality": True,
     "sentence_other_charges_pending": False,
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def seed(env: dict[str, str], count: int) -> tuple[list[int], str]:
@@ -117,35 +108,9 @@ def seed(env: dict[str, str], count: int) -> tuple[list[int], str]:
                 )
                 ids.append(case.id)
             uow.commit()
-    with container.uow() as uow:
-        user = uow.session.scalar(wanted)
-        assert user is not None
-        _, raw = accounts.issue_credential(
-            uow, Principal.system("bench"), user, CredentialKind.API, "bench", timedelta(1)
-        )
-        uow.commit()
+    raw = api_token(container, "us-case-officer")
     container.dispose()
     return ids, raw
-
-
-def _serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
-    command = [str(Path(sys.executable).parent / "repatria"), "serve"]
-    args = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-    process = subprocess.Popen(
-        [*command, *args],
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("the server did not start")
 
 
 async def _connections(port: int, count: int) -> list[Connection]:
@@ -288,8 +253,8 @@ def _served_and_measured(
     env: dict[str, str], args: argparse.Namespace, workers: int, seeded: tuple[list[int], str]
 ) -> dict[str, Any]:
     ids, token = seeded
-    port = _free_port()
-    server = _serve(env, port, workers)
+    port = free_port()
+    server = serve(env, port, workers=workers)
     try:
         return measure(port, token, ids, args.clients, args.seconds, steps=workers == args.workers)
     finally:

@@ -21,11 +21,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -38,11 +35,12 @@ from sqlalchemy import func, select
 
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import build
-from repatria.domain.accounts import CredentialKind, Principal, User
+from repatria.domain.accounts import User
 from repatria.services import accounts, case_facts, cases, clock, demo, people, transitions
 from repatria.services.case_facts import AssertCaseFacts
 from repatria.services.commands import OpenCase, RecordPerson
 from repatria.services.exchange.demo import Instance, make_keys, pair, sign_checkpoint
+from serving import api_token, free_port, serve
 
 FACTS = {
     "person_competent": True,
@@ -59,10 +57,16 @@ SERVER_ENV = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def token(instance: Instance, username: str) -> str:
+    container = build(instance.settings())
+    raw = api_token(container, username)
+    container.dispose()
+    return raw
+
+
+def start(instance: Instance) -> subprocess.Popen[bytes]:
+    env = {**SERVER_ENV, **instance.environment()}
+    return serve(env, instance.port, name=f"{instance.state} server")
 
 
 def prepare(instance: Instance) -> None:
@@ -124,38 +128,6 @@ def _person(n: int) -> dict[str, Any]:
     }
 
 
-def token(instance: Instance, username: str) -> str:
-    container = build(instance.settings())
-    with container.uow() as uow:
-        user = uow.session.scalar(select(User).where(t.users.c.username == username))
-        assert user is not None
-        _, raw = accounts.issue_credential(
-            uow, Principal.system("bench"), user, CredentialKind.API, "bench", timedelta(1)
-        )
-        uow.commit()
-    container.dispose()
-    return raw
-
-
-def serve(instance: Instance) -> subprocess.Popen[bytes]:
-    command = [str(Path(sys.executable).parent / "repatria"), "serve", "--port", str(instance.port)]
-    process = subprocess.Popen(
-        command,
-        env={**os.environ, **SERVER_ENV, **instance.environment()},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{instance.base_url}/api/v1/health", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"the {instance.state} server did not start")
-
-
 def steps(
     base_url: str, raw: str, ids: list[int], command: str, clients: int
 ) -> dict[int, datetime]:
@@ -199,7 +171,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="repatria-bench-exchange-") as tmp:
         us, mx = (
-            Instance(state, f"sqlite:///{tmp}/{state}.sqlite3", Path(tmp) / state, _free_port())
+            Instance(state, f"sqlite:///{tmp}/{state}.sqlite3", Path(tmp) / state, free_port())
             for state in ("US", "MX")
         )
         for instance in (us, mx):
@@ -218,7 +190,7 @@ def main() -> None:
             )
         container.dispose()
         reviewer, officer = token(us, "us-reviewer"), token(us, "us-case-officer")
-        servers = [serve(us), serve(mx)]
+        servers = [start(us), start(mx)]
         try:
             began = time.monotonic()
             steps(us.base_url, officer, local, "screen", args.clients)
