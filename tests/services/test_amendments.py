@@ -190,3 +190,28 @@ parameters:
         _propose(container, "us-legal-officer", rewrite)
     assert refused.value.error.line == 5
     assert "never change or remove" in refused.value.error.reason
+
+
+def test_a_stored_assessment_replays_under_the_law_it_recorded(container: Container) -> None:
+    """An auditor's question: was the decision right by the law of its day? An assessment
+    made yesterday, before Colombia's accession was approved, no longer reproduces on
+    today's law, and still reproduces exactly under the law it recorded."""
+    officer = _principal(container, "us-case-officer")
+    with container.uow() as uow:
+        stored = assessments.record(uow, officer, dict(US_TO_COLOMBIA))
+        stored_id, digest = stored.id, stored.law_digest
+        uow.session.execute(
+            t.assessments.update()
+            .where(t.assessments.c.id == stored_id)
+            .values(requested_at=stored.requested_at - timedelta(days=1))
+        )
+        uow.commit()
+    assert stored_id is not None and digest == load_catalog().digest
+    _decide(container, "us-admin", _propose(container, "us-legal-officer"))
+    with container.uow() as uow:
+        replayed = assessments.replay(uow, officer, stored_id)
+        assert replayed.law_changed and not replayed.same_verdict
+        assert replayed.recorded_law_rebuilt
+        assert replayed.then_digest == digest
+        assert replayed.reproduces_under_recorded_law is True
+        assert replayed.explanation().endswith("under the law it recorded, reproduced exactly")

@@ -198,12 +198,19 @@ def get_or_raise(uow: UnitOfWork, principal: Principal, assessment_id: int) -> A
 
 @dataclass(frozen=True)
 class Replay:
-    """A stored assessment run again on today's engine and law data."""
+    """A stored assessment run again on today's engine and law, and under the law it recorded.
+
+    The law it recorded is rebuilt as this installation knew it on the day of the assessment
+    (the shipped law's entries learned by then and the amendments in effect then); its digest
+    says whether that is exactly the law the assessment was made under. It is not when the
+    shipped law changed in a release without dating what it learned (`known_from`)."""
 
     original: Assessment
     verdict: dict[str, Any]
     engine_version: str
     law_digest: str
+    then_verdict: dict[str, Any]
+    then_digest: str
 
     @property
     def same_verdict(self) -> bool:
@@ -220,8 +227,21 @@ class Replay:
         """True when the engine version differs from the original's."""
         return self.engine_version != self.original.engine_version
 
+    @property
+    def recorded_law_rebuilt(self) -> bool:
+        """True when the law as known on the assessment's day is the law it recorded."""
+        return self.then_digest == self.original.law_digest
+
+    @property
+    def reproduces_under_recorded_law(self) -> bool | None:
+        """Whether today's engine, under the law the assessment recorded, reaches its verdict
+        (None when that law can no longer be rebuilt here)."""
+        if not self.recorded_law_rebuilt:
+            return None
+        return _bare(self.then_verdict) == _bare(self.original.verdict)
+
     def explanation(self) -> str:
-        """One sentence saying whether the decision reproduces, and if not, what changed."""
+        """Whether the decision reproduces today, and under the law it recorded."""
         changed = [
             name
             for name, flag in (
@@ -232,20 +252,41 @@ class Replay:
         ]
         since = f"; {' and '.join(changed)} changed since" if changed else ""
         if self.same_verdict:
-            return "reproduced exactly" + since
-        return "the verdict differs from the stored one" + (since or " (same law and engine)")
+            today = "reproduced exactly" + since
+        else:
+            today = "the verdict differs from the stored one" + (since or " (same law and engine)")
+        if not self.law_changed:
+            return today
+        then = self.reproduces_under_recorded_law
+        if then is None:
+            return today + "; the law it recorded can no longer be rebuilt here"
+        if then:
+            return today + "; under the law it recorded, reproduced exactly"
+        return today + "; under the law it recorded, the verdict differs"
+
+
+def _bare(verdict: dict[str, Any]) -> dict[str, Any]:
+    """A verdict without the stamp of the day the law was known on (the same decision)."""
+    return {key: value for key, value in verdict.items() if key != "as_known_on"}
 
 
 def replay(uow: UnitOfWork, principal: Principal, assessment_id: int) -> Replay:
-    """Re-run a stored assessment and say whether it reproduces and what changed."""
+    """Re-run a stored assessment on today's law, and on the law as it was known the day it
+    was made (the law it recorded, where that can be rebuilt); says what reproduces."""
     original = get_or_raise(uow, principal, assessment_id)
     catalog = law_in_force.catalog_of(uow)
     facts = custody.restored(original.context_facts)
+    parsed = _parsed(original.document)
+    known = original.verdict.get("as_known_on")
+    day = date.fromisoformat(known) if isinstance(known, str) else original.requested_at.date()
+    then = law_in_force.catalog_of(uow, known_on=day)
     return Replay(
         original=original,
-        verdict=assess(_parsed(original.document), facts, catalog).to_json(),
+        verdict=assess(parsed, facts, catalog).to_json(),
         engine_version=law.ENGINE_VERSION,
         law_digest=catalog.digest,
+        then_verdict=assess(parsed, facts, then).to_json(),
+        then_digest=then.digest,
     )
 
 

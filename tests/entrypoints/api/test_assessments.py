@@ -126,6 +126,10 @@ def test_a_replay_says_when_the_law_data_changed_since(
     assert replayed["law_changed"] is True and replayed["same_verdict"] is False
     assert replayed["verdict"]["allowed"] is False
     assert "law data" in replayed["explanation"]
+    # A release changed the shipped law without dating what it learned: the law the
+    # assessment recorded cannot be rebuilt, and the replay says so rather than guess.
+    assert replayed["recorded_law_rebuilt"] is False and replayed["under_recorded_law"] is None
+    assert replayed["explanation"].endswith("the law it recorded can no longer be rebuilt here")
 
 
 def test_the_cli_replays_a_stored_assessment(client_for: Clients, settings: object) -> None:

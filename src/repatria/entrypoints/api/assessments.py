@@ -27,6 +27,10 @@ class ReplayOut(BaseModel):
     same_verdict: bool
     law_changed: bool
     engine_changed: bool
+    # The law the assessment recorded, rebuilt as known on its day (its digest the recorded
+    # one): the verdict today's engine gives under it; null where it cannot be rebuilt.
+    recorded_law_rebuilt: bool
+    under_recorded_law: dict[str, Any] | None
     explanation: str
 
 
@@ -187,6 +191,8 @@ def read_assessment(
             same_verdict=replayed.same_verdict,
             law_changed=replayed.law_changed,
             engine_changed=replayed.engine_changed,
+            recorded_law_rebuilt=replayed.recorded_law_rebuilt,
+            under_recorded_law=replayed.then_verdict if replayed.recorded_law_rebuilt else None,
             explanation=replayed.explanation(),
         ),
     )
