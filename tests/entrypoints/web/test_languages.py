@@ -13,6 +13,7 @@ from sqlalchemy import select
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from tests.web.conftest import csrf_of
+from tests.web.scenarios import treaty_case
 
 Browsers = Callable[[str | None], TestClient]
 SPANISH = {"Accept-Language": "es-MX,es;q=0.9"}
@@ -155,3 +156,21 @@ def test_the_api_names_each_refused_field_with_its_reason_in_spanish(
     assert {e["field"]: e["reason"] for e in english.json()["errors"]}["family_name"] == (
         "Field required"
     )
+
+
+def test_a_step_not_possible_now_is_explained_in_spanish(
+    browser_for: Browsers, container: Container
+) -> None:
+    case_id = treaty_case(container)  # a draft: it must be submitted before it is screened
+    officer = browser_for("us-case-officer")
+    page = officer.get(f"/cases/{case_id}", headers=SPANISH)
+    version = re.search(r'name="version" value="(\d+)"', page.text)
+    assert version
+    refused = officer.post(
+        f"/cases/{case_id}/steps",
+        data={"command": "screen", "version": version.group(1), "csrf_token": csrf_of(page.text)},
+        headers=SPANISH,
+    )
+    assert refused.status_code == 409
+    assert "No es posible ahora" in refused.text
+    assert "no es posible revisar requisitos desde la etapa «borrador»" in refused.text

@@ -24,7 +24,7 @@ from repatria.entrypoints.api.errors import field_path
 from repatria.entrypoints.web import form_errors
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.security import safe_next
-from repatria.entrypoints.web.vocabulary import not_found
+from repatria.entrypoints.web.vocabulary import not_found, words
 from repatria.i18n import N_, current_language
 from repatria.i18n import gettext as _
 from repatria.law.errors import LawDataError
@@ -111,7 +111,11 @@ def problem_of(exc: Exception) -> Problem | None:
         return Problem(409, title, str(exc), _advice(409), checks=exc.checks)
     if isinstance(exc, TransitionNotAllowed):
         title = _("Not possible now")
-        return Problem(409, title, str(exc), _advice(409), citation=exc.citation)
+        detail = str(exc)
+        if current_language() != "en":  # the citation is shown beside it, as cited
+            step, stage = words(exc.command), words(exc.state)
+            detail = _("%(step)s is not possible from %(stage)s", step=step, stage=stage)
+        return Problem(409, title, detail, _advice(409), citation=exc.citation)
     if isinstance(exc, InvalidInput):
         fields = [(exc.field, exc.reason)]
         return Problem(422, _("Check the form"), str(exc), _advice(422), fields)
