@@ -291,6 +291,7 @@ PUBLIC = {
     "/api/v1/auth/login",
     "/api/v1/auth/logout",
     "/api/v1/auth/password",  # authenticates by the password it is given
+    "/api/v1/exchange/inbox",  # a peer's envelope carries its signature (docs/federation.md)
 }
 
 

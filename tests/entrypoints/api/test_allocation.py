@@ -210,14 +210,14 @@ def test_a_person_held_elsewhere_is_placed_only_once_their_case_has_passed_its_l
     container: Container, client_for: Clients, admin: TestClient, wing: int
 ) -> None:
     # Held by the US, with a withholding order against removal to El Salvador: the custody
-    # agreement's case stands at order_final and can go no further.
+    # agreement's case stands at "order final" and can go no further.
     protected = _demo_person(container, "A201234567")
     before = _stays(container)
     body = {"on": ON.isoformat(), "arrivals": arrivals([protected])}
     refused = admin.post(f"/api/v1/facilities/{wing}/allocations", json=body)
     assert refused.status_code == 422, refused.text
     assert refused.json()["errors"][0]["field"] == "arrivals.0.person_id"
-    assert "order_final" in refused.json()["detail"]
+    assert "its stage: order final" in refused.json()["detail"]
     assert _stays(container) == before
 
     # A draft case to El Salvador brings nobody either; once the case is scheduled (every
