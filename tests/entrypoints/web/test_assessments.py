@@ -5,9 +5,18 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from repatria.adapters.db import tables as t
+from repatria.bootstrap import Container
+from repatria.domain.accounts import Principal, Role
+from repatria.services import amendments
+from repatria.services.amendments import DecideAmendment, ProposeAmendment
+from repatria.services.unit_of_work import UnitOfWork
+from tests.amendment_texts import COLOMBIA_ACCEDES
 from tests.web.conftest import csrf_of
 
 Browsers = Callable[[str | None], TestClient]
@@ -51,3 +60,53 @@ def test_a_document_with_a_key_given_twice_is_refused_as_the_api_refuses_it(
     response = officer.post("/assessments", data={"document": document, "csrf_token": token})
     assert response.status_code == 422
     assert "<code>authority</code>: appears twice in the same object" in response.text
+
+
+def test_a_stored_assessment_says_whether_it_reproduces_under_the_law_it_recorded(
+    browser_for: Browsers, container: Container
+) -> None:
+    """Made yesterday, before Colombia's accession was approved: today's law gives another
+    verdict, and the page says the one on record is reproduced under the law it recorded."""
+    officer = browser_for("us-case-officer")
+    form = officer.get("/assessments/new")
+    document = {"authority": "coe-ets-112", "from": "US", "to": "CO", "as_of": "2026-01-05"}
+    result = officer.post(
+        "/assessments", data={"document": json.dumps(document), "csrf_token": csrf_of(form.text)}
+    )
+    page = str(result.url)
+    assessment_id = int(page.rsplit("/", 1)[1])
+    with container.uow() as uow:
+        made = uow.session.scalar(
+            select(t.assessments.c.requested_at).where(t.assessments.c.id == assessment_id)
+        )
+        assert made is not None
+        uow.session.execute(
+            t.assessments.update()
+            .where(t.assessments.c.id == assessment_id)
+            .values(requested_at=made - timedelta(days=1))
+        )
+        proposed = amendments.propose(
+            uow,
+            _principal(uow, "us-legal-officer"),
+            ProposeAmendment(title="Colombia", file_name="co.yaml", text=COLOMBIA_ACCEDES),
+        )
+        assert proposed.id is not None
+        amendments.decide(
+            uow,
+            _principal(uow, "us-admin"),
+            proposed.id,
+            DecideAmendment.model_validate({"approve": True}),
+        )
+        uow.commit()
+    replayed = officer.get(page).text
+    assert "the verdict differs from the stored one" in replayed
+    assert "Under the law it recorded, it is reproduced exactly." in replayed
+
+
+def _principal(uow: UnitOfWork, username: str) -> Principal:
+    row = uow.session.execute(
+        select(t.users.c.id, t.users.c.role, t.users.c.organisation_id, t.organisations.c.state)
+        .join(t.organisations, t.organisations.c.id == t.users.c.organisation_id)
+        .where(t.users.c.username == username)
+    ).one()
+    return Principal(row.id, username, Role(row.role), row.organisation_id, row.state)

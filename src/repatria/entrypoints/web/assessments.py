@@ -61,12 +61,25 @@ def assessment_detail(
     context = {
         "replay": replayed,
         "replayed": explanation(replayed),
+        "recorded": under_recorded_law(replayed),
         "assessment": stored,
         "verdict": verdict,
         "rows": check_rows(verdict),
         "document": document,
     }
     return render(request, "assessments/detail.html", context)
+
+
+def under_recorded_law(replay: assessments.Replay) -> str:
+    """Whether the verdict reproduces under the law the assessment recorded ("" where the law
+    has not changed since, so today's run already says it)."""
+    if not replay.law_changed:
+        return ""
+    if not replay.recorded_law_rebuilt:
+        return _("The law it recorded can no longer be rebuilt here.")
+    if replay.reproduces_under_recorded_law:
+        return _("Under the law it recorded, it is reproduced exactly.")
+    return _("Under the law it recorded, the verdict differs.")
 
 
 def explanation(replay: assessments.Replay) -> str:
