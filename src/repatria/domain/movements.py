@@ -77,16 +77,6 @@ class Movement:
         planned = self.planned_departure.astimezone(UTC).date()
         return (at.astimezone(UTC).date() - planned).days
 
-    def departure_warning(self, at: datetime) -> str:
-        """Why a departure at `at` deserves a second look (far from the planned day), or ""."""
-        days = self.days_off_plan(at)
-        if abs(days) < FAR_FROM_PLAN_DAYS:
-            return ""
-        planned = self.planned_departure.astimezone(UTC).date().isoformat()
-        if days > 0:
-            return f"{days} days after the planned departure day ({planned})"
-        return f"{-days} days before the planned departure day ({planned})"
-
 
 @dataclass(eq=False)
 class ManifestEntry:

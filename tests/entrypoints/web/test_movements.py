@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
 from repatria.bootstrap import Container
+from repatria.domain.movements import Movement, MovementState
+from repatria.entrypoints.web.movements import off_plan
+from repatria.i18n import use_locale
 from tests.web.conftest import csrf_of
 from tests.web.scenarios import TODAY, treaty_case
 
@@ -63,3 +67,20 @@ def test_another_state_cannot_see_the_movement(browser_for: Browsers) -> None:
     movement = re.search(r'href="(/movements/\d+)"', listing)
     assert movement
     assert browser_for("sv-case-officer").get(movement.group(1)).status_code == 404
+
+
+def test_a_departure_far_from_the_plan_is_said_in_the_readers_language() -> None:
+    planned = datetime(2026, 12, 10, 9, tzinfo=UTC)
+    movement = Movement(
+        "us-mx-1976", "US", "MX", 185, 13, planned, MovementState.PLANNED, 1, planned, planned
+    )
+    early = planned - timedelta(days=3)
+    assert off_plan(movement, planned + timedelta(days=1)) == ""  # within a day: no warning
+    with use_locale("en_US"):
+        assert off_plan(movement, early) == "3 days before the planned departure day (Dec 10, 2026)"
+    with use_locale("es_MX"):
+        assert (
+            off_plan(movement, early) == "3 días antes del día de salida programado (10 dic 2026)"
+        )
+        late = off_plan(movement, planned + timedelta(days=2))
+        assert late == "2 días después del día de salida programado (10 dic 2026)"

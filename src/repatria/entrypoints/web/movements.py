@@ -12,14 +12,14 @@ from fastapi.responses import RedirectResponse
 from repatria.domain.access import Action, require
 from repatria.domain.accounts import Role
 from repatria.domain.errors import InvalidInput, PermissionDenied
-from repatria.domain.movements import MOVEMENT_STEPS, Movement
+from repatria.domain.movements import FAR_FROM_PLAN_DAYS, MOVEMENT_STEPS, Movement
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short
 from repatria.entrypoints.web.kept_forms import KEPT, reasons
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.stage import possessive
-from repatria.i18n import N_
+from repatria.i18n import N_, format_date, ngettext
 from repatria.i18n import gettext as _
 from repatria.law import AUTHORITY_IDS
 from repatria.services import movements, views
@@ -93,7 +93,7 @@ def movement_detail(
         "ready": ready if movement.state.value == "planned" else [],
         "ready_people": views.people_named(uow, {c.person_id for c in ready}),
         "who_next": who_moves_next(movement),
-        "late": movement.departure_warning(departed) if departed else "",
+        "late": off_plan(movement, departed) if departed else "",
         "now": _minute(utcnow()),
         "done": _(DONE[done]) if done in DONE else "",
     }
@@ -113,7 +113,7 @@ def confirm_departure(
     context = {
         "movement": movement,
         "rows": [r for r in movements.manifest_rows(uow, movement) if r["status"] == "aboard"],
-        "warning": movement.departure_warning(utcnow()),
+        "warning": off_plan(movement, utcnow()),
         "now": _minute(utcnow()),
     }
     return render(request, "movements/depart.html", context)
@@ -214,3 +214,25 @@ def step(
     uow.commit()
     done = f"{command}_removed" if removals else command
     return RedirectResponse(f"/movements/{movement_id}?done={done}", status_code=303)
+
+
+def off_plan(movement: Movement, at: datetime) -> str:
+    """Why a departure at `at` deserves a second look (far from the planned day), or "", in
+    the reader's language."""
+    days = movement.days_off_plan(at)
+    if abs(days) < FAR_FROM_PLAN_DAYS:
+        return ""
+    planned = format_date(movement.planned_departure.astimezone(UTC).date())
+    if days > 0:
+        return ngettext(
+            "%(num)d day after the planned departure day (%(day)s)",
+            "%(num)d days after the planned departure day (%(day)s)",
+            days,
+            day=planned,
+        )
+    return ngettext(
+        "%(num)d day before the planned departure day (%(day)s)",
+        "%(num)d days before the planned departure day (%(day)s)",
+        -days,
+        day=planned,
+    )
