@@ -12,6 +12,7 @@ from repatria.adapters.db.conflicts import ConflictsAsDomainErrors, translate_in
 from repatria.adapters.db.engine import make_engine
 from repatria.adapters.db.mapping import start_mappers
 from repatria.adapters.db.migrate import DatabaseNotMigrated
+from repatria.adapters.db.unit_of_work import SqlUnitOfWork
 from repatria.law.catalog import use_local_law
 from repatria.services.unit_of_work import UnitOfWork, WriterGate
 from repatria.settings import Settings, get_settings
@@ -40,15 +41,15 @@ class Container:
         `gated` for a server's command, which then waits for a turn from `writers` when it
         first touches the database."""
         if read_only and self.read_session_factory is not None:
-            return UnitOfWork(self.read_session_factory, self.read_engine)
+            return SqlUnitOfWork(self.read_session_factory, self.read_engine)
         if not gated:
-            return UnitOfWork(self.session_factory)
+            return SqlUnitOfWork(self.session_factory)
         # On SQLite a command's transaction holds the one write lock of every process from
         # its first statement: what it can work out first, from a snapshot, it does so
         # (UnitOfWork.reading_ahead). PostgreSQL's writers lock only the log head, at the end.
         sqlite = self.engine.dialect.name == "sqlite"
         ahead = self._reader if sqlite and self.read_session_factory is not None else None
-        return UnitOfWork(self.session_factory, gate=self.writers, ahead=ahead)
+        return SqlUnitOfWork(self.session_factory, gate=self.writers, ahead=ahead)
 
     def ensure_migrated(self) -> None:
         """Refuse (DatabaseNotMigrated) a database not at the newest migration."""
@@ -66,8 +67,8 @@ class Container:
         """The database's migration (None when empty); `reading` asks the readers' pool."""
         return migrate.current_revision((self.read_engine if reading else None) or self.engine)
 
-    def _reader(self) -> UnitOfWork:
-        return self.uow(read_only=True)
+    def _reader(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.read_session_factory or self.session_factory, self.read_engine)
 
     def dispose(self) -> None:
         """Close every pooled connection (at shutdown)."""

@@ -1,0 +1,1 @@
+"""The SQLAlchemy repositories: one module per concept, implementing services/ports/."""

@@ -1,0 +1,15 @@
+"""The people repository on SQLAlchemy (services/ports/people.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from repatria.adapters.db.unit_of_work import SqlUnitOfWork
+
+
+class SqlPeople:
+    """People in the unit of work's transaction."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
