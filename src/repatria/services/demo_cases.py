@@ -37,6 +37,7 @@ from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 BATCH_DATE = date(2025, 4, 11)
 FLIGHT_TIME = timedelta(hours=6)
+BATCH_RECEIVED = date(2025, 1, 13)  # the day the batch's applications came in
 BATCH_SEQUENCE = 184  # the April 2025 batch was the 184th transfer from the US to Mexico
 # Facts the US-Mexico treaty asks about that an officer establishes from the file.
 TREATY_FACTS = {
@@ -177,8 +178,10 @@ def load_batch_of_april_2025(
     uow: UnitOfWork, actors: Actors, batch: list[RecordPerson]
 ) -> list[int]:
     """Replay the batch of 11 April 2025 on its dates: 13 people, one completed movement."""
-    received = BATCH_DATE - timedelta(days=180)
-    dates = [received + timedelta(days=d) for d in (14, 21, 60, 120, 160)]
+    # The applications came in at the start of 2025 (so the batch counts as opened in 2025,
+    # the year its history starts); consent was verified eleven days before the flight.
+    received = BATCH_RECEIVED
+    dates = [received + timedelta(days=d) for d in (7, 14, 35, 56, 77)]
     case_ids = []
     for person in batch:
         _, case_id = _open(uow, actors, person, received)
