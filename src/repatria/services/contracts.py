@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
-
-from repatria.adapters.db import tables as t
 from repatria.domain.access import Action, require, sees_everything, sees_states
 from repatria.domain.accounts import Principal
 from repatria.domain.contracts import ContractRecord
 from repatria.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from repatria.domain.money import Custody, Invoice, monthly_invoice
-from repatria.domain.places import FacilityRecord, StayRecord
 from repatria.domain.records import snapshot
 from repatria.services.facility_commands import CreateContract
 from repatria.services.unit_of_work import UnitOfWork, utcnow
@@ -20,7 +16,7 @@ from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 def get_or_raise(uow: UnitOfWork, principal: Principal, contract_id: int) -> ContractRecord:
     """The contract, if the principal's state pays or hosts; otherwise NotFound."""
-    contract = uow.session.get(ContractRecord, contract_id)
+    contract = uow.contracts.get(contract_id)
     if contract is None or not sees_states(principal, contract.states):
         raise NotFound("custody contract", contract_id)
     return contract
@@ -30,7 +26,7 @@ def find(uow: UnitOfWork, principal: Principal, key: str) -> ContractRecord:
     """A contract by its id or its reference (for the command line)."""
     if key.isdigit():
         return get_or_raise(uow, principal, int(key))
-    found = uow.session.scalar(select(ContractRecord).where(t.custody_contracts.c.reference == key))
+    found = uow.contracts.by_reference(key)
     if found is None or found.id is None:
         raise NotFound("custody contract", key)
     return get_or_raise(uow, principal, found.id)
@@ -38,17 +34,7 @@ def find(uow: UnitOfWork, principal: Principal, key: str) -> ContractRecord:
 
 def list_contracts(uow: UnitOfWork, principal: Principal) -> list[ContractRecord]:
     """Contracts the principal's state pays or hosts, newest start first."""
-    query = select(ContractRecord).order_by(
-        t.custody_contracts.c.starts_on.desc(), t.custody_contracts.c.id
-    )
-    if not sees_everything(principal):
-        query = query.where(
-            or_(
-                t.custody_contracts.c.payer_state == principal.state,
-                t.custody_contracts.c.host_state == principal.state,
-            )
-        )
-    return list(uow.session.scalars(query))
+    return uow.contracts.seen_by(None if sees_everything(principal) else principal.state)
 
 
 def create(uow: UnitOfWork, principal: Principal, command: CreateContract) -> ContractRecord:
@@ -56,12 +42,10 @@ def create(uow: UnitOfWork, principal: Principal, command: CreateContract) -> Co
     require(principal, Action.MANAGE_CONTRACTS)
     if principal.state not in (command.payer_state, command.host_state):
         raise PermissionDenied("a contract must involve your state as payer or host")
-    if uow.session.scalar(
-        select(t.custody_contracts.c.id).where(t.custody_contracts.c.reference == command.reference)
-    ):
+    if uow.contracts.by_reference(command.reference) is not None:
         raise Conflict(f"a custody contract with reference {command.reference!r} already exists")
     if command.facility_id is not None:
-        facility = uow.session.get(FacilityRecord, command.facility_id)
+        facility = uow.facilities.get(command.facility_id)
         if facility is None or facility.state != command.host_state:
             raise InvalidInput(
                 "facility_id", f"no facility {command.facility_id} run by {command.host_state}"
@@ -73,8 +57,7 @@ def create(uow: UnitOfWork, principal: Principal, command: CreateContract) -> Co
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(contract)
-    uow.session.flush()
+    uow.contracts.add(contract)
     uow.record(
         principal,
         "CustodyContractRecorded",
@@ -93,25 +76,20 @@ def _stored(contract: ContractRecord) -> dict[str, object]:
 
 def admitted(uow: UnitOfWork, contract: ContractRecord, *, besides: int | None = None) -> int:
     """Distinct people ever placed under the contract (leaving one person out, if named)."""
-    query = select(func.count(func.distinct(t.stays.c.person_id))).where(
-        t.stays.c.contract_id == contract.id
-    )
-    if besides is not None:
-        query = query.where(t.stays.c.person_id != besides)
-    return uow.session.scalar(query) or 0
+    assert contract.id is not None
+    return uow.contracts.admitted(contract.id, besides=besides)
 
 
 def admitted_people(uow: UnitOfWork, contract: ContractRecord) -> set[int]:
     """The ids of everyone ever placed under the contract."""
-    query = select(t.stays.c.person_id).where(t.stays.c.contract_id == contract.id).distinct()
-    return set(uow.session.scalars(query))
+    assert contract.id is not None
+    return uow.contracts.admitted_people(contract.id)
 
 
 def custodies(uow: UnitOfWork, contract: ContractRecord) -> list[Custody]:
     """Every period someone was held under the contract, from the stays."""
-    stays = uow.session.scalars(
-        select(StayRecord).where(t.stays.c.contract_id == contract.id).order_by(t.stays.c.id)
-    )
+    assert contract.id is not None
+    stays = uow.contracts.stays_under(contract.id)
     return [Custody(str(s.person_id), s.arrival, s.release) for s in stays]
 
 

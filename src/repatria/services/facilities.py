@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
-
-from repatria.adapters.db import tables as t
 from repatria.domain.access import Action, require, sees_everything, sees_states
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -32,17 +29,13 @@ from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 def states_of(uow: UnitOfWork, facility: FacilityRecord) -> set[str]:
     """The states that see a facility: its own, and every state paying for custody there."""
-    payers = uow.session.scalars(
-        select(t.custody_contracts.c.payer_state).where(
-            t.custody_contracts.c.facility_id == facility.id
-        )
-    )
-    return {facility.state, *payers}
+    assert facility.id is not None
+    return {facility.state, *uow.contracts.payers_at(facility.id)}
 
 
 def get_or_raise(uow: UnitOfWork, principal: Principal, facility_id: int) -> FacilityRecord:
     """The facility, if the principal's state runs it or pays for custody in it; else NotFound."""
-    facility = uow.session.get(FacilityRecord, facility_id)
+    facility = uow.facilities.get(facility_id)
     if facility is None or not sees_states(principal, states_of(uow, facility)):
         raise NotFound("facility", facility_id)
     return facility
@@ -52,7 +45,7 @@ def find(uow: UnitOfWork, principal: Principal, key: str) -> FacilityRecord:
     """A facility by its id or its code (for the command line)."""
     if key.isdigit():
         return get_or_raise(uow, principal, int(key))
-    found = uow.session.scalar(select(FacilityRecord).where(t.facilities.c.code == key))
+    found = uow.facilities.by_code(key)
     if found is None or found.id is None:
         raise NotFound("facility", key)
     return get_or_raise(uow, principal, found.id)
@@ -60,13 +53,7 @@ def find(uow: UnitOfWork, principal: Principal, key: str) -> FacilityRecord:
 
 def list_facilities(uow: UnitOfWork, principal: Principal) -> list[FacilityRecord]:
     """Facilities the principal's state runs or pays for custody in, by code."""
-    query = select(FacilityRecord).order_by(t.facilities.c.code)
-    if not sees_everything(principal):
-        paid = select(t.custody_contracts.c.facility_id).where(
-            t.custody_contracts.c.payer_state == principal.state
-        )
-        query = query.where((t.facilities.c.state == principal.state) | t.facilities.c.id.in_(paid))
-    return list(uow.session.scalars(query))
+    return uow.facilities.seen_by(None if sees_everything(principal) else principal.state)
 
 
 def require_operator(principal: Principal, facility: FacilityRecord | CreateFacility) -> None:
@@ -79,7 +66,7 @@ def require_operator(principal: Principal, facility: FacilityRecord | CreateFaci
 def create(uow: UnitOfWork, principal: Principal, command: CreateFacility) -> FacilityRecord:
     """Record a facility with its units and cells."""
     require_operator(principal, command)
-    if uow.session.scalar(select(t.facilities.c.id).where(t.facilities.c.code == command.code)):
+    if uow.facilities.by_code(command.code) is not None:
         raise Conflict(f"a facility with code {command.code!r} already exists")
     now = utcnow()
     facility = FacilityRecord(
@@ -91,8 +78,7 @@ def create(uow: UnitOfWork, principal: Principal, command: CreateFacility) -> Fa
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(facility)
-    uow.session.flush()
+    uow.facilities.add(facility)
     assert facility.id is not None
     cells = 0
     for unit_in in command.units:
@@ -102,25 +88,24 @@ def create(uow: UnitOfWork, principal: Principal, command: CreateFacility) -> Fa
             name=unit_in.name,
             declared_capacity=unit_in.declared_capacity,
         )
-        uow.session.add(unit)
-        uow.session.flush()
+        uow.facilities.add_unit(unit)
         assert unit.id is not None
-        for cell_in in unit_in.cells:
-            for code in cell_in.codes():
-                uow.session.add(
-                    CellRecord(
-                        unit_id=unit.id,
-                        code=code,
-                        floor_area_m2=cell_in.floor_area_m2,
-                        sanitary_area_m2=cell_in.sanitary_area_m2,
-                        beds=cell_in.beds,
-                        security_level=cell_in.security_level,
-                        occupancy=cell_in.occupancy,
-                        declared_capacity=cell_in.declared_capacity,
-                    )
-                )
-                cells += 1
-    uow.session.flush()
+        unit_cells = [
+            CellRecord(
+                unit_id=unit.id,
+                code=code,
+                floor_area_m2=cell_in.floor_area_m2,
+                sanitary_area_m2=cell_in.sanitary_area_m2,
+                beds=cell_in.beds,
+                security_level=cell_in.security_level,
+                occupancy=cell_in.occupancy,
+                declared_capacity=cell_in.declared_capacity,
+            )
+            for cell_in in unit_in.cells
+            for code in cell_in.codes()
+        ]
+        uow.facilities.add_cells(unit_cells)
+        cells += len(unit_cells)
     after = {**snapshot(facility), "units": len(command.units), "cells": cells}
     uow.record(
         principal, "FacilityRecorded", "facility", facility.id, after=after, states=[facility.state]
@@ -132,21 +117,9 @@ def structure(
     uow: UnitOfWork, facility: FacilityRecord
 ) -> tuple[list[UnitRecord], list[CellRecord]]:
     """The facility's units (by code) and all their cells (by unit, then code)."""
-    units = list(
-        uow.session.scalars(
-            select(UnitRecord)
-            .where(t.facility_units.c.facility_id == facility.id)
-            .order_by(t.facility_units.c.code)
-        )
-    )
-    cells = list(
-        uow.session.scalars(
-            select(CellRecord)
-            .where(t.cells.c.unit_id.in_([u.id for u in units]))
-            .order_by(t.cells.c.unit_id, t.cells.c.id)
-        )
-    )
-    return units, cells
+    assert facility.id is not None
+    units = uow.facilities.units(facility.id)
+    return units, uow.facilities.cells(u.id for u in units)
 
 
 def pure(uow: UnitOfWork, facility: FacilityRecord) -> Facility:
@@ -157,13 +130,8 @@ def pure(uow: UnitOfWork, facility: FacilityRecord) -> Facility:
 
 def stays_in(uow: UnitOfWork, facility: FacilityRecord) -> list[StayRecord]:
     """Every stay, past, present or booked, in the facility's cells."""
-    in_facility = (
-        select(t.cells.c.id)
-        .join(t.facility_units, t.cells.c.unit_id == t.facility_units.c.id)
-        .where(t.facility_units.c.facility_id == facility.id)
-    )
-    query = select(StayRecord).where(t.stays.c.cell_id.in_(in_facility)).order_by(t.stays.c.id)
-    return list(uow.session.scalars(query))
+    assert facility.id is not None
+    return uow.facilities.stays_in(facility.id)
 
 
 def ended_contracts_holding(
@@ -171,17 +139,8 @@ def ended_contracts_holding(
 ) -> list[tuple[str, date, int]]:
     """Contracts that ended before `on` under which people are still held in the facility:
     each one's reference, last day and the number still held (the facility page warns)."""
-    stays, cells, units, k = t.stays.c, t.cells.c, t.facility_units.c, t.custody_contracts.c
-    rows = uow.session.execute(
-        select(k.reference, k.ends_on, func.count(stays.id))
-        .join(t.custody_contracts, k.id == stays.contract_id)
-        .join(t.cells, cells.id == stays.cell_id)
-        .join(t.facility_units, units.id == cells.unit_id)
-        .where(units.facility_id == facility.id, stays.release.is_(None), k.ends_on < on)
-        .group_by(k.reference, k.ends_on)
-        .order_by(k.ends_on)
-    ).all()
-    return [(reference, ends_on, int(count)) for reference, ends_on, count in rows]
+    assert facility.id is not None
+    return uow.contracts.ended_holding(facility.id, on)
 
 
 def standard_of(facility: FacilityRecord, code: str | None, on: date) -> SpaceStandard:
@@ -322,7 +281,7 @@ def operated_stay(
     """A stay at a facility the principal's state runs (its facility administrators)."""
     facility = get_or_raise(uow, principal, facility_id)
     require_operator(principal, facility)
-    stay = uow.session.get(StayRecord, stay_id)
+    stay = uow.facilities.stay(stay_id)
     if stay is None or stay.id not in {s.id for s in stays_in(uow, facility)}:
         raise NotFound("stay", stay_id)
     return stay
@@ -340,7 +299,7 @@ def release(
         raise InvalidInput("on", f"before the arrival on {stay.arrival.isoformat()}")
     before = snapshot(stay)
     stay.release = command.on
-    uow.session.flush()
+    uow.facilities.update_stay(stay)
     uow.record(
         principal,
         "StayEnded",

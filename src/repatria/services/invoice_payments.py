@@ -4,17 +4,16 @@ mark it paid (the day and their reference), once; everyone who sees the contract
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field, StringConstraints
-from sqlalchemy import insert, select
 
-from repatria.adapters.db import tables as t
 from repatria.domain.access import Action, require
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import Conflict, InvalidInput, PermissionDenied
 from repatria.services import clock, contracts
 from repatria.services.commands import Command
+from repatria.services.ports.contracts import InvoicePayment
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 
@@ -27,12 +26,9 @@ class RecordPayment(Command):
     ]
 
 
-def paid(uow: UnitOfWork, contract_id: int) -> dict[date, Any]:
+def paid(uow: UnitOfWork, contract_id: int) -> dict[date, InvoicePayment]:
     """The payments recorded for a contract, by the invoice's month (its first day)."""
-    rows = uow.session.execute(
-        select(t.invoice_payments).where(t.invoice_payments.c.contract_id == contract_id)
-    )
-    return {row.month: row for row in rows}
+    return uow.contracts.payments(contract_id)
 
 
 def record(
@@ -50,15 +46,15 @@ def record(
         raise InvalidInput("paid_on", f"{command.paid_on.isoformat()} is in the future")
     if first in paid(uow, contract_id):
         raise Conflict(f"the invoice of {first:%Y-%m} is already recorded as paid")
-    values = {
-        "contract_id": contract_id,
-        "month": first,
-        "paid_on": command.paid_on,
-        "reference": command.reference,
-        "recorded_by": principal.user_id,
-        "recorded_at": utcnow(),
-    }
-    uow.session.execute(insert(t.invoice_payments).values(**values))
+    payment = InvoicePayment(
+        contract_id=contract_id,
+        month=first,
+        paid_on=command.paid_on,
+        reference=command.reference,
+        recorded_by=principal.user_id,
+        recorded_at=utcnow(),
+    )
+    uow.contracts.add_payment(payment)
     uow.record(
         principal,
         "InvoicePaid",
