@@ -8,31 +8,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
-
-from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Principal, Role
 from repatria.domain.audit_checkpoints import key_id, public_key_from_hex
 from repatria.domain.errors import InvalidInput, NotFound, PermissionDenied
+from repatria.services.ports.peers import PinnedKey as PinnedKey  # re-exported: the CLI names it
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 PURPOSES = ("exchange", "checkpoint")
 _STATE = re.compile(r"^[A-Z]{2}$")
 _HEX_KEY = re.compile(r"^[0-9a-f]{64}$")
-
-
-@dataclass(frozen=True)
-class PinnedKey:
-    """A peer's public key for one purpose, accepted until a day (None: no end set)."""
-
-    purpose: str
-    public_key: str
-    key_id: str
-    accepted_until: date | None
-
-    def accepted_on(self, day: date) -> bool:
-        """Whether a message or checkpoint signed with it is accepted on that day."""
-        return self.accepted_until is None or day <= self.accepted_until
 
 
 @dataclass
@@ -95,39 +79,24 @@ def add(
         raise InvalidInput("state", f"{state!r} is not a two-letter country code")
     if not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", base_url):
         raise InvalidInput("base_url", f"{base_url!r} is not an http(s) URL")
-    row = uow.session.execute(select(t.peers).where(t.peers.c.state == state)).first()
-    if row is None:
+    stored = uow.peers.find(state)
+    if stored is None:
         if not keys or not checkpoint_keys:
             raise InvalidInput(
                 "key", "a new peer needs its envelope key and its checkpoint key pinned"
             )
         # A peer removed and added again goes on from the messages already received from it.
-        received = uow.session.scalar(
-            select(func.max(t.exchange_inbox.c.seq)).where(t.exchange_inbox.c.peer_state == state)
-        )
-        uow.session.execute(
-            t.peers.insert().values(
-                state=state,
-                base_url=base_url.rstrip("/"),
-                added_at=utcnow(),
-                next_in_seq=1 + int(received or 0),
-            )
-        )
-        peer_id = uow.session.execute(
-            select(t.peers.c.id).where(t.peers.c.state == state)
-        ).scalar_one()
+        received = uow.messages.last_received_seq(state)
+        uow.peers.add(state, base_url.rstrip("/"), added_at=utcnow(), next_in_seq=1 + received)
     else:
-        peer_id = row.id
-        uow.session.execute(
-            t.peers.update().where(t.peers.c.id == peer_id).values(base_url=base_url.rstrip("/"))
-        )
+        uow.peers.readdress(state, base_url.rstrip("/"))
     for purpose, pinned in (("exchange", keys), ("checkpoint", checkpoint_keys)):
         for hex_key, until in pinned:
-            _pin(uow, peer_id, purpose, hex_key, until)
+            uow.peers.pin(state, purpose, hex_key, key_id(public_key_from_hex(hex_key)), until)
     peer = get(uow, state)
     uow.record(
         principal,
-        "PeerAdded" if row is None else "PeerUpdated",
+        "PeerAdded" if stored is None else "PeerUpdated",
         "peer",
         state,
         after=_snapshot(peer),
@@ -137,35 +106,12 @@ def add(
     return peer
 
 
-def _pin(uow: UnitOfWork, peer_id: int, purpose: str, hex_key: str, until: date | None) -> None:
-    keys = t.peer_keys
-    existing = uow.session.execute(
-        select(keys.c.id).where(
-            keys.c.peer_id == peer_id, keys.c.purpose == purpose, keys.c.public_key == hex_key
-        )
-    ).first()
-    if existing is not None:
-        uow.session.execute(
-            keys.update().where(keys.c.id == existing.id).values(accepted_until=until)
-        )
-        return
-    uow.session.execute(
-        keys.insert().values(
-            peer_id=peer_id,
-            purpose=purpose,
-            public_key=hex_key,
-            key_id=key_id(public_key_from_hex(hex_key)),
-            accepted_until=until,
-        )
-    )
-
-
 def remove(uow: UnitOfWork, principal: Principal, state: str) -> None:
     """Forget a peer: nothing more is sent to it nor accepted from it (what was exchanged
     stays in the record)."""
     _require_operator(principal)
     peer = get(uow, state.upper())
-    uow.session.execute(t.peers.delete().where(t.peers.c.state == peer.state))
+    uow.peers.remove(peer.state)
     uow.record(
         principal, "PeerRemoved", "peer", peer.state, before=_snapshot(peer), states=[peer.state]
     )
@@ -174,55 +120,26 @@ def remove(uow: UnitOfWork, principal: Principal, state: str) -> None:
 def find(uow: UnitOfWork, state: str, *, summary: bool = True) -> Peer | None:
     """The peer of that state, with its keys and (`summary`) the state of the exchange: the
     witness, the messages waiting for it; or None."""
-    row = uow.session.execute(select(t.peers).where(t.peers.c.state == state.upper())).first()
-    if row is None:
+    stored = uow.peers.find(state.upper())
+    if stored is None:
         return None
-    keys = list(
-        uow.session.execute(
-            select(t.peer_keys).where(t.peer_keys.c.peer_id == row.id).order_by(t.peer_keys.c.id)
-        )
+    peer = Peer(
+        state=stored.state,
+        base_url=stored.base_url,
+        added_at=stored.added_at,
+        next_in_seq=stored.next_in_seq,
+        halted_at=stored.halted_at,
+        halted_reason=stored.halted_reason,
+        keys=list(stored.keys),
     )
     if not summary:  # what the inbox needs to check a message: the peer and its keys
-        return Peer(
-            state=row.state,
-            base_url=row.base_url,
-            added_at=row.added_at,
-            next_in_seq=row.next_in_seq,
-            halted_at=row.halted_at,
-            halted_reason=row.halted_reason,
-            keys=[PinnedKey(k.purpose, k.public_key, k.key_id, k.accepted_until) for k in keys],
-        )
-    witnessed = uow.session.execute(
-        select(t.peer_checkpoints.c.tree_size, t.peer_checkpoints.c.received_at)
-        .where(t.peer_checkpoints.c.peer_state == row.state)
-        .order_by(t.peer_checkpoints.c.tree_size.desc())
-        .limit(1)
-    ).first()
-    outbox = t.exchange_outbox
-    pending = uow.session.scalar(
-        select(func.count()).where(
-            outbox.c.peer_state == row.state, outbox.c.delivered_at.is_(None)
-        )
-    )
-    last_error = uow.session.scalar(
-        select(outbox.c.last_error)
-        .where(outbox.c.peer_state == row.state, outbox.c.delivered_at.is_(None))
-        .order_by(outbox.c.seq)
-        .limit(1)
-    )
-    return Peer(
-        state=row.state,
-        base_url=row.base_url,
-        added_at=row.added_at,
-        next_in_seq=row.next_in_seq,
-        halted_at=row.halted_at,
-        halted_reason=row.halted_reason,
-        keys=[PinnedKey(k.purpose, k.public_key, k.key_id, k.accepted_until) for k in keys],
-        witnessed_size=None if witnessed is None else witnessed.tree_size,
-        witnessed_at=None if witnessed is None else witnessed.received_at,
-        pending=int(pending or 0),
-        last_error=last_error,
-    )
+        return peer
+    witnessed = uow.peers.last_checkpoint(stored.state)
+    if witnessed is not None:
+        peer.witnessed_size, peer.witnessed_at = witnessed.tree_size, witnessed.received_at
+    peer.pending = uow.messages.waiting(stored.state)
+    peer.last_error = uow.messages.first_waiting_error(stored.state)
+    return peer
 
 
 def get(uow: UnitOfWork, state: str) -> Peer:
@@ -239,30 +156,23 @@ def list_peers(uow: UnitOfWork, principal: Principal | None = None) -> list[Peer
         principal.user_id is None or principal.role in (Role.ADMIN, Role.AUDITOR)
     ):
         raise PermissionDenied("only administrators and auditors see the peers")
-    states = uow.session.scalars(select(t.peers.c.state).order_by(t.peers.c.state))
-    return [peer for state in list(states) if (peer := find(uow, state)) is not None]
+    return [peer for state in uow.peers.states() if (peer := find(uow, state)) is not None]
 
 
 def of_case(uow: UnitOfWork, states: tuple[str, str]) -> Peer | None:
     """The peer on the other side of a case shared with another installation, if any."""
-    query = select(t.peers.c.state).where(t.peers.c.state.in_(states))
-    state = uow.session.scalar(query)
+    state = uow.peers.one_of(states)
     return None if state is None else find(uow, state)
 
 
 def halted_states(uow: UnitOfWork) -> set[str]:
     """The peers whose exchange stopped because their record failed the witness."""
-    query = select(t.peers.c.state).where(t.peers.c.halted_at.is_not(None))
-    return set(uow.session.scalars(query))
+    return uow.peers.halted()
 
 
 def halt(uow: UnitOfWork, principal: Principal, state: str, reason: str) -> None:
     """Stop the exchange with a peer (its record failed the witness), and record why."""
-    uow.session.execute(
-        t.peers.update()
-        .where(t.peers.c.state == state, t.peers.c.halted_at.is_(None))
-        .values(halted_at=utcnow(), halted_reason=reason)
-    )
+    uow.peers.halt(state, at=utcnow(), reason=reason)
     uow.record(principal, "PeerHalted", "peer", state, reason=reason, states=[state])
 
 
@@ -276,11 +186,7 @@ def resume(uow: UnitOfWork, principal: Principal, state: str, reason: str) -> Pe
     peer = get(uow, state)
     if peer.halted_at is None:
         raise InvalidInput("state", f"the exchange with {peer.state} has not stopped")
-    uow.session.execute(
-        t.peers.update()
-        .where(t.peers.c.state == peer.state)
-        .values(halted_at=None, halted_reason=None)
-    )
+    uow.peers.resume(peer.state)
     uow.record(
         principal,
         "PeerResumed",
