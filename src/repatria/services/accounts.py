@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import secrets
-from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select, true, update
-
-from repatria.adapters.db import tables as t
 from repatria.domain.access import (
     OPERATOR_GRANTED,
     Action,
@@ -39,6 +34,7 @@ from repatria.domain.errors import (
 )
 from repatria.services.commands import CreateOrganisation, CreateUser
 from repatria.services.passwords import check_policy, hash_password
+from repatria.services.ports.accounts import KeyedRead, TokenHolder
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 TOKEN_PREFIX = "rpt_"  # noqa: S105 - a public prefix that makes leaked tokens findable
@@ -67,11 +63,10 @@ def create_organisation(
 ) -> Organisation:
     """Create an organisation of one state (the installation's operator only)."""
     require_operator(actor, "create organisations")
-    if uow.session.scalar(select(Organisation).where(t.organisations.c.code == command.code)):
+    if uow.accounts.organisation_by_code(command.code) is not None:
         raise Conflict(f"an organisation with code {command.code!r} already exists")
     organisation = Organisation(code=command.code, name=command.name, state=command.state)
-    uow.session.add(organisation)
-    uow.session.flush()
+    uow.accounts.add_organisation(organisation)
     uow.record(
         actor,
         "CreateOrganisation",
@@ -93,15 +88,13 @@ def create_user(
     `password_hash`, when given, must be hash_password(command.password) made by the caller
     (the demo loader makes one for the shared published demo password)."""
     require(actor, Action.MANAGE_ACCOUNTS)
-    organisation = uow.session.scalar(
-        select(Organisation).where(t.organisations.c.code == command.organisation_code)
-    )
+    organisation = uow.accounts.organisation_by_code(command.organisation_code)
     if organisation is None:
         raise InvalidInput("organisation_code", f"no organisation {command.organisation_code!r}")
     _require_grantable(actor, organisation.state, command.role)
     if password_hash is None:
         check_policy(command.password, command.username)
-    if uow.session.scalar(select(User).where(t.users.c.username == command.username)):
+    if uow.accounts.user_by_name(command.username) is not None:
         raise Conflict(f"the username {command.username!r} is taken")
     assert organisation.id is not None
     user = User(
@@ -112,8 +105,7 @@ def create_user(
         organisation_id=organisation.id,
         organisation=organisation,
     )
-    uow.session.add(user)
-    uow.session.flush()
+    uow.accounts.add_user(user)
     after = command.model_dump(mode="json", exclude={"password"})
     uow.record(actor, "CreateUser", "user", user.id, after=after, states=[organisation.state])
     return user
@@ -127,10 +119,6 @@ def _require_grantable(actor: Principal, state: str, role: Role) -> None:
         raise PermissionDenied(f"only the installation's operator grants the role {role.value}")
 
 
-def _user_by_name(uow: UnitOfWork, username: str) -> User | None:
-    return uow.session.scalar(select(User).where(t.users.c.username == username))
-
-
 def issue_credential(
     uow: UnitOfWork,
     actor: Principal,
@@ -140,9 +128,11 @@ def issue_credential(
     lifetime: timedelta,
     *,
     read_only: bool = False,
+    issuer: str | None = None,
 ) -> tuple[Credential, str]:
     """Issue a session or API token; the raw token is returned once and never stored. A
-    read-only API token may read what its user may, and change nothing."""
+    read-only API token may read what its user may, and change nothing. `issuer`: the
+    identity provider a session was opened through."""
     assert user.id is not None
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
@@ -156,8 +146,7 @@ def issue_credential(
         read_only=read_only and kind is CredentialKind.API,
         user=user,
     )
-    uow.session.add(credential)
-    uow.session.flush()
+    uow.accounts.add_credential(credential, issuer=issuer)
     if kind is CredentialKind.API:
         uow.record(
             actor,
@@ -195,7 +184,7 @@ def issue_api_token(
         raise PermissionDenied("an API token is issued only to its own user, signed in")
     if not 1 <= days <= 366:
         raise InvalidInput("days", "must be between 1 and 366")
-    user = _user_by_name(uow, username)
+    user = uow.accounts.user_by_name(username)
     if user is None or not user.active:
         raise InvalidInput("username", f"no active user {username!r}")
     return issue_credential(
@@ -203,89 +192,45 @@ def issue_api_token(
     )
 
 
-# Every request authenticates: one Core query over the credential, its user and the user's
-# organisation, without building ORM objects.
-_AUTHENTICATE = (
-    select(
-        t.credentials.c.expires_at,
-        t.credentials.c.revoked_at,
-        t.credentials.c.read_only,
-        t.users.c.id,
-        t.users.c.username,
-        t.users.c.role,
-        t.users.c.active,
-        t.users.c.organisation_id,
-        t.organisations.c.state,
-        t.users.c.language,
-    )
-    .select_from(t.credentials)
-    .join(t.users, t.users.c.id == t.credentials.c.user_id)
-    .join(t.organisations, t.organisations.c.id == t.users.c.organisation_id)
-    .where(t.credentials.c.token_hash == bindparam("token_hash"))
-)
-
-
 def authenticate(uow: UnitOfWork, raw_token: str) -> Principal:
     """The principal a session or API token stands for, if it is still valid."""
-    found = uow.connection().execute(_AUTHENTICATE, {"token_hash": _token_digest(raw_token)})
-    return _principal(found.first())
+    return _principal(uow.accounts.token_holder(_token_digest(raw_token)))
 
 
 def authenticate_reading(
-    uow: UnitOfWork, raw_token: str, read: Select[Any], params: Mapping[str, Any]
-) -> tuple[Principal, tuple[Any, ...] | None]:
-    """`authenticate`, and the one row of a read by key that does not depend on who asks, in
-    one statement (one round trip, where the two took two): the read joined to the
-    credential's row. The read's row (None if there is none: its first column, the key it is
-    read by, must never be NULL) is given only with the principal: a caller not
-    authenticated gets NotAuthenticated as from `authenticate`, and it is for the caller to
-    check what the principal may see."""
-    found = (
-        uow.connection()
-        .execute(_with_read(read), {**params, "token_hash": _token_digest(raw_token)})
-        .first()
-    )
-    if found is None:
-        return _principal(None), None
-    width = len(_AUTHENTICATE.selected_columns)
-    principal = _principal(found[:width])
-    row = found[width:]
-    return principal, row if row[0] is not None else None
+    uow: UnitOfWork, raw_token: str, read: KeyedRead, record_id: int
+) -> tuple[Principal, dict[str, Any] | None]:
+    """`authenticate`, and the columns of one record read by its id that do not depend on who
+    asks, in one statement (one round trip, where the two took two). The record (None if
+    there is none) is given only with the principal: a caller not authenticated gets
+    NotAuthenticated as from `authenticate`, and it is for the caller to check what the
+    principal may see."""
+    holder, record = uow.accounts.token_holder_reading(_token_digest(raw_token), read, record_id)
+    return _principal(holder), record
 
 
-@functools.cache
-def _with_read(read: Select[Any]) -> Select[Any]:
-    # The credential's row, then the read's columns: NULL when the read finds nothing.
-    who = _AUTHENTICATE.subquery("who")
-    what = read.subquery("what")
-    return select(*who.c, *what.c).select_from(who.outerjoin(what, true()))
-
-
-def _principal(row: tuple[Any, ...] | None) -> Principal:
-    if row is None:
+def _principal(holder: TokenHolder | None) -> Principal:
+    if holder is None:
         raise NotAuthenticated("the token is unknown, expired or revoked")
-    (expires_at, revoked_at, read_only, user_id, username, role, active, organisation_id, state) = (
-        row[:9]
-    )
-    if not token_usable(revoked_at, expires_at, utcnow()):
+    if not token_usable(holder.revoked_at, holder.expires_at, utcnow()):
         raise NotAuthenticated("the token is unknown, expired or revoked")
-    if not active:
+    if not holder.active:
         raise NotAuthenticated("the user is disabled")
     return Principal(
-        user_id,
-        username,
-        role,
-        organisation_id,
-        state,
-        read_only=bool(read_only),
-        language=row[9],
+        holder.user_id,
+        holder.username,
+        holder.role,
+        holder.organisation_id,
+        holder.state,
+        read_only=bool(holder.read_only),
+        language=holder.language,
     )
 
 
 def revoke_credential(uow: UnitOfWork, actor: Principal, credential_id: int) -> Credential:
     """Revoke a token: one's own, or, as an administrator, one of a user of its own state
     (another state's token is not found: its existence does not leak)."""
-    credential = uow.session.get(Credential, credential_id)
+    credential = uow.accounts.credential(credential_id)
     if credential is None or credential.user is None:
         raise NotFound("token", credential_id)
     if credential.user_id != actor.user_id and not (
@@ -307,9 +252,7 @@ def revoke_credential(uow: UnitOfWork, actor: Principal, credential_id: int) -> 
 
 def revoke_raw_token(uow: UnitOfWork, raw_token: str) -> None:
     """End a session by its raw token (logout); unknown tokens are ignored."""
-    credential = uow.session.scalar(
-        select(Credential).where(t.credentials.c.token_hash == _token_digest(raw_token))
-    )
+    credential = uow.accounts.credential_by_token(_token_digest(raw_token))
     if credential is not None and credential.revoked_at is None:
         credential.revoked_at = utcnow()
 
@@ -318,39 +261,28 @@ def open_session(uow: UnitOfWork, user: User, hours: int, *, issuer: str | None 
     """A browser session for a user whose sign-in is complete; the raw token, returned once.
     `issuer` is the identity provider it was opened through, so signing out ends the
     provider's session too (RP-initiated logout)."""
-    credential, raw = issue_credential(
+    _, raw = issue_credential(
         uow,
         principal_of(user),
         user,
         CredentialKind.SESSION,
         "browser session",
         timedelta(hours=hours),
+        issuer=issuer,
     )
-    if issuer is not None:
-        uow.session.execute(
-            update(t.credentials).where(t.credentials.c.id == credential.id).values(issuer=issuer)
-        )
     return raw
 
 
 def session_issuer(uow: UnitOfWork, raw_token: str) -> str | None:
     """The identity provider a session was opened through (its issuer), if any."""
-    issuer: str | None = uow.session.scalar(
-        select(t.credentials.c.issuer).where(t.credentials.c.token_hash == _token_digest(raw_token))
-    )
-    return issuer
+    return uow.accounts.session_issuer(_token_digest(raw_token))
 
 
 def list_own_tokens(uow: UnitOfWork, actor: Principal) -> list[Credential]:
     """The API tokens of the acting user, newest first."""
-    query = (
-        select(Credential)
-        .where(t.credentials.c.user_id == actor.user_id, t.credentials.c.kind == CredentialKind.API)
-        .order_by(t.credentials.c.id.desc())
-    )
-    return list(uow.session.scalars(query))
+    return [] if actor.user_id is None else uow.accounts.api_tokens_of(actor.user_id)
 
 
 def list_organisations(uow: UnitOfWork) -> list[Organisation]:
     """Every organisation; their names and states are not confidential."""
-    return list(uow.session.scalars(select(Organisation).order_by(t.organisations.c.code)))
+    return uow.accounts.organisations()

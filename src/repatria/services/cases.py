@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import func, or_, select
 
 from repatria.adapters.db import tables as t
 from repatria.domain.access import Action, require, sees_everything, sees_states
@@ -21,6 +21,7 @@ from repatria.law import AUTHORITY_IDS
 from repatria.services import clock, people
 from repatria.services.commands import OpenCase
 from repatria.services.people import Page
+from repatria.services.ports.accounts import KeyedRead
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 
@@ -47,37 +48,27 @@ def load(uow: UnitOfWork, case_id: int) -> Case | None:
     return uow.session.get(Case, case_id)
 
 
-def summary_read(columns: Iterable[str]) -> Select[Any]:
-    """These columns of a case (and its states), by its id (parameter `id`). The read path
-    of `GET /cases/{id}`, which reads it with the caller's authentication
-    (accounts.authenticate_reading) and gives its row to `summary_seen`."""
-    return _summary_query(tuple(columns))
+def summary_read(columns: Iterable[str]) -> KeyedRead:
+    """These columns of a case (and its states), by its id: the read path of
+    `GET /cases/{id}`, which reads it with the caller's authentication
+    (accounts.authenticate_reading) and gives what it found to `summary_seen`."""
+    return _summary_read(tuple(columns))
+
+
+@functools.cache
+def _summary_read(columns: tuple[str, ...]) -> KeyedRead:
+    # One KeyedRead per column set, so the statement the repository builds for it is cached.
+    return KeyedRead("case", tuple(dict.fromkeys([*columns, "from_state", "to_state"])))
 
 
 def summary_seen(
-    principal: Principal, case_id: int, read: Select[Any], row: tuple[Any, ...] | None
+    principal: Principal, case_id: int, found: dict[str, Any] | None
 ) -> dict[str, Any]:
-    """The case's row read by `summary_read`, if the case involves the principal's state;
+    """The case's columns read by `summary_read`, if the case involves the principal's state;
     otherwise NotFound."""
-    if row is None:
-        raise NotFound("case", case_id)
-    found = dict(zip(_names(read), row, strict=True))
-    if not sees_states(principal, (found["from_state"], found["to_state"])):
+    if found is None or not sees_states(principal, (found["from_state"], found["to_state"])):
         raise NotFound("case", case_id)
     return found
-
-
-@functools.cache
-def _names(read: Select[Any]) -> tuple[str, ...]:
-    return tuple(str(c.key) for c in read.exported_columns)
-
-
-@functools.cache
-def _summary_query(columns: tuple[str, ...]) -> Select[Any]:
-    # Built once per column set: building and keying the statement cost as much as running it.
-    # The key first: authenticate_reading tells a case not found by it.
-    wanted = dict.fromkeys(["id", *columns, "from_state", "to_state"])
-    return select(*(t.cases.c[name] for name in wanted)).where(t.cases.c.id == bindparam("id"))
 
 
 def new_reference(uow: UnitOfWork, case: Case) -> str:

@@ -48,8 +48,8 @@ def read_case(case_id: RecordId, token: Token, container: AppContainer) -> objec
     # thread pool, not four (the dependency's set-up and tear-down, the response's check).
     read = cases.summary_read(CaseOut.model_fields)
     with container.uow(read_only=True) as uow:
-        principal, row = accounts.authenticate_reading(uow, token, read, {"id": case_id})
-    found = cases.summary_seen(principal, case_id, read, row)
+        principal, found = accounts.authenticate_reading(uow, token, read, case_id)
+    found = cases.summary_seen(principal, case_id, found)
     return JSONResponse(CaseOut.model_validate(found).model_dump(mode="json"))
 
 
