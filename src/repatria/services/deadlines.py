@@ -10,16 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
-
-from repatria.adapters.db import tables as t
-from repatria.domain.access import sees_everything
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import Case, CaseState
 from repatria.law.catalog import load_catalog
 from repatria.services import assessments, case_documents, cases
 from repatria.services.case_documents import build_document
 from repatria.services.unit_of_work import UnitOfWork
+from repatria.services.views import scope_of
 
 S = CaseState
 # The states in which each time limit has been met: a decision is taken once the receiving
@@ -102,13 +99,8 @@ def for_case(uow: UnitOfWork, principal: Principal, case_id: int, on: date) -> l
 
 def overdue(uow: UnitOfWork, principal: Principal, on: date) -> list[Deadline]:
     """Every missed time limit of an open case in the principal's scope, most late first."""
-    query = select(Case).where(
-        t.cases.c.authority.in_(_authorities_with_deadlines()),
-        t.cases.c.state.not_in(sorted(CLOSED)),
+    found = uow.views.open_cases(
+        scope_of(principal), closed=CLOSED, authorities=_authorities_with_deadlines()
     )
-    if not sees_everything(principal):
-        query = query.where(
-            or_(t.cases.c.from_state == principal.state, t.cases.c.to_state == principal.state)
-        )
-    late = [d for case in uow.session.scalars(query) for d in of_case(uow, case, on) if d.days_late]
+    late = [d for case in found for d in of_case(uow, case, on) if d.days_late]
     return sorted(late, key=lambda d: (-d.days_late, d.case_id, d.name))

@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, or_, select
-
-from repatria.adapters.db import tables as t
-from repatria.domain.access import sees_everything
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import Case
 from repatria.domain.people import Person
-from repatria.services.people import _visible as visible_people
 from repatria.services.unit_of_work import UnitOfWork
+from repatria.services.views import scope_of
 
 MOST = 25  # per kind; the lists page further
 
@@ -41,29 +37,8 @@ def search(uow: UnitOfWork, principal: Principal, text: str) -> Found:
     words = text.lower().split()
     if not words:
         return Found()
-    people_query = visible_people(principal, select(Person))
-    by_identifier = select(t.identifiers.c.person_id).where(
-        func.lower(t.identifiers.c.value) == text.strip().lower()
-    )
-    named = [
-        or_(
-            func.lower(t.people.c.family_name).contains(word, autoescape=True),
-            func.lower(t.people.c.given_names).contains(word, autoescape=True),
-        )
-        for word in words
-    ]
-    people_query = people_query.where(or_(t.people.c.id.in_(by_identifier), and_(*named)))
-    people = list(uow.session.scalars(people_query.order_by(t.people.c.family_name).limit(MOST)))
-    case_query = select(Case).where(
-        or_(
-            func.lower(t.cases.c.reference).contains(text.strip().lower(), autoescape=True),
-            t.cases.c.person_id.in_([p.id for p in people]),
-        )
-    )
-    if not sees_everything(principal):
-        state = principal.state
-        case_query = case_query.where(
-            or_(t.cases.c.from_state == state, t.cases.c.to_state == state)
-        )
-    cases = list(uow.session.scalars(case_query.order_by(t.cases.c.id.desc()).limit(MOST)))
+    scope = scope_of(principal)
+    people = uow.views.people_matching(scope, words, text.strip(), MOST)
+    person_ids = [p.id for p in people if p.id is not None]
+    cases = uow.views.cases_matching(scope, text.strip(), person_ids, MOST)
     return Found(cases, people)
