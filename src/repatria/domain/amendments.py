@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from repatria.domain.accounts import Principal, Role
-from repatria.domain.errors import Conflict, InvalidInput, PermissionDenied
+from repatria.domain.errors import Conflict, InvalidInput, PermissionDenied, Term
+from repatria.i18n import N_
 
 
 class AmendmentStatus(enum.StrEnum):
@@ -54,15 +55,25 @@ def check_decision(
         principal.state != amendment.state
     ):
         raise PermissionDenied(
-            f"only a legal officer or administrator of {amendment.state} decides this amendment"
+            N_("only a legal officer or administrator of %(state)s decides this amendment"),
+            state=amendment.state,
         )
     if principal.user_id is not None and principal.user_id == amendment.proposed_by:
-        raise PermissionDenied("four eyes: the person who proposed an amendment may not decide it")
+        raise PermissionDenied(
+            N_("four eyes: the person who proposed an amendment may not decide it")
+        )
     if amendment.status is not AmendmentStatus.PROPOSED:
-        raise Conflict(f"amendment {amendment.id} is already {amendment.status.value}")
+        raise Conflict(
+            N_("amendment %(id)s is already %(status)s"),
+            id=amendment.id,
+            status=Term(amendment.status.value),
+        )
     if effective_on is not None and effective_on < on:
         raise InvalidInput(
             "effective_on",
-            f"an amendment takes effect on or after the day it is approved ({on}); the law"
-            " it adds says from when it applies, in its dated entries",
+            N_(
+                "an amendment takes effect on or after the day it is approved (%(on)s); the law"
+                " it adds says from when it applies, in its dated entries"
+            ),
+            on=on,
         )

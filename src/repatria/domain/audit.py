@@ -16,8 +16,9 @@ from json.encoder import encode_basestring as quote
 from typing import Any
 
 from repatria.domain.accounts import Principal, Role
-from repatria.domain.errors import PermissionDenied
+from repatria.domain.errors import PermissionDenied, Term
 from repatria.domain.merkle import leaf_hash
+from repatria.i18n import N_
 
 # The leaf's keys in sorted order; %s slots take JSON text, the moments their date and time.
 LEAF_FORMAT = (
@@ -125,4 +126,6 @@ def event_leaf_hash(event: Any, seq: int) -> bytes:
 def require_audit_reader(principal: Principal) -> None:
     """Checkpoints and proofs are for auditors and administrators (and the system itself)."""
     if principal.role not in AUDIT_READERS:
-        raise PermissionDenied(f"the role {principal.role.value} may not read the audit log")
+        raise PermissionDenied(
+            N_("the role %(role)s may not read the audit log"), role=Term(principal.role.value)
+        )

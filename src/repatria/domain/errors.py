@@ -2,9 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
+from repatria.i18n import gettext
+
+Words = Callable[[str], str]
+
+
+class Term(str):
+    """A fixed value a refusal names (a step, a stage, a role): its code in English, as the
+    record keeps it; its name in the reader's vocabulary where the refusal is shown."""
+
+    __slots__ = ()
+
+
+def _worded(params: Mapping[str, object], words: Words | None) -> dict[str, object]:
+    if words is None:
+        return dict(params)
+    return {key: words(v) if isinstance(v, Term) else v for key, v in params.items()}
+
 
 class DomainError(Exception):
-    """Base of every error the domain raises on purpose."""
+    """Base of every error the domain raises on purpose.
+
+    A refusal people read is a whole sentence with named placeholders, marked where it is
+    raised (`Conflict(N_("case %(case)s is full"), case=ref)`): `str()` is its English, as
+    the record, the logs and the API in English keep it; `said()` is its sentence in the
+    reader's language, which the entrypoints show."""
+
+    def __init__(self, message: str = "", /, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
+
+    def said(self, words: Words | None = None) -> str:
+        """The refusal in the current language (English where the catalog has no entry),
+        each Term named by `words` (the reader's vocabulary) where given."""
+        if not self.message:
+            return str(self)
+        return gettext(self.message, **_worded(self.params, words))
 
 
 class NotFound(DomainError):
@@ -37,8 +73,10 @@ class SecurityKeyRequired(PermissionDenied):
     opens: `pending` is the raw token of the sign-in in progress (for the browser, which
     presents the key); `enrol` when the user has no key yet and must register one."""
 
-    def __init__(self, message: str, pending: str = "", *, enrol: bool = False) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, pending: str = "", *, enrol: bool = False, **params: object
+    ) -> None:
+        super().__init__(message, **params)
         self.pending = pending
         self.enrol = enrol
 
@@ -58,10 +96,20 @@ class Conflict(DomainError):
 class InvalidInput(DomainError):
     """A field's value is not acceptable; names the field and the reason."""
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
+    def __init__(self, field: str, reason: str, /, **params: object) -> None:
         self.field = field
-        self.reason = reason
+        self.reason = reason % params if params else reason
+        super().__init__(f"{field}: {self.reason}")
+        self.template = reason
+        self.params = params
+
+    def said(self, words: Words | None = None) -> str:
+        """The whole refusal, field and reason, in the current language."""
+        return f"{self.field}: {self.reason_said(words)}"
+
+    def reason_said(self, words: Words | None = None) -> str:
+        """Why the field was refused, in the current language."""
+        return gettext(self.template, **_worded(self.params, words))
 
 
 class NotEligible(DomainError):

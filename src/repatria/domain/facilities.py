@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from repatria.domain.errors import InvalidInput
+from repatria.i18n import N_
 
 
 class SharedRule(enum.StrEnum):
@@ -68,11 +69,15 @@ class Cell:
 
     def __post_init__(self) -> None:
         if self.floor_area_m2 < 0 or self.sanitary_area_m2 < 0:
-            raise InvalidInput("floor_area_m2", f"cell {self.id}: areas cannot be negative")
+            raise InvalidInput(
+                "floor_area_m2", N_("cell %(cell)s: areas cannot be negative"), cell=self.id
+            )
         if self.sanitary_area_m2 > self.floor_area_m2:
-            raise InvalidInput("sanitary_area_m2", f"cell {self.id}: larger than the floor area")
+            raise InvalidInput(
+                "sanitary_area_m2", N_("cell %(cell)s: larger than the floor area"), cell=self.id
+            )
         if self.beds < 0:
-            raise InvalidInput("beds", f"cell {self.id}: cannot be negative")
+            raise InvalidInput("beds", N_("cell %(cell)s: cannot be negative"), cell=self.id)
 
     @property
     def usable_area_m2(self) -> Decimal:
@@ -270,7 +275,7 @@ def forecast(
     cells count.
     """
     if horizon_days < 1:
-        raise InvalidInput("horizon_days", "must be at least 1")
+        raise InvalidInput("horizon_days", N_("must be at least 1"))
     expected = releases or {}
     cell_ids = {c.id for c in facility.cells()}
     here = [s for s in stays if s.cell_id in cell_ids]

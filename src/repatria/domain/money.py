@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from repatria.domain.errors import Conflict, InvalidInput, NotFound
+from repatria.i18n import N_
 
 CENT = Decimal("0.01")
 DAYS_PER_YEAR = Decimal("365.25")  # the mean Julian year: remaining years = remaining days / 365.25
@@ -132,11 +133,17 @@ class CustodyContract:
         """Check that one more person may be placed under the contract on a day, or refuse."""
         if not self.in_force_on(day):
             raise ContractNotInForce(
-                f"contract {self.id} is in force {self.starts_on} to {self.ends_on}, not on {day}"
+                N_("contract %(reference)s is in force %(start)s to %(end)s, not on %(day)s"),
+                reference=self.id,
+                start=self.starts_on,
+                end=self.ends_on,
+                day=day,
             )
         if self.room_under_cap(people_admitted) == 0:
             raise ContractCapReached(
-                f"contract {self.id} is at its cap of {self.cap_people} people"
+                N_("contract %(reference)s is at its cap of %(n)s people"),
+                reference=self.id,
+                n=self.cap_people,
             )
 
 

@@ -6,7 +6,8 @@ import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from repatria.domain.errors import Conflict
+from repatria.domain.errors import Conflict, Term
+from repatria.i18n import N_
 
 
 class MovementState(enum.StrEnum):
@@ -43,7 +44,10 @@ def next_state(command: str, current: MovementState) -> MovementState:
     source, target = MOVEMENT_STEPS[command]
     if current is not source:
         raise MovementStepNotAllowed(
-            f"{command} needs a {source.value} movement; this one is {current.value}"
+            N_("%(step)s needs a %(needed)s movement; this one is %(stage)s"),
+            step=Term(command),
+            needed=Term(source.value),
+            stage=Term(current.value),
         )
     return target
 

@@ -9,9 +9,10 @@ from typing import Any
 
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import Case, CaseState
-from repatria.domain.errors import InvalidInput, PermissionDenied
+from repatria.domain.errors import InvalidInput, PermissionDenied, Term
 from repatria.domain.lifecycle import Side, Transition, available
 from repatria.domain.workflow import DecisionKind
+from repatria.i18n import N_
 
 # The steps that record a state's decision, and what each decides.
 DECISIONS = {
@@ -75,19 +76,29 @@ def check_actor(
     `preparers`: who, by the record, prepared the decision the step takes."""
     if principal.role not in transition.roles:
         roles = ", ".join(sorted(r.value for r in transition.roles))
-        raise PermissionDenied(f"{transition.command} needs the role {roles}")
+        raise PermissionDenied(
+            N_("%(step)s needs the role %(roles)s"), step=Term(transition.command), roles=roles
+        )
     wanted = acting_states(case, transition)
     if principal.state not in wanted:
         raise PermissionDenied(
-            f"{transition.command} is taken by {' or '.join(sorted(wanted))}, not {principal.state}"
+            N_("%(step)s is taken by %(states)s, not %(state)s"),
+            step=Term(transition.command),
+            states=" or ".join(sorted(wanted)),
+            state=principal.state,
         )
     if prepared_it(principal, transition.command, preparers):
         raise PermissionDenied(
-            "separation of duties: you prepared this decision, so another reviewer "
-            f"must {transition.command.replace('_', ' ')}"
+            N_(
+                "separation of duties: you prepared this decision, so another reviewer "
+                "must %(step)s"
+            ),
+            step=Term(transition.command.replace("_", " ")),
         )
     if transition.needs_reason and not reason.strip():
-        raise InvalidInput("reason", f"{transition.command} requires a reason")
+        raise InvalidInput(
+            "reason", N_("%(step)s requires a reason"), step=Term(transition.command)
+        )
     return principal.state
 
 

@@ -31,7 +31,9 @@ from repatria.domain.errors import (
     NotAuthenticated,
     NotFound,
     PermissionDenied,
+    Term,
 )
+from repatria.i18n import N_
 from repatria.services.commands import CreateOrganisation, CreateUser
 from repatria.services.passwords import check_policy, hash_password
 from repatria.services.ports.accounts import KeyedRead, TokenHolder
@@ -64,7 +66,9 @@ def create_organisation(
     """Create an organisation of one state (the installation's operator only)."""
     require_operator(actor, "create organisations")
     if uow.accounts.organisation_by_code(command.code) is not None:
-        raise Conflict(f"an organisation with code {command.code!r} already exists")
+        raise Conflict(
+            N_("an organisation with code %(code)s already exists"), code=repr(command.code)
+        )
     organisation = Organisation(code=command.code, name=command.name, state=command.state)
     uow.accounts.add_organisation(organisation)
     uow.record(
@@ -90,12 +94,16 @@ def create_user(
     require(actor, Action.MANAGE_ACCOUNTS)
     organisation = uow.accounts.organisation_by_code(command.organisation_code)
     if organisation is None:
-        raise InvalidInput("organisation_code", f"no organisation {command.organisation_code!r}")
+        raise InvalidInput(
+            "organisation_code",
+            N_("no organisation %(code)s"),
+            code=repr(command.organisation_code),
+        )
     _require_grantable(actor, organisation.state, command.role)
     if password_hash is None:
         check_policy(command.password, command.username)
     if uow.accounts.user_by_name(command.username) is not None:
-        raise Conflict(f"the username {command.username!r} is taken")
+        raise Conflict(N_("the username %(username)s is taken"), username=repr(command.username))
     assert organisation.id is not None
     user = User(
         username=command.username,
@@ -114,9 +122,15 @@ def create_user(
 def _require_grantable(actor: Principal, state: str, role: Role) -> None:
     # Organisations are public, so refusing another state's organisation leaks nothing.
     if not administers(actor, state):
-        raise PermissionDenied(f"an administrator of {actor.state} does not administer {state}")
+        raise PermissionDenied(
+            N_("an administrator of %(own)s does not administer %(state)s"),
+            own=actor.state,
+            state=state,
+        )
     if role in OPERATOR_GRANTED and not is_operator(actor):
-        raise PermissionDenied(f"only the installation's operator grants the role {role.value}")
+        raise PermissionDenied(
+            N_("only the installation's operator grants the role %(role)s"), role=Term(role.value)
+        )
 
 
 def issue_credential(
@@ -181,12 +195,12 @@ def issue_api_token(
     """Issue an API token for oneself: nobody, administrators included, makes one for
     another user, who could then be impersonated."""
     if username != actor.username or actor.user_id is None:
-        raise PermissionDenied("an API token is issued only to its own user, signed in")
+        raise PermissionDenied(N_("an API token is issued only to its own user, signed in"))
     if not 1 <= days <= 366:
-        raise InvalidInput("days", "must be between 1 and 366")
+        raise InvalidInput("days", N_("must be between 1 and 366"))
     user = uow.accounts.user_by_name(username)
     if user is None or not user.active:
-        raise InvalidInput("username", f"no active user {username!r}")
+        raise InvalidInput("username", N_("no active user %(username)s"), username=repr(username))
     return issue_credential(
         uow, actor, user, CredentialKind.API, name, timedelta(days=days), read_only=read_only
     )
@@ -211,11 +225,11 @@ def authenticate_reading(
 
 def _principal(holder: TokenHolder | None) -> Principal:
     if holder is None:
-        raise NotAuthenticated("the token is unknown, expired or revoked")
+        raise NotAuthenticated(N_("the token is unknown, expired or revoked"))
     if not token_usable(holder.revoked_at, holder.expires_at, utcnow()):
-        raise NotAuthenticated("the token is unknown, expired or revoked")
+        raise NotAuthenticated(N_("the token is unknown, expired or revoked"))
     if not holder.active:
-        raise NotAuthenticated("the user is disabled")
+        raise NotAuthenticated(N_("the user is disabled"))
     return Principal(
         holder.user_id,
         holder.username,

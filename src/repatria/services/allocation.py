@@ -31,6 +31,7 @@ from repatria.domain.facilities import SpaceStandard, placement_limit
 from repatria.domain.money import ContractNotInForce
 from repatria.domain.people import Person as PersonRecord
 from repatria.domain.places import CellRecord, FacilityRecord, StayRecord, UnitRecord
+from repatria.i18n import N_
 from repatria.i18n import gettext as _
 from repatria.services import contracts, facilities, people
 from repatria.services.facility_commands import Allocate, ArrivalIn
@@ -311,7 +312,9 @@ def _pairs(
         for person_id in pair:
             if person_id not in present:
                 raise InvalidInput(
-                    f"{name}.{index}", f"person {person_id} is neither arriving nor held here"
+                    f"{name}.{index}",
+                    N_("person %(id)s is neither arriving nor held here"),
+                    id=person_id,
                 )
     return tuple((str(a), str(b)) for a, b in pairs)
 

@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from repatria.domain.errors import InvalidInput
+from repatria.i18n import N_
 
 Kind = Literal["party", "value", "ruling"]
 NEEDED: dict[str, tuple[str, ...]] = {
@@ -67,7 +68,9 @@ def overlay(form: AmendmentForm) -> str:
         try:
             value = yaml.safe_load(form.value)
         except yaml.YAMLError:
-            raise InvalidInput("value", f"{form.value!r} is not a value (24, [a, b])") from None
+            raise InvalidInput(
+                "value", N_("%(value)s is not a value (24, [a, b])"), value=repr(form.value)
+            ) from None
         entry = {"from": form.on, "value": value, "basis": form.basis, **fact}
         body["parameters"] = {form.parameter: {"values": [{**entry, "citation": _citation(form)}]}}
     else:

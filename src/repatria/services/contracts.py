@@ -10,6 +10,7 @@ from repatria.domain.contracts import ContractRecord
 from repatria.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from repatria.domain.money import Custody, Invoice, monthly_invoice
 from repatria.domain.records import snapshot
+from repatria.i18n import N_
 from repatria.services.facility_commands import CreateContract
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
@@ -41,14 +42,20 @@ def create(uow: UnitOfWork, principal: Principal, command: CreateContract) -> Co
     """Record a custody contract (a finance officer of the paying or the host state)."""
     require(principal, Action.MANAGE_CONTRACTS)
     if principal.state not in (command.payer_state, command.host_state):
-        raise PermissionDenied("a contract must involve your state as payer or host")
+        raise PermissionDenied(N_("a contract must involve your state as payer or host"))
     if uow.contracts.by_reference(command.reference) is not None:
-        raise Conflict(f"a custody contract with reference {command.reference!r} already exists")
+        raise Conflict(
+            N_("a custody contract with reference %(reference)s already exists"),
+            reference=repr(command.reference),
+        )
     if command.facility_id is not None:
         facility = uow.facilities.get(command.facility_id)
         if facility is None or facility.state != command.host_state:
             raise InvalidInput(
-                "facility_id", f"no facility {command.facility_id} run by {command.host_state}"
+                "facility_id",
+                N_("no facility %(facility)s run by %(state)s"),
+                facility=command.facility_id,
+                state=command.host_state,
             )
     now = utcnow()
     contract = ContractRecord(
@@ -99,7 +106,9 @@ def parse_month(text: str) -> date:
         year, month = (int(part) for part in text.split("-"))
         return date(year, month, 1)
     except ValueError:
-        raise InvalidInput("month", f"{text!r} is not a month written YYYY-MM") from None
+        raise InvalidInput(
+            "month", N_("%(text)s is not a month written YYYY-MM"), text=repr(text)
+        ) from None
 
 
 def invoice(

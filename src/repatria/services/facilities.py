@@ -22,6 +22,7 @@ from repatria.domain.facilities import (
 from repatria.domain.places import CellRecord, FacilityRecord, StayRecord, UnitRecord, as_facility
 from repatria.domain.records import snapshot
 from repatria.domain.reference_data import space_standard
+from repatria.i18n import N_
 from repatria.services.facility_commands import CreateFacility, ReleaseStay
 from repatria.services.facility_forecast import expected_releases, scheduled_arrivals
 from repatria.services.unit_of_work import UnitOfWork, utcnow
@@ -60,14 +61,16 @@ def require_operator(principal: Principal, facility: FacilityRecord | CreateFaci
     """Only a facility administrator of the state that runs the facility changes it."""
     require(principal, Action.MANAGE_FACILITIES)
     if principal.state != facility.state:
-        raise PermissionDenied(f"only {facility.state}, the state that runs it, changes it")
+        raise PermissionDenied(
+            N_("only %(state)s, the state that runs it, changes it"), state=facility.state
+        )
 
 
 def create(uow: UnitOfWork, principal: Principal, command: CreateFacility) -> FacilityRecord:
     """Record a facility with its units and cells."""
     require_operator(principal, command)
     if uow.facilities.by_code(command.code) is not None:
-        raise Conflict(f"a facility with code {command.code!r} already exists")
+        raise Conflict(N_("a facility with code %(code)s already exists"), code=repr(command.code))
     now = utcnow()
     facility = FacilityRecord(
         code=command.code,
@@ -294,9 +297,11 @@ def release(
     facility = get_or_raise(uow, principal, facility_id)
     stay = operated_stay(uow, principal, facility_id, stay_id)
     if stay.release is not None:
-        raise Conflict(f"stay {stay_id} already ended on {stay.release.isoformat()}")
+        raise Conflict(
+            N_("stay %(stay)s already ended on %(day)s"), stay=stay_id, day=stay.release.isoformat()
+        )
     if command.on < stay.arrival:
-        raise InvalidInput("on", f"before the arrival on {stay.arrival.isoformat()}")
+        raise InvalidInput("on", N_("before the arrival on %(day)s"), day=stay.arrival.isoformat())
     before = snapshot(stay)
     stay.release = command.on
     uow.facilities.update_stay(stay)

@@ -11,6 +11,7 @@ from pydantic import Field, StringConstraints
 from repatria.domain.access import Action, require
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import Conflict, InvalidInput, PermissionDenied
+from repatria.i18n import N_
 from repatria.services import clock, contracts
 from repatria.services.commands import Command
 from repatria.services.ports.contracts import InvoicePayment
@@ -38,14 +39,22 @@ def record(
     require(principal, Action.MANAGE_CONTRACTS)
     contract = contracts.get_or_raise(uow, principal, contract_id)
     if principal.state != contract.payer_state:
-        raise PermissionDenied(f"only {contract.payer_state}, the paying state, records payment")
+        raise PermissionDenied(
+            N_("only %(state)s, the paying state, records payment"), state=contract.payer_state
+        )
     first = month.replace(day=1)
     if first not in contracts.invoice_months(contract, clock.today()):
-        raise InvalidInput("month", f"{first:%Y-%m} is not a month this contract invoices")
+        raise InvalidInput(
+            "month", N_("%(month)s is not a month this contract invoices"), month=f"{first:%Y-%m}"
+        )
     if command.paid_on > clock.today():
-        raise InvalidInput("paid_on", f"{command.paid_on.isoformat()} is in the future")
+        raise InvalidInput(
+            "paid_on", N_("%(day)s is in the future"), day=command.paid_on.isoformat()
+        )
     if first in paid(uow, contract_id):
-        raise Conflict(f"the invoice of {first:%Y-%m} is already recorded as paid")
+        raise Conflict(
+            N_("the invoice of %(month)s is already recorded as paid"), month=f"{first:%Y-%m}"
+        )
     payment = InvoicePayment(
         contract_id=contract_id,
         month=first,

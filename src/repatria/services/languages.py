@@ -5,6 +5,7 @@ from __future__ import annotations
 from repatria import i18n
 from repatria.domain.accounts import Principal, User
 from repatria.domain.errors import InvalidInput, NotFound
+from repatria.i18n import N_
 from repatria.services.unit_of_work import UnitOfWork
 from repatria.services.users import state_of
 
@@ -15,7 +16,12 @@ def set_language(uow: UnitOfWork, actor: Principal, language: str | None) -> str
     chosen = (language or "").strip() or None
     if chosen is not None and i18n.supported(chosen) is None:
         choices = ", ".join(i18n.LANGUAGES)
-        raise InvalidInput("language", f"must be one of {choices}, not {chosen!r}")
+        raise InvalidInput(
+            "language",
+            N_("must be one of %(choices)s, not %(chosen)s"),
+            choices=choices,
+            chosen=repr(chosen),
+        )
     if chosen is not None and "_" not in chosen.replace("-", "_"):
         chosen = chosen.lower()
     elif chosen is not None:

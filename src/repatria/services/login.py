@@ -27,6 +27,7 @@ from repatria.domain.errors import (
     TooManyAttempts,
 )
 from repatria.domain.throttle import PER_ACCOUNT, PER_ADDRESS, ThrottlePolicy, stale_before
+from repatria.i18n import N_
 from repatria.services import passwords, second_factor, users
 from repatria.services.accounts import issue_api_token, open_session, principal_of
 from repatria.services.unit_of_work import UnitOfWork, utcnow
@@ -78,7 +79,7 @@ def change_password(uow: UnitOfWork, username: str, current: str, new: str, addr
     and token ends, so one signs in again. Commits (see the module)."""
     passwords.check_policy(new, username, "new_password")
     if new == current:
-        raise InvalidInput("new_password", "must differ from the current password")
+        raise InvalidInput("new_password", N_("must differ from the current password"))
     user = _checked(uow, username, current, address)
     user.password_hash = passwords.hash_password(new)
     user.must_change_password = False
@@ -140,7 +141,8 @@ def _refuse_if_switched_off(
     )
     uow.commit()
     raise PasswordsSwitchedOff(
-        f"{user.organisation.name} signs in through its identity provider, not with a password"
+        N_("%(organisation)s signs in through its identity provider, not with a password"),
+        organisation=user.organisation.name,
     )
 
 
@@ -175,7 +177,7 @@ def _checked(uow: UnitOfWork, username: str, password: str, address: str) -> Use
     if not right or user is None or not user.active:
         _failed(uow, attempt, user)
         uow.commit()
-        raise NotAuthenticated("wrong username or password")
+        raise NotAuthenticated(N_("wrong username or password"))
     _succeeded(uow, attempt)
     return user
 

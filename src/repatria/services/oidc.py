@@ -17,6 +17,7 @@ from sqlalchemy import select
 from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Organisation, Principal, Role, User
 from repatria.domain.errors import NotAuthenticated, SecurityKeyRequired
+from repatria.i18n import N_
 from repatria.services import second_factor
 from repatria.services.accounts import open_session, principal_of
 from repatria.services.oidc_providers import Provider
@@ -50,10 +51,13 @@ def sign_in(
         select(Organisation).where(t.organisations.c.code == provider.organisation)
     )
     if organisation is None:
-        raise SignInRefused(f"there is no organisation {provider.organisation!r}")
+        raise SignInRefused(
+            N_("there is no organisation %(organisation)s"),
+            organisation=repr(provider.organisation),
+        )
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject:
-        raise SignInRefused("the provider named no subject (sub)")
+        raise SignInRefused(N_("the provider named no subject (sub)"))
     role = _role(provider, claims)
     user = uow.session.scalar(
         select(User).where(
@@ -76,7 +80,7 @@ def sign_in(
             after={**after, "security_key": "due"},
             states=[organisation.state],
         )
-        raise SecurityKeyRequired("present your security key to finish signing in", pending)
+        raise SecurityKeyRequired(N_("present your security key to finish signing in"), pending)
     # Signing out ends the provider's session too, where it says how (RP-initiated logout).
     raw = open_session(uow, user, hours, issuer=provider.issuer)
     uow.record(
@@ -115,14 +119,23 @@ def _role(provider: Provider, claims: Mapping[str, Any]) -> Role:
     roles = provider.roles_for(claims)
     if not roles:
         raise SignInRefused(
-            f"{provider.label} gave no {provider.role_claim} value that maps to a role in "
-            "Repatria: ask your administrator to grant you one"
+            N_(
+                "%(provider)s gave no %(claim)s value that maps to a role in "
+                "Repatria: ask your administrator to grant you one"
+            ),
+            provider=provider.label,
+            claim=provider.role_claim,
         )
     if len(roles) > 1:
         names = ", ".join(sorted(role.value for role in roles))
         raise SignInRefused(
-            f"{provider.label} gave {provider.role_claim} values that map to several roles "
-            f"({names}); a user has exactly one"
+            N_(
+                "%(provider)s gave %(claim)s values that map to several roles "
+                "(%(roles)s); a user has exactly one"
+            ),
+            provider=provider.label,
+            claim=provider.role_claim,
+            roles=names,
         )
     return roles.pop()
 
@@ -138,13 +151,18 @@ def _provision(
     username = claims.get(provider.username_claim)
     if not isinstance(username, str) or not _valid_username(username.lower()):
         raise SignInRefused(
-            f"{provider.label} gave no usable username in the claim {provider.username_claim}"
+            N_("%(provider)s gave no usable username in the claim %(claim)s"),
+            provider=provider.label,
+            claim=provider.username_claim,
         )
     username = username.lower()
     if uow.session.scalar(select(t.users.c.id).where(t.users.c.username == username)):
         raise SignInRefused(
-            f"the username {username!r} belongs to another account; an administrator must "
-            "resolve it"
+            N_(
+                "the username %(username)s belongs to another account; an administrator must "
+                "resolve it"
+            ),
+            username=repr(username),
         )
     name = claims.get("name")
     assert organisation.id is not None
@@ -181,9 +199,12 @@ def _update(
     uow: UnitOfWork, provider: Provider, organisation: Organisation, user: User, role: Role
 ) -> None:
     if user.organisation_id != organisation.id:
-        raise SignInRefused(f"this account belongs to another organisation than {provider.label}")
+        raise SignInRefused(
+            N_("this account belongs to another organisation than %(provider)s"),
+            provider=provider.label,
+        )
     if not user.active:
-        raise SignInRefused("this account is deactivated")
+        raise SignInRefused(N_("this account is deactivated"))
     if role is not user.role:
         before = {"role": user.role.value}
         user.role = role

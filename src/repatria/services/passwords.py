@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from repatria.domain.errors import InvalidInput
+from repatria.i18n import N_
 from repatria.settings import get_settings
 
 MIN_LENGTH = 10
@@ -64,6 +65,8 @@ def _common() -> frozenset[str]:
 def check_policy(password: str, username: str, field: str = "password") -> None:
     """Refuse a password that is too short or long, one of the most common, or the username."""
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
-        raise InvalidInput(field, f"must be {MIN_LENGTH} to {MAX_LENGTH} characters")
+        raise InvalidInput(
+            field, N_("must be %(least)s to %(most)s characters"), least=MIN_LENGTH, most=MAX_LENGTH
+        )
     if password.casefold() in _common() or username.casefold() in password.casefold():
-        raise InvalidInput(field, "is too easy to guess: a common password or the username")
+        raise InvalidInput(field, N_("is too easy to guess: a common password or the username"))

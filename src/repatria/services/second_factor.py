@@ -19,6 +19,7 @@ from sqlalchemy import insert, select, update
 from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Role, User
 from repatria.domain.errors import NotAuthenticated, SecurityKeyRequired
+from repatria.i18n import N_
 from repatria.services import security_keys, users
 from repatria.services.accounts import open_session, principal_of
 from repatria.services.unit_of_work import UnitOfWork, utcnow
@@ -95,10 +96,10 @@ def pending(uow: UnitOfWork, raw: str | None) -> Pending:
         or row.expires_at <= utcnow()
         or row.failures >= MAX_FAILURES
     ):
-        raise NotAuthenticated("this sign-in has ended or expired: sign in again")
+        raise NotAuthenticated(N_("this sign-in has ended or expired: sign in again"))
     user = uow.session.get(User, row.user_id)
     if user is None or not user.active:
-        raise NotAuthenticated("this sign-in has ended or expired: sign in again")
+        raise NotAuthenticated(N_("this sign-in has ended or expired: sign in again"))
     return Pending(int(row.id), user, row.issuer, int(row.failures))
 
 
@@ -134,7 +135,7 @@ def finish(uow: UnitOfWork, waiting: Pending, hours: int, *, key: str | None) ->
         .values(ended_at=now)
     ).rowcount  # type: ignore[attr-defined]
     if ended != 1:  # finished by a parallel request in between
-        raise NotAuthenticated("this sign-in has ended or expired: sign in again")
+        raise NotAuthenticated(N_("this sign-in has ended or expired: sign in again"))
     user = waiting.user
     raw = open_session(uow, user, hours, issuer=waiting.issuer)
     uow.record(

@@ -36,6 +36,7 @@ from repatria.adapters.db import tables as t
 from repatria.domain.access import require_operator
 from repatria.domain.accounts import Principal, User
 from repatria.domain.errors import InvalidInput, NotAuthenticated, NotFound
+from repatria.i18n import N_
 from repatria.services import users
 from repatria.services.accounts import principal_of
 from repatria.services.unit_of_work import UnitOfWork, utcnow
@@ -125,7 +126,7 @@ def finish_registration(
     assert user.id is not None
     name = name.strip()
     if not 1 <= len(name) <= 100:
-        raise InvalidInput("name", "must be 1 to 100 characters")
+        raise InvalidInput("name", N_("must be 1 to 100 characters"))
     challenge = _spend_challenge(uow, challenge_id, user.id, REGISTER)
     try:
         verified = verify_registration_response(
@@ -136,14 +137,16 @@ def finish_registration(
         )
     except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
         _refused(uow, user, "RefuseSecurityKey", str(exc))
-        raise InvalidInput("credential", f"the security key's answer was refused: {exc}") from exc
+        raise InvalidInput(
+            "credential", N_("the security key's answer was refused: %(problem)s"), problem=exc
+        ) from exc
     taken = uow.session.scalar(
         select(t.security_keys.c.id).where(
             t.security_keys.c.credential_id == verified.credential_id
         )
     )
     if taken is not None:
-        raise InvalidInput("credential", "this security key is already registered")
+        raise InvalidInput("credential", N_("this security key is already registered"))
     now = utcnow()
     key_id: int = uow.session.execute(
         insert(t.security_keys)
@@ -243,7 +246,7 @@ def finish_assertion(
             )
         ).first()
         if key is None:
-            raise NotAuthenticated("this is not one of your registered security keys")
+            raise NotAuthenticated(N_("this is not one of your registered security keys"))
         verified = verify_authentication_response(
             credential=credential,
             expected_challenge=challenge,
@@ -327,12 +330,14 @@ def _spend_challenge(uow: UnitOfWork, challenge_id: int, user_id: int, purpose: 
         select(t.webauthn_challenges).where(t.webauthn_challenges.c.id == challenge_id)
     ).first()
     if row is None or row.user_id != user_id or row.purpose != purpose:
-        raise InvalidInput("challenge_id", "names no security key request of yours: start again")
+        raise InvalidInput(
+            "challenge_id", N_("names no security key request of yours: start again")
+        )
     if row.used_at is not None:
-        raise InvalidInput("challenge_id", "was already answered (a replay?): start again")
+        raise InvalidInput("challenge_id", N_("was already answered (a replay?): start again"))
     now = utcnow()
     if row.expires_at <= now:
-        raise InvalidInput("challenge_id", "has expired: start again")
+        raise InvalidInput("challenge_id", N_("has expired: start again"))
     uow.session.execute(
         update(t.webauthn_challenges)
         .where(t.webauthn_challenges.c.id == challenge_id)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import PermissionDenied
 from repatria.domain.events import Event
+from repatria.i18n import N_
 from repatria.services.ports import (
     accounts,
     amendments,
@@ -169,7 +170,7 @@ class RecordsEvents:
         a read-only token is refused here, whatever the change (and nothing of it is kept:
         the transaction is never committed)."""
         if principal.read_only:
-            raise PermissionDenied("this API token is read-only: it may change nothing")
+            raise PermissionDenied(N_("this API token is read-only: it may change nothing"))
         now = utcnow()
         event = Event(
             command=command,

@@ -14,7 +14,8 @@ from sqlalchemy import select, update
 from repatria.adapters.db import tables as t
 from repatria.domain.access import OPERATOR_GRANTED, Action, administers, is_operator, require
 from repatria.domain.accounts import Credential, CredentialKind, Organisation, Principal, Role, User
-from repatria.domain.errors import NotFound, PermissionDenied
+from repatria.domain.errors import NotFound, PermissionDenied, Term
+from repatria.i18n import N_
 from repatria.services.passwords import hash_password
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
@@ -57,7 +58,8 @@ def _managed(uow: UnitOfWork, actor: Principal, user_id: int) -> User:
     user = get_or_raise(uow, actor, user_id)
     if user.role in OPERATOR_GRANTED and not is_operator(actor):
         raise PermissionDenied(
-            f"a user with the role {user.role.value} is the operator's to manage"
+            N_("a user with the role %(role)s is the operator's to manage"),
+            role=Term(user.role.value),
         )
     return user
 
@@ -83,7 +85,9 @@ def change_role(uow: UnitOfWork, actor: Principal, user_id: int, role: Role) -> 
     """Give a user another role (not one only the operator grants)."""
     user = _managed(uow, actor, user_id)
     if role in OPERATOR_GRANTED and not is_operator(actor):
-        raise PermissionDenied(f"only the installation's operator grants the role {role.value}")
+        raise PermissionDenied(
+            N_("only the installation's operator grants the role %(role)s"), role=Term(role.value)
+        )
     if role is not user.role:
         before = {"role": user.role.value}
         user.role = role

@@ -77,7 +77,9 @@ def _worded(exc: DomainError) -> str:
             "not signed in: sign in, or send a valid API token as 'Authorization: Bearer …' "
             "(one unknown, expired or revoked, or of a disabled user, is refused)"
         )
-    return str(exc)
+    from repatria.entrypoints.web.vocabulary import said  # see _reason
+
+    return said(exc)
 
 
 def methods_at(app: FastAPI, path: str) -> list[str]:
@@ -122,7 +124,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(InvalidInput)
     async def _input_invalid(_: Request, exc: InvalidInput) -> JSONResponse:
-        return _invalid([FieldError(field=exc.field, reason=exc.reason)])
+        from repatria.entrypoints.web.vocabulary import refusal_words  # see _reason
+
+        return _invalid([FieldError(field=exc.field, reason=exc.reason_said(refusal_words()))])
 
     @app.exception_handler(NotEligible)
     async def _not_eligible(_: Request, exc: NotEligible) -> JSONResponse:

@@ -157,7 +157,7 @@ def change_password(
                 uow, name, current_password, new_password, client_address(request)
             )
     except InvalidInput as exc:
-        return _password_page(request, name, field=exc.field, reason=exc.reason, status=422)
+        return _password_page(request, name, field=exc.field, reason=exc.reason_said(), status=422)
     except NotAuthenticated:
         reason = _("is wrong (or the username is)")
         return _password_page(request, name, field="current_password", reason=reason, status=401)

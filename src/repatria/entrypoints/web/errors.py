@@ -24,7 +24,7 @@ from repatria.entrypoints.api.errors import field_path
 from repatria.entrypoints.web import form_errors
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.security import safe_next
-from repatria.entrypoints.web.vocabulary import not_found, words
+from repatria.entrypoints.web.vocabulary import not_found, refusal_words, said, words
 from repatria.i18n import N_, current_language
 from repatria.i18n import gettext as _
 from repatria.law.errors import LawDataError
@@ -105,7 +105,7 @@ def problem_of(exc: Exception) -> Problem | None:
         detail = str(exc) if current_language() == "en" else not_found(exc.kind, exc.key)
         return Problem(404, _("Not found"), detail, _advice(404))
     if isinstance(exc, PermissionDenied):
-        return Problem(403, _("Not allowed"), str(exc), _advice(403))
+        return Problem(403, _("Not allowed"), said(exc), _advice(403))
     if isinstance(exc, NotEligible):
         title = _("Refused by the legal engine")
         return Problem(409, title, str(exc), _advice(409), checks=exc.checks)
@@ -117,8 +117,8 @@ def problem_of(exc: Exception) -> Problem | None:
             detail = _("%(step)s is not possible from %(stage)s", step=step, stage=stage)
         return Problem(409, title, detail, _advice(409), citation=exc.citation)
     if isinstance(exc, InvalidInput):
-        fields = [(exc.field, exc.reason)]
-        return Problem(422, _("Check the form"), str(exc), _advice(422), fields)
+        fields = [(exc.field, exc.reason_said(refusal_words()))]
+        return Problem(422, _("Check the form"), said(exc), _advice(422), fields)
     if isinstance(exc, RequestValidationError) and _in_address(exc):
         # An id out of range or not a number names no record, as an unknown address does.
         return Problem(404, _("Not found"), _("The address names no record."), _advice(404))
@@ -129,7 +129,7 @@ def problem_of(exc: Exception) -> Problem | None:
         detail = _("Some fields are not valid.")
         return Problem(422, _("Check the form"), detail, _advice(422), fields)
     if isinstance(exc, Conflict | DomainError):
-        return Problem(409, _("Conflict"), str(exc), _advice(409))
+        return Problem(409, _("Conflict"), said(exc), _advice(409))
     if isinstance(exc, LawDataError):
         return Problem(503, _("Law data unavailable"), str(exc), _advice(503))
     return None

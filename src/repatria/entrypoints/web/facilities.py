@@ -309,7 +309,7 @@ def _savings_rows(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]
         try:
             report = savings.of_movement(uow, principal, movement.id)
         except DomainError as exc:
-            rows.append({"movement": movement, "report": None, "note": str(exc)})
+            rows.append({"movement": movement, "report": None, "note": exc.said()})
             continue
         rows.append({"movement": movement, "report": report, "note": ""})
     return rows

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 
 from pydantic import ValidationError
 
-from repatria.domain.errors import Conflict, InvalidInput
+from repatria.domain.errors import Conflict, DomainError, InvalidInput
 from repatria.entrypoints.api.errors import field_path
 from repatria.entrypoints.web import form_errors
+from repatria.entrypoints.web.vocabulary import refusal_words, said
 
 # Refusals a form answers by coming back (anything else is the error page).
 KEPT = (ValidationError, InvalidInput, Conflict)
@@ -20,7 +21,7 @@ def reasons(exc: Exception, aliases: Mapping[str, str]) -> dict[str, str]:
     """Why each field was refused, keyed by the form's field name (`aliases` maps the
     command's dotted field names to the form's; a reason no field owns is WHOLE_FORM's)."""
     if isinstance(exc, InvalidInput):
-        return {aliases.get(exc.field, exc.field): exc.reason}
+        return {aliases.get(exc.field, exc.field): exc.reason_said(refusal_words())}
     if isinstance(exc, ValidationError):
         found: dict[str, str] = {}
         for error in exc.errors():
@@ -28,4 +29,4 @@ def reasons(exc: Exception, aliases: Mapping[str, str]) -> dict[str, str]:
             reason = form_errors.reason(error).removeprefix("Value error, ")
             found.setdefault(aliases.get(name, name), reason)
         return found
-    return {WHOLE_FORM: str(exc)}
+    return {WHOLE_FORM: said(exc) if isinstance(exc, DomainError) else str(exc)}

@@ -29,6 +29,7 @@ from repatria.entrypoints.web import second_factor, security
 from repatria.entrypoints.web.auth import refused_login_page
 from repatria.entrypoints.web.deps import AppContainer
 from repatria.entrypoints.web.routing import web_router
+from repatria.i18n import N_
 from repatria.services import oidc, oidc_providers
 from repatria.services.oidc_providers import Provider
 
@@ -95,7 +96,10 @@ class _NoProvider(oidc.SignInRefused):
 def _provider(container: Container, organisation: str) -> Provider:
     found = providers(container).get(organisation)
     if found is None:
-        raise _NoProvider(f"the organisation {organisation!r} has no identity provider")
+        raise _NoProvider(
+            N_("the organisation %(organisation)s has no identity provider"),
+            organisation=repr(organisation),
+        )
     return found
 
 
@@ -109,9 +113,9 @@ async def start(request: Request, organisation: str, container: AppContainer) ->
         callback = str(request.url_for("oidc_callback", organisation=organisation))
         response: Response = await client.authorize_redirect(request, callback)
     except _NoProvider as exc:
-        return await _refused(request, container, organisation, str(exc), 404)
+        return await _refused(request, container, organisation, exc, 404)
     except oidc.SignInRefused as exc:  # the provider describes another issuer
-        return await _refused(request, container, organisation, str(exc), 502)
+        return await _refused(request, container, organisation, exc, 502)
     except (AuthlibBaseError, JoseError, httpx.HTTPError, ValueError) as exc:
         return await _refused(request, container, organisation, _reason(exc), 502)
     return response
@@ -125,7 +129,7 @@ async def callback(request: Request, organisation: str, container: AppContainer)
     try:
         provider = _provider(container, organisation)
     except _NoProvider as exc:
-        return await _refused(request, container, organisation, str(exc), 404)
+        return await _refused(request, container, organisation, exc, 404)
     try:
         client = _client(provider)
         issuer = await _check_issuer(client, provider)
@@ -133,11 +137,11 @@ async def callback(request: Request, organisation: str, container: AppContainer)
             request, claims_options={"iss": {"essential": True, "value": issuer}}
         )
         if "userinfo" not in token:
-            raise oidc.SignInRefused("the provider sent no ID token")
+            raise oidc.SignInRefused(N_("the provider sent no ID token"))
         claims = dict(token["userinfo"])
         raw, key_due = await run_in_threadpool(_sign_in, container, provider, claims)
     except oidc.SignInRefused as exc:
-        return await _refused(request, container, organisation, str(exc), 403, claims)
+        return await _refused(request, container, organisation, exc, 403, claims)
     except (AuthlibBaseError, JoseError, httpx.HTTPError, ValueError) as exc:
         return await _refused(request, container, organisation, _reason(exc), 401)
     if key_due:  # the provider vouched for the password; the key is still to come
@@ -154,7 +158,9 @@ async def _check_issuer(client: StarletteOAuth2App, provider: Provider) -> str:
     issuer = str(metadata.get("issuer", ""))
     if issuer.rstrip("/") != provider.issuer.rstrip("/"):
         raise oidc.SignInRefused(
-            f"the provider at {provider.issuer} calls itself {issuer or 'nothing'}"
+            N_("the provider at %(issuer)s calls itself %(named)s"),
+            issuer=provider.issuer,
+            named=issuer or "nothing",
         )
     return issuer
 
@@ -208,36 +214,46 @@ async def end_session_url(
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}", provider.label
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: Exception) -> oidc.SignInRefused:
+    """Why the protocol failed, as a refusal (recorded in English, shown in the reader's)."""
     if isinstance(exc, MismatchingStateError):
-        return (
-            "this sign-in was not started in this browser, or was already used "
-            "(unknown or replayed state): start again"
+        return oidc.SignInRefused(
+            N_(
+                "this sign-in was not started in this browser, or was already used "
+                "(unknown or replayed state): start again"
+            )
         )
     if isinstance(exc, InvalidClaimError) and exc.claim == "iss":
-        return "the ID token was issued by another issuer than the organisation's provider"
+        return oidc.SignInRefused(
+            N_("the ID token was issued by another issuer than the organisation's provider")
+        )
     if isinstance(exc, httpx.HTTPError):
-        return "the identity provider could not be reached"
+        return oidc.SignInRefused(N_("the identity provider could not be reached"))
     description = getattr(exc, "description", "") or getattr(exc, "error", "") or str(exc)
-    return f"the identity provider's answer was refused: {description}"
+    return oidc.SignInRefused(
+        N_("the identity provider's answer was refused: %(description)s"),
+        description=description,
+    )
 
 
 async def _refused(
     request: Request,
     container: Container,
     organisation: str,
-    reason: str,
+    refusal: oidc.SignInRefused,
     status: int,
     claims: dict[str, Any] | None = None,
 ) -> Response:
-    """The login page with the reason; the refusal recorded when the organisation has a
-    provider (anyone may ask for another name: that says nothing about an account)."""
+    """The login page with the reason in the reader's language; the refusal recorded (in
+    English, as the record keeps it) when the organisation has a provider (anyone may ask
+    for another name: that says nothing about an account)."""
 
     def record() -> None:
         with container.uow(gated=True) as uow:
-            oidc.record_refusal(uow, organisation, reason, claims)
+            oidc.record_refusal(uow, organisation, str(refusal), claims)
             uow.commit()
 
     if organisation in providers(container):
         await run_in_threadpool(record)
-    return await run_in_threadpool(refused_login_page, request, container, reason, status)
+    said = refusal.said()
+    return await run_in_threadpool(refused_login_page, request, container, said, status)

@@ -108,7 +108,7 @@ def options(request: Request, uow: Uow, container: AppContainer) -> Response:
     try:
         waiting = _pending(request, uow)
     except NotAuthenticated as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=401)
+        return JSONResponse({"detail": exc.said()}, status_code=401)
     assert waiting.user.id is not None
     rp = security_keys.relying_party(container.settings)
     if security_keys.has_keys(uow, waiting.user.id):
@@ -201,7 +201,7 @@ def register_first_key(
         try:
             security_keys.finish_registration(uow, user, rp, challenge_id, credential, name)
         except InvalidInput as exc:
-            error = gettext("The key was not registered: %(reason)s.", reason=exc.reason)
+            error = gettext("The key was not registered: %(reason)s.", reason=exc.reason_said())
             return _page(request, uow, waiting, error=error, status=422)
         if len(security_keys.list_keys(uow, user.id or 0)) > 1:  # a parallel request's first
             return _page(request, uow, waiting, error=_key_first(), status=409)

@@ -62,7 +62,7 @@ def register(
         try:
             security_keys.finish_registration(uow, user, rp, challenge_id, credential, name)
         except InvalidInput as exc:
-            error = gettext("The key was not registered: %(reason)s.", reason=exc.reason)
+            error = gettext("The key was not registered: %(reason)s.", reason=exc.reason_said())
             return account_page(request, uow, principal, key_error=error, status=422)
         first = len(security_keys.list_keys(uow, principal.user_id or 0)) == 1
         codes = recovery_codes.generate(uow, principal, user, prepared) if first else None

@@ -7,7 +7,8 @@ test_vocabulary.py), so a new stage cannot appear untranslated.
 
 from __future__ import annotations
 
-from repatria.i18n import N_, gettext
+from repatria.domain.errors import DomainError, Words
+from repatria.i18n import N_, current_language, gettext
 
 ROLES = {
     "case_officer": N_("case officer"),
@@ -153,6 +154,20 @@ KINDS = {
     "api": N_("API"),
 }
 
+# What a role may or may not do (domain/access.py's Action), as a refusal says it.
+ACTIONS = {
+    "read": N_("read"),
+    "write_people": N_("record people"),
+    "open_case": N_("open cases"),
+    "assess": N_("assess"),
+    "manage_accounts": N_("manage accounts"),
+    "manage_own_tokens": N_("manage their own tokens"),
+    "manage_facilities": N_("manage facilities"),
+    "manage_contracts": N_("manage custody contracts"),
+    "propose_law": N_("propose amendments to the law"),
+    "decide_law": N_("decide amendments to the law"),
+}
+
 # Each lifecycle step's summary (domain/lifecycle.py), as the case page's forms show it.
 SUMMARIES = (
     N_("send the application to screening"),
@@ -244,3 +259,23 @@ def role_name(role: object) -> str:
     """A role's name in the reader's language."""
     key = str(getattr(role, "value", role))
     return gettext(ROLES[key]) if key in ROLES else key
+
+
+def term(value: str) -> str:
+    """A step, stage, role or action a refusal names (domain.errors.Term), in the reader's
+    language (a code written with spaces, "approve sending", is the same code)."""
+    code = value.replace(" ", "_")
+    if code in ROLES:
+        return role_name(code)
+    return gettext(ACTIONS[code]) if code in ACTIONS else words(code)
+
+
+def refusal_words() -> Words | None:
+    """How a refusal shown now names its Terms: the reader's words, or (in English) the codes
+    it has always said."""
+    return None if current_language() == "en" else term
+
+
+def said(exc: DomainError) -> str:
+    """A refusal in the reader's language, its steps, stages and roles in words."""
+    return exc.said(refusal_words())
