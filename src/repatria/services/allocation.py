@@ -12,9 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import literal, select
-
-from repatria.adapters.db import tables as t
 from repatria.allocation import (
     Affiliation,
     AllocationRequest,
@@ -24,18 +21,18 @@ from repatria.allocation import (
     allocate,
 )
 from repatria.domain.accounts import Principal
-from repatria.domain.cases import Case, CaseState
+from repatria.domain.cases import CaseState
 from repatria.domain.contracts import ContractRecord
 from repatria.domain.errors import InvalidInput, NotFound
 from repatria.domain.facilities import SpaceStandard, placement_limit
 from repatria.domain.money import ContractNotInForce
-from repatria.domain.people import Person as PersonRecord
 from repatria.domain.places import CellRecord, FacilityRecord, StayRecord, UnitRecord
 from repatria.i18n import N_
 from repatria.i18n import gettext as _
 from repatria.services import contracts, facilities, people
 from repatria.services.facility_commands import Allocate, ArrivalIn
 from repatria.services.gate_reasons import why_not_passed
+from repatria.services.ports.facilities import ExpectedArrival
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 
@@ -225,9 +222,7 @@ def _may_arrive(
     person = people.get_or_raise(uow, principal, person_id)
     if person.held_by_state == facility.state:
         return
-    bound = uow.session.scalars(
-        select(Case).where(t.cases.c.person_id == person_id, t.cases.c.to_state == facility.state)
-    ).all()
+    bound = [case for case in uow.cases.of_person(person_id) if case.to_state == facility.state]
     if not bound:
         raise NotFound("person", person_id)
     if not any(case.state in ARRIVING for case in bound):
@@ -249,42 +244,15 @@ def _may_arrive(
         raise InvalidInput(f"arrivals.{index}.person_id", reason)
 
 
-@dataclass(frozen=True)
-class ExpectedArrival:
-    """Someone the facility may receive: held by its state and in no cell, or on their way
-    there under a case that has passed every legal gate (ARRIVING)."""
-
-    person_id: int
-    name: str
-    held_by_state: str
-    case_reference: str | None
-    stage: str | None
-
-
 def expected_arrivals(
     uow: UnitOfWork, principal: Principal, facility: FacilityRecord, limit: int = 500
 ) -> list[ExpectedArrival]:
     """Who may be placed in the facility now, by name: whom the allocation form offers."""
     facilities.require_operator(principal, facility)
-    p, c, s = t.people.c, t.cases.c, t.stays.c
-    in_a_cell = select(s.person_id).where(s.release.is_(None))
-    on_the_way = (
-        select(p.id, p.family_name, p.given_names, p.held_by_state, c.reference, c.state)
-        .join(t.cases, c.person_id == p.id)
-        .where(
-            c.to_state == facility.state,
-            c.state.in_([stage.value for stage in ARRIVING]),
-            p.held_by_state != facility.state,
-            p.id.not_in(in_a_cell),
-        )
-    )
-    held_here = select(
-        p.id, p.family_name, p.given_names, p.held_by_state, literal(None), literal(None)
-    ).where(p.held_by_state == facility.state, p.id.not_in(in_a_cell))
+    arriving = [stage.value for stage in ARRIVING]
     found = {
-        row[0]: ExpectedArrival(row[0], f"{row[1]}, {row[2]}", row[3], row[4], row[5])
-        for query in (held_here, on_the_way)
-        for row in uow.session.execute(query.limit(limit)).all()
+        arrival.person_id: arrival
+        for arrival in uow.facilities.expected_arrivals(facility.state, arriving, limit)
     }
     return sorted(found.values(), key=lambda a: (a.name, a.person_id))[:limit]
 
@@ -293,7 +261,7 @@ def _check_arrival(
     uow: UnitOfWork, index: int, arrival: ArrivalIn, held: dict[int, StayRecord], on: date
 ) -> None:
     where = f"arrivals.{index}.person_id"
-    if uow.session.get(PersonRecord, arrival.person_id) is None:
+    if uow.people.get(arrival.person_id) is None:
         raise InvalidInput(where, _("no person %(id)s", id=arrival.person_id))
     if arrival.person_id in held:
         raise InvalidInput(where, _("person %(id)s is already held here", id=arrival.person_id))
@@ -329,10 +297,11 @@ def _store(
     now = utcnow()
     on = outcome.on
     contract_id = outcome.contract.id if outcome.contract is not None else None
+    stays = []
     for placement in outcome.placed:
         arrival = arrivals[placement.person_id]
         given = arrival.affiliation
-        uow.session.add(
+        stays.append(
             StayRecord(
                 person_id=placement.person_id,
                 cell_id=placement.cell.id or 0,
@@ -354,7 +323,7 @@ def _store(
             stay.cell_id = move.cell.id or 0
             continue
         stay.release = on
-        uow.session.add(
+        stays.append(
             StayRecord(
                 person_id=stay.person_id,
                 cell_id=move.cell.id or 0,
@@ -370,7 +339,7 @@ def _store(
                 placed_at=now,
             )
         )
-    uow.session.flush()
+    uow.facilities.add_stays(stays)
     states = facilities.states_of(uow, outcome.facility)
     uow.record(
         principal,
