@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
+from repatria.adapters.db import audit_hashing
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.domain import merkle
@@ -19,7 +20,7 @@ from repatria.domain.accounts import Principal
 from repatria.domain.audit import canonical_json, event_leaf
 from repatria.domain.audit_checkpoints import key_id, public_key_from_hex, sign_checkpoint
 from repatria.domain.events import Event
-from repatria.services import audit, audit_hashing, audit_keys, audit_verify
+from repatria.services import audit, audit_keys, audit_verify
 from repatria.services.audit import SigningKey, VerifyReport
 from repatria.services.unit_of_work import utcnow
 from repatria.settings import Settings

@@ -9,9 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import func, select
 
-from repatria.adapters.db import tables as t
 from repatria.domain import merkle
 from repatria.domain.access import sees_states
 from repatria.domain.accounts import Principal
@@ -20,12 +18,7 @@ from repatria.domain.audit_checkpoints import Checkpoint, sign_checkpoint
 from repatria.domain.errors import Conflict, InvalidInput, NotFound
 from repatria.domain.events import Event
 from repatria.services.audit_keys import SigningKey, append_witness, checkpoint_out, read_witness
-from repatria.services.audit_verify import (
-    VerifyReport,
-    checkpoint_from_row,
-    same_checkpoint,
-    verify,
-)
+from repatria.services.audit_verify import VerifyReport, same_checkpoint, verify
 from repatria.services.exchange import witness as exchange_witness
 from repatria.services.unit_of_work import UnitOfWork
 
@@ -57,26 +50,17 @@ def sign(
     )
     if report.finding is not None or report.root_hash is None or report.tree_size == 0:
         return report
-    latest = _latest_checkpoint(uow)
+    latest = uow.audit.latest_checkpoint()
     witnessed = read_witness(witness) or []
     if latest is not None and latest.tree_size == report.tree_size:
         if not witnessed or not same_checkpoint(witnessed[-1], latest):
             append_witness(witness, latest, key.public_key)
         return report
     checkpoint = sign_checkpoint(key.private_key, report.tree_size, report.root_hash, _now())
-    uow.session.execute(
-        t.audit_checkpoints.insert().values(
-            tree_size=checkpoint.tree_size,
-            root_hash=checkpoint.root_hash,
-            signed_at=checkpoint.signed_at,
-            signature=checkpoint.signature,
-            key_id=checkpoint.key_id,
-        )
-    )
+    uow.audit.keep_checkpoint(checkpoint)
     # The same checkpoint as a C2SP signed note: what peers receive (docs/federation.md).
     size, root = checkpoint.tree_size, checkpoint.root_hash
     exchange_witness.sign_note(uow, key.private_key, note_origin, size, root)
-    uow.session.flush()
     # Witnessed before the commit: a checkpoint the database holds is always witnessed (a
     # crash between the two leaves one witnessed that the database lacks, which verify names).
     append_witness(witness, checkpoint, key.public_key)
@@ -88,45 +72,30 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _latest_checkpoint(uow: UnitOfWork) -> Checkpoint | None:
-    query = select(t.audit_checkpoints).order_by(t.audit_checkpoints.c.tree_size.desc()).limit(1)
-    row = uow.session.execute(query).first()
-    return None if row is None else checkpoint_from_row(row)
-
-
 def list_checkpoints(uow: UnitOfWork, principal: Principal) -> list[Checkpoint]:
     """Every signed checkpoint, smallest first."""
     require_audit_reader(principal)
-    rows = uow.session.execute(select(t.audit_checkpoints).order_by("tree_size"))
-    return [checkpoint_from_row(row) for row in rows]
+    return uow.audit.checkpoints()
 
 
 def _leaf_hashes(uow: UnitOfWork, size: int) -> list[bytes]:
-    column = t.events.c.leaf_hash
-    leaves = list(
-        uow.session.scalars(select(column).where(t.events.c.seq < size).order_by(t.events.c.seq))
-    )
+    leaves = uow.audit.leaf_hashes(size)
     if len(leaves) != size:
         raise Conflict("the stored log does not match its checkpoints: run `repatria audit verify`")
     return leaves
 
 
 def _checkpoint_at(uow: UnitOfWork, size: int | None) -> Checkpoint:
-    query = select(t.audit_checkpoints)
-    if size is None:
-        query = query.order_by(t.audit_checkpoints.c.tree_size.desc()).limit(1)
-    else:
-        query = query.where(t.audit_checkpoints.c.tree_size == size)
-    row = uow.session.execute(query).first()
-    if row is None:
+    found = uow.audit.latest_checkpoint() if size is None else uow.audit.checkpoint_at(size)
+    if found is None:
         raise NotFound("checkpoint", "latest" if size is None else size)
-    return checkpoint_from_row(row)
+    return found
 
 
 def event_of(uow: UnitOfWork, principal: Principal, event_id: int) -> Event:
     """One event of the record, for those who read the record and whose state it involves."""
     require_audit_reader(principal)
-    event = uow.session.get(Event, event_id)
+    event = uow.audit.event(event_id)
     if event is None or not sees_states(principal, event.states):
         raise NotFound("event", event_id)
     return event
@@ -178,15 +147,11 @@ def consistency(
     leaves = _leaf_hashes(uow, tree_size)
     if merkle.tree_hash(leaves) != checkpoint.root_hash:
         raise Conflict("the stored log does not match its checkpoint: run `repatria audit verify`")
-    earlier = uow.session.execute(
-        select(t.audit_checkpoints).where(t.audit_checkpoints.c.tree_size == from_size)
-    ).first()
+    earlier = uow.audit.checkpoint_at(from_size)
     return {
         "from_size": from_size,
         "from_root": merkle.tree_hash(leaves[:from_size]).hex(),
-        "from_checkpoint": checkpoint_out(checkpoint_from_row(earlier), public_key)
-        if earlier
-        else None,
+        "from_checkpoint": checkpoint_out(earlier, public_key) if earlier else None,
         "tree_size": tree_size,
         "root_hash": checkpoint.root_hash.hex(),
         "checkpoint": checkpoint_out(checkpoint, public_key),
@@ -196,4 +161,4 @@ def consistency(
 
 def log_size(uow: UnitOfWork) -> int:
     """How many events the log holds, by its head."""
-    return int(uow.session.scalar(select(func.max(t.audit_log_head.c.size))) or 0)
+    return uow.audit.size()

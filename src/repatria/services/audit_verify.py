@@ -7,17 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select, union_all
 
-from repatria.adapters.db import tables as t
-from repatria.adapters.db.leaf_columns import derivation_problem
 from repatria.domain import merkle
 from repatria.domain.audit_checkpoints import Checkpoint, key_id
 from repatria.domain.audit_verify import Finding, LogShape
-from repatria.services.audit_hashing import hash_log
 from repatria.services.audit_keys import WitnessUnreadable, read_witness
 from repatria.services.unit_of_work import UnitOfWork
 
@@ -55,8 +50,7 @@ def verify(
     `witness` is the witness file (None: no witness is checked, for a caller with none);
     `start_witness` accepts its absence while the database holds checkpoints (an installation
     that kept no witness before)."""
-    session = uow.session
-    head = session.execute(select(t.audit_log_head).where(t.audit_log_head.c.id == 1)).first()
+    head = uow.audit.head()
     if head is None:
         return VerifyReport(0, None, 0, Finding(0, None, "the log head row is missing"))
     size = head.size
@@ -64,11 +58,10 @@ def verify(
         witnessed = read_witness(witness) if witness is not None else []
     except WitnessUnreadable as exc:
         return VerifyReport(size, None, 0, Finding(0, None, str(exc)))
-    stored = list(session.execute(select(t.audit_checkpoints).order_by("tree_size")))
-    checkpoints = [checkpoint_from_row(row) for row in stored]
+    checkpoints = uow.audit.checkpoints()
     sizes = {c.tree_size for c in checkpoints} | {c.tree_size for c in witnessed or []}
     wanted = [size, *(n for n in sorted(sizes) if 0 < n <= size)]
-    shape = hash_log(uow, database_url, size, wanted, workers)
+    shape = uow.audit.hash_rows(database_url, size, wanted, workers)
     found = (shape.first_finding(), _outside_rows(uow), _derivation_finding(uow))
     findings = [finding for finding in found if finding]
     root = shape.root(size) if size else merkle.EMPTY_ROOT
@@ -145,10 +138,6 @@ def same_checkpoint(one: Checkpoint, other: Checkpoint) -> bool:
     )
 
 
-def checkpoint_from_row(row: Any) -> Checkpoint:
-    return Checkpoint(row.tree_size, row.root_hash, row.signed_at, row.signature, row.key_id)
-
-
 def _checkpoint_findings(
     checkpoints: list[Checkpoint],
     shape: LogShape,
@@ -196,22 +185,7 @@ def _checkpoint_findings(
 
 def _outside_rows(uow: UnitOfWork) -> Finding | None:
     """A row without a place in the log, or beyond its head: inserted behind the log's back."""
-    events = t.events
-    head_size = select(t.audit_log_head.c.size).where(t.audit_log_head.c.id == 1)
-    # The first of each kind, each found through the seq index, then the first of those:
-    # asked in one WHERE with ORs, PostgreSQL walked the whole index (0.5 s a million events).
-    kinds = [
-        select(events.c.id, events.c.seq).where(condition).order_by(events.c.seq, events.c.id)
-        for condition in (
-            events.c.seq.is_(None),
-            events.c.seq < 0,
-            events.c.seq >= head_size.scalar_subquery(),
-        )
-    ]
-    firsts = union_all(*(select(kind.limit(1).subquery()) for kind in kinds)).subquery()
-    row = uow.session.execute(
-        select(firsts.c.id, firsts.c.seq).order_by(firsts.c.seq, firsts.c.id).limit(1)
-    ).first()
+    row = uow.audit.first_stray_row()
     if row is None:
         return None
     if row.seq is None or row.seq < 0:
@@ -224,5 +198,5 @@ def _derivation_finding(uow: UnitOfWork) -> Finding | None:
 
     The leaf hashes prove only `body`; a column rebuilt as a plain one, or derived otherwise,
     could show what was never recorded, so it is named as tampering with the whole log."""
-    problem = derivation_problem(uow.session.connection(), t.events)
+    problem = uow.audit.derivation_problem()
     return None if problem is None else Finding(0, None, problem)

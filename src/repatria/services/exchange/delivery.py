@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import select
 
-from repatria.adapters.db import tables as t
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 from repatria.settings import Settings
 
@@ -49,9 +47,7 @@ def deliver(
     until one fails or none is left."""
     report = DeliveryReport()
     with units() as uow:
-        peers = uow.session.execute(
-            select(t.peers.c.state, t.peers.c.base_url).where(t.peers.c.halted_at.is_(None))
-        ).all()
+        peers = uow.peers.reachable()
     for state, base_url in peers:
         while _deliver_due(units, settings, client, state, base_url, report, now):
             pass
@@ -69,30 +65,23 @@ def _deliver_due(
 ) -> bool:
     """Post the peer's next due messages in order (read a batch at a time); whether more may
     be due (False once one failed or none is left)."""
-    outbox = t.exchange_outbox
     with units() as uow:
-        batch = uow.session.execute(
-            select(outbox)
-            .where(outbox.c.peer_state == state, outbox.c.delivered_at.is_(None))
-            .order_by(outbox.c.seq)
-            .limit(BATCH)
-        ).all()
+        batch = uow.messages.undelivered(state, BATCH)
     for message in batch:
         if message.next_attempt_at > now():
             return False
         error = _post(client, base_url, message.envelope)
         with units() as uow:
-            values: dict[str, object]
             if error is None:
-                values = {"delivered_at": now(), "last_error": None}
+                uow.messages.delivered(message.id, now())
             else:
                 attempts = message.attempts + 1
-                values = {
-                    "attempts": attempts,
-                    "next_attempt_at": now() + retry_delay(settings, attempts),
-                    "last_error": error[:2000],
-                }
-            uow.session.execute(outbox.update().where(outbox.c.id == message.id).values(**values))
+                uow.messages.failed(
+                    message.id,
+                    attempts=attempts,
+                    next_attempt_at=now() + retry_delay(settings, attempts),
+                    error=error[:2000],
+                )
             uow.commit()
         if error is not None:
             report.failures[state] = f"message {message.seq}: {error}"

@@ -9,9 +9,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
-from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Principal, Role
 from repatria.domain.audit_checkpoints import public_key_from_hex
 from repatria.domain.errors import DomainError
@@ -102,35 +99,24 @@ def _receive(
             409, "peer_halted", f"the exchange with {sender} is stopped: {peer.halted_reason}"
         )
     # One receipt a peer at a time: the peer's row is held to the commit.
-    uow.session.execute(select(t.peers.c.id).where(t.peers.c.state == sender).with_for_update())
-    expected = int(
-        uow.session.scalar(select(t.peers.c.next_in_seq).where(t.peers.c.state == sender)) or 1
-    )
-    inbox = t.exchange_inbox
-    known = uow.session.execute(
-        select(inbox.c.envelope).where(inbox.c.message_id == claims["id"])
-    ).first()
+    expected = uow.peers.hold(sender) or 1
+    known = uow.messages.received_envelope(claims["id"])
     if known is not None:
-        if known.envelope == envelope:
+        if known == envelope:
             return Outcome(200, "duplicate", "already received", claims["id"])
         raise Refused(409, "replay", f"message id {claims['id']} was already used")
     seq = claims["seq"]
-    taken = uow.session.scalar(
-        select(inbox.c.message_id).where(inbox.c.peer_state == sender, inbox.c.seq == seq)
-    )
-    if seq < expected or taken is not None:
+    if seq < expected or uow.messages.seq_taken(sender, seq):
         raise Refused(409, "replay", f"sequence {seq} from {sender} was already received")
     if seq > expected + settings.exchange_max_gap:
         raise Refused(409, "sequence_gap", f"sequence {seq}: {expected} is expected next")
-    uow.session.execute(
-        inbox.insert().values(
-            peer_state=sender,
-            seq=seq,
-            message_id=claims["id"],
-            kind=claims["kind"],
-            envelope=envelope,
-            received_at=now,
-        )
+    uow.messages.receive(
+        sender,
+        seq=seq,
+        message_id=claims["id"],
+        kind=claims["kind"],
+        envelope=envelope,
+        received_at=now,
     )
     _record(uow, home, sender, "ExchangeMessageReceived", claims, envelope)
     if seq > expected:
@@ -144,11 +130,8 @@ def _receive(
 
 def _drain(uow: UnitOfWork, home: str, peer: peers.Peer, expected: int, outcome: Outcome) -> None:
     """Act on the messages from `expected` on, in order, while they are here."""
-    inbox = t.exchange_inbox
     while True:
-        row = uow.session.execute(
-            select(inbox).where(inbox.c.peer_state == peer.state, inbox.c.seq == expected)
-        ).first()
+        row = uow.messages.received(peer.state, expected)
         if row is None:
             break
         claims = envelopes.peek(row.envelope).claims
@@ -162,14 +145,10 @@ def _drain(uow: UnitOfWork, home: str, peer: peers.Peer, expected: int, outcome:
         except (DomainError, ValueError) as exc:  # valid and in order, but not applicable here
             done = f"not acted on: {exc}"
         _record(uow, home, peer.state, "ExchangeMessageProcessed", claims, None, done)
-        uow.session.execute(
-            inbox.update().where(inbox.c.id == row.id).values(processed_at=utcnow())
-        )
+        uow.messages.processed(row.id, utcnow())
         outcome.acted.append(done)
         expected += 1
-    uow.session.execute(
-        t.peers.update().where(t.peers.c.state == peer.state).values(next_in_seq=expected)
-    )
+    uow.peers.expect_next(peer.state, expected)
 
 
 def _record(

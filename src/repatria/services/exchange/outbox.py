@@ -6,9 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
-from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Principal
 from repatria.services.exchange import envelopes, witness
 from repatria.services.exchange.keys import ExchangeKey, home_state, key_path, load_exchange_key
@@ -39,14 +36,8 @@ def send(
     """Sign a message to the peer and queue it, next in sequence for the pair; returns its
     claims. Holds the peer's row until the commit, so sequence numbers have no gap."""
     sender = home_state(settings)
-    uow.session.execute(
-        select(t.peers.c.id).where(t.peers.c.state == peer_state).with_for_update()
-    ).first()
-    outbox = t.exchange_outbox
-    seq = 1 + int(
-        uow.session.scalar(select(func.max(outbox.c.seq)).where(outbox.c.peer_state == peer_state))
-        or 0
-    )
+    uow.peers.hold(peer_state)
+    seq = 1 + uow.messages.last_sent_seq(peer_state)
     carried, size = witness.for_envelope(uow, peer_state)
     now = utcnow()
     claims = envelopes.new_claims(
@@ -63,19 +54,15 @@ def send(
     if wrong:  # our own message: a bug, never sent
         raise ValueError(f"a {kind} message to {peer_state} fails its schema: {wrong}")
     envelope = envelopes.sign(claims, exchange_key(settings))
-    uow.session.execute(
-        outbox.insert().values(
-            peer_state=peer_state,
-            seq=seq,
-            message_id=claims["id"],
-            kind=kind,
-            case_reference=case_reference,
-            checkpoint_size=size,
-            envelope=envelope,
-            created_at=now,
-            attempts=0,
-            next_attempt_at=now,
-        )
+    uow.messages.queue(
+        peer_state,
+        seq=seq,
+        message_id=claims["id"],
+        kind=kind,
+        case_reference=case_reference,
+        checkpoint_size=size,
+        envelope=envelope,
+        created_at=now,
     )
     uow.record(
         principal,

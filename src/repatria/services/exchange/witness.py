@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
 
-from repatria.adapters.db import tables as t
 from repatria.domain import merkle
 from repatria.domain.audit_checkpoints import public_key_from_hex
 from repatria.domain.signed_notes import NoteError, sign_checkpoint_note, verify_checkpoint_note
@@ -37,33 +35,19 @@ def sign_note(
     """Keep the checkpoint just signed as a C2SP signed note too (what crosses the border);
     called by the one command that holds the checkpoint key."""
     note = sign_checkpoint_note(private_key, origin(state), size, root_hash)
-    uow.session.execute(t.checkpoint_notes.insert().values(tree_size=size, note=note))
+    uow.audit.keep_note(size, note)
 
 
 def for_envelope(uow: UnitOfWork, peer_state: str) -> tuple[dict[str, Any] | None, int | None]:
     """The checkpoint an envelope to this peer carries (our latest signed note), with the
     consistency proof from the one carried by our previous envelope to it; and its size."""
-    latest = uow.session.execute(
-        select(t.checkpoint_notes).order_by(t.checkpoint_notes.c.tree_size.desc()).limit(1)
-    ).first()
+    latest = uow.audit.latest_note()
     if latest is None:
         return None, None
-    outbox = t.exchange_outbox
-    previous = uow.session.scalar(
-        select(outbox.c.checkpoint_size)
-        .where(outbox.c.peer_state == peer_state, outbox.c.checkpoint_size.is_not(None))
-        .order_by(outbox.c.seq.desc())
-        .limit(1)
-    )
+    previous = uow.messages.last_carried_checkpoint(peer_state)
     carried: dict[str, Any] = {"note": latest.note}
     if previous is not None and previous != latest.tree_size:
-        leaves = list(
-            uow.session.scalars(
-                select(t.events.c.leaf_hash)
-                .where(t.events.c.seq < latest.tree_size)
-                .order_by(t.events.c.seq)
-            )
-        )
+        leaves = uow.audit.leaf_hashes(latest.tree_size)
         proof = merkle.consistency_proof(leaves, previous)
         carried.update(from_size=previous, proof=[node.hex() for node in proof])
     elif previous is not None:
@@ -73,13 +57,8 @@ def for_envelope(uow: UnitOfWork, peer_state: str) -> tuple[dict[str, Any] | Non
 
 def last_seen(uow: UnitOfWork, peer_state: str) -> Seen | None:
     """The newest checkpoint kept from the peer."""
-    row = uow.session.execute(
-        select(t.peer_checkpoints.c.tree_size, t.peer_checkpoints.c.root_hash)
-        .where(t.peer_checkpoints.c.peer_state == peer_state)
-        .order_by(t.peer_checkpoints.c.tree_size.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else Seen(row.tree_size, row.root_hash)
+    kept = uow.peers.last_checkpoint(peer_state)
+    return None if kept is None else Seen(kept.tree_size, kept.root_hash)
 
 
 def check(
@@ -121,13 +100,11 @@ def check(
                 )
         if note.tree_size == seen.tree_size:
             return
-    uow.session.execute(
-        t.peer_checkpoints.insert().values(
-            peer_state=peer.state,
-            tree_size=note.tree_size,
-            root_hash=note.root_hash,
-            note=note.text,
-            message_id=message_id,
-            received_at=utcnow(),
-        )
+    uow.peers.keep_checkpoint(
+        peer.state,
+        tree_size=note.tree_size,
+        root_hash=note.root_hash,
+        note=note.text,
+        message_id=message_id,
+        received_at=utcnow(),
     )

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select, union_all
+
+from repatria.adapters.db import audit_hashing
+from repatria.adapters.db import tables as t
+from repatria.adapters.db.leaf_columns import derivation_problem
+from repatria.domain.audit_checkpoints import Checkpoint
+from repatria.domain.audit_verify import LogShape
+from repatria.domain.events import Event
+from repatria.services.ports.audit import LogHead, SignedNote, StrayRow
 
 if TYPE_CHECKING:
     from repatria.adapters.db.unit_of_work import SqlUnitOfWork
+
+_HEAD = select(t.audit_log_head.c.size, t.audit_log_head.c.root_hash).where(
+    t.audit_log_head.c.id == 1
+)
+_CHECKPOINTS = select(t.audit_checkpoints).order_by(t.audit_checkpoints.c.tree_size)
 
 
 class SqlAuditLog:
@@ -13,3 +28,106 @@ class SqlAuditLog:
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
+
+    def head(self) -> LogHead | None:
+        """The log's head row, or None when it is missing."""
+        row = self._uow.session.execute(_HEAD).first()
+        return None if row is None else LogHead(row.size, row.root_hash)
+
+    def size(self) -> int:
+        """How many events the log holds, by its head (0 without one)."""
+        return int(self._uow.session.scalar(select(func.max(t.audit_log_head.c.size))) or 0)
+
+    def event(self, event_id: int) -> Event | None:
+        """One event of the record, or None."""
+        return self._uow.session.get(Event, event_id)
+
+    def leaf_hashes(self, size: int) -> list[bytes]:
+        """The leaf hashes of the events at positions below `size`, in order (fewer when
+        rows are missing)."""
+        events = t.events
+        query = select(events.c.leaf_hash).where(events.c.seq < size).order_by(events.c.seq)
+        return list(self._uow.session.scalars(query))
+
+    def checkpoints(self) -> list[Checkpoint]:
+        """Every signed checkpoint, smallest first."""
+        return [_checkpoint(row) for row in self._uow.session.execute(_CHECKPOINTS)]
+
+    def latest_checkpoint(self) -> Checkpoint | None:
+        """The largest signed checkpoint, or None."""
+        query = select(t.audit_checkpoints).order_by(t.audit_checkpoints.c.tree_size.desc())
+        row = self._uow.session.execute(query.limit(1)).first()
+        return None if row is None else _checkpoint(row)
+
+    def checkpoint_at(self, tree_size: int) -> Checkpoint | None:
+        """The checkpoint signed at that size, or None."""
+        query = select(t.audit_checkpoints).where(t.audit_checkpoints.c.tree_size == tree_size)
+        row = self._uow.session.execute(query).first()
+        return None if row is None else _checkpoint(row)
+
+    def keep_checkpoint(self, checkpoint: Checkpoint) -> None:
+        """Store a checkpoint just signed."""
+        self._uow.session.execute(
+            t.audit_checkpoints.insert().values(
+                tree_size=checkpoint.tree_size,
+                root_hash=checkpoint.root_hash,
+                signed_at=checkpoint.signed_at,
+                signature=checkpoint.signature,
+                key_id=checkpoint.key_id,
+            )
+        )
+
+    def latest_note(self) -> SignedNote | None:
+        """Our newest checkpoint as a signed note, or None."""
+        notes = t.checkpoint_notes
+        query = select(notes.c.tree_size, notes.c.note).order_by(notes.c.tree_size.desc())
+        row = self._uow.session.execute(query.limit(1)).first()
+        return None if row is None else SignedNote(row.tree_size, row.note)
+
+    def keep_note(self, tree_size: int, note: str) -> None:
+        """Store a checkpoint's signed note."""
+        self._uow.session.execute(
+            t.checkpoint_notes.insert().values(tree_size=tree_size, note=note)
+        )
+
+    def hash_rows(
+        self, database_url: str, size: int, sizes: list[int], workers: int | None
+    ) -> LogShape:
+        """Every stored row of the log's first `size` positions rehashed, with the roots at
+        `sizes` and the first row found wrong (in worker processes for a large log)."""
+        connection = self._uow.session.connection().connection.driver_connection
+        return audit_hashing.hash_log(connection, database_url, size, sizes, workers)
+
+    def first_stray_row(self) -> StrayRow | None:
+        """The first event row without a valid place in the log, by seq then id."""
+        row = self._uow.session.execute(_FIRST_STRAY).first()
+        return None if row is None else StrayRow(row.id, row.seq)
+
+    def derivation_problem(self) -> str | None:
+        """Why an event's columns are no longer derived from its leaf as Repatria derives
+        them (a table rebuilt behind the application's back), or None."""
+        return derivation_problem(self._uow.session.connection(), t.events)
+
+
+def _checkpoint(row: Any) -> Checkpoint:
+    return Checkpoint(row.tree_size, row.root_hash, row.signed_at, row.signature, row.key_id)
+
+
+def _first_stray() -> Any:
+    events = t.events
+    head_size = select(t.audit_log_head.c.size).where(t.audit_log_head.c.id == 1)
+    # The first of each kind, each found through the seq index, then the first of those:
+    # asked in one WHERE with ORs, PostgreSQL walked the whole index (0.5 s a million events).
+    kinds = [
+        select(events.c.id, events.c.seq).where(condition).order_by(events.c.seq, events.c.id)
+        for condition in (
+            events.c.seq.is_(None),
+            events.c.seq < 0,
+            events.c.seq >= head_size.scalar_subquery(),
+        )
+    ]
+    firsts = union_all(*(select(kind.limit(1).subquery()) for kind in kinds)).subquery()
+    return select(firsts.c.id, firsts.c.seq).order_by(firsts.c.seq, firsts.c.id).limit(1)
+
+
+_FIRST_STRAY = _first_stray()

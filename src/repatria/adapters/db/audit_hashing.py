@@ -20,19 +20,20 @@ from repatria.domain.audit_verify import (
     sizes_in_chunk,
 )
 from repatria.domain.errors import Conflict
-from repatria.services.unit_of_work import UnitOfWork
 
 # Below this many events the log is hashed in this process; above, by one process per core.
 PARALLEL_FROM = 200_000
 
 
 def hash_log(
-    uow: UnitOfWork, database_url: str, size: int, sizes: list[int], workers: int | None
+    connection: Any, database_url: str, size: int, sizes: list[int], workers: int | None
 ) -> LogShape:
+    """The log's first `size` rows hashed, with the roots at `sizes`: through `connection` (the
+    driver's own, in the caller's transaction) for a small log, by one process per core, each
+    with a connection of its own, for a large one."""
     workers = workers or os.cpu_count() or 1
     if size < PARALLEL_FROM or workers == 1:
         chunk = max(1 << (max(size, 1) - 1).bit_length(), 1)
-        connection = uow.session.connection().connection.driver_connection
         result = _hash_range(
             connection, database_url, 0, size, sizes_in_chunk(0, chunk, size, sizes)
         )
