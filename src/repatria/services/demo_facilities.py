@@ -10,10 +10,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
-
-from repatria.adapters.db import tables as t
-from repatria.domain.accounts import User
 from repatria.domain.money import FeeBasis
 from repatria.services import accounts, allocation, contracts, facilities, people
 from repatria.services.commands import RecordPerson
@@ -97,16 +93,13 @@ def _sent(number: int) -> RecordPerson:
 
 def load(uow: UnitOfWork) -> bool:
     """Add CECOT, the agreement and its 238 people once; False when already there."""
-    if uow.session.scalar(select(t.facilities.c.id).where(t.facilities.c.code == CECOT.code)):
+    if uow.facilities.by_code(CECOT.code) is not None:
         return False
-    users = {
-        user.username: accounts.principal_of(user)
-        for user in uow.session.scalars(
-            select(User).where(
-                t.users.c.username.in_(("sv-facility-admin", "sv-case-officer", "us-finance"))
-            )
-        )
-    }
+    found = (
+        uow.accounts.user_by_name(name)
+        for name in ("sv-facility-admin", "sv-case-officer", "us-finance")
+    )
+    users = {user.username: accounts.principal_of(user) for user in found if user is not None}
     if len(users) < 3:
         return False  # the demo organisations and users come first
     operator = users["sv-facility-admin"]
