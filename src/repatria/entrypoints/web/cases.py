@@ -12,7 +12,6 @@ from fastapi import Form, Query, Request, Response
 from repatria.domain.accounts import Principal, Role
 from repatria.domain.cases import Case, CaseState
 from repatria.domain.lifecycle import Track, available, track_of
-from repatria.domain.people import Person
 from repatria.domain.transitions import APPROVALS, may_take, prepared_it
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS, ConsentGiver, FearOutcome, VerifierRole
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
@@ -119,7 +118,7 @@ def case_list(
         authority=chosen_authority or None,
         counterpart=chosen_counterpart or None,
     )
-    people = {c.person_id: uow.session.get(Person, c.person_id) for c in found.items}
+    people = views.people_named(uow, {c.person_id for c in found.items})
     filters = {"state": state, "authority": chosen_authority, "counterpart": chosen_counterpart}
     query = urlencode([(k, v) for k, v in filters.items() if v])
     context = {

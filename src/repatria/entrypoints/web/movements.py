@@ -171,7 +171,7 @@ def plan(
         movement = movements.plan(uow, principal, command)
     except KEPT as exc:
         # Back to the form as typed, each reason beside its field; nothing was stored.
-        uow.session.rollback()
+        uow.close()  # rolled back: nothing of it is kept
         context = _list_context(uow, principal, 1)
         typed = {
             "authority": authority,

@@ -139,7 +139,7 @@ def record_person(
         person = people.record(uow, principal, RecordPerson.model_validate(body))
     except KEPT as exc:
         # Back to the form as typed, each reason beside its field; nothing was stored.
-        uow.session.rollback()
+        uow.close()  # rolled back: nothing of it is kept
         context = _list_context(uow, principal, 1, "", "")
         typed = {
             "family_name": family_name,
