@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-
-from repatria.adapters.db import tables as t
-from repatria.domain.accounts import Organisation, Principal, Role
+from repatria.domain.accounts import Principal, Role
 from repatria.services import (
     accounts,
     cases,
@@ -155,8 +152,7 @@ OTHERS = (
 
 def present(uow: UnitOfWork) -> bool:
     """Whether the demo data (and so its public password) is in the database."""
-    found = select(Organisation).where(t.organisations.c.code == ORGANISATIONS[0][0])
-    return uow.session.scalar(found) is not None
+    return uow.accounts.organisation_by_code(ORGANISATIONS[0][0]) is not None
 
 
 def load(uow: UnitOfWork) -> bool:
@@ -198,7 +194,6 @@ def load(uow: UnitOfWork) -> bool:
                 person_id=person.id, authority=authority, from_state="US", to_state=destination
             ),
         )
-    uow.session.flush()
     demo_facilities.load(uow)
     demo_law.load(uow, users)  # the D.V.D. stay as an amendment under review
     return True
