@@ -11,6 +11,7 @@ from repatria.domain.access import Action, require, sees_states
 from repatria.domain.accounts import Principal
 from repatria.domain.assessments import Assessment
 from repatria.domain.errors import InvalidInput, NotFound, PermissionDenied
+from repatria.i18n import N_
 from repatria.law.document import AssessmentDocument, parse_document
 from repatria.law.engine import assess
 from repatria.law.errors import InvalidDocument
@@ -124,8 +125,7 @@ def record(
 
 def store(uow: UnitOfWork, assessment: Assessment) -> Assessment:
     """Store a judged assessment; it then has its id."""
-    uow.session.add(assessment)
-    uow.session.flush()
+    uow.cases.add_assessment(assessment)
     return assessment
 
 
@@ -150,8 +150,12 @@ def judge(
     if check_role and principal.state not in (parsed.from_state, parsed.to_state):
         # A stored assessment is read by both states of the movement: only they record one.
         raise PermissionDenied(
-            f"only {parsed.from_state} or {parsed.to_state}, the states of the movement,"
-            " record an assessment of it"
+            N_(
+                "only %(sending)s or %(receiving)s, the states of the movement,"
+                " record an assessment of it"
+            ),
+            sending=parsed.from_state,
+            receiving=parsed.to_state,
         )
     if facts is None:  # a custody agreement's contract and free place are read from the database
         facts = custody.context_facts_of(uow, parsed, case_id)
@@ -190,7 +194,7 @@ def judge(
 
 def get_or_raise(uow: UnitOfWork, principal: Principal, assessment_id: int) -> Assessment:
     """A stored assessment involving the principal's state (404 otherwise)."""
-    assessment = uow.session.get(Assessment, assessment_id)
+    assessment = uow.cases.assessment(assessment_id)
     if assessment is None or not sees_states(principal, assessment.states):
         raise NotFound("assessment", assessment_id)
     return assessment

@@ -3,17 +3,10 @@ about a case, so that every transition is judged by the same engine as `repatria
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, Select, Table, bindparam, select
-from sqlalchemy.sql.elements import BindParameter
-
-from repatria.adapters.db import tables as t
-from repatria.adapters.db.mapping import PERSON_DETAILS
 from repatria.domain.cases import Case
 from repatria.domain.errors import NotFound
 from repatria.domain.people import Person, Sentence
@@ -43,9 +36,6 @@ ASSERTABLE_FACTS = {
 }
 
 
-T = TypeVar("T")
-
-
 @dataclass
 class CaseRecords:
     """Everything the engine may need about one case, loaded by the caller."""
@@ -62,73 +52,22 @@ class CaseRecords:
 
 
 def load_records(uow: UnitOfWork, case: Case) -> CaseRecords:
-    """Everything the engine reads about a case: one Core query a table, each row made into a
-    domain object that the session does not track (they are read, never changed, through
-    these records)."""
-    assert case.id is not None
-    keys = {"person": case.person_id, "case": case.id}
-    connection = uow.connection()
-    made = [
-        [_made(cls, table, row) for row in connection.execute(query, keys).mappings()]
-        for (cls, table, _), query in zip(_RECORDS_OF, _record_queries(), strict=True)
-    ]
-    if len(made[0]) != 1:
+    """Everything the engine reads about a case (uow.cases.engine_records): domain objects
+    read, never changed, through these records."""
+    found = uow.cases.engine_records(case)
+    if found is None:
         raise NotFound("people", case.person_id)
-    person = made[0][0]
-    details = len(PERSON_DETAILS) + 1
-    for (name, _, _), rows in zip(PERSON_DETAILS, made[1:details], strict=True):
-        setattr(person, name, rows)
-    decisions, consents, notices, fear_claims = made[details:]
     return CaseRecords(
         case=case,
-        person=person,
+        person=found.person,
         facts=dict(case.facts or {}),
-        decisions=decisions,
-        consents=consents,
-        notices=notices,
-        fear_claims=fear_claims,
+        decisions=found.decisions,
+        consents=found.consents,
+        notices=found.notices,
+        fear_claims=found.fear_claims,
         request_received_on=case.request_received_on,
         departure_at=case.departure_at,
     )
-
-
-# What load_records reads, in this order: the person, the person's details, the case's own
-# records, and the fear claims raised on any of the person's cases (fear is of a country: a
-# claim counts for every case to that country).
-_PERSON: BindParameter[Any] = bindparam("person")
-_RECORDS_OF: tuple[tuple[type[Any], Table, ColumnElement[bool]], ...] = (
-    (Person, t.people, t.people.c.id == _PERSON),
-    *((cls, table, table.c.person_id == _PERSON) for _, cls, table in PERSON_DETAILS),
-    (Decision, t.decisions, t.decisions.c.case_id == bindparam("case")),
-    (
-        ConsentVerification,
-        t.consent_verifications,
-        t.consent_verifications.c.case_id == bindparam("case"),
-    ),
-    (Notice, t.notices, t.notices.c.case_id == bindparam("case")),
-    (
-        FearClaim,
-        t.fear_claims,
-        t.fear_claims.c.case_id.in_(select(t.cases.c.id).where(t.cases.c.person_id == _PERSON)),
-    ),
-)
-
-
-@functools.cache
-def _record_queries() -> tuple[Select[Any], ...]:
-    return tuple(
-        select(table).where(condition).order_by(table.c.id) for _, table, condition in _RECORDS_OF
-    )
-
-
-@functools.cache
-def _columns(cls: type[Any], table: Table) -> tuple[str, ...]:
-    # The class's fields that are columns (a detail's person_id is not one of its fields).
-    return tuple(f.name for f in dataclasses.fields(cls) if f.name in table.c)
-
-
-def _made(cls: type[T], table: Table, row: RowMapping) -> T:
-    return cls(**{name: row[name] for name in _columns(cls, table)})  # type: ignore[arg-type]
 
 
 def _current_sentence(person: Person) -> Sentence | None:

@@ -66,7 +66,7 @@ def assert_facts(
     if "departure_at" in given:
         case.departure_at = command.departure_at
     case.updated_at = utcnow()
-    uow.session.flush()
+    uow.cases.update(case)
     uow.record(
         principal,
         "CaseFactsAsserted",

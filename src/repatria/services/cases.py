@@ -9,19 +9,18 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
-
-from repatria.adapters.db import tables as t
 from repatria.domain.access import Action, require, sees_everything, sees_states
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import Case, CaseState, initial_state
 from repatria.domain.errors import InvalidInput, NotFound, PermissionDenied
 from repatria.domain.records import snapshot
+from repatria.i18n import N_
 from repatria.law import AUTHORITY_IDS
 from repatria.services import clock, people
 from repatria.services.commands import OpenCase
 from repatria.services.people import Page
 from repatria.services.ports.accounts import KeyedRead
+from repatria.services.ports.cases import CaseFilter
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 
@@ -39,13 +38,15 @@ def editable_case(uow: UnitOfWork, principal: Principal, case_id: int) -> Case:
     require(principal, Action.OPEN_CASE)
     case = get_or_raise(uow, principal, case_id)
     if principal.state != case.from_state:
-        raise PermissionDenied(f"only {case.from_state}, the sending state, records this")
+        raise PermissionDenied(
+            N_("only %(state)s, the sending state, records this"), state=case.from_state
+        )
     return case
 
 
 def load(uow: UnitOfWork, case_id: int) -> Case | None:
-    """The case, or None; changes to it flush as an UPDATE checked against its version."""
-    return uow.session.get(Case, case_id)
+    """The case, or None; changes to it are stored as an UPDATE checked against its version."""
+    return uow.cases.get(case_id)
 
 
 def summary_read(columns: Iterable[str]) -> KeyedRead:
@@ -80,8 +81,7 @@ def new_reference(uow: UnitOfWork, case: Case) -> str:
     prefix = f"{case.from_state}-{case.to_state}-{case.opened_at.year}-"
     while True:
         reference = prefix + secrets.token_hex(5).upper()
-        taken = uow.session.scalar(select(t.cases.c.id).where(t.cases.c.reference == reference))
-        if taken is None:
+        if not uow.cases.reference_taken(reference):
             return reference
 
 
@@ -90,16 +90,24 @@ def open_case(uow: UnitOfWork, principal: Principal, command: OpenCase) -> Case:
     require(principal, Action.OPEN_CASE)
     if command.authority not in AUTHORITY_IDS:
         known = ", ".join(sorted(AUTHORITY_IDS))
-        raise InvalidInput("authority", f"unknown authority {command.authority!r}; known: {known}")
+        raise InvalidInput(
+            "authority",
+            N_("unknown authority %(authority)s; known: %(known)s"),
+            authority=repr(command.authority),
+            known=known,
+        )
     if principal.state not in (command.from_state, command.to_state):
         raise PermissionDenied(
-            f"from_state/to_state: a case must involve your state, {principal.state}"
+            N_("from_state/to_state: a case must involve your state, %(state)s"),
+            state=principal.state,
         )
     person = people.get_or_raise(uow, principal, command.person_id)
     if person.held_by_state != command.from_state:
         raise InvalidInput(
             "from_state",
-            f"the person is held by {person.held_by_state}, not {command.from_state}",
+            N_("the person is held by %(holder)s, not %(state)s"),
+            holder=person.held_by_state,
+            state=command.from_state,
         )
     now = utcnow()
     opened_at = _opened_at(command, now)
@@ -115,8 +123,7 @@ def open_case(uow: UnitOfWork, principal: Principal, command: OpenCase) -> Case:
         updated_at=now,
     )
     case.reference = new_reference(uow, case)
-    uow.session.add(case)
-    uow.session.flush()
+    uow.cases.add(case)
     uow.record(
         principal,
         "OpenCase",
@@ -135,7 +142,9 @@ def _opened_at(command: OpenCase, now: datetime) -> datetime:
     if command.opened_on is None or command.opened_on == now.date():
         return now
     if command.opened_on > clock.today():
-        raise InvalidInput("opened_on", f"{command.opened_on.isoformat()} is in the future")
+        raise InvalidInput(
+            "opened_on", N_("%(day)s is in the future"), day=command.opened_on.isoformat()
+        )
     return datetime.combine(command.opened_on, now.timetz())
 
 
@@ -151,20 +160,12 @@ def list_cases(
     counterpart: str | None = None,
 ) -> Page[Case]:
     """A page of the cases involving the principal's state, filtered, newest first."""
-    query = select(Case)
-    if not sees_everything(principal):
-        query = query.where(
-            or_(t.cases.c.from_state == principal.state, t.cases.c.to_state == principal.state)
-        )
-    if state is not None:
-        query = query.where(t.cases.c.state == state)
-    if authority:
-        query = query.where(t.cases.c.authority == authority)
-    if person_id is not None:
-        query = query.where(t.cases.c.person_id == person_id)
-    if counterpart:
-        code = counterpart.upper()
-        query = query.where(or_(t.cases.c.from_state == code, t.cases.c.to_state == code))
-    total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = uow.session.scalars(query.order_by(t.cases.c.id.desc()).limit(limit).offset(offset))
-    return Page(list(items), total, limit, offset)
+    which = CaseFilter(
+        involving=None if sees_everything(principal) else principal.state,
+        state=state,
+        authority=authority,
+        person_id=person_id,
+        counterpart=counterpart,
+    )
+    items, total = uow.cases.page(which, limit=limit, offset=offset)
+    return Page(items, total, limit, offset)

@@ -79,8 +79,7 @@ def record_consent_hearing(
     record = ConsentVerification(
         case_id=case_id, recorded_by=principal.user_id, **command.model_dump(exclude={"version"})
     )
-    uow.session.add(record)
-    uow.session.flush()
+    uow.cases.add_consent_hearing(record)
     uow.record(
         principal,
         "ConsentHearingRecorded",

@@ -8,11 +8,12 @@ from typing import Literal
 
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import Case
-from repatria.domain.errors import Conflict, InvalidInput, NotFound
+from repatria.domain.errors import Conflict, InvalidInput, NotFound, Term
 from repatria.domain.lifecycle import Track, track_of
 from repatria.domain.people import ProtectionKind, ProtectionOrder
 from repatria.domain.records import snapshot
 from repatria.domain.workflow import FearClaim, FearOutcome
+from repatria.i18n import N_
 from repatria.services import clock, safeguards
 from repatria.services.cases import editable_case
 from repatria.services.commands import Command
@@ -35,9 +36,9 @@ def add_fear_claim(
     case = editable_case(uow, principal, case_id)
     assert case.id is not None
     claim = FearClaim(case_id=case.id, country=case.to_state, **command.model_dump())
-    uow.session.add(claim)
     case.updated_at = utcnow()
-    uow.session.flush()
+    uow.cases.add_fear_claim(claim)
+    uow.cases.update(case)
     uow.record(
         principal,
         "FearClaimRecorded",
@@ -73,19 +74,25 @@ def decide_fear_claim(
     """Record the decision on a pending fear claim. A grant is a protection order for that
     country (8 C.F.R. §§ 1208.16-1208.17): it stops every open case of the person to it."""
     person = safeguards.holding_officer(uow, principal, person_id)
-    claim = uow.session.get(FearClaim, claim_id)
-    case = uow.session.get(Case, claim.case_id) if claim is not None else None
+    claim = uow.cases.fear_claim(claim_id)
+    case = uow.cases.get(claim.case_id) if claim is not None else None
     if claim is None or case is None or case.person_id != person.id:
         raise NotFound("fear claim", claim_id)
     if claim.outcome is not None:
-        raise Conflict(f"fear claim {claim_id} was already decided ({claim.outcome.value})")
+        raise Conflict(
+            N_("fear claim %(claim)s was already decided (%(outcome)s)"),
+            claim=claim_id,
+            outcome=Term(claim.outcome.value),
+        )
     if command.decided_on < claim.raised_on:
-        raise InvalidInput("decided_on", f"before the claim was raised on {claim.raised_on}")
+        raise InvalidInput(
+            "decided_on", N_("before the claim was raised on %(day)s"), day=claim.raised_on
+        )
     before = snapshot(claim)
     granted = command.outcome == "granted"
     claim.outcome = FearOutcome.PROTECTED if granted else FearOutcome.REJECTED
     claim.decided_on = command.decided_on
-    uow.session.flush()
+    uow.cases.update_fear_claim(claim)
     uow.record(
         principal,
         "FearClaimDecided",

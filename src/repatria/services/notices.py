@@ -24,9 +24,9 @@ def add_notice(uow: UnitOfWork, principal: Principal, case_id: int, command: Ser
     """Record a written notice served on the person."""
     case = editable_case(uow, principal, case_id)
     assert case.id is not None
-    uow.session.add(Notice(case_id=case.id, **command.model_dump()))
     case.updated_at = utcnow()
-    uow.session.flush()
+    uow.cases.add_notice(Notice(case_id=case.id, **command.model_dump()))
+    uow.cases.update(case)
     uow.record(
         principal,
         "NoticeRecorded",

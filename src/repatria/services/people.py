@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, or_, select
-
-from repatria.adapters.db import tables as t
 from repatria.domain.access import Action, require, sees_everything
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import Conflict, NotFound, PermissionDenied
@@ -21,7 +18,9 @@ from repatria.domain.people import (
     Sentence,
 )
 from repatria.domain.records import snapshot
+from repatria.i18n import N_
 from repatria.services.commands import RecordPerson, UpdatePerson
+from repatria.services.ports.people import PeopleFilter
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 T = TypeVar("T")
@@ -37,24 +36,18 @@ class Page(Generic[T]):
     offset: int
 
 
-def _visible(principal: Principal, query: Select[Any]) -> Select[Any]:
-    """Restrict a query of people to those the principal's state holds or has a case about."""
-    if sees_everything(principal):
-        return query
-    state = principal.state
-    involved = select(t.cases.c.person_id).where(
-        or_(t.cases.c.from_state == state, t.cases.c.to_state == state)
-    )
-    return query.where(or_(t.people.c.held_by_state == state, t.people.c.id.in_(involved)))
-
-
 def get_or_raise(uow: UnitOfWork, principal: Principal, person_id: int) -> Person:
     """The person, if the principal may see them; otherwise NotFound (existence must not leak)."""
-    query = _visible(principal, select(Person).where(t.people.c.id == person_id))
-    person: Person | None = uow.session.scalar(query)
+    person = uow.people.get(person_id, seen_by=_seen_by(principal))
     if person is None:
         raise NotFound("person", person_id)
     return person
+
+
+def _seen_by(principal: Principal) -> str | None:
+    """The state whose people the principal sees (those it holds or has a case about), or
+    None for one who sees everyone."""
+    return None if sees_everything(principal) else principal.state
 
 
 def _build(command: RecordPerson) -> dict[str, Any]:
@@ -72,16 +65,12 @@ def _check_identifiers_free(
     uow: UnitOfWork, identifiers: list[Identifier], own_id: int | None
 ) -> None:
     for identifier in identifiers:
-        holder = uow.session.scalar(
-            select(Identifier).where(
-                t.identifiers.c.scheme == identifier.scheme,
-                t.identifiers.c.value == identifier.value,
-            )
-        )
-        if holder is not None and getattr(holder, "person_id", None) != own_id:
+        holder = uow.people.holder_of(identifier.scheme, identifier.value)
+        if holder is not None and holder != own_id:
             raise Conflict(
-                f"identifier {identifier.scheme}:{identifier.value} "
-                "already belongs to another person"
+                N_("identifier %(scheme)s:%(value)s already belongs to another person"),
+                scheme=identifier.scheme,
+                value=identifier.value,
             )
 
 
@@ -90,7 +79,7 @@ def record(uow: UnitOfWork, principal: Principal, command: RecordPerson) -> Pers
     require(principal, Action.WRITE_PEOPLE)
     if command.held_by_state != principal.state:
         raise PermissionDenied(
-            f"held_by_state: you may record only people held by {principal.state}"
+            N_("held_by_state: you may record only people held by %(state)s"), state=principal.state
         )
     details = _build(command)
     _check_identifiers_free(uow, details["identifiers"], None)
@@ -104,8 +93,7 @@ def record(uow: UnitOfWork, principal: Principal, command: RecordPerson) -> Pers
         updated_at=now,
         **details,
     )
-    uow.session.add(person)
-    uow.session.flush()
+    uow.people.add(person)
     uow.record(
         principal,
         "RecordPerson",
@@ -123,12 +111,18 @@ def update(uow: UnitOfWork, principal: Principal, person_id: int, command: Updat
     person = get_or_raise(uow, principal, person_id)
     if person.held_by_state != principal.state:
         raise PermissionDenied(
-            f"only {person.held_by_state}, the state holding the person, may correct the record"
+            N_("only %(state)s, the state holding the person, may correct the record"),
+            state=person.held_by_state,
         )
     if command.version is not None and command.version != person.version:
         raise Conflict(
-            f"person {person_id} is at version {person.version}, not {command.version}: "
-            "reload and apply your change again"
+            N_(
+                "person %(id)s is at version %(version)s, not %(expected)s: "
+                "reload and apply your change again"
+            ),
+            id=person_id,
+            version=person.version,
+            expected=command.version,
         )
     before = snapshot(person)
     changes = command.model_dump(exclude_unset=True, exclude={"version"})
@@ -142,7 +136,7 @@ def update(uow: UnitOfWork, principal: Principal, person_id: int, command: Updat
         _check_identifiers_free(uow, identifiers, person.id)
         person.identifiers = identifiers
     person.updated_at = utcnow()
-    uow.session.flush()
+    uow.people.update(person)
     uow.record(
         principal,
         "UpdatePerson",
@@ -166,26 +160,14 @@ def list_people(
     name: str | None = None,
 ) -> Page[Person]:
     """A page of the people the principal may see, filtered, ordered by id."""
-    query = _visible(principal, select(Person))
-    if citizenship:
-        holders = select(t.citizenships.c.person_id).where(
-            t.citizenships.c.country == citizenship.upper()
-        )
-        query = query.where(t.people.c.id.in_(holders))
-    if held_by_state:
-        query = query.where(t.people.c.held_by_state == held_by_state.upper())
-    if name:
-        # autoescape: % and _ in the name are matched as themselves (LIKE … ESCAPE '/')
-        part = name.lower()
-        query = query.where(
-            or_(
-                func.lower(t.people.c.family_name).contains(part, autoescape=True),
-                func.lower(t.people.c.given_names).contains(part, autoescape=True),
-            )
-        )
-    total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = uow.session.scalars(query.order_by(t.people.c.id).limit(limit).offset(offset))
-    return Page(list(items), total, limit, offset)
+    which = PeopleFilter(
+        seen_by=_seen_by(principal),
+        citizenship=citizenship,
+        held_by_state=held_by_state,
+        name=name,
+    )
+    items, total = uow.people.page(which, limit=limit, offset=offset)
+    return Page(items, total, limit, offset)
 
 
 def custody_passes(
@@ -201,13 +183,13 @@ def custody_passes(
     """Custody follows the person: from a confirmed arrival the receiving state holds them and
     manages their record; the sending state still reads what happened before through the case
     they share. Nothing changes (and nothing is recorded) if `to_state` holds them already."""
-    person = uow.session.get(Person, person_id)
+    person = uow.people.get(person_id)
     if person is None or person.held_by_state == to_state:
         return
     before = {"held_by_state": person.held_by_state}
     person.held_by_state = to_state
     person.updated_at = utcnow()
-    uow.session.flush()
+    uow.people.update(person)
     uow.record(
         principal,
         "CustodyTransferred",

@@ -14,6 +14,7 @@ from repatria.domain.cases import Case
 from repatria.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from repatria.domain.people import Hold, Person, ProtectionOrder
 from repatria.domain.records import snapshot
+from repatria.i18n import N_
 from repatria.services import clock, people, transitions
 from repatria.services.commands import Command, HoldIn, ProtectionOrderIn
 from repatria.services.unit_of_work import UnitOfWork, utcnow
@@ -46,8 +47,8 @@ def holding_officer(uow: UnitOfWork, principal: Principal, person_id: int) -> Pe
     person = people.get_or_raise(uow, principal, person_id)
     if person.held_by_state != principal.state:
         raise PermissionDenied(
-            f"only {person.held_by_state}, the state holding the person, "
-            "records court orders about them"
+            N_("only %(state)s, the state holding the person, records court orders about them"),
+            state=person.held_by_state,
         )
     return person
 
@@ -60,7 +61,7 @@ def add_hold(
     hold = Hold(**command.model_dump())
     person.holds.append(hold)
     person.updated_at = utcnow()
-    uow.session.flush()
+    uow.people.update(person)
     uow.record(
         principal,
         "HoldRecorded",
@@ -99,7 +100,7 @@ def protect(
     """Record a protection order on the person and stop every open case to its country."""
     person.protection_orders.append(order)
     person.updated_at = utcnow()
-    uow.session.flush()
+    uow.people.update(person)
     uow.record(
         principal,
         "ProtectionOrderRecorded",
@@ -200,7 +201,7 @@ def _end(
     before = snapshot(safeguard)
     setattr(safeguard, field, day)
     person.updated_at = utcnow()
-    uow.session.flush()
+    uow.people.update(person)
     uow.record(
         principal,
         event,

@@ -7,9 +7,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
-from sqlalchemy import select
 
-from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Principal
 from repatria.domain.assessments import Assessment
 from repatria.domain.cases import Case
@@ -25,10 +23,12 @@ from repatria.domain.transitions import (
     preparation_of,
 )
 from repatria.domain.workflow import ConsentVerification, Decision
+from repatria.i18n import N_
 from repatria.services import assessments, case_documents, cases
 from repatria.services.case_documents import build_document
 from repatria.services.commands import Command
 from repatria.services.exchange import sending
+from repatria.services.ports.cases import TimelineEntry
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 
@@ -57,12 +57,8 @@ class Step:
 
 def preparers(uow: UnitOfWork, case: Case, command: str) -> set[int]:
     """Everyone who, by the record, prepared the decision this command takes."""
-    query = select(t.events.c.actor_id).where(
-        t.events.c.subject_type == "case",
-        t.events.c.subject_id == str(case.id),
-        t.events.c.command == _event_name(preparation_of(command, case.state)),
-    )
-    return {actor for actor in uow.session.scalars(query) if actor is not None}
+    assert case.id is not None
+    return uow.cases.preparers(case.id, _event_name(preparation_of(command, case.state)))
 
 
 def check_actor_of(
@@ -79,8 +75,13 @@ def current(uow: UnitOfWork, principal: Principal, case_id: int, version: int | 
     case = cases.get_or_raise(uow, principal, case_id)
     if version is not None and version != case.version:
         raise Conflict(
-            f"case {case.id} is at version {case.version}, not {version}: "
-            "someone else changed it; reload and decide again"
+            N_(
+                "case %(case)s is at version %(version)s, not %(expected)s: "
+                "someone else changed it; reload and decide again"
+            ),
+            case=case.id,
+            version=case.version,
+            expected=version,
         )
     return case
 
@@ -101,7 +102,7 @@ def take(
     transition = find(case.authority, step.command, case.state)
     acting_state = check_actor_of(uow, principal, case, transition, step)
     if step.command in DECISIONS:
-        uow.session.add(
+        uow.cases.add_decision(
             Decision(
                 case_id=case_id,
                 state=acting_state,
@@ -112,8 +113,7 @@ def take(
             )
         )
     if step.consent is not None:
-        uow.session.add(step.consent)
-    uow.session.flush()
+        uow.cases.add_consent_hearing(step.consent)
     # Stored below (refused) or by move with the step's other writes.
     assessment = assess(uow, principal, case, step.on, foreseen, store=False)
     failing = blocking_checks(transition, assessment.verdict)
@@ -184,14 +184,14 @@ def move(
         # A new stage. prepared_by only shows the latest preparer: four eyes reads every
         # preparer from the record (preparers).
         prepared_by = None
-    # The flush's UPDATE is checked against the version the case was read at (the mapping's
-    # version_id_col): a case someone else changed meanwhile is a Conflict.
+    # Stored checked against the version the case was read at (uow.cases.update): a case
+    # someone else changed meanwhile is a Conflict.
     case.state = transition.target
     case.prepared_by = prepared_by
     case.updated_at = utcnow()
     if assessment.id is None:
-        uow.session.add(assessment)
-    uow.session.flush()
+        uow.cases.add_assessment(assessment)
+    uow.cases.update(case)
     uow.record(
         principal,
         _event_name(step.command),
@@ -248,21 +248,17 @@ def _event_name(command: str) -> str:
     return "Case" + past.get(command, command.title().replace("_", ""))
 
 
-def timeline(uow: UnitOfWork, case_id: int) -> list[Any]:
+def timeline(uow: UnitOfWork, case_id: int) -> list[TimelineEntry]:
     """The recorded events of a case, oldest first (its timeline)."""
-    query = (
-        select(t.events)
-        .where(t.events.c.subject_type == "case", t.events.c.subject_id == str(case_id))
-        .order_by(t.events.c.id)
-    )
-    return list(uow.session.execute(query))
+    return uow.cases.timeline(case_id)
 
 
 def open_cases(uow: UnitOfWork, person_id: int) -> list[Case]:
     """The person's cases that have not yet left (the ones an order can still stop)."""
-    query = select(Case).where(t.cases.c.person_id == person_id).order_by(t.cases.c.id)
     return [
-        c for c in uow.session.scalars(query) if c.state in BEFORE_TRANSIT[track_of(c.authority)]
+        c
+        for c in uow.cases.of_person(person_id)
+        if c.state in BEFORE_TRANSIT[track_of(c.authority)]
     ]
 
 
