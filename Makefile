@@ -48,6 +48,9 @@ demo: db ## Load the demo data (once; a second run adds nothing) and sign a chec
 	$(BIN)/repatria audit checkpoint >/dev/null
 
 run: demo ## Set up, load the demo data and serve on http://localhost:8000 (127.0.0.1 only)
+	@# Beside the server, the signing command answers checkpoints asked for on /record.
+	$(BIN)/repatria audit checkpoint --watch 10 >/dev/null & signer=$$!; \
+	trap 'kill $$signer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/repatria serve --host 127.0.0.1 --port 8000
 
 federation: install ## Two installations as peers: the US on http://127.0.0.1:8000, Mexico on :8001

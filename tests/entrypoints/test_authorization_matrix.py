@@ -755,6 +755,11 @@ RULES: dict[tuple[str, str], Rule] = {
         body=lambda d: {"command": "lock", "version": d["planned_version"]},
     ),
     ("GET", "/record"): Rule(roles(AUD, ADM)),
+    # Asking for a signed checkpoint (the signing command signs it): the record's readers; it
+    # changes no case, so auditors may ask too.
+    ("POST", "/record/checkpoint-requests"): Rule(
+        roles(AUD, ADM), body=lambda d: {"reason": "the matrix asks"}
+    ),
     # Browsing the record's events, filtered: the record's readers, within their scope.
     ("GET", "/record/events"): Rule(roles(AUD, ADM), query=lambda d: {"subject": "case"}),
     ("GET", "/peers"): Rule(roles(AUD, ADM)),  # the peer states and the witness of each

@@ -22,6 +22,8 @@ class Action(enum.StrEnum):
     MANAGE_CONTRACTS = "manage_contracts"  # custody contracts
     PROPOSE_LAW = "propose_law"  # an amendment to the law, for a second person to review
     DECIDE_LAW = "decide_law"  # approve or reject another person's amendment (four eyes)
+    # Ask the signing command for a checkpoint; it changes no case (docs/decisions/0007).
+    REQUEST_CHECKPOINT = "request_checkpoint"
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -36,6 +38,7 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.MANAGE_CONTRACTS: frozenset({Role.FINANCE}),
     Action.PROPOSE_LAW: frozenset({Role.LEGAL_OFFICER}),
     Action.DECIDE_LAW: frozenset({Role.LEGAL_OFFICER, Role.ADMIN}),
+    Action.REQUEST_CHECKPOINT: frozenset({Role.AUDITOR, Role.ADMIN}),
 }
 
 

@@ -61,6 +61,8 @@ def sign(
     # The same checkpoint as a C2SP signed note: what peers receive (docs/federation.md).
     size, root = checkpoint.tree_size, checkpoint.root_hash
     exchange_witness.sign_note(uow, key.private_key, note_origin, size, root)
+    # Requests made from the record page whose event this tree holds are answered by it.
+    uow.audit.answer_checkpoint_requests(size, checkpoint.signed_at)
     # Witnessed before the commit: a checkpoint the database holds is always witnessed (a
     # crash between the two leaves one witnessed that the database lacks, which verify names).
     append_witness(witness, checkpoint, key.public_key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Annotated
 
 import typer
@@ -12,7 +13,7 @@ from repatria.bootstrap import Container, build
 from repatria.domain.accounts import Principal
 from repatria.domain.audit_checkpoints import raw_public_key
 from repatria.entrypoints.cli.errors import cli_errors, fail, stderr
-from repatria.services import audit, audit_keys, audit_verify
+from repatria.services import audit, audit_keys, audit_verify, checkpoint_requests
 from repatria.settings import get_settings
 
 audit_app = typer.Typer(help="The tamper-evident record (Merkle log).", no_args_is_help=True)
@@ -84,14 +85,40 @@ def checkpoint(
             "(an installation that kept no witness before)."
         ),
     ] = False,
+    watch: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="After signing, keep running: every SECONDS, sign again if someone asked for "
+            "a checkpoint on the record page (0: sign once and stop).",
+            metavar="SECONDS",
+        ),
+    ] = 0,
 ) -> None:
     """Verify the record, then sign a checkpoint of it, store it and append it to the witness
-    file; print the latest checkpoint (JSON). The only command that reads the private key."""
+    file; print the latest checkpoint (JSON). Every checkpoint asked for on the record page
+    and not yet signed is answered by it. The only command that reads the private key."""
     container = _open()
     settings = container.settings
     key = audit_keys.load_signing_key(settings)
     if key.generated:
         stderr.print(f"note: generated a development checkpoint key at {key.path}")
+    _sign_once(container, key, start_witness=start_witness)
+    try:
+        while watch:
+            time.sleep(watch)
+            with container.uow() as uow:
+                waiting = checkpoint_requests.pending(uow)
+            if waiting:
+                stderr.print(f"{waiting} checkpoint request(s) pending: signing")
+                _sign_once(container, key, start_witness=False)
+    except KeyboardInterrupt:
+        pass
+    container.dispose()
+
+
+def _sign_once(container: Container, key: audit_keys.SigningKey, *, start_witness: bool) -> None:
+    settings = container.settings
     witness = audit_keys.witness_path(settings)
     with container.uow() as uow:
         report = audit.sign(
@@ -105,7 +132,6 @@ def checkpoint(
         )
         _fail_on(report, "not signing: the record does not verify")
         latest = audit.list_checkpoints(uow, AUDITOR)
-    container.dispose()
     if not latest:
         raise fail("the log is empty: there is nothing to sign yet")
     if report.new_checkpoint is not None:

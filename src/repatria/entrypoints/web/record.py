@@ -5,16 +5,20 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Query, Request, Response
+from fastapi import Form, Query, Request, Response
+from fastapi.responses import RedirectResponse
 
+from repatria.domain.access import Action, allowed
 from repatria.domain.audit import require_audit_reader
 from repatria.domain.audit_checkpoints import key_id, raw_public_key
+from repatria.domain.checkpoint_requests import REASON_MAX
 from repatria.entrypoints.web.deps import PAGE_SIZE, AppContainer, Page, RecordId, Uow, User
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
-from repatria.services import audit, audit_keys, audit_verify, views
+from repatria.services import audit, audit_keys, audit_verify, checkpoint_requests, views
 
 router = web_router()
+Reason = Annotated[str, Form(max_length=REASON_MAX)]
 
 
 @router.get("/record")
@@ -24,6 +28,7 @@ def record_page(
     principal: User,
     container: AppContainer,
     verify: Annotated[bool, Query()] = False,
+    requested: Annotated[bool, Query()] = False,
 ) -> Response:
     """The latest checkpoint and the key to check it; verification of the whole log on demand."""
     require_audit_reader(principal)
@@ -53,8 +58,21 @@ def record_page(
         "public_key": raw_public_key(public_key).hex() if public_key else None,
         "key_id": key_id(public_key) if public_key else None,
         "report": report,
+        "requests": checkpoint_requests.list_requests(uow, principal),
+        "may_request": allowed(principal, Action.REQUEST_CHECKPOINT),
+        "requested": requested,
+        "reason_max": REASON_MAX,
     }
     return render(request, "record/index.html", context)
+
+
+@router.post("/record/checkpoint-requests")
+def request_checkpoint(uow: Uow, principal: User, reason: Reason = "") -> Response:
+    """Ask for a signed checkpoint: recorded here, signed by `repatria audit checkpoint` (the
+    only process that reads the private key) when it next runs."""
+    checkpoint_requests.request(uow, principal, reason)
+    uow.commit()
+    return RedirectResponse("/record?requested=true#h-requests", status_code=303)
 
 
 @router.get("/record/events/{event_id}/proof")

@@ -5,10 +5,12 @@ database can make. Events are appended by the unit of work at commit, never thro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from repatria.domain.audit_checkpoints import Checkpoint
 from repatria.domain.audit_verify import LogShape
+from repatria.domain.checkpoint_requests import CheckpointRequest
 from repatria.domain.events import Event
 
 
@@ -95,4 +97,16 @@ class AuditLog(Protocol):
     def derivation_problem(self) -> str | None:
         """Why an event's columns are no longer derived from its leaf as Repatria derives
         them (a table rebuilt behind the application's back), or None."""
+        ...
+
+    def add_checkpoint_request(self, requested_by: int, reason: str, at: datetime) -> int:
+        """Store a request for a signed checkpoint; its id."""
+        ...
+
+    def checkpoint_requests(self, limit: int) -> list[CheckpointRequest]:
+        """Every pending request and the latest answered ones, newest first."""
+        ...
+
+    def answer_checkpoint_requests(self, size: int, at: datetime) -> int:
+        """Mark answered every pending request whose own event is in the signed tree."""
         ...

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import cast, func, insert, or_, select, union_all, update
 
 from repatria.adapters.db import audit_hashing
 from repatria.adapters.db import tables as t
 from repatria.adapters.db.leaf_columns import derivation_problem
 from repatria.domain.audit_checkpoints import Checkpoint
 from repatria.domain.audit_verify import LogShape
+from repatria.domain.checkpoint_requests import CheckpointRequest
 from repatria.domain.events import Event
 from repatria.services.ports.audit import LogHead, SignedNote, StrayRow
 
 if TYPE_CHECKING:
     from repatria.adapters.db.unit_of_work import SqlUnitOfWork
 
+REQUEST_EVENT = "RequestCheckpoint"
 _HEAD = select(t.audit_log_head.c.size, t.audit_log_head.c.root_hash).where(
     t.audit_log_head.c.id == 1
 )
@@ -107,6 +110,62 @@ class SqlAuditLog:
         """Why an event's columns are no longer derived from its leaf as Repatria derives
         them (a table rebuilt behind the application's back), or None."""
         return derivation_problem(self._uow.session.connection(), t.events)
+
+    def add_checkpoint_request(self, requested_by: int, reason: str, at: datetime) -> int:
+        """Store a request for a signed checkpoint; its id."""
+        statement = (
+            insert(t.checkpoint_requests)
+            .values(requested_at=at, requested_by=requested_by, reason=reason)
+            .returning(t.checkpoint_requests.c.id)
+        )
+        return int(self._uow.session.execute(statement).scalar_one())
+
+    def checkpoint_requests(self, limit: int) -> list[CheckpointRequest]:
+        """Every pending request and the latest answered ones, newest first."""
+        requests = t.checkpoint_requests
+        answered = (
+            select(requests.c.id)
+            .where(requests.c.answered_by_size.is_not(None))
+            .order_by(requests.c.id.desc())
+            .limit(limit)
+        )
+        query = (
+            select(requests, t.users.c.username)
+            .join(t.users, t.users.c.id == requests.c.requested_by)
+            .where(or_(requests.c.answered_by_size.is_(None), requests.c.id.in_(answered)))
+            .order_by(requests.c.id.desc())
+        )
+        return [_request(row) for row in self._uow.session.execute(query)]
+
+    def answer_checkpoint_requests(self, size: int, at: datetime) -> int:
+        """Mark answered every pending request whose own event is in the signed tree."""
+        requests, events = t.checkpoint_requests, t.events
+        in_tree = select(events.c.subject_id).where(
+            events.c.command == REQUEST_EVENT,
+            events.c.subject_type == "checkpoint_request",
+            events.c.seq < size,
+        )
+        statement = (
+            update(requests)
+            .where(
+                requests.c.answered_by_size.is_(None),
+                cast(requests.c.id, events.c.subject_id.type).in_(in_tree),
+            )
+            .values(answered_by_size=size, answered_at=at)
+            .returning(requests.c.id)
+        )
+        return len(self._uow.session.execute(statement).all())
+
+
+def _request(row: Any) -> CheckpointRequest:
+    return CheckpointRequest(
+        id=row.id,
+        requested_at=row.requested_at,
+        requested_by=row.username,
+        reason=row.reason,
+        answered_by_size=row.answered_by_size,
+        answered_at=row.answered_at,
+    )
 
 
 def _checkpoint(row: Any) -> Checkpoint:

@@ -55,6 +55,7 @@ from repatria.adapters.db.tables.people import (
 from repatria.adapters.db.tables.record import (
     audit_checkpoints,
     audit_log_head,
+    checkpoint_requests,
     events,
 )
 
@@ -65,6 +66,7 @@ __all__ = [
     "cases",
     "cells",
     "checkpoint_notes",
+    "checkpoint_requests",
     "citizenships",
     "consent_verifications",
     "credentials",

@@ -75,3 +75,19 @@ audit_checkpoints = Table(
     Column("signature", LargeBinary(64), nullable=False),
     Column("key_id", String(64), nullable=False),
 )
+
+# A signed checkpoint asked for from the web (the web process never reads the signing key):
+# pending until `repatria audit checkpoint` signs a checkpoint whose tree holds the request's
+# own event, which it then names (docs/decisions/0007-checkpoints-requested-from-the-web.md).
+checkpoint_requests = Table(
+    "checkpoint_requests",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("requested_at", Moment, nullable=False),
+    Column("requested_by", Id, ForeignKey("users.id"), nullable=False),
+    Column("reason", String(500), nullable=False),
+    # The size of the checkpoint that answered it; NULL while it is pending.
+    Column("answered_by_size", BigInteger),
+    Column("answered_at", Moment),
+)
+Index("ix_checkpoint_requests_pending", checkpoint_requests.c.answered_by_size)
