@@ -166,6 +166,7 @@ ACTIONS = {
     "manage_contracts": N_("manage custody contracts"),
     "propose_law": N_("propose amendments to the law"),
     "decide_law": N_("decide amendments to the law"),
+    "request_checkpoint": N_("ask for signed checkpoints"),
 }
 
 # Each lifecycle step's summary (domain/lifecycle.py), as the case page's forms show it.
