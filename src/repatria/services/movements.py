@@ -11,11 +11,19 @@ from repatria.adapters.db import tables as t
 from repatria.domain.access import Action, require, sees_everything, sees_states
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import Case, CaseState
-from repatria.domain.errors import Conflict, InvalidInput, NotEligible, NotFound, PermissionDenied
+from repatria.domain.errors import (
+    Conflict,
+    InvalidInput,
+    NotEligible,
+    NotFound,
+    PermissionDenied,
+    Term,
+)
 from repatria.domain.lifecycle import Track, track_of
 from repatria.domain.movements import ManifestEntry, Movement, MovementState, next_state
 from repatria.domain.people import Person
 from repatria.domain.records import snapshot
+from repatria.i18n import N_
 from repatria.law import AUTHORITY_IDS
 from repatria.services import cases, people, transitions
 from repatria.services.commands import ManifestChange, MovementStep, PlanMovement
@@ -34,14 +42,18 @@ def get_or_raise(uow: UnitOfWork, principal: Principal, movement_id: int) -> Mov
 def _require_sending_officer(principal: Principal, movement: Movement | PlanMovement) -> None:
     require(principal, Action.OPEN_CASE)
     if principal.state != movement.from_state:
-        raise PermissionDenied(f"only {movement.from_state}, the sending state, plans this")
+        raise PermissionDenied(
+            N_("only %(state)s, the sending state, plans this"), state=movement.from_state
+        )
 
 
 def plan(uow: UnitOfWork, principal: Principal, command: PlanMovement) -> Movement:
     """Plan a movement; it takes the next sequence number for its authority and states."""
     _require_sending_officer(principal, command)
     if command.authority not in AUTHORITY_IDS:
-        raise InvalidInput("authority", f"unknown authority {command.authority!r}")
+        raise InvalidInput(
+            "authority", N_("unknown authority %(authority)s"), authority=repr(command.authority)
+        )
     last = uow.session.scalar(
         select(func.max(t.movements.c.sequence)).where(
             t.movements.c.authority == command.authority,
@@ -53,7 +65,10 @@ def plan(uow: UnitOfWork, principal: Principal, command: PlanMovement) -> Moveme
     if command.sequence is not None:
         if command.sequence < sequence:
             raise InvalidInput(
-                "sequence", f"must be at least {sequence}: numbers up to {last} are taken"
+                "sequence",
+                N_("must be at least %(sequence)s: numbers up to %(last)s are taken"),
+                sequence=sequence,
+                last=last,
             )
         sequence = command.sequence
     now = utcnow()
@@ -99,19 +114,36 @@ def add_case(
     movement = get_or_raise(uow, principal, movement_id)
     _require_sending_officer(principal, movement)
     if movement.state is not MovementState.PLANNED:
-        raise Conflict(f"the manifest of {movement.label} is {movement.state.value}")
+        raise Conflict(
+            N_("the manifest of %(movement)s is %(stage)s"),
+            movement=movement.label,
+            stage=Term(movement.state.value),
+        )
     case = cases.get_or_raise(uow, principal, command.case_id)
     if (case.authority, case.from_state, case.to_state) != (
         movement.authority,
         movement.from_state,
         movement.to_state,
     ):
-        raise InvalidInput("case_id", f"case {case.reference} is not a {movement.label} case")
+        raise InvalidInput(
+            "case_id",
+            N_("case %(case)s is not a %(movement)s case"),
+            case=case.reference,
+            movement=movement.label,
+        )
     aboard = manifest(uow, movement_id, on_board_only=True)
     if any(entry.case_id == case.id for entry in aboard):
-        raise Conflict(f"case {case.reference} is already on {movement.label}")
+        raise Conflict(
+            N_("case %(case)s is already on %(movement)s"),
+            case=case.reference,
+            movement=movement.label,
+        )
     if len(aboard) >= movement.seats:
-        raise Conflict(f"{movement.label} is full ({movement.seats} seats)")
+        raise Conflict(
+            N_("%(movement)s is full (%(seats)s seats)"),
+            movement=movement.label,
+            seats=movement.seats,
+        )
     _, assessment = transitions.take(
         uow,
         principal,
@@ -170,12 +202,16 @@ def _when(movement: Movement, command: MovementStep) -> datetime:
     now = utcnow()
     at = command.at or now
     if at > now:
-        raise InvalidInput("at", f"{at.isoformat()} is in the future")
+        raise InvalidInput("at", N_("%(day)s is in the future"), day=at.isoformat())
     departed = movement.departed_at
     # Compared to the minute: a form gives the time to the minute.
     minute = departed.replace(second=0, microsecond=0) if departed else None
     if command.command == "confirm_arrival" and minute is not None and at < minute:
-        raise InvalidInput("at", f"the arrival is before the departure ({minute.isoformat()})")
+        raise InvalidInput(
+            "at",
+            N_("the arrival is before the departure (%(departure)s)"),
+            departure=minute.isoformat(),
+        )
     return at
 
 
@@ -211,12 +247,19 @@ def step(
     """Lock, depart, confirm arrival or close a movement."""
     movement = get_or_raise(uow, principal, movement_id)
     if command.version is not None and command.version != movement.version:
-        raise Conflict(f"{movement.label} is at version {movement.version}, not {command.version}")
+        raise Conflict(
+            N_("%(movement)s is at version %(version)s, not %(expected)s"),
+            movement=movement.label,
+            version=movement.version,
+            expected=command.version,
+        )
     target = next_state(command.command, movement.state)
     if command.command == "confirm_arrival":
         require(principal, Action.OPEN_CASE)
         if principal.state != movement.to_state:
-            raise PermissionDenied(f"only {movement.to_state}, the receiving state, confirms")
+            raise PermissionDenied(
+                N_("only %(state)s, the receiving state, confirms"), state=movement.to_state
+            )
     else:
         _require_sending_officer(principal, movement)
     before = snapshot(movement)

@@ -11,6 +11,7 @@ from typing import Any
 from repatria.domain.accounts import Principal, Role
 from repatria.domain.audit_checkpoints import key_id, public_key_from_hex
 from repatria.domain.errors import InvalidInput, NotFound, PermissionDenied
+from repatria.i18n import N_
 from repatria.services.ports.peers import PinnedKey as PinnedKey  # re-exported: the CLI names it
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
@@ -155,7 +156,7 @@ def list_peers(uow: UnitOfWork, principal: Principal | None = None) -> list[Peer
     if principal is not None and not (
         principal.user_id is None or principal.role in (Role.ADMIN, Role.AUDITOR)
     ):
-        raise PermissionDenied("only administrators and auditors see the peers")
+        raise PermissionDenied(N_("only administrators and auditors see the peers"))
     return [peer for state in uow.peers.states() if (peer := find(uow, state)) is not None]
 
 
@@ -182,10 +183,12 @@ def resume(uow: UnitOfWork, principal: Principal, state: str, reason: str) -> Pe
     against the last one kept: a record truly rewritten stops the exchange again."""
     _require_operator(principal)
     if not reason.strip():
-        raise InvalidInput("reason", "say why the exchange may be taken up again")
+        raise InvalidInput("reason", N_("say why the exchange may be taken up again"))
     peer = get(uow, state)
     if peer.halted_at is None:
-        raise InvalidInput("state", f"the exchange with {peer.state} has not stopped")
+        raise InvalidInput(
+            "state", N_("the exchange with %(state)s has not stopped"), state=peer.state
+        )
     uow.peers.resume(peer.state)
     uow.record(
         principal,
