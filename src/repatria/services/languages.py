@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from repatria import i18n
-from repatria.domain.accounts import Principal, User
-from repatria.domain.errors import InvalidInput, NotFound
+from repatria.domain.accounts import Principal
+from repatria.domain.errors import InvalidInput
 from repatria.i18n import N_
 from repatria.services.unit_of_work import UnitOfWork
-from repatria.services.users import state_of
+from repatria.services.users import own_account, state_of
 
 
 def set_language(uow: UnitOfWork, actor: Principal, language: str | None) -> str | None:
@@ -26,9 +26,7 @@ def set_language(uow: UnitOfWork, actor: Principal, language: str | None) -> str
         chosen = chosen.lower()
     elif chosen is not None:
         chosen = i18n.supported(chosen)
-    user = uow.session.get(User, actor.user_id) if actor.user_id is not None else None
-    if user is None:
-        raise NotFound("user", actor.username)
+    user = own_account(uow, actor)
     if user.language == chosen:
         return chosen  # nothing changes, so nothing is recorded
     before = user.language

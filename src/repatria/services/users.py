@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select, update
-
-from repatria.adapters.db import tables as t
 from repatria.domain.access import OPERATOR_GRANTED, Action, administers, is_operator, require
-from repatria.domain.accounts import Credential, CredentialKind, Organisation, Principal, Role, User
+from repatria.domain.accounts import Credential, Principal, Role, User
 from repatria.domain.errors import NotFound, PermissionDenied, Term
 from repatria.i18n import N_
 from repatria.services.passwords import hash_password
@@ -23,15 +20,12 @@ from repatria.services.unit_of_work import UnitOfWork, utcnow
 def list_users(uow: UnitOfWork, actor: Principal) -> list[User]:
     """The users the actor administers the state of, by username."""
     require(actor, Action.MANAGE_ACCOUNTS)
-    query = select(User).join(Organisation).order_by(t.users.c.username)
-    if not is_operator(actor):
-        query = query.where(t.organisations.c.state == actor.state)
-    return list(uow.session.scalars(query))
+    return uow.accounts.users(None if is_operator(actor) else actor.state)
 
 
 def own_account(uow: UnitOfWork, actor: Principal) -> User:
     """The actor's own account, with its role and organisation."""
-    user = uow.session.get(User, actor.user_id) if actor.user_id is not None else None
+    user = uow.accounts.user(actor.user_id) if actor.user_id is not None else None
     if user is None:
         raise NotFound("user", actor.username)
     return user
@@ -39,16 +33,16 @@ def own_account(uow: UnitOfWork, actor: Principal) -> User:
 
 def id_of(uow: UnitOfWork, username: str) -> int:
     """The id of the user of that name (for the operator's command line)."""
-    user_id = uow.session.scalar(select(t.users.c.id).where(t.users.c.username == username))
-    if user_id is None:
+    user = uow.accounts.user_by_name(username)
+    if user is None or user.id is None:
         raise NotFound("user", username)
-    return int(user_id)
+    return user.id
 
 
 def get_or_raise(uow: UnitOfWork, actor: Principal, user_id: int) -> User:
     """A user of the actor's state (NotFound for any other), for an administrator to manage."""
     require(actor, Action.MANAGE_ACCOUNTS)
-    user = uow.session.get(User, user_id)
+    user = uow.accounts.user(user_id)
     if user is None or user.organisation is None or not administers(actor, state_of(user)):
         raise NotFound("user", user_id)
     return user
@@ -72,13 +66,8 @@ def state_of(user: User) -> str:
 
 def tokens_of(uow: UnitOfWork, actor: Principal, user_id: int) -> list[Credential]:
     """A user's API tokens, newest first, for an administrator to revoke."""
-    user = get_or_raise(uow, actor, user_id)
-    query = (
-        select(Credential)
-        .where(t.credentials.c.user_id == user.id, t.credentials.c.kind == CredentialKind.API)
-        .order_by(t.credentials.c.id.desc())
-    )
-    return list(uow.session.scalars(query))
+    get_or_raise(uow, actor, user_id)
+    return uow.accounts.api_tokens_of(user_id)
 
 
 def change_role(uow: UnitOfWork, actor: Principal, user_id: int, role: Role) -> User:
@@ -159,9 +148,7 @@ def reset_password(uow: UnitOfWork, actor: Principal, user_id: int) -> tuple[Use
 
 def sign_out_everywhere(uow: UnitOfWork, actor: Principal) -> int:
     """End every session and API token of the acting user; the number ended."""
-    user = uow.session.get(User, actor.user_id) if actor.user_id is not None else None
-    if user is None:
-        raise NotFound("user", actor.username)
+    user = own_account(uow, actor)
     ended = end_credentials(uow, user)
     uow.record(
         actor,
@@ -177,17 +164,5 @@ def sign_out_everywhere(uow: UnitOfWork, actor: Principal) -> int:
 def end_credentials(uow: UnitOfWork, user: User) -> int:
     """Revoke every session and token of the user still open, and end any sign-in waiting
     for a security key; how many sessions and tokens were open."""
-    uow.session.flush()
-    now = utcnow()
-    uow.session.execute(
-        update(t.pending_sign_ins)
-        .where(t.pending_sign_ins.c.user_id == user.id, t.pending_sign_ins.c.ended_at.is_(None))
-        .values(ended_at=now)
-    )
-    ended = uow.session.execute(
-        update(t.credentials)
-        .where(t.credentials.c.user_id == user.id, t.credentials.c.revoked_at.is_(None))
-        .values(revoked_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return int(ended.rowcount)  # type: ignore[attr-defined]
+    assert user.id is not None
+    return uow.accounts.end_credentials(user.id, utcnow())
