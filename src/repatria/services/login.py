@@ -10,13 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Credential, Principal, Role, User
 from repatria.domain.errors import (
     InvalidInput,
@@ -173,7 +167,7 @@ def _checked(uow: UnitOfWork, username: str, password: str, address: str) -> Use
     attempt = _begin(uow, username.lower(), address)
     uow.commit()
     right = passwords.verify(attempt.password_hash, password)
-    user = uow.session.get(User, attempt.user_id) if attempt.user_id is not None else None
+    user = uow.accounts.user(attempt.user_id) if attempt.user_id is not None else None
     if not right or user is None or not user.active:
         _failed(uow, attempt, user)
         uow.commit()
@@ -187,55 +181,22 @@ def _begin(uow: UnitOfWork, username: str, address: str) -> _Attempt:
     keys = ((f"account:{username}", PER_ACCOUNT), (f"address:{address}", PER_ADDRESS))
     counted = []
     for key, policy in keys:
-        failures, last = _row(uow, key, now)
+        failures, last = uow.accounts.throttle(key, now)
         counting = policy.failures_counting(failures, last, now)
         wait = policy.seconds_to_wait(counting, last, now)
         if wait:
             raise TooManyAttempts(wait)  # nothing is written: the unit rolls back
         counted.append((key, counting))
     for key, counting in counted:
-        uow.session.execute(
-            update(t.login_throttles)
-            .where(t.login_throttles.c.key == key)
-            .values(failures=counting + 1, last_attempt_at=now)
-        )
-    found = uow.session.execute(
-        select(t.users.c.id, t.users.c.password_hash).where(t.users.c.username == username)
-    ).first()
+        uow.accounts.count_attempt(key, counting + 1, now)
+    found = uow.accounts.password_of(username)
     return _Attempt(
-        username, address, keys, found.id if found else None, found.password_hash if found else None
+        username,
+        address,
+        keys,
+        found.user_id if found else None,
+        found.password_hash if found else None,
     )
-
-
-def _row(uow: UnitOfWork, key: str, now: datetime) -> tuple[int, datetime]:
-    # Made if missing without a race between workers, then locked (PostgreSQL; SQLite's
-    # writer holds the whole database) until the count is written.
-    # A stale row found here may be deleted by a sign-in's housekeeping before it is locked
-    # (_succeeded): it is then made again.
-    connection = uow.session.connection()
-    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    while True:
-        uow.session.execute(
-            insert(t.login_throttles)
-            .values(key=key, failures=0, last_attempt_at=now)
-            .on_conflict_do_nothing(index_elements=["key"])
-        )
-        row = uow.session.execute(
-            select(t.login_throttles.c.failures, t.login_throttles.c.last_attempt_at)
-            .where(t.login_throttles.c.key == key)
-            .with_for_update()
-        ).first()
-        if row is not None:
-            return int(row.failures), row.last_attempt_at
-
-
-def _failures(uow: UnitOfWork, key: str) -> tuple[int, datetime]:
-    row = uow.session.execute(
-        select(t.login_throttles.c.failures, t.login_throttles.c.last_attempt_at).where(
-            t.login_throttles.c.key == key
-        )
-    ).one()
-    return int(row.failures), row.last_attempt_at
 
 
 def _failed(uow: UnitOfWork, attempt: _Attempt, user: User | None) -> None:
@@ -246,7 +207,7 @@ def _failed(uow: UnitOfWork, attempt: _Attempt, user: User | None) -> None:
     who = {"username": attempt.username if user is not None else None, "address": attempt.address}
     failures = {}
     for key, policy in attempt.keys:
-        count, last = _failures(uow, key)
+        count, last = uow.accounts.throttle_failures(key)
         kind = key.partition(":")[0]
         failures[kind] = count
         wait = policy.wait_after(count)
@@ -267,16 +228,6 @@ def _succeeded(uow: UnitOfWork, attempt: _Attempt) -> None:
     # Housekeeping: rows whose failures are forgotten throttle nobody, and go (a sign-in
     # succeeds often enough; docs/configuration.md).
     (account, _), (address, _) = attempt.keys
-    uow.session.execute(
-        delete(t.login_throttles).where(
-            t.login_throttles.c.last_attempt_at < stale_before(utcnow())
-        )
-    )
-    uow.session.execute(
-        update(t.login_throttles).where(t.login_throttles.c.key == account).values(failures=0)
-    )
-    uow.session.execute(
-        update(t.login_throttles)
-        .where(t.login_throttles.c.key == address, t.login_throttles.c.failures > 0)
-        .values(failures=t.login_throttles.c.failures - 1)
-    )
+    uow.accounts.forget_throttles_before(stale_before(utcnow()))
+    uow.accounts.clear_failures(account)
+    uow.accounts.give_back_failure(address)
