@@ -13,9 +13,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, update
-
-from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Principal, User
 from repatria.services import passwords, users
 from repatria.services.accounts import principal_of
@@ -53,24 +50,16 @@ def generate(
     any earlier ones end. Does not commit."""
     assert user.id is not None
     made = prepared or prepare()
-    ended = uow.session.execute(
-        delete(t.recovery_codes).where(
-            t.recovery_codes.c.user_id == user.id, t.recovery_codes.c.used_at.is_(None)
-        )
-    ).rowcount  # type: ignore[attr-defined]
+    ended = uow.accounts.end_recovery_codes(user.id)
     now = utcnow()
     for code, code_hash in zip(made.codes, made.hashes, strict=True):
-        uow.session.execute(
-            insert(t.recovery_codes).values(
-                user_id=user.id, lookup=code.partition("-")[0], code_hash=code_hash, created_at=now
-            )
-        )
+        uow.accounts.add_recovery_code(user.id, code.partition("-")[0], code_hash, now)
     uow.record(
         actor,
         "GenerateRecoveryCodes",
         "user",
         user.id,
-        after={"codes": COUNT, "ended": int(ended)},
+        after={"codes": COUNT, "ended": ended},
         states=[users.state_of(user)],
     )
     return made.codes
@@ -78,12 +67,7 @@ def generate(
 
 def remaining(uow: UnitOfWork, user_id: int) -> int:
     """How many of the user's codes are still unused."""
-    count = uow.session.scalar(
-        select(func.count()).where(
-            t.recovery_codes.c.user_id == user_id, t.recovery_codes.c.used_at.is_(None)
-        )
-    )
-    return int(count or 0)
+    return uow.accounts.recovery_codes_left(user_id)
 
 
 def use(uow: UnitOfWork, user: User, given: str) -> bool:
@@ -95,23 +79,13 @@ def use(uow: UnitOfWork, user: User, given: str) -> bool:
     user_id = user.id
     code = "".join(given.split()).lower()
     lookup, _, secret = code.partition("-")
-    row = uow.session.execute(
-        select(t.recovery_codes.c.id, t.recovery_codes.c.code_hash).where(
-            t.recovery_codes.c.user_id == user_id,
-            t.recovery_codes.c.lookup == lookup[: GROUP_LENGTH * 2],
-            t.recovery_codes.c.used_at.is_(None),
-        )
-    ).first()
+    stored = uow.accounts.recovery_code(user_id, lookup[: GROUP_LENGTH * 2])
     uow.commit()
     # A hash is checked even for no row, so the time taken does not tell which groups exist.
-    if not passwords.verify(row.code_hash if row else None, secret) or row is None:
+    if not passwords.verify(stored.code_hash if stored else None, secret) or stored is None:
         return False
-    spent = uow.session.execute(
-        update(t.recovery_codes)
-        .where(t.recovery_codes.c.id == row.id, t.recovery_codes.c.used_at.is_(None))
-        .values(used_at=utcnow())
-    ).rowcount  # type: ignore[attr-defined]
-    if spent != 1:  # spent by a parallel request in between
+    if not uow.accounts.spend_recovery_code(stored.id, utcnow()):
+        # spent by a parallel request in between
         return False
     uow.record(
         principal_of(user),

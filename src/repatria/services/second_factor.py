@@ -14,9 +14,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import insert, select, update
-
-from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Role, User
 from repatria.domain.errors import NotAuthenticated, SecurityKeyRequired
 from repatria.i18n import N_
@@ -65,17 +62,15 @@ def require_key(
 
 def begin(uow: UnitOfWork, user: User, issuer: str | None = None) -> str:
     """A pending sign-in for the user; its raw token, returned once. Does not commit."""
+    assert user.id is not None
     raw = secrets.token_urlsafe(32)
     now = utcnow()
-    uow.session.execute(
-        insert(t.pending_sign_ins).values(
-            user_id=user.id,
-            token_hash=_digest(raw),
-            issuer=issuer,
-            failures=0,
-            created_at=now,
-            expires_at=now + timedelta(minutes=PENDING_MINUTES),
-        )
+    uow.accounts.add_pending_sign_in(
+        user.id,
+        _digest(raw),
+        issuer,
+        created_at=now,
+        expires_at=now + timedelta(minutes=PENDING_MINUTES),
     )
     return raw
 
@@ -83,13 +78,7 @@ def begin(uow: UnitOfWork, user: User, issuer: str | None = None) -> str:
 def pending(uow: UnitOfWork, raw: str | None) -> Pending:
     """The pending sign-in the raw token stands for; NotAuthenticated when it is unknown,
     ended, expired or out of attempts, or its user was deactivated meanwhile."""
-    row = (
-        uow.session.execute(
-            select(t.pending_sign_ins).where(t.pending_sign_ins.c.token_hash == _digest(raw))
-        ).first()
-        if raw
-        else None
-    )
+    row = uow.accounts.pending_sign_in(_digest(raw)) if raw else None
     if (
         row is None
         or row.ended_at is not None
@@ -97,10 +86,10 @@ def pending(uow: UnitOfWork, raw: str | None) -> Pending:
         or row.failures >= MAX_FAILURES
     ):
         raise NotAuthenticated(N_("this sign-in has ended or expired: sign in again"))
-    user = uow.session.get(User, row.user_id)
+    user = uow.accounts.user(row.user_id)
     if user is None or not user.active:
         raise NotAuthenticated(N_("this sign-in has ended or expired: sign in again"))
-    return Pending(int(row.id), user, row.issuer, int(row.failures))
+    return Pending(row.id, user, row.issuer, row.failures)
 
 
 def failed(uow: UnitOfWork, waiting: Pending, *, recovery_code: bool = False) -> int:
@@ -116,11 +105,7 @@ def failed(uow: UnitOfWork, waiting: Pending, *, recovery_code: bool = False) ->
             after={"username": waiting.user.username},
             states=[users.state_of(waiting.user)],
         )
-    uow.session.execute(
-        update(t.pending_sign_ins)
-        .where(t.pending_sign_ins.c.id == waiting.id)
-        .values(failures=t.pending_sign_ins.c.failures + 1)
-    )
+    uow.accounts.count_pending_failure(waiting.id)
     return max(MAX_FAILURES - waiting.failures - 1, 0)
 
 
@@ -128,13 +113,8 @@ def finish(uow: UnitOfWork, waiting: Pending, hours: int, *, key: str | None) ->
     """End the pending sign-in and open the session (the raw token), recorded as signing in
     with the named key (SignInWithSecurityKey) or, with none, a recovery code
     (SignInWithRecoveryCode). Does not commit."""
-    now = utcnow()
-    ended = uow.session.execute(
-        update(t.pending_sign_ins)
-        .where(t.pending_sign_ins.c.id == waiting.id, t.pending_sign_ins.c.ended_at.is_(None))
-        .values(ended_at=now)
-    ).rowcount  # type: ignore[attr-defined]
-    if ended != 1:  # finished by a parallel request in between
+    if not uow.accounts.end_pending_sign_in(waiting.id, utcnow()):
+        # finished by a parallel request in between
         raise NotAuthenticated(N_("this sign-in has ended or expired: sign in again"))
     user = waiting.user
     raw = open_session(uow, user, hours, issuer=waiting.issuer)

@@ -12,9 +12,8 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import delete, func, insert, select, update
 from webauthn import (
     generate_authentication_options,
     generate_registration_options,
@@ -32,13 +31,13 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from repatria.adapters.db import tables as t
 from repatria.domain.access import require_operator
 from repatria.domain.accounts import Principal, User
 from repatria.domain.errors import InvalidInput, NotAuthenticated, NotFound
 from repatria.i18n import N_
 from repatria.services import users
 from repatria.services.accounts import principal_of
+from repatria.services.ports.accounts import SecurityKey
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 from repatria.settings import Settings
 
@@ -61,35 +60,14 @@ def relying_party(settings: Settings) -> RelyingParty:
     return RelyingParty(rp_id=settings.webauthn_rp_id, origin=settings.webauthn_origin)
 
 
-@dataclass(frozen=True)
-class SecurityKey:
-    """A registered key, as the account page lists it."""
-
-    id: int
-    name: str
-    created_at: datetime
-    last_used_at: datetime | None
-
-
 def list_keys(uow: UnitOfWork, user_id: int) -> list[SecurityKey]:
     """The user's keys, oldest first."""
-    rows = uow.session.execute(
-        select(
-            t.security_keys.c.id,
-            t.security_keys.c.name,
-            t.security_keys.c.created_at,
-            t.security_keys.c.last_used_at,
-        )
-        .where(t.security_keys.c.user_id == user_id)
-        .order_by(t.security_keys.c.id)
-    )
-    return [SecurityKey(*row) for row in rows]
+    return uow.accounts.security_keys(user_id)
 
 
 def has_keys(uow: UnitOfWork, user_id: int) -> bool:
     """True when the user has registered at least one key."""
-    count = uow.session.scalar(select(func.count()).where(t.security_keys.c.user_id == user_id))
-    return bool(count)
+    return uow.accounts.has_security_keys(user_id)
 
 
 def begin_registration(uow: UnitOfWork, user: User, rp: RelyingParty) -> tuple[int, str]:
@@ -140,27 +118,18 @@ def finish_registration(
         raise InvalidInput(
             "credential", N_("the security key's answer was refused: %(problem)s"), problem=exc
         ) from exc
-    taken = uow.session.scalar(
-        select(t.security_keys.c.id).where(
-            t.security_keys.c.credential_id == verified.credential_id
-        )
-    )
-    if taken is not None:
+    if uow.accounts.key_registered(verified.credential_id):
         raise InvalidInput("credential", N_("this security key is already registered"))
     now = utcnow()
-    key_id: int = uow.session.execute(
-        insert(t.security_keys)
-        .returning(t.security_keys.c.id)
-        .values(
-            user_id=user.id,
-            name=name,
-            credential_id=verified.credential_id,
-            public_key=verified.credential_public_key,
-            sign_count=verified.sign_count,
-            transports=",".join(_transports(credential)),
-            created_at=now,
-        )
-    ).scalar_one()
+    key_id = uow.accounts.add_security_key(
+        user.id,
+        name,
+        credential_id=verified.credential_id,
+        public_key=verified.credential_public_key,
+        sign_count=verified.sign_count,
+        transports=",".join(_transports(credential)),
+        created_at=now,
+    )
     uow.record(
         principal_of(user),
         "RegisterSecurityKey",
@@ -177,7 +146,7 @@ def remove(uow: UnitOfWork, actor: Principal, key_id: int) -> SecurityKey:
     found = [key for key in list_keys(uow, actor.user_id or 0) if key.id == key_id]
     if not found:
         raise NotFound("security key", key_id)
-    uow.session.execute(delete(t.security_keys).where(t.security_keys.c.id == key_id))
+    uow.accounts.remove_security_key(key_id)
     user = users.own_account(uow, actor)
     uow.record(
         actor,
@@ -199,12 +168,12 @@ def remove_all(uow: UnitOfWork, actor: Principal, user_id: int, reason: str = ""
     code: their keys and codes go (how many keys), recorded as RemoveSecurityKeys; where the
     role requires a key, the next sign-in registers one again. Does not commit."""
     require_operator(actor, "remove a user's security keys")
-    user = uow.session.get(User, user_id)
+    user = uow.accounts.user(user_id)
     if user is None:
         raise NotFound("user", user_id)
     keys = len(list_keys(uow, user_id))
-    uow.session.execute(delete(t.security_keys).where(t.security_keys.c.user_id == user_id))
-    uow.session.execute(delete(t.recovery_codes).where(t.recovery_codes.c.user_id == user_id))
+    uow.accounts.remove_security_keys(user_id)
+    uow.accounts.remove_recovery_codes(user_id)
     uow.record(
         actor,
         "RemoveSecurityKeys",
@@ -240,11 +209,7 @@ def finish_assertion(
     challenge = _spend_challenge(uow, challenge_id, user.id, SIGN_IN)
     try:
         raw_id = base64url_to_bytes(str(json.loads(credential)["rawId"]))
-        key = uow.session.execute(
-            select(t.security_keys).where(
-                t.security_keys.c.credential_id == raw_id, t.security_keys.c.user_id == user.id
-            )
-        ).first()
+        key = uow.accounts.key_credential(user.id, raw_id)
         if key is None:
             raise NotAuthenticated(N_("this is not one of your registered security keys"))
         verified = verify_authentication_response(
@@ -258,12 +223,8 @@ def finish_assertion(
     except (WebAuthnException, NotAuthenticated, ValueError, KeyError, TypeError) as exc:
         _refused(uow, user, "FailSecurityKey", str(exc))
         raise NotAuthenticated(f"the security key's answer was refused: {exc}") from exc
-    uow.session.execute(
-        update(t.security_keys)
-        .where(t.security_keys.c.id == key.id)
-        .values(sign_count=verified.new_sign_count, last_used_at=utcnow())
-    )
-    return str(key.name)
+    uow.accounts.key_used(key.id, verified.new_sign_count, utcnow())
+    return key.name
 
 
 def _new_challenge() -> bytes:
@@ -271,17 +232,12 @@ def _new_challenge() -> bytes:
 
 
 def _descriptors(uow: UnitOfWork, user_id: int) -> list[PublicKeyCredentialDescriptor]:
-    rows = uow.session.execute(
-        select(t.security_keys.c.credential_id, t.security_keys.c.transports).where(
-            t.security_keys.c.user_id == user_id
-        )
-    )
     return [
         PublicKeyCredentialDescriptor(
-            id=row.credential_id,
-            transports=[AuthenticatorTransport(name) for name in _known(row.transports)],
+            id=key.credential_id,
+            transports=[AuthenticatorTransport(name) for name in _known(key.transports)],
         )
-        for row in rows
+        for key in uow.accounts.key_credentials(user_id)
     ]
 
 
@@ -302,33 +258,21 @@ def _transports(credential: str) -> list[str]:
 def _store_challenge(uow: UnitOfWork, user_id: int, purpose: str, challenge: bytes) -> int:
     now = utcnow()
     # A user's spent and expired challenges go as new ones are made.
-    uow.session.execute(
-        delete(t.webauthn_challenges).where(
-            t.webauthn_challenges.c.user_id == user_id,
-            t.webauthn_challenges.c.expires_at < now,
-        )
+    uow.accounts.forget_expired_challenges(user_id, now)
+    return uow.accounts.add_challenge(
+        user_id,
+        purpose,
+        challenge,
+        created_at=now,
+        expires_at=now + timedelta(minutes=CHALLENGE_MINUTES),
     )
-    found: int = uow.session.execute(
-        insert(t.webauthn_challenges)
-        .returning(t.webauthn_challenges.c.id)
-        .values(
-            user_id=user_id,
-            purpose=purpose,
-            challenge=challenge,
-            created_at=now,
-            expires_at=now + timedelta(minutes=CHALLENGE_MINUTES),
-        )
-    ).scalar_one()
-    return found
 
 
 def _spend_challenge(uow: UnitOfWork, challenge_id: int, user_id: int, purpose: str) -> bytes:
     # The challenge given to this user for this purpose, spent now: a second answer to it is
     # a replay. An unknown, spent or expired one is refused (and not recorded: it names no
     # attempt of a key).
-    row = uow.session.execute(
-        select(t.webauthn_challenges).where(t.webauthn_challenges.c.id == challenge_id)
-    ).first()
+    row = uow.accounts.challenge(challenge_id)
     if row is None or row.user_id != user_id or row.purpose != purpose:
         raise InvalidInput(
             "challenge_id", N_("names no security key request of yours: start again")
@@ -338,11 +282,7 @@ def _spend_challenge(uow: UnitOfWork, challenge_id: int, user_id: int, purpose: 
     now = utcnow()
     if row.expires_at <= now:
         raise InvalidInput("challenge_id", N_("has expired: start again"))
-    uow.session.execute(
-        update(t.webauthn_challenges)
-        .where(t.webauthn_challenges.c.id == challenge_id)
-        .values(used_at=now)
-    )
+    uow.accounts.spend_challenge(challenge_id, now)
     return bytes(row.challenge)
 
 

@@ -223,8 +223,18 @@ class Accounts(Protocol):
     def key_registered(self, credential_id: bytes) -> bool:
         """True when a key with that WebAuthn credential id is registered (by anyone)."""
 
-    def add_security_key(self, user_id: int, key: KeyCredential, created_at: datetime) -> int:
-        """Store a new key for the user (its `id` is ignored); the id it is given."""
+    def add_security_key(
+        self,
+        user_id: int,
+        name: str,
+        *,
+        credential_id: bytes,
+        public_key: bytes,
+        sign_count: int,
+        transports: str,
+        created_at: datetime,
+    ) -> int:
+        """Store a new key for the user; the id it is given."""
 
     def key_used(self, key_id: int, sign_count: int, moment: datetime) -> None:
         """Keep the key's new signature counter and when it was last used."""

@@ -187,18 +187,28 @@ class SqlSignIns:
         query = select(_keys.c.id).where(_keys.c.credential_id == credential_id)
         return self._uow.session.scalar(query) is not None
 
-    def add_security_key(self, user_id: int, key: KeyCredential, created_at: datetime) -> int:
-        """Store a new key for the user (its `id` is ignored); the id it is given."""
+    def add_security_key(
+        self,
+        user_id: int,
+        name: str,
+        *,
+        credential_id: bytes,
+        public_key: bytes,
+        sign_count: int,
+        transports: str,
+        created_at: datetime,
+    ) -> int:
+        """Store a new key for the user; the id it is given."""
         key_id: int = self._uow.session.execute(
             insert(_keys)
             .returning(_keys.c.id)
             .values(
                 user_id=user_id,
-                name=key.name,
-                credential_id=key.credential_id,
-                public_key=key.public_key,
-                sign_count=key.sign_count,
-                transports=key.transports,
+                name=name,
+                credential_id=credential_id,
+                public_key=public_key,
+                sign_count=sign_count,
+                transports=transports,
                 created_at=created_at,
             )
         ).scalar_one()
