@@ -12,9 +12,6 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from sqlalchemy import select
-
-from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Organisation, Principal, Role, User
 from repatria.domain.errors import NotAuthenticated, SecurityKeyRequired
 from repatria.i18n import N_
@@ -47,9 +44,7 @@ def sign_in(
     the provider vouched for a second factor its settings accept (`accepted_amr`); the
     account and the pending sign-in are then in the unit, for the caller to commit. Does not
     commit."""
-    organisation = uow.session.scalar(
-        select(Organisation).where(t.organisations.c.code == provider.organisation)
-    )
+    organisation = uow.accounts.organisation_by_code(provider.organisation)
     if organisation is None:
         raise SignInRefused(
             N_("there is no organisation %(organisation)s"),
@@ -59,11 +54,7 @@ def sign_in(
     if not isinstance(subject, str) or not subject:
         raise SignInRefused(N_("the provider named no subject (sub)"))
     role = _role(provider, claims)
-    user = uow.session.scalar(
-        select(User).where(
-            t.users.c.external_issuer == provider.issuer, t.users.c.external_subject == subject
-        )
-    )
+    user = uow.accounts.user_by_provider(provider.issuer, subject)
     if user is None:
         user = _provision(uow, provider, organisation, subject, claims, role)
     else:
@@ -99,9 +90,7 @@ def record_refusal(
 ) -> None:
     """Record a refused sign-in through a provider (in its own unit: the refused one rolled
     back), with the organisation's state."""
-    organisation = uow.session.scalar(
-        select(Organisation).where(t.organisations.c.code == organisation_code)
-    )
+    organisation = uow.accounts.organisation_by_code(organisation_code)
     states = [organisation.state] if organisation is not None else []
     who = {key: claims.get(key) for key in ("iss", "sub")} if claims else {}
     uow.record(
@@ -156,7 +145,7 @@ def _provision(
             claim=provider.username_claim,
         )
     username = username.lower()
-    if uow.session.scalar(select(t.users.c.id).where(t.users.c.username == username)):
+    if uow.accounts.user_by_name(username) is not None:
         raise SignInRefused(
             N_(
                 "the username %(username)s belongs to another account; an administrator must "
@@ -176,8 +165,7 @@ def _provision(
         external_issuer=provider.issuer,
         external_subject=subject,
     )
-    uow.session.add(user)
-    uow.session.flush()
+    uow.accounts.add_user(user)
     uow.record(
         SIGN_IN,
         "ProvisionUser",
