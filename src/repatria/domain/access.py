@@ -6,7 +6,8 @@ import enum
 from collections.abc import Iterable
 
 from repatria.domain.accounts import Principal, Role
-from repatria.domain.errors import PermissionDenied
+from repatria.domain.errors import PermissionDenied, Term
+from repatria.i18n import N_
 
 
 class Action(enum.StrEnum):
@@ -50,7 +51,11 @@ def allowed(principal: Principal, action: Action) -> bool:
 def require(principal: Principal, action: Action) -> None:
     """Raise PermissionDenied unless the principal's role may perform the action."""
     if not allowed(principal, action):
-        raise PermissionDenied(f"the role {principal.role.value} may not {action.value}")
+        raise PermissionDenied(
+            N_("the role %(role)s may not %(action)s"),
+            role=Term(principal.role.value),
+            action=Term(action.value),
+        )
 
 
 # Roles only the installation's operator grants: an administrator granting them would rule
@@ -66,7 +71,9 @@ def is_operator(principal: Principal) -> bool:
 def require_operator(principal: Principal, act: str) -> None:
     """Raise PermissionDenied unless the installation's operator is acting."""
     if not is_operator(principal):
-        raise PermissionDenied(f"only the installation's operator may {act} (repatria CLI)")
+        raise PermissionDenied(
+            N_("only the installation's operator may %(act)s (repatria CLI)"), act=act
+        )
 
 
 def administers(principal: Principal, state: str) -> bool:
