@@ -7,10 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select
-
-from repatria.adapters.db import tables as t
-from repatria.domain.amendments import AmendmentStatus, LawAmendment
+from repatria.domain.amendments import LawAmendment
 from repatria.law.catalog import LawCatalog, load_catalog
 from repatria.law.held import AmendmentText
 from repatria.services import clock
@@ -33,13 +30,7 @@ def as_text(amendment: LawAmendment, *, proposal: bool = False) -> AmendmentText
 
 def approved(uow: UnitOfWork) -> list[LawAmendment]:
     """Every approved amendment, in the order it takes effect (then of approval)."""
-    c = t.law_amendments.c
-    query = (
-        select(LawAmendment)
-        .where(c.status == AmendmentStatus.APPROVED.value)
-        .order_by(c.effective_on, c.decided_at, c.id)
-    )
-    return list(uow.session.scalars(query))
+    return uow.amendments.approved()
 
 
 def texts(uow: UnitOfWork, *, on: date | None = None) -> tuple[AmendmentText, ...]:
