@@ -281,7 +281,7 @@ def load_lifecycle(uow: UnitOfWork, actors: Actors, today: date) -> dict[str, in
     _movement(uow, actors, _at(today, 9), [ids["in_transit"]], until="departed")
     _movement(uow, actors, _at(today + timedelta(days=14)), [ids["scheduled"]])
     hold_on = ids["cancelled"]
-    case = uow.session.get(Case, hold_on)
+    case = uow.cases.get(hold_on)
     assert case is not None
     safeguards.add_hold(
         uow,

@@ -9,11 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select, tuple_
 
-from repatria.adapters.db import tables as t
 from repatria.domain.access import Action, require
-from repatria.domain.accounts import Principal, User
+from repatria.domain.accounts import Principal
 from repatria.domain.errors import InvalidInput
 from repatria.services import accounts, people
 from repatria.services.commands import RecordPerson
@@ -46,7 +44,7 @@ class RowProblem:
 
 def principal_of_username(uow: UnitOfWork, username: str) -> Principal:
     """The principal of the named active user (for CLI commands run on someone's behalf)."""
-    user = uow.session.scalar(select(User).where(t.users.c.username == username))
+    user = uow.accounts.user_by_name(username)
     if user is None or not user.active:
         raise InvalidInput("--as", f"no active user {username!r}")
     return accounts.principal_of(user)
@@ -130,15 +128,9 @@ def validate_csv(path: Path, principal: Principal) -> tuple[list[RecordPerson], 
 
 def existing_identifiers(uow: UnitOfWork, commands: list[RecordPerson]) -> set[tuple[str, str]]:
     """Which of the commands' identifiers the database already holds."""
-    wanted = sorted({(i.scheme, i.value) for c in commands for i in c.identifiers})
-    pair = tuple_(t.identifiers.c.scheme, t.identifiers.c.value)
-    found: set[tuple[str, str]] = set()
-    for start in range(0, len(wanted), 500):
-        query = select(t.identifiers.c.scheme, t.identifiers.c.value).where(
-            pair.in_(wanted[start : start + 500])
-        )
-        found.update((scheme, value) for scheme, value in uow.session.execute(query))
-    return found
+    return uow.people.identifiers_held(
+        {(i.scheme, i.value) for c in commands for i in c.identifiers}
+    )
 
 
 def write(
