@@ -19,13 +19,8 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, select
-
-from repatria.adapters.db import tables as t
-from repatria.domain.cases import Case
 from repatria.domain.contracts import ContractRecord
 from repatria.domain.facilities import placement_limit
-from repatria.domain.places import FacilityRecord
 from repatria.law.catalog import load_catalog
 from repatria.law.document import AssessmentDocument, parse_document
 from repatria.law.errors import InvalidDocument
@@ -54,7 +49,7 @@ def context_facts_of(
         return None
     person_id = None
     if case_id is not None:
-        case = uow.session.get(Case, case_id)
+        case = uow.cases.get(case_id)
         person_id = case.person_id if case is not None else None
     return facts_for(uow, parsed.from_state, parsed.to_state, parsed.as_of, person_id)
 
@@ -63,18 +58,7 @@ def facts_for(
     uow: UnitOfWork, payer: str, host: str, on: date, person_id: int | None
 ) -> ContextFacts:
     """Contract in force, room under its cap, and a standard-compliant place, on a day."""
-    in_force = list(
-        uow.session.scalars(
-            select(ContractRecord).where(
-                and_(
-                    t.custody_contracts.c.payer_state == payer,
-                    t.custody_contracts.c.host_state == host,
-                    t.custody_contracts.c.starts_on <= on,
-                    t.custody_contracts.c.ends_on >= on,
-                )
-            )
-        )
-    )
+    in_force = uow.contracts.in_force(payer, host, on)
     with_room = [c for c in in_force if _has_room(uow, c, person_id)]
     chosen = with_room or in_force
     return ContextFacts(
@@ -94,10 +78,8 @@ def _place_available(
     uow: UnitOfWork, host: str, chosen: list[ContractRecord], on: date, person_id: int | None
 ) -> bool | None:
     named = {c.facility_id for c in chosen if c.facility_id is not None}
-    query = select(FacilityRecord).where(t.facilities.c.state == host)
-    if named and all(c.facility_id is not None for c in chosen):
-        query = query.where(t.facilities.c.id.in_(named))
-    places = list(uow.session.scalars(query))
+    among = named if named and all(c.facility_id is not None for c in chosen) else None
+    places = uow.facilities.run_by(host, among)
     if not places:
         return None
     for facility in places:

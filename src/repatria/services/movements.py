@@ -5,12 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
-
-from repatria.adapters.db import tables as t
 from repatria.domain.access import Action, require, sees_everything, sees_states
 from repatria.domain.accounts import Principal
-from repatria.domain.cases import Case, CaseState
+from repatria.domain.cases import CaseState
 from repatria.domain.errors import (
     Conflict,
     InvalidInput,
@@ -21,7 +18,6 @@ from repatria.domain.errors import (
 )
 from repatria.domain.lifecycle import Track, track_of
 from repatria.domain.movements import ManifestEntry, Movement, MovementState, next_state
-from repatria.domain.people import Person
 from repatria.domain.records import snapshot
 from repatria.i18n import N_
 from repatria.law import AUTHORITY_IDS
@@ -33,7 +29,7 @@ from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 def get_or_raise(uow: UnitOfWork, principal: Principal, movement_id: int) -> Movement:
     """The movement, if it involves the principal's state; otherwise NotFound."""
-    movement = uow.session.get(Movement, movement_id)
+    movement = uow.movements.get(movement_id)
     if movement is None or not sees_states(principal, (movement.from_state, movement.to_state)):
         raise NotFound("movement", movement_id)
     return movement
@@ -54,13 +50,7 @@ def plan(uow: UnitOfWork, principal: Principal, command: PlanMovement) -> Moveme
         raise InvalidInput(
             "authority", N_("unknown authority %(authority)s"), authority=repr(command.authority)
         )
-    last = uow.session.scalar(
-        select(func.max(t.movements.c.sequence)).where(
-            t.movements.c.authority == command.authority,
-            t.movements.c.from_state == command.from_state,
-            t.movements.c.to_state == command.to_state,
-        )
-    )
+    last = uow.movements.last_sequence(command.authority, command.from_state, command.to_state)
     sequence = (last or 0) + 1
     if command.sequence is not None:
         if command.sequence < sequence:
@@ -84,8 +74,7 @@ def plan(uow: UnitOfWork, principal: Principal, command: PlanMovement) -> Moveme
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(movement)
-    uow.session.flush()
+    uow.movements.add(movement)
     uow.record(
         principal,
         "MovementPlanned",
@@ -101,10 +90,7 @@ def manifest(
     uow: UnitOfWork, movement_id: int, *, on_board_only: bool = False
 ) -> list[ManifestEntry]:
     """The manifest's entries, in the order they were added."""
-    query = select(ManifestEntry).where(t.manifest_entries.c.movement_id == movement_id)
-    if on_board_only:
-        query = query.where(t.manifest_entries.c.removed_at.is_(None))
-    return list(uow.session.scalars(query.order_by(t.manifest_entries.c.id)))
+    return uow.movements.manifest(movement_id, on_board_only=on_board_only)
 
 
 def add_case(
@@ -158,8 +144,7 @@ def add_case(
     entry = ManifestEntry(
         movement_id=movement.id, case_id=case.id, added_at=utcnow(), assessment_id=assessment.id
     )
-    uow.session.add(entry)
-    uow.session.flush()
+    uow.movements.add_entry(entry)
     return entry
 
 
@@ -179,7 +164,7 @@ def _take_off(
     entry: ManifestEntry,
     exc: NotEligible,
 ) -> Removal:
-    case = uow.session.get(Case, entry.case_id)
+    case = uow.cases.get(entry.case_id)
     assert case is not None
     reason = "; ".join(f"{c['ground']}: {c['reason']} ({c['citation']})" for c in exc.checks)
     entry.removed_at = utcnow()
@@ -222,7 +207,7 @@ def _recheck(
     go on."""
     removals = []
     for entry in manifest(uow, movement.id or 0, on_board_only=True):
-        case = uow.session.get(Case, entry.case_id)
+        case = uow.cases.get(entry.case_id)
         assert case is not None
         if case.state is not CaseState.SCHEDULED:  # stopped meanwhile by a hold or an order
             entry.removed_at = utcnow()
@@ -231,7 +216,7 @@ def _recheck(
             continue
         step = transitions.Step(command=command, on=on)
         try:
-            with uow.session.begin_nested():
+            with uow.savepoint():
                 if command == "lock":
                     transitions.recheck(uow, principal, entry.case_id, step)
                 else:
@@ -294,7 +279,7 @@ def step(
             )
     movement.state = target
     movement.updated_at = utcnow()
-    uow.session.flush()
+    uow.movements.update(movement)
     after = {**snapshot(movement), "removed": [r.__dict__ for r in removals]}
     uow.record(
         principal,
@@ -312,17 +297,9 @@ def list_movements(
     uow: UnitOfWork, principal: Principal, *, limit: int, offset: int
 ) -> Page[Movement]:
     """Movements involving the principal's state, newest first."""
-    query = select(Movement)
-    if not sees_everything(principal):
-        query = query.where(
-            or_(
-                t.movements.c.from_state == principal.state,
-                t.movements.c.to_state == principal.state,
-            )
-        )
-    total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = uow.session.scalars(query.order_by(t.movements.c.id.desc()).limit(limit).offset(offset))
-    return Page(list(items), total, limit, offset)
+    state = None if sees_everything(principal) else principal.state
+    items, total = uow.movements.page(state, limit=limit, offset=offset)
+    return Page(items, total, limit, offset)
 
 
 MANIFEST_COLUMNS = (
@@ -341,9 +318,9 @@ def manifest_rows(uow: UnitOfWork, movement: Movement) -> list[dict[str, str]]:
     """The manifest as rows for CSV or JSON export (people aboard and those taken off)."""
     rows = []
     for entry in manifest(uow, movement.id or 0):
-        case = uow.session.get(Case, entry.case_id)
+        case = uow.cases.get(entry.case_id)
         assert case is not None
-        person = uow.session.get(Person, case.person_id)
+        person = uow.people.get(case.person_id)
         assert person is not None
         rows.append(
             {

@@ -83,9 +83,9 @@ def of_movement(uow: UnitOfWork, principal: Principal, movement_id: int) -> Move
     on = (movement.departed_at or movement.planned_departure).date()
     report = MovementSavings(movement, on, rate_in_force(cost_rates(), movement.from_state, on))
     for entry in movements.manifest(uow, movement_id, on_board_only=True):
-        case = uow.session.get(Case, entry.case_id)
+        case = uow.cases.get(entry.case_id)
         assert case is not None
-        person = uow.session.get(Person, case.person_id)
+        person = uow.people.get(case.person_id)
         assert person is not None
         release, note = _release_of(person)
         if release is None:
