@@ -261,6 +261,13 @@ class FakeCases:
         """Store the changes made to the case now; Conflict if someone else changed it."""
         self._uow.changed("cases", case)
 
+    def by_reference(self, reference: str) -> Case | None:
+        """The case with this reference, or None."""
+        for case in self._uow.work.cases.values():
+            if case.reference == reference:
+                return cast(Case, self._uow.read("cases", case))
+        return None
+
     def reference_taken(self, reference: str) -> bool:
         """Whether a case already has this reference."""
         return any(c.reference == reference for c in self._uow.work.cases.values())

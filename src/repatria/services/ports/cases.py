@@ -67,6 +67,9 @@ class Cases(Protocol):
     def update(self, case: Case) -> None:
         """Store the changes made to the case now; Conflict if someone else changed it."""
 
+    def by_reference(self, reference: str) -> Case | None:
+        """The case with this reference (as both states quote it), or None."""
+
     def reference_taken(self, reference: str) -> bool:
         """Whether a case already has this reference."""
 

@@ -42,6 +42,13 @@ class SqlCases:
         mapping's version_id_col checks the UPDATE against the version read)."""
         self._uow.session.flush()
 
+    def by_reference(self, reference: str) -> Case | None:
+        """The case with this reference (as both states quote it), or None."""
+        found: Case | None = self._uow.session.scalar(
+            select(Case).where(t.cases.c.reference == reference)
+        )
+        return found
+
     def reference_taken(self, reference: str) -> bool:
         """Whether a case already has this reference."""
         found = self._uow.session.scalar(_BY_REFERENCE, {"reference": reference})
