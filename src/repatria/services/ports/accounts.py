@@ -9,6 +9,7 @@ services.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -133,6 +134,9 @@ class Accounts(Protocol):
 
     def password_of(self, username: str) -> StoredPassword | None:
         """The password hash of the user with that username."""
+
+    def usernames(self, user_ids: Collection[int]) -> dict[int, str]:
+        """The usernames of the users with those ids (the ids of none left out)."""
 
     # Sessions and API tokens
 

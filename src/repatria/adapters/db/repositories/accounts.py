@@ -4,6 +4,7 @@ their tokens here; what signing in keeps beside them in sign_ins.py."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +72,13 @@ class SqlAccounts(SqlSignIns):
         query = select(t.users.c.id, t.users.c.password_hash).where(t.users.c.username == username)
         found = self._uow.session.execute(query).first()
         return None if found is None else StoredPassword(found.id, found.password_hash)
+
+    def usernames(self, user_ids: Collection[int]) -> dict[int, str]:
+        """The usernames of the users with those ids (the ids of none left out)."""
+        if not user_ids:
+            return {}
+        query = select(t.users.c.id, t.users.c.username).where(t.users.c.id.in_(sorted(user_ids)))
+        return {int(row.id): str(row.username) for row in self._uow.session.execute(query)}
 
     def add_credential(self, credential: Credential, *, issuer: str | None = None) -> None:
         """Store a new token (given its id); `issuer`: the provider a session came through."""
