@@ -150,12 +150,12 @@ class FakeUnitOfWork(RecordsEvents):
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A part of the unit that an exception leaving it undoes alone, its events included."""
-        saved = copy.deepcopy(self.work)
+        saved = copy.deepcopy((self.work, self._read_at, self._stored, self._written))
         mark = len(self._recorded)
         try:
             yield
         except BaseException:
-            self._work = saved
+            self._work, self._read_at, self._stored, self._written = saved
             del self._recorded[mark:]
             raise
 
