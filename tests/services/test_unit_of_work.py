@@ -9,12 +9,12 @@ import time
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
 
 from repatria.adapters.db import tables as t
 from repatria.adapters.db.engine import LOCK_TIMEOUT
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal
+from repatria.domain.errors import StorageBusy
 from repatria.services.unit_of_work import WriterGate
 
 ACTOR = Principal.system("test")
@@ -141,16 +141,17 @@ def test_a_command_waits_for_another_writer_and_never_past_a_bound(
 
 def _a_row_held_elsewhere_stops_the_step_in_time_and_leaves_nothing(container: Container) -> None:
     # PostgreSQL: a writer waits for a row another transaction holds only until the lock
-    # timeout, then stops with PostgreSQL's lock_not_available (HTTP 503).
+    # timeout, then stops with PostgreSQL's lock_not_available, which the adapter gives
+    # the services as the domain's StorageBusy (HTTP 503).
     with container.engine.connect() as other:
         other.execute(select(t.audit_log_head).with_for_update())  # a writer at its commit
         with container.uow(gated=True) as uow:
             uow.record(ACTOR, "OpenCase", "case", 5)
             began = time.monotonic()
-            with pytest.raises(OperationalError) as stopped:
+            with pytest.raises(StorageBusy) as stopped:
                 uow.commit()
             assert time.monotonic() - began < 5
-        assert getattr(stopped.value.orig, "sqlstate", None) == "55P03"
+        assert getattr(stopped.value.__cause__, "sqlstate", None) == "55P03"
         other.rollback()
     assert _free(container.writers)
     with container.uow() as uow:

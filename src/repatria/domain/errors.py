@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from repatria.i18n import gettext
+from repatria.i18n import N_, gettext
 
 Words = Callable[[str], str]
 
@@ -91,6 +91,16 @@ class TooManyAttempts(DomainError):
 
 class Conflict(DomainError):
     """The change collides with the current state (stale version, duplicate key)."""
+
+
+class StorageBusy(DomainError):
+    """Another change held the records this one needed for longer than a change waits for
+    them: nothing was written, and the same request may simply be tried again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            N_("another change to the same records is under way: nothing was written; retry")
+        )
 
 
 class InvalidInput(DomainError):

@@ -6,6 +6,9 @@ Translated here, once, for every caller: the API answers Conflict with 409, the 
   the version it read and raises StaleDataError from the flush;
 - a unique key already taken (two first attempts under one Idempotency-Key, two writers
   adding the same thing): the driver's IntegrityError, from any statement.
+And one that means "someone else is changing it now": a row another transaction held past
+PostgreSQL's lock_timeout (adapters/db/engine.py) comes out as the domain's StorageBusy (the
+API answers 503 with Retry-After).
 """
 
 from __future__ import annotations
@@ -14,11 +17,11 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import ExceptionContext
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from repatria.domain.errors import Conflict
+from repatria.domain.errors import Conflict, StorageBusy
 
 CHANGED_MEANWHILE = (
     "someone else changed this record at the same time: nothing was written; reload and retry"
@@ -27,6 +30,8 @@ ALREADY_STORED = (
     "the change conflicts with what is stored (or a request with the same Idempotency-Key "
     "is being processed): nothing was written; reload and retry"
 )
+
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's lock_timeout ran out
 
 
 class ConflictsAsDomainErrors(Session):
@@ -41,11 +46,16 @@ class ConflictsAsDomainErrors(Session):
 
 
 def translate_integrity_errors(engine: Engine) -> None:
-    """Make the engine raise Conflict where the driver reports an integrity error."""
+    """Make the engine raise Conflict where the driver reports an integrity error, and
+    StorageBusy where a lock was not granted in time."""
     event.listen(engine, "handle_error", _as_conflict, retval=True)
 
 
 def _as_conflict(context: ExceptionContext) -> BaseException | None:
     if isinstance(context.sqlalchemy_exception, IntegrityError):
         return Conflict(ALREADY_STORED)
+    if isinstance(context.sqlalchemy_exception, OperationalError) and (
+        getattr(context.original_exception, "sqlstate", None) == LOCK_NOT_AVAILABLE
+    ):
+        return StorageBusy()
     return None

@@ -9,7 +9,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.utils import is_body_allowed_for_status_code
-from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Route
@@ -23,14 +22,13 @@ from repatria.domain.errors import (
     NotEligible,
     NotFound,
     PermissionDenied,
+    StorageBusy,
     TooManyAttempts,
 )
 from repatria.domain.lifecycle import TransitionNotAllowed
 from repatria.entrypoints.api.idempotency import AnswerReplayed
 from repatria.entrypoints.api.responses import ErrorOut, FieldError
 from repatria.i18n import gettext
-
-LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's lock_timeout ran out
 
 
 def field_path(location: tuple[int | str, ...]) -> str:
@@ -156,13 +154,8 @@ def install(app: FastAPI) -> None:
         headers = {"Idempotent-Replayed": "true"}
         return JSONResponse(exc.answer.body, status_code=exc.answer.status_code, headers=headers)
 
-    @app.exception_handler(OperationalError)
-    async def _busy(_: Request, exc: OperationalError) -> JSONResponse:
+    @app.exception_handler(StorageBusy)
+    async def _busy(_: Request, exc: StorageBusy) -> JSONResponse:
         # A writer waits only so long for a row another transaction holds (PostgreSQL's
-        # lock_timeout, adapters/db/engine.py); anything else is the server's own fault.
-        if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
-            raise exc
-        detail = gettext(
-            "another change to the same records is under way: nothing was written; retry"
-        )
-        return refusal(503, ErrorOut(detail=detail), {"Retry-After": "1"})
+        # lock_timeout, adapters/db/engine.py; translated in adapters/db/conflicts.py).
+        return refusal(503, ErrorOut(detail=exc.said()), {"Retry-After": "1"})
