@@ -145,15 +145,18 @@ def test_a_stale_form_is_a_409_page_that_says_to_reload(
     assert response.status_code == 409 and "Reload the page" in response.text
 
 
-def test_a_date_that_does_not_read_in_a_step_form_is_a_422_page_naming_the_field(
+def test_a_date_that_does_not_read_in_a_step_form_comes_back_typed_with_the_reason_beside_it(
     browser_for: Browsers, container: Container
 ) -> None:
     case_id = treaty_case(container)
     officer = browser_for("us-case-officer")
     token = csrf_of(officer.get(f"/cases/{case_id}").text)
     for on in ("2025-02-30", "not a date", "99999999999999999999"):
-        data = {"command": "submit", "version": "1", "on": on, "csrf_token": token}
+        data = {"command": "submit", "version": "1", "on": on, "reason": "typed", "csrf_token": token}
         response = officer.post(f"/cases/{case_id}/steps", data=data)
         assert response.status_code == 422, on
-        assert "<code>on</code>" in response.text and "YYYY-MM-DD" in response.text
+        form = response.text.split('aria-label="submit"', 1)[1].split("</form>", 1)[0]
+        assert f'value="{on}"' in form and ">typed</textarea>" in form
+        reason = form.split('id="e-step-submit-on">', 1)[1].split("</span>", 1)[0]
+        assert "is not a date such as Dec 7, 2026" in reason, reason
     assert 'id="case-state">draft<' in officer.get(f"/cases/{case_id}").text

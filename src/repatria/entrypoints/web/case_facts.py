@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Response
+from fastapi import Request, Response
 
+from repatria.entrypoints.web.cases import case_page
 from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, back_to, given, yes_no
+from repatria.entrypoints.web.kept_forms import KEPT
+from repatria.entrypoints.web.refused_forms import form_back
 from repatria.entrypoints.web.routing import web_router
+from repatria.entrypoints.web.typed_dates import as_iso
 from repatria.services import case_facts
 from repatria.services.case_facts import AssertCaseFacts
 
@@ -17,6 +21,7 @@ router = web_router()
 
 @router.post("/cases/{case_id}/facts")
 def assert_facts(
+    request: Request,
     case_id: RecordId,
     uow: Uow,
     principal: User,
@@ -32,12 +37,18 @@ def assert_facts(
     removal_order_assurances_relied_on: Short = "",
     removal_order_assurances_found_reliable: Short = "",
 ) -> Response:
-    """Assert the facts the engine reads from the case; blanks stay unknown."""
+    """Assert the facts the engine reads from the case; blanks stay unknown. Refused, the
+    case page comes back with the form as typed and each reason beside its field."""
     values: dict[str, Any] = given(
-        request_received_on=request_received_on,
+        request_received_on=as_iso(request_received_on),
         person_years_in_sending_state=person_years_in_sending_state,
-        approvals_us_state=approvals_us_state,
+        approvals_us_state=as_iso(approvals_us_state),
     )
+    typed = {
+        "request_received_on": request_received_on,
+        "person_years_in_sending_state": person_years_in_sending_state,
+        "approvals_us_state": approvals_us_state,
+    }
     for name, answer in (
         ("person_competent", person_competent),
         ("person_intends_to_remain", person_intends_to_remain),
@@ -48,8 +59,13 @@ def assert_facts(
         ("removal_order_assurances_relied_on", removal_order_assurances_relied_on),
         ("removal_order_assurances_found_reliable", removal_order_assurances_found_reliable),
     ):
+        typed[name] = answer
         if yes_no(answer) is not None:
             values[name] = yes_no(answer)
-    case_facts.assert_facts(uow, principal, case_id, AssertCaseFacts.model_validate(values))
+    try:
+        case_facts.assert_facts(uow, principal, case_id, AssertCaseFacts.model_validate(values))
+    except KEPT as refused:
+        page = lambda: case_page(uow, principal, case_id)  # noqa: E731
+        return form_back(request, uow, refused, form="facts", typed=typed, page=page)
     uow.commit()
     return back_to(case_id, "facts")

@@ -252,6 +252,13 @@ def case_detail(
     done: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     """One case: its facts, current assessment with every check, timeline and actions."""
+    return render(request, *case_page(uow, principal, case_id, done))
+
+
+def case_page(
+    uow: UnitOfWork, principal: Principal, case_id: int, done: str = ""
+) -> tuple[str, dict[str, Any]]:
+    """The case page's template and context (a refused form shows it again, as typed)."""
     case = cases.get_or_raise(uow, principal, case_id)
     records = case_documents.load_records(uow, case)
     verdict, verdict_source, stored = _verdict(uow, case)
@@ -294,4 +301,4 @@ def case_detail(
         # A completed movement: by today's law and by what was known the day it departed.
         "hindsight": hindsight.at_departure(uow, case),
     }
-    return render(request, "cases/detail.html", context)
+    return "cases/detail.html", context

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from repatria.entrypoints.web import typed_dates
 from repatria.i18n import gettext as _
 
 
@@ -27,8 +28,10 @@ def reason(error: Any) -> str:
     if kind in ("less_than_equal", "less_than"):
         limit = context.get("le", context.get("lt", "?"))
         return _("must be at most %(n)s", n=limit)
-    if kind.startswith("date") or kind.startswith("datetime"):
-        return _("must be a date (YYYY-MM-DD)")
+    if kind.startswith("datetime"):
+        return _("must be a date and time (UTC)")
+    if kind.startswith("date"):  # the form takes the page's way of writing dates (typed_dates)
+        return _("must be a date, such as %(example)s", example=typed_dates.example())
     if kind in ("bool_parsing", "bool_type"):
         return _("must be yes or no")
     if kind in ("enum", "literal_error"):

@@ -10,6 +10,8 @@ from fastapi import Form, Response
 from fastapi.responses import RedirectResponse
 
 from repatria.domain.errors import InvalidInput
+from repatria.entrypoints.web.typed_dates import example, parse_day
+from repatria.i18n import N_
 
 Text = Annotated[str, Form(max_length=4000)]
 Short = Annotated[str, Form(max_length=200)]
@@ -26,11 +28,17 @@ def yes_no(value: str) -> bool | None:
 
 
 def form_date(field: str, text: str) -> date:
-    """A date typed in a form (YYYY-MM-DD); anything else is a 422 page naming the field."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a date written YYYY-MM-DD") from None
+    """A date typed in a form, as the pages write dates for the reader (typed_dates) or as
+    YYYY-MM-DD; anything else is refused naming the field."""
+    found = parse_day(text)
+    if found is None:
+        raise InvalidInput(
+            field,
+            N_("%(text)s is not a date such as %(example)s"),
+            text=repr(text),
+            example=example(),
+        )
+    return found
 
 
 def back_to(case_id: int, done: str) -> Response:

@@ -16,7 +16,8 @@ from repatria import __version__, i18n
 from repatria.domain.access import Action, allowed
 from repatria.domain.accounts import Principal, Role
 from repatria.entrypoints.api.deps import SESSION_COOKIE
-from repatria.entrypoints.web import assets, vocabulary
+from repatria.entrypoints.web import assets, typed_dates, vocabulary
+from repatria.entrypoints.web.kept import FRESH
 from repatria.entrypoints.web.security import csrf_token
 from repatria.i18n import gettext as _
 
@@ -77,6 +78,7 @@ def environment() -> Environment:
     env.globals["language"] = i18n.current_language
     env.globals["languages"] = i18n.LANGUAGES
     env.globals["version"] = __version__
+    env.globals["date_example"] = typed_dates.example
     env.globals["htmx"] = assets.htmx_available()
     return env
 
@@ -115,6 +117,7 @@ def render(
         "nav": nav_items(principal),
         "path": request.url.path,
         "csrf_token": csrf_token(secret, seed, request.cookies.get(SESSION_COOKIE)),
+        "kept": FRESH,  # no form refused (refused_forms.form_back puts the refused one here)
     }
     html = environment().get_template(template).render({**base, **(context or {})})
     return HTMLResponse(html, status_code=status_code)

@@ -1,0 +1,128 @@
+"""In a real browser, on the demo data: the case page's forms (facts, steps, consent hearing)
+come back as typed when refused, each reason beside its field, and nothing stored; and a date
+is typed the way the pages write dates, in English and in Spanish, or in ISO."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
+
+from repatria.adapters.db import tables as t
+from repatria.bootstrap import Container
+from tests.web.browser.conftest import screenshot
+from tests.web.browser.test_plain_words import demo_case_in
+
+SignIn = Callable[[str], Page]
+
+
+def received_on(container: Container, case_id: int) -> date | None:
+    with container.uow() as uow:
+        return uow.session.scalar(
+            select(t.cases.c.request_received_on).where(t.cases.c.id == case_id)
+        )
+
+
+def open_facts(page: Page, case_id: int) -> None:
+    page.goto(f"/cases/{case_id}")
+    page.get_by_text("Assert facts for the legal engine").click()
+
+
+def test_a_refused_facts_form_comes_back_typed_and_nothing_is_stored(
+    sign_in: SignIn, container: Container
+) -> None:
+    case_id = demo_case_in(container, "draft")
+    before = received_on(container, case_id)
+    page = sign_in("us-case-officer")
+    open_facts(page, case_id)
+    form = page.locator("#facts-form form")
+    expect(form).to_contain_text("a date, such as Dec 7, 2026")  # the way to write it, up front
+    form.get_by_label("Request received on").fill("Feb 30, 2026")
+    form.get_by_label("Other charges are pending").select_option("no")
+    form.get_by_role("button", name="Record the facts").click()
+    form = page.locator("#facts-form form")
+    expect(form.get_by_role("alert")).to_contain_text("everything typed is kept")
+    expect(form.get_by_label("Request received on")).to_have_value("Feb 30, 2026")
+    expect(form.get_by_label("Request received on")).to_have_attribute("aria-invalid", "true")
+    expect(form.locator("#e-facts-request_received_on")).to_contain_text("must be a date")
+    expect(form.get_by_label("Other charges are pending")).to_have_value("no")
+    screenshot(page, "facts-form-refused")
+    assert received_on(container, case_id) == before
+    form.get_by_label("Request received on").fill("Jan 13, 2025")
+    form.get_by_role("button", name="Record the facts").click()
+    expect(page.get_by_role("status")).to_contain_text("The facts were recorded")
+    assert received_on(container, case_id) == date(2025, 1, 13)
+
+
+@pytest.fixture
+def spanish(browser: Browser, live_server: str) -> Iterator[Page]:
+    """A browser whose language is Mexican Spanish (its Accept-Language says es-MX)."""
+    context = browser.new_context(
+        base_url=live_server, locale="es-MX", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("13/01/2025", date(2025, 1, 13)),
+        ("13 ene 2025", date(2025, 1, 13)),
+        ("2025-01-14", date(2025, 1, 14)),
+    ],
+)
+def test_a_date_is_typed_in_spanish_as_the_pages_write_it(
+    spanish: Page, container: Container, typed: str, day: date
+) -> None:
+    case_id = demo_case_in(container, "draft")
+    spanish.goto("/login")
+    spanish.get_by_label("Nombre de usuario").fill("us-case-officer")
+    spanish.get_by_label("Contraseña").fill("repatria-demo")
+    spanish.get_by_role("button", name="Iniciar sesión").click()
+    spanish.goto(f"/cases/{case_id}")
+    spanish.get_by_text("Registrar hechos para el motor jurídico").click()
+    form = spanish.locator("#facts-form form")
+    expect(form).to_contain_text("una fecha, como 7 dic 2026")
+    form.get_by_label("Solicitud recibida el").fill(typed)
+    form.get_by_role("button", name="Registrar los hechos").click()
+    expect(spanish.get_by_role("status")).to_contain_text("Se registraron los hechos")
+    assert received_on(container, case_id) == day
+    spanish.get_by_text("Registrar hechos para el motor jurídico").click()
+    shown = day.strftime("%-d ") + {1: "ene"}[day.month] + day.strftime(" %Y")
+    expect(form.get_by_label("Solicitud recibida el")).to_have_value(shown)
+
+
+def test_a_refused_hearing_keeps_every_answer_typed(sign_in: SignIn, container: Container) -> None:
+    case_id = demo_case_in(container, "consent_verification")
+    page = sign_in("us-verifier")
+    page.goto(f"/cases/{case_id}")
+    form = page.locator("#consent-form")
+    form.get_by_label("Verifying officer").fill("Judge A. Moreno")
+    form.get_by_label("Capacity").select_option("magistrate_judge")
+    form.get_by_label("Hearing date").fill("31/31/2026")
+    form.get_by_label("waived").check()
+    form.get_by_label("consents", exact=True).check()
+    form.get_by_label("Recording reference").fill("CVH-77")
+    form.get_by_label("Language of the hearing").fill("Spanish")
+    form.locator("#adv-1").check()
+    form.get_by_role("button", name="Record the hearing").click()
+    form = page.locator("#consent-form")
+    expect(form.get_by_role("alert")).to_contain_text("The hearing was not recorded")
+    expect(form.get_by_label("Verifying officer")).to_have_value("Judge A. Moreno")
+    expect(form.get_by_label("Hearing date")).to_have_value("31/31/2026")
+    expect(form.locator("#e-consent-verified_on")).to_contain_text("must be a date")
+    expect(form.get_by_label("waived")).to_be_checked()
+    expect(form.get_by_label("consents", exact=True)).to_be_checked()
+    expect(form.locator("#adv-1")).to_be_checked()
+    expect(form.locator("#adv-2")).not_to_be_checked()
+    expect(form.get_by_label("Language of the hearing")).to_have_value("Spanish")
+    with container.uow() as uow:
+        hearings = uow.session.scalars(
+            select(t.consent_verifications.c.id).where(t.consent_verifications.c.case_id == case_id)
+        ).all()
+    assert hearings == []
