@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 
 from repatria.adapters.db import tables as t
+from repatria.adapters.db.repositories.people import _seen_by as seen_by
 from repatria.domain.accounts import User
 from repatria.domain.assessments import Assessment
 from repatria.domain.cases import Case, CaseState
@@ -169,7 +170,7 @@ class SqlViews:
             )
             for word in words
         ]
-        query = _people_in(scope, select(Person))
+        query = select(Person) if scope is None else seen_by(scope, select(Person))
         query = query.where(or_(t.people.c.id.in_(carrying), and_(*named)))
         query = query.order_by(t.people.c.family_name).limit(most)
         return list(self._uow.session.scalars(query))
@@ -278,16 +279,6 @@ def _cases_in(scope: str | None, query: Select[Any]) -> Select[Any]:
     if scope is None:
         return query
     return query.where(or_(t.cases.c.from_state == scope, t.cases.c.to_state == scope))
-
-
-def _people_in(scope: str | None, query: Select[Any]) -> Select[Any]:
-    """People the scope's state holds or has a case about (as the people list shows them)."""
-    if scope is None:
-        return query
-    involved = select(t.cases.c.person_id).where(
-        or_(t.cases.c.from_state == scope, t.cases.c.to_state == scope)
-    )
-    return query.where(or_(t.people.c.held_by_state == scope, t.people.c.id.in_(involved)))
 
 
 def _year(column: Any, utc: bool) -> Any:
