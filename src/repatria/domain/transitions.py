@@ -77,7 +77,9 @@ def check_actor(
     if principal.role not in transition.roles:
         roles = ", ".join(sorted(r.value for r in transition.roles))
         raise PermissionDenied(
-            N_("%(step)s needs the role %(roles)s"), step=Term(transition.command), roles=roles
+            N_("%(step)s needs the role %(roles)s"),
+            step=Term(transition.command),
+            roles=Term(roles),
         )
     wanted = acting_states(case, transition)
     if principal.state not in wanted:

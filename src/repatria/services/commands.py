@@ -23,6 +23,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from repatria.domain.accounts import Role
 from repatria.domain.people import HoldKind, OffenseCategory, ProtectionKind
+from repatria.i18n import N_
 from repatria.law import AUTHORITY_IDS
 from repatria.services import clock
 
@@ -87,12 +88,12 @@ def as_written(kind: type, value: object) -> object:
     """Refuse a day or a moment written otherwise than the API document says (ISO 8601 text):
     pydantic would also read a number, or text of digits, as a Unix time."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError("write it as ISO 8601 text")
+        raise ValueError(N_("write it as ISO 8601 text"))
     if isinstance(value, str):
         if kind is datetime and not ISO_MOMENT.fullmatch(value):
-            raise ValueError("must be a date and time written YYYY-MM-DDTHH:MM[:SS][offset]")
+            raise ValueError(N_("must be a date and time written YYYY-MM-DDTHH:MM[:SS][offset]"))
         if kind is date and not ISO_DAY.fullmatch(value):
-            raise ValueError("must be a date written YYYY-MM-DD")
+            raise ValueError(N_("must be a date written YYYY-MM-DD"))
     return value
 
 
@@ -107,7 +108,7 @@ Day = Annotated[date, BeforeValidator(written_day)]
 def no_control_characters(value: object) -> object:
     """Refuse NUL and other control characters, which no name or reference contains."""
     if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
-        raise ValueError("contains a control character")
+        raise ValueError(N_("contains a control character"))
     return value
 
 
@@ -125,7 +126,7 @@ class Command(BaseModel):
         field = cls.model_fields.get(info.field_name or "")
         a_yes_or_no = value is None or isinstance(value, bool)  # None: as the type says
         if field is not None and _holds_bool(field.annotation) and not a_yes_or_no:
-            raise ValueError("must be true or false")
+            raise ValueError(N_("must be true or false"))
         kind = _temporal_kind(field.annotation) if field is not None else None
         return as_written(kind, value) if kind is not None else value
 
@@ -143,7 +144,7 @@ class CitizenshipIn(Command):
     @model_validator(mode="after")
     def _lost_after_acquired(self) -> Self:
         if self.acquired_on and self.lost_on and self.lost_on < self.acquired_on:
-            raise ValueError("lost_on is before acquired_on")
+            raise ValueError(N_("lost_on is before acquired_on"))
         return self
 
 
@@ -190,7 +191,7 @@ class SentenceIn(Command):
     @model_validator(mode="after")
     def _length_or_indeterminate(self) -> Self:
         if self.length_days is None and not self.indeterminate:
-            raise ValueError("length_days is required unless the sentence is indeterminate")
+            raise ValueError(N_("length_days is required unless the sentence is indeterminate"))
         return self
 
 
@@ -204,7 +205,7 @@ class ProtectionOrderIn(Command):
     @model_validator(mode="after")
     def _terminated_after_issued(self) -> Self:
         if self.terminated_on and self.terminated_on < self.issued_on:
-            raise ValueError("terminated_on is before issued_on")
+            raise ValueError(N_("terminated_on is before issued_on"))
         return self
 
 
@@ -219,7 +220,7 @@ class HoldIn(Command):
     def _lifted_after_issued(self) -> Self:
         # As the legal engine reads it: stored otherwise, every later assessment is refused.
         if self.lifted_on and self.lifted_on < self.issued_on:
-            raise ValueError("lifted_on is before issued_on")
+            raise ValueError(N_("lifted_on is before issued_on"))
         return self
 
 
@@ -246,7 +247,7 @@ class RecordPerson(Command):
     @model_validator(mode="after")
     def _birth_date_not_in_future(self) -> Self:
         if self.birth_date and self.birth_date > clock.today():
-            raise ValueError("birth_date is in the future")
+            raise ValueError(N_("birth_date is in the future"))
         return self
 
 
@@ -268,7 +269,7 @@ class UpdatePerson(Command):
     def _not_null_when_given(cls, value: object) -> object:
         # Absent means "keep"; an explicit null would erase a fact the record must have.
         if value is None:
-            raise ValueError("may not be null; leave the field out to keep its value")
+            raise ValueError(N_("may not be null; leave the field out to keep its value"))
         return value
 
 
@@ -288,7 +289,7 @@ class OpenCase(Command):
     @model_validator(mode="after")
     def _two_states(self) -> Self:
         if self.from_state == self.to_state:
-            raise ValueError("from_state and to_state are the same state")
+            raise ValueError(N_("from_state and to_state are the same state"))
         return self
 
 
@@ -325,7 +326,7 @@ class PlanMovement(Command):
     @model_validator(mode="after")
     def _two_states(self) -> Self:
         if self.from_state == self.to_state:
-            raise ValueError("from_state and to_state are the same state")
+            raise ValueError(N_("from_state and to_state are the same state"))
         return self
 
 

@@ -20,6 +20,7 @@ from pydantic import (
 from repatria.domain.facilities import Occupancy
 from repatria.domain.money import FeeBasis
 from repatria.domain.reference_data import space_standards
+from repatria.i18n import N_
 from repatria.services.commands import NOT_BLANK, Command, CountryCode, Name
 
 RecordKey = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -42,7 +43,7 @@ def _amount_written(most: int, integer_digits: int) -> Callable[[object], object
 
     def as_written(value: object) -> object:
         if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-            raise ValueError('write an amount with a fraction as text, such as "12.50"')
+            raise ValueError(N_('write an amount with a fraction as text, such as "12.50"'))
         if isinstance(value, str) and not re.fullmatch(pattern, value):
             raise ValueError(f"must be an amount from 0 to {most} with at most two decimals")
         return value
@@ -128,7 +129,7 @@ class CellIn(Command):
     @model_validator(mode="after")
     def _annex_inside_the_cell(self) -> Self:
         if self.sanitary_area_m2 > self.floor_area_m2:
-            raise ValueError("sanitary_area_m2 is larger than floor_area_m2")
+            raise ValueError(N_("sanitary_area_m2 is larger than floor_area_m2"))
         return self
 
     def codes(self) -> list[str]:
@@ -148,7 +149,7 @@ class UnitIn(Command):
     def _unique_cell_codes(self) -> Self:
         codes = [code for cell in self.cells for code in cell.codes()]
         if len(codes) != len(set(codes)):
-            raise ValueError("two cells of the unit share a code")
+            raise ValueError(N_("two cells of the unit share a code"))
         return self
 
 
@@ -166,7 +167,7 @@ class CreateFacility(Command):
     def _unique_unit_codes(self) -> Self:
         codes = [unit.code for unit in self.units]
         if len(codes) != len(set(codes)):
-            raise ValueError("two units share a code")
+            raise ValueError(N_("two units share a code"))
         return self
 
 
@@ -205,7 +206,7 @@ class Allocate(Command):
     def _each_person_once(self) -> Self:
         ids = [arrival.person_id for arrival in self.arrivals]
         if len(ids) != len(set(ids)):
-            raise ValueError("a person appears twice among the arrivals")
+            raise ValueError(N_("a person appears twice among the arrivals"))
         return self
 
 
@@ -234,7 +235,7 @@ class CreateContract(Command):
     @model_validator(mode="after")
     def _dates_and_states(self) -> Self:
         if self.ends_on < self.starts_on:
-            raise ValueError("ends_on is before starts_on")
+            raise ValueError(N_("ends_on is before starts_on"))
         if self.payer_state == self.host_state:
-            raise ValueError("payer_state and host_state are the same state")
+            raise ValueError(N_("payer_state and host_state are the same state"))
         return self

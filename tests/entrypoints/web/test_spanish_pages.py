@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from repatria.domain.accounts import Role
+from tests.web.conftest import VERSION, csrf_of
 
 Browsers = Callable[[str | None], TestClient]
 SPANISH = {"Accept-Language": "es-MX,es;q=0.9"}
@@ -67,6 +68,7 @@ ENGLISH = {
 # so itself: another `lang` (English law data without a Spanish version), or translate="no"
 # (names, usernames, what people typed).
 KEEP = {"cite", "hash"}
+STEP = re.compile(r'name="command" value="([a-z_]+)"')
 SKIP = re.compile(r"\.(pdf|csv|svg|json)$|^/(api|static|language|logout)|^/login/")
 
 
@@ -158,3 +160,58 @@ def test_every_page_a_mexican_user_sees_is_spanish(browser_for: Browsers, role: 
 @pytest.mark.parametrize("role", ["facility-admin", "finance", "reviewer"], ids=str)
 def test_every_page_a_salvadoran_user_sees_is_spanish(browser_for: Browsers, role: str) -> None:
     assert _crawl(browser_for(f"sv-{role}"), "/dashboard") == {}
+
+
+# Refused actions: what the services say when they refuse is in Spanish too.
+def _refusal(client: TestClient, path: str, form: dict[str, str], page: str) -> tuple[int, str]:
+    """Send a form as the page read just before gives it (its token), in Spanish."""
+    read = client.get(page, headers=SPANISH).text
+    answer = client.post(path, data={**form, "csrf_token": csrf_of(read)}, headers=SPANISH)
+    return answer.status_code, answer.text
+
+
+def _a_step(client: TestClient) -> tuple[str, str, str]:
+    """A case of the user's state on which the user may take a step: its page, its version
+    and the step, as the page's form gives them."""
+    listed = client.get("/cases", headers=SPANISH).text
+    for path in (link for link in _read(listed).links if re.fullmatch(r"/cases/\d+", link)):
+        page = client.get(path, headers=SPANISH).text
+        version, step = VERSION.search(page), STEP.search(page)
+        if version and step:
+            return path, version.group(1), step.group(1)
+    raise AssertionError("no case offers this user a step")
+
+
+def test_a_refused_form_comes_back_in_spanish(browser_for: Browsers) -> None:
+    officer = browser_for("mx-case-officer")
+    typed = {"family_name": "Ruiz", "given_names": "Ana", "citizenship": "MX"}
+    status, page = _refusal(officer, "/people", {**typed, "birth_date": "2999-01-01"}, "/people")
+    assert status == 422 and "birth_date es una fecha futura" in page
+    assert _english(page) == []
+
+
+def test_a_step_the_role_may_not_take_is_refused_in_spanish(browser_for: Browsers) -> None:
+    path, version, step = _a_step(browser_for("mx-reviewer"))
+    auditor = browser_for("mx-auditor")
+    form = {"command": step, "version": version, "reason": "x"}
+    status, page = _refusal(auditor, f"{path}/steps", form, path)
+    assert status == 403 and "requiere el rol funcionario dictaminador" in page
+    assert _english(page) == []
+
+
+def test_a_step_on_a_case_changed_meanwhile_is_a_conflict_in_spanish(
+    browser_for: Browsers,
+) -> None:
+    reviewer = browser_for("mx-reviewer")
+    path, version, step = _a_step(reviewer)
+    form = {"command": step, "version": str(int(version) + 7), "reason": "x"}
+    status, page = _refusal(reviewer, f"{path}/steps", form, path)
+    assert status == 409 and "alguien más lo modificó" in page
+    assert _english(page) == []
+
+
+def test_a_wrong_password_is_refused_in_spanish(browser_for: Browsers) -> None:
+    anonymous = browser_for(None)
+    form = {"username": "mx-reviewer", "password": "not-the-password"}
+    status, page = _refusal(anonymous, "/login", form, "/login")
+    assert status == 401 and _english(page) == []

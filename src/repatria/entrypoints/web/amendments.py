@@ -15,6 +15,7 @@ from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, Text, form_date
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
+from repatria.i18n import N_
 from repatria.services import amendments, clock, impact
 from repatria.services.amendment_forms import AmendmentForm, overlay
 from repatria.services.amendments import MAX_TEXT, DecideAmendment, ProposeAmendment
@@ -62,7 +63,7 @@ async def propose(
         try:
             text = (await file.read(MAX_TEXT + 1)).decode("utf-8")
         except UnicodeDecodeError:
-            raise InvalidInput("file", f"{file_name} is not UTF-8 text") from None
+            raise InvalidInput("file", N_("%(file)s is not UTF-8 text"), file=file_name) from None
     command = ProposeAmendment(title=title, file_name=file_name, text=text, reason=reason)
     found = amendments.propose(uow, principal, command)
     uow.commit()

@@ -15,6 +15,7 @@ from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.plain_words import check_rows
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
+from repatria.i18n import N_
 from repatria.i18n import gettext as _
 from repatria.law.document import load_json
 from repatria.law.errors import InvalidDocument
@@ -41,7 +42,7 @@ def assess(
     except InvalidDocument as exc:
         raise InvalidInput(exc.field, exc.reason) from None
     if not isinstance(parsed, dict):
-        raise InvalidInput("document", "must be a JSON object")
+        raise InvalidInput("document", N_("must be a JSON object"))
     assessment = assessments.record(uow, principal, parsed)
     uow.commit()
     return RedirectResponse(f"/assessments/{assessment.id}", status_code=303)

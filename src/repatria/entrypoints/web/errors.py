@@ -22,6 +22,7 @@ from repatria.domain.errors import (
 from repatria.domain.lifecycle import TransitionNotAllowed
 from repatria.entrypoints.api.errors import field_path
 from repatria.entrypoints.web import form_errors
+from repatria.entrypoints.web.plain_words import grounds_in_words
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.security import safe_next
 from repatria.entrypoints.web.vocabulary import not_found, refusal_words, said, words
@@ -108,7 +109,15 @@ def problem_of(exc: Exception) -> Problem | None:
         return Problem(403, _("Not allowed"), said(exc), _advice(403))
     if isinstance(exc, NotEligible):
         title = _("Refused by the legal engine")
-        return Problem(409, title, str(exc), _advice(409), checks=exc.checks)
+        detail = str(exc)
+        if current_language() != "en":  # the checks below it give each reason
+            grounds = sorted({str(check["ground"]) for check in exc.checks})
+            detail = _(
+                "%(step)s is refused by the legal engine: %(grounds)s",
+                step=words(exc.command),
+                grounds=grounds_in_words(grounds),
+            )
+        return Problem(409, title, detail, _advice(409), checks=exc.checks)
     if isinstance(exc, TransitionNotAllowed):
         title = _("Not possible now")
         detail = str(exc)

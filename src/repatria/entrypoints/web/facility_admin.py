@@ -23,6 +23,7 @@ from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, given
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
+from repatria.i18n import N_
 from repatria.services import allocation, clock, contracts, facilities, views
 from repatria.services.facility_commands import Allocate, CreateFacility
 from repatria.services.unit_of_work import UnitOfWork
@@ -51,7 +52,13 @@ def rows(field: str, text: str, least: int, most: int) -> list[tuple[int, list[s
             continue
         if not least <= len(values) <= most:
             expected = str(least) if least == most else f"{least} to {most}"
-            raise InvalidInput(field, f"line {number}: {expected} values, not {len(values)}")
+            raise InvalidInput(
+                field,
+                N_("line %(number)s: %(expected)s values, not %(found)s"),
+                number=number,
+                expected=expected,
+                found=len(values),
+            )
         found.append((number, values + [""] * (most - len(values))))
     return found
 
@@ -111,7 +118,9 @@ def arrivals_from(text: str) -> list[dict[str, Any]]:
         arrival.update(given(release_on=release_on))
         if group:
             if verified.lower() not in ("yes", "no"):
-                raise InvalidInput("arrivals", f"line {number}: verified must be yes or no")
+                raise InvalidInput(
+                    "arrivals", N_("line %(number)s: verified must be yes or no"), number=number
+                )
             affiliation = {"group": group, "source": source, "recorded_on": recorded_on}
             arrival["affiliation"] = {**affiliation, "verified": verified.lower() == "yes"}
         arrivals.append(arrival)
@@ -144,7 +153,11 @@ def chosen_arrivals(values: list[str]) -> list[dict[str, Any]]:
             continue
         person_id, _, level = value.partition(":")
         if not person_id.isdigit() or not level:
-            raise InvalidInput("arrival", f"{value!r} is not a person and a security level")
+            raise InvalidInput(
+                "arrival",
+                N_("%(value)s is not a person and a security level"),
+                value=repr(value),
+            )
         arrivals.append({"person_id": person_id, "security_level": level})
     return arrivals
 

@@ -38,4 +38,7 @@ def reason(error: Any) -> str:
         return _("must be one of %(choices)s", choices=context.get("expected", "…"))
     if kind == "string_pattern_mismatch":
         return _("is not in the expected form")
+    if kind == "value_error" and context.get("error") is not None:
+        # A command's own check: its sentence, marked where it is raised (services/commands.py).
+        return _(str(context["error"]))
     return str(error.get("msg", _("is not valid")))

@@ -14,7 +14,7 @@ from repatria.entrypoints.web import pdf
 from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short
 from repatria.entrypoints.web.routing import web_router
-from repatria.i18n import format_date, format_money
+from repatria.i18n import N_, format_date, format_money
 from repatria.i18n import gettext as _
 from repatria.services import contracts, invoice_payments, views
 from repatria.services.invoice_payments import RecordPayment
@@ -29,7 +29,9 @@ def _first_day(month: str) -> date:
     try:
         return date.fromisoformat(f"{month}-01")
     except ValueError:
-        raise InvalidInput("month", f"{month!r} is not a month written YYYY-MM") from None
+        raise InvalidInput(
+            "month", N_("%(text)s is not a month written YYYY-MM"), text=repr(month)
+        ) from None
 
 
 @router.post("/contracts/{contract_id}/invoices/{month}/payment")

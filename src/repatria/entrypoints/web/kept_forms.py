@@ -25,7 +25,9 @@ def reasons(exc: Exception, aliases: Mapping[str, str]) -> dict[str, str]:
     if isinstance(exc, ValidationError):
         found: dict[str, str] = {}
         for error in exc.errors():
-            name = field_path(tuple(error.get("loc", ())))
+            # A check of the whole command (a model validator) names no field: the form says
+            # it above its fields.
+            name = field_path(tuple(error.get("loc", ()))) if error.get("loc") else WHOLE_FORM
             reason = form_errors.reason(error).removeprefix("Value error, ")
             found.setdefault(aliases.get(name, name), reason)
         return found

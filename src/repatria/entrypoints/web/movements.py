@@ -109,7 +109,9 @@ def confirm_departure(
     movement = movements.get_or_raise(uow, principal, movement_id)
     require(principal, Action.OPEN_CASE)
     if principal.state != movement.from_state:
-        raise PermissionDenied(f"only {movement.from_state}, the sending state, records it")
+        raise PermissionDenied(
+            N_("only %(state)s, the sending state, records it"), state=movement.from_state
+        )
     context = {
         "movement": movement,
         "rows": [r for r in movements.manifest_rows(uow, movement) if r["status"] == "aboard"],
@@ -140,7 +142,9 @@ def _moment_typed(text: str) -> datetime | None:
     try:
         typed = datetime.fromisoformat(text.strip().replace(" ", "T"))
     except ValueError:
-        raise InvalidInput("at", f"{text!r} is not a time written YYYY-MM-DD HH:MM") from None
+        raise InvalidInput(
+            "at", N_("%(text)s is not a time written YYYY-MM-DD HH:MM"), text=repr(text)
+        ) from None
     return typed if typed.tzinfo else typed.replace(tzinfo=UTC)
 
 

@@ -265,6 +265,8 @@ def role_name(role: object) -> str:
 def term(value: str) -> str:
     """A step, stage, role or action a refusal names (domain.errors.Term), in the reader's
     language (a code written with spaces, "approve sending", is the same code)."""
+    if ", " in value:  # a list of them (the roles a step needs)
+        return ", ".join(term(each) for each in value.split(", "))
     code = value.replace(" ", "_")
     if code in ROLES:
         return role_name(code)
