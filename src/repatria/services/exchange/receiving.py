@@ -8,9 +8,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
-from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Principal, Role
 from repatria.domain.cases import Case, CaseState
 from repatria.domain.errors import Conflict
@@ -41,7 +38,7 @@ def act(uow: UnitOfWork, claims: dict[str, Any]) -> str:
     case = _shared_case(uow, reference, sender)
     if kind == "decision":
         command = "approve_receiving" if body["decision"] == "approve" else "deny"
-        uow.session.add(
+        uow.cases.add_decision(
             Decision(
                 case_id=case.id,  # type: ignore[arg-type]
                 state=sender,
@@ -51,7 +48,6 @@ def act(uow: UnitOfWork, claims: dict[str, Any]) -> str:
                 reasons=body["reasons"],
             )
         )
-        uow.session.flush()
         _steps(uow, principal, case, [command], body["decided_on"], body["reasons"], legal_basis)
     elif kind == "consent_verification":
         command = "verify_consent" if body["outcome"] == "verified" else "withdraw"
@@ -70,7 +66,7 @@ def act(uow: UnitOfWork, claims: dict[str, Any]) -> str:
 
 
 def _shared_case(uow: UnitOfWork, reference: str, sender: str) -> Case:
-    case = uow.session.scalar(select(Case).where(t.cases.c.reference == reference))
+    case = uow.cases.by_reference(reference)
     if case is None or sender not in case.states_involved:
         raise Conflict(f"no case {reference} shared with {sender}")
     return case
@@ -99,7 +95,7 @@ def _steps(
 
 def _open(uow: UnitOfWork, principal: Principal, claims: dict[str, Any]) -> Case:
     body, reference = claims["body"], claims["case_reference"]
-    if uow.session.scalar(select(t.cases.c.id).where(t.cases.c.reference == reference)):
+    if uow.cases.reference_taken(reference):
         raise Conflict(f"a case {reference} is already on file")
     if body["authority"] not in AUTHORITY_IDS:
         raise Conflict(f"{body['authority']!r} is no authority this installation's law knows")
@@ -118,8 +114,7 @@ def _open(uow: UnitOfWork, principal: Principal, claims: dict[str, Any]) -> Case
         ],
         sentences=[_sentence(s) for s in body["sentences"]],
     )
-    uow.session.add(person)
-    uow.session.flush()
+    uow.people.add(person)
     case = Case(
         person_id=person.id,  # type: ignore[arg-type]
         authority=body["authority"],
@@ -133,9 +128,8 @@ def _open(uow: UnitOfWork, principal: Principal, claims: dict[str, Any]) -> Case
         request_received_on=_day(body.get("request_received_on")),
         facts=dict(body.get("facts", {})),
     )
-    uow.session.add(case)
-    uow.session.flush()
-    uow.session.add(
+    uow.cases.add(case)
+    uow.cases.add_decision(
         Decision(
             case_id=case.id,  # type: ignore[arg-type]
             state=claims["from"],
@@ -145,7 +139,6 @@ def _open(uow: UnitOfWork, principal: Principal, claims: dict[str, Any]) -> Case
             reasons=f"approved by {claims['from']} (message {claims['id']})",
         )
     )
-    uow.session.flush()
     uow.record(
         principal,
         "CaseReceivedFromPeer",

@@ -7,14 +7,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
-from repatria.adapters.db import tables as t
 from repatria.domain.accounts import Principal
 from repatria.domain.assessments import Assessment
 from repatria.domain.cases import Case, CaseState
-from repatria.domain.people import Person
-from repatria.domain.workflow import ConsentVerification
 from repatria.services.exchange import custody, outbox
 from repatria.services.unit_of_work import UnitOfWork
 from repatria.settings import get_settings
@@ -43,8 +38,7 @@ def after_step(
     if not home or home not in case.states_involved:
         return
     other = case.to_state if case.from_state == home else case.from_state
-    peer = uow.session.scalar(select(t.peers.c.id).where(t.peers.c.state == other))
-    if peer is None:
+    if uow.peers.one_of([other]) is None:
         return
     if command == "confirm_arrival" and case.to_state == home:
         custody.passes(uow, principal, case, f"arrival confirmed by {home}")
@@ -88,7 +82,7 @@ def transfer_request(
 ) -> dict[str, Any]:
     """What the instrument requires the receiving state to know: who, which sentence, the
     consent's status and the sending state's assessment with the digest of its law."""
-    person = uow.session.get(Person, case.person_id)
+    person = uow.people.get(case.person_id)
     assert person is not None
     pending = sorted(
         {c["ground"] for c in assessment.verdict.get("checks", []) if c["outcome"] != "pass"}
@@ -136,39 +130,21 @@ def transfer_request(
 
 
 def _consent(uow: UnitOfWork, case: Case, on: date) -> dict[str, Any]:
-    hearing = uow.session.scalars(
-        select(ConsentVerification)
-        .where(t.consent_verifications.c.case_id == case.id)
-        .order_by(t.consent_verifications.c.id.desc())
-        .limit(1)
-    ).first()
+    hearing = uow.cases.last_consent_hearing(case.id)  # type: ignore[arg-type]
     role = str(hearing.verifier_role) if hearing is not None else "unrecorded"
     return {"verified_on": on.isoformat(), "outcome": "verified", "verifier_role": role}
 
 
 def _movement(uow: UnitOfWork, case: Case, on: date) -> dict[str, Any]:
-    entries, movements = t.manifest_entries, t.movements
-    movement = uow.session.execute(
-        select(movements)
-        .join(entries, entries.c.movement_id == movements.c.id)
-        .where(entries.c.case_id == case.id, entries.c.removed_at.is_(None))
-        .order_by(entries.c.id.desc())
-        .limit(1)
-    ).first()
-    if movement is None:
+    movement = uow.movements.carrying(case.id)  # type: ignore[arg-type]
+    if movement is None or movement.id is None:
         return {
             "movement": "unrecorded",
             "departed_on": on.isoformat(),
             "manifest": [case.reference],
         }
-    aboard = uow.session.scalars(
-        select(t.cases.c.reference)
-        .join(entries, entries.c.case_id == t.cases.c.id)
-        .where(entries.c.movement_id == movement.id, entries.c.removed_at.is_(None))
-        .order_by(t.cases.c.reference)
-    )
-    label = f"{movement.authority} {movement.from_state}→{movement.to_state} #{movement.sequence}"
-    return {"movement": label, "departed_on": on.isoformat(), "manifest": list(aboard)}
+    aboard = uow.movements.references_aboard(movement.id)
+    return {"movement": movement.label, "departed_on": on.isoformat(), "manifest": aboard}
 
 
 def _iso(day: date | None) -> str | None:

@@ -111,3 +111,6 @@ class Cases(Protocol):
 
     def timeline(self, case_id: int) -> list[TimelineEntry]:
         """The recorded events of the case, oldest first."""
+
+    def last_consent_hearing(self, case_id: int) -> ConsentVerification | None:
+        """The latest consent verification hearing recorded on the case, or None."""

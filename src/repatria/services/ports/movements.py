@@ -51,6 +51,14 @@ class Movements(Protocol):
         """Put a new entry on a manifest; it has its id afterwards."""
         ...
 
+    def carrying(self, case_id: int) -> Movement | None:
+        """The movement whose manifest the case is on (the latest, when it was moved), or None."""
+        ...
+
+    def references_aboard(self, movement_id: int) -> list[str]:
+        """The references of the cases on the movement's manifest, in order."""
+        ...
+
     def in_flight_to(self, state: str) -> list[OnTheWay]:
         """Everyone aboard a movement to a state that has not arrived yet (planned, manifest
         locked or departed)."""

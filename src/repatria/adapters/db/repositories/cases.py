@@ -140,6 +140,17 @@ class SqlCases:
         rows = self._uow.session.execute(_TIMELINE, {"case": str(case_id)})
         return [TimelineEntry(**row._asdict()) for row in rows]
 
+    def last_consent_hearing(self, case_id: int) -> ConsentVerification | None:
+        """The latest consent verification hearing recorded on the case, or None."""
+        hearings = t.consent_verifications.c
+        query = (
+            select(ConsentVerification)
+            .where(hearings.case_id == case_id)
+            .order_by(hearings.id.desc())
+            .limit(1)
+        )
+        return self._uow.session.scalars(query).first()
+
     def _added(self, record: object) -> None:
         session = self._uow.session
         session.add(record)

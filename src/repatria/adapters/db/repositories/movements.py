@@ -62,6 +62,25 @@ class SqlMovements:
         self._uow.session.add(entry)
         self._uow.session.flush()
 
+    def carrying(self, case_id: int) -> Movement | None:
+        query = (
+            select(Movement)
+            .join(t.manifest_entries, _manifest.movement_id == _movements.id)
+            .where(_manifest.case_id == case_id, _manifest.removed_at.is_(None))
+            .order_by(_manifest.id.desc())
+            .limit(1)
+        )
+        return self._uow.session.scalars(query).first()
+
+    def references_aboard(self, movement_id: int) -> list[str]:
+        query = (
+            select(t.cases.c.reference)
+            .join(t.manifest_entries, _manifest.case_id == t.cases.c.id)
+            .where(_manifest.movement_id == movement_id, _manifest.removed_at.is_(None))
+            .order_by(t.cases.c.reference)
+        )
+        return list(self._uow.session.scalars(query))
+
     def in_flight_to(self, state: str) -> list[OnTheWay]:
         rows = self._uow.session.execute(
             select(t.cases.c.person_id, _movements.planned_departure, _movements.from_state)
