@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from typer.testing import Result
 
 from repatria.adapters.db import tables as t
+from repatria.bootstrap import Container
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS
 from repatria.services import case_documents
 from repatria.services.unit_of_work import UnitOfWork
@@ -232,6 +233,22 @@ def test_a_case_another_writer_changed_meanwhile_is_a_conflict_with_a_clear_mess
     assert refused.exit_code == 1, refused.output
     assert "someone else changed this record" in refused.stderr
     assert "Traceback" not in refused.output
+    assert state_of(repatria, draft_case) == "draft"
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_step_stopped_by_a_row_held_elsewhere_says_so_and_writes_nothing(
+    repatria: Run, draft_case: int, container: Container, backend: str
+) -> None:
+    # PostgreSQL: another transaction holds the case's row past the writer's lock timeout;
+    # the CLI tells the operator to retry (exit status 1), not a driver's traceback.
+    with container.engine.connect() as other:
+        other.execute(select(t.cases).where(t.cases.c.id == draft_case).with_for_update())
+        stopped = repatria("cases", "step", str(draft_case), "submit", "--as", "us-case-officer")
+        other.rollback()
+    assert stopped.exit_code == 1, stopped.output
+    assert "another change to the same records is under way" in stopped.stderr
+    assert "Traceback" not in stopped.output
     assert state_of(repatria, draft_case) == "draft"
 
 
