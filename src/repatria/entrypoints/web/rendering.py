@@ -17,6 +17,7 @@ from repatria.domain.access import Action, allowed
 from repatria.domain.accounts import Principal, Role
 from repatria.entrypoints.api.deps import SESSION_COOKIE
 from repatria.entrypoints.web import assets, typed_dates, vocabulary
+from repatria.entrypoints.web.event_names import event_name
 from repatria.entrypoints.web.kept import FRESH
 from repatria.entrypoints.web.security import csrf_token
 from repatria.i18n import gettext as _
@@ -63,6 +64,7 @@ def environment() -> Environment:
     )
     env.filters["words"] = vocabulary.words
     env.filters["subject"] = vocabulary.subject
+    env.filters["event_name"] = event_name
     env.filters["moment"] = _moment
     env.filters["day"] = _day
     env.filters["money"] = i18n.format_money
