@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from repatria.law.document import parse_document
 from repatria.law.errors import InvalidDocument
 from repatria.screening import screen
-from repatria.screening.roster import Fill, RosterError, read_roster
+from repatria.screening.roster import Fill, RosterError, read_documents, read_roster
 from tests.screening.documents import csv_cells, documents, near_favourable
 from tests.screening.expected import expected_rows
 
@@ -282,3 +282,21 @@ def test_exceptions_in_csv_or_parquet_cells_are_refused_or_screened_as_assess_do
     else:
         results = screen(read_roster(path, Fill(authority="all")))
         assert [tuple(row) for row in results.iter_rows()] == expected_rows([EXAMPLE, document])
+
+
+def test_documents_held_in_memory_read_as_the_same_lines_in_a_file(tmp_path: Path) -> None:
+    # Pretty-printed (line breaks between tokens), with an escape (the exact parser's path).
+    escaped = {**EXAMPLE, "sentence": {**EXAMPLE["sentence"], "offense_category": "fraud"}}
+    texts = [json.dumps(EXAMPLE, indent=2), json.dumps(escaped).replace("fraud", "fr\\u0061ud")]
+    path = tmp_path / "roster.jsonl"
+    path.write_text("".join(json.dumps(json.loads(text)) + "\n" for text in texts))
+    held = read_documents(pl.Series(texts), Fill())
+    assert held.equals(read_roster(path, Fill()))
+    assert held["sentence.offense_category"].to_list() == ["drug_trafficking", "fraud"]
+
+
+def test_a_document_held_in_memory_is_refused_naming_its_position() -> None:
+    texts = [json.dumps(EXAMPLE), json.dumps({**EXAMPLE, "to": "mx"})]
+    with pytest.raises(RosterError) as refused:
+        read_documents(pl.Series(texts), Fill())
+    assert str(refused.value.problems[0]).startswith("line 2 (row 1): to: ")

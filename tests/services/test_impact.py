@@ -21,7 +21,7 @@ from repatria.law.held import AmendmentText
 from repatria.services import amendments, clock, impact
 from repatria.services.amendments import DecideAmendment, ProposeAmendment
 from repatria.services.assessments import EXAMPLE
-from repatria.services.impact import OpenCase, compare
+from repatria.services.impact import OpenCases, compare
 from tests.amendment_texts import COLOMBIA_ACCEDES, TEN_YEARS
 
 EXAMPLE_DAY = date(2025, 4, 11)
@@ -38,10 +38,22 @@ def _to_colombia() -> dict[str, Any]:
     return document
 
 
+def _open(*cases: tuple[int, str, tuple[str, str], date | None, str]) -> OpenCases:
+    """Open cases as the database gives them: (id, reference, states, departure, document)."""
+    return OpenCases(
+        [case[0] for case in cases],
+        [case[1] for case in cases],
+        [case[2][0] for case in cases],
+        [case[2][1] for case in cases],
+        [case[3] for case in cases],
+        [case[4] for case in cases],
+    )
+
+
 def test_a_longer_minimum_refuses_an_allowed_case_today_and_at_departure() -> None:
-    case = OpenCase(1, "A", ("US", "MX"), date(2025, 5, 1), json.dumps(EXAMPLE))
+    case = _open((1, "A", ("US", "MX"), date(2025, 5, 1), json.dumps(EXAMPLE)))
     with_it = _law_with(TEN_YEARS, "us-mx-1976")
-    changes = compare([case], load_catalog(), with_it, EXAMPLE_DAY)
+    changes = compare(case, load_catalog(), with_it, EXAMPLE_DAY)
     assert [(c.when, c.on) for c in changes] == [
         ("departure", date(2025, 5, 1)),
         ("today", EXAMPLE_DAY),
@@ -53,16 +65,16 @@ def test_a_longer_minimum_refuses_an_allowed_case_today_and_at_departure() -> No
 
 
 def test_an_accession_allows_a_case_the_authority_refused() -> None:
-    case = OpenCase(2, "B", ("US", "CO"), None, json.dumps(_to_colombia()))
+    case = _open((2, "B", ("US", "CO"), None, json.dumps(_to_colombia())))
     with_it = _law_with(COLOMBIA_ACCEDES, "coe-ets-112")
-    [change] = compare([case], load_catalog(), with_it, EXAMPLE_DAY)
+    [change] = compare(case, load_catalog(), with_it, EXAMPLE_DAY)
     assert (change.when, change.allowed_before, change.allowed_after) == ("today", False, True)
     assert (change.grounds_before, change.grounds_after) == ("AUTHORITY", "")
     assert change.rules == ("coe-ets-112/in-force",)
 
 
 def test_cases_the_amendment_does_not_touch_are_not_listed() -> None:
-    cases = [OpenCase(1, "A", ("US", "MX"), None, json.dumps(EXAMPLE))]
+    cases = _open((1, "A", ("US", "MX"), None, json.dumps(EXAMPLE)))
     with_it = _law_with(COLOMBIA_ACCEDES, "coe-ets-112")
     assert compare(cases, load_catalog(), with_it, EXAMPLE_DAY) == []
 

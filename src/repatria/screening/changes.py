@@ -3,26 +3,12 @@ impact of an amendment: the rules responsible for each changed verdict)."""
 
 from __future__ import annotations
 
-import numpy as np
 import polars as pl
 
 from repatria.law.catalog import LawCatalog
-from repatria.law.facts import ContextFacts
 from repatria.screening.compile import FAIL, PASS, WAIVED
 from repatria.screening.evaluate import RuleColumn
-from repatria.screening.verdicts import _parts, _prepare, _targets
-
-
-def _outcomes(
-    roster: pl.DataFrame, catalog: LawCatalog
-) -> list[tuple[np.ndarray, list[RuleColumn], pl.DataFrame | None]]:
-    prepared = _prepare(roster, catalog)
-    targets, names = _targets(prepared.frame, catalog)
-    found = []
-    for part in _parts(prepared, targets, names, catalog, ContextFacts()):
-        frame = part.outcomes.collect() if part.outcomes is not None else None
-        found.append((part.targets, part.rules, frame))
-    return found
+from repatria.screening.verdicts import rule_outcomes
 
 
 def _reached(rules: list[RuleColumn], frame: pl.DataFrame) -> pl.DataFrame:
@@ -41,35 +27,46 @@ def _reached(rules: list[RuleColumn], frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def changed_rules(roster: pl.DataFrame, before: LawCatalog, after: LawCatalog) -> list[list[str]]:
+def _changed(old: pl.Series, new: pl.Series) -> pl.Series:
+    """Where a rule's outcome differs; a rule reached on one side only counts where it does
+    not pass there."""
+    passes_old, passes_new = old.is_in([PASS, WAIVED]), new.is_in([PASS, WAIVED])
+    differs = (old != new).fill_null(False)
+    one_sided = (old.is_null() & new.is_not_null() & ~passes_new.fill_null(False)) | (
+        new.is_null() & old.is_not_null() & ~passes_old.fill_null(False)
+    )
+    return differs | one_sided
+
+
+def changed_rules(
+    roster: pl.DataFrame, before: LawCatalog, after: LawCatalog
+) -> list[tuple[str, ...]]:
     """For each result row of `screen(roster, ...)` (one per document where each names its
-    authority), the rules whose outcome differs between the two laws; a rule reached on one
-    side only counts where it does not pass there."""
-    found: list[list[str]] = [[] for _ in range(roster.height)]
-    for (targets, rules, old), (_, _, new) in zip(
-        _outcomes(roster, before), _outcomes(roster, after), strict=True
+    authority), the rules whose outcome differs between the two laws."""
+    found: list[tuple[str, ...]] = [()] * roster.height
+    # Rows share a few sets of rules: each set is one tuple, looked up by its text.
+    known: dict[str, tuple[str, ...]] = {"": ()}
+    for old_part, new_part in zip(
+        rule_outcomes(roster, before), rule_outcomes(roster, after), strict=True
     ):
+        rules, old, new = old_part.rules, old_part.outcomes, new_part.outcomes
         if old is None or new is None or not rules:
             continue
         old, new = _reached(rules, old), _reached(rules, new)
-        flags = []
-        for i in range(len(rules)):
-            a, b = old.to_series(i), new.to_series(i)
-            passes_a, passes_b = a.is_in([PASS, WAIVED]), b.is_in([PASS, WAIVED])
-            differs = (a != b).fill_null(False)
-            one_sided = (a.is_null() & b.is_not_null() & ~passes_b.fill_null(False)) | (
-                b.is_null() & a.is_not_null() & ~passes_a.fill_null(False)
-            )
-            flags.append(pl.Series(f"_c{i}", differs | one_sided))
-        table = pl.DataFrame(flags)
-        listed = table.select(
+        flags = pl.DataFrame(
+            _changed(old.to_series(i), new.to_series(i)).alias(f"_c{i}") for i in range(len(rules))
+        )
+        listed = flags.select(
             pl.concat_list(
                 pl.when(pl.col(f"_c{i}")).then(pl.lit(rule.rule)).otherwise(None)
                 for i, rule in enumerate(rules)
             )
             .list.drop_nulls()
-            .alias("rules")
+            .list.join("\n")  # a rule id has no line break
         ).to_series()
-        for target, names in zip(targets.tolist(), listed.to_list(), strict=True):
+        for target, text in zip(old_part.targets.tolist(), listed.to_list(), strict=True):
+            names = known.get(text)
+            if names is None:
+                names = known[text] = tuple(text.split("\n"))
             found[target] = names
     return found

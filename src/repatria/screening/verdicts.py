@@ -169,23 +169,54 @@ def screen(
     )
 
 
+@dataclass(frozen=True)
+class AuthorityOutcomes:
+    """Every rule's outcome for the result rows of one authority (or of none)."""
+
+    name: str | None  # the authority; None where none is in force
+    targets: np.ndarray  # the positions of these rows among the result rows of `screen`
+    rules: list[RuleColumn]
+    # One column per rule (`_rule0`, `_rule1`, ... in the order of `rules`) of outcome codes
+    # (screening/compile.py); None where no authority's rules apply (a fixed ground).
+    outcomes: pl.DataFrame | None
+
+
+def rule_outcomes(
+    roster: pl.DataFrame,
+    catalog: LawCatalog | None = None,
+    facts: ContextFacts | None = None,
+) -> list[AuthorityOutcomes]:
+    """Every rule's outcome for each result row `screen(roster, catalog, facts)` gives,
+    authority by authority, vectorised: what explains each verdict (the rules an amendment
+    changes, the checks a test compares with the per-case engine's)."""
+    catalog = catalog or load_catalog()
+    prepared = _prepare(roster, catalog)
+    targets, names = _targets(prepared.frame, catalog)
+    return [
+        AuthorityOutcomes(
+            part.name,
+            part.targets,
+            part.rules,
+            part.outcomes.collect() if part.outcomes is not None else None,
+        )
+        for part in _parts(prepared, targets, names, catalog, facts or ContextFacts())
+    ]
+
+
 def screen_outcomes(
     roster: pl.DataFrame,
     catalog: LawCatalog | None = None,
     facts: ContextFacts | None = None,
 ) -> list[list[tuple[str, str]]]:
     """Every rule's outcome for each result row, in order (for tests and explanations)."""
-    catalog = catalog or load_catalog()
-    prepared = _prepare(roster, catalog)
-    targets, names = _targets(prepared.frame, catalog)
-    found: list[list[tuple[str, str]]] = [[] for _ in range(targets.height)]
-    for part in _parts(prepared, targets, names, catalog, facts or ContextFacts()):
+    parts = rule_outcomes(roster, catalog, facts)
+    found: list[list[tuple[str, str]]] = [[] for _ in range(sum(len(p.targets) for p in parts))]
+    for part in parts:
         if part.outcomes is None:
             for target in part.targets:
                 found[target] = [("authority/known", "fail")]
             continue
-        outcomes = part.outcomes.collect()
-        for target, values in zip(part.targets, outcomes.iter_rows(), strict=True):
+        for target, values in zip(part.targets, part.outcomes.iter_rows(), strict=True):
             kept = authority_alone(part.rules, values)
             found[target] = [
                 (rule.rule, OUTCOME_NAMES[value])

@@ -26,7 +26,15 @@ from repatria.screening.roster.tabular import raw_columns, read_csv, read_parque
 
 SUFFIXES = (".jsonl", ".ndjson", ".csv", ".parquet")
 
-__all__ = ["MAX_PROBLEMS", "SUFFIXES", "Fill", "Problem", "RosterError", "read_roster"]
+__all__ = [
+    "MAX_PROBLEMS",
+    "SUFFIXES",
+    "Fill",
+    "Problem",
+    "RosterError",
+    "read_documents",
+    "read_roster",
+]
 
 
 def _cells(
@@ -46,19 +54,44 @@ def read_roster(path: Path, fill: Fill) -> pl.DataFrame:
             [Problem(0, None, "roster", f"{path.name}: expected one of {', '.join(SUFFIXES)}")]
         )
     if suffix in (".jsonl", ".ndjson"):
-        raw, odd, undecoded, lines = read_jsonl(path)
-    else:
-        cells = read_csv(path) if suffix == ".csv" else read_parquet(path)
-        raw, odd = raw_columns(cells)
+        return _typed_lines(pl.read_lines(path, row_index_name="row"), fill)
+    cells = read_csv(path) if suffix == ".csv" else read_parquet(path)
+    raw, odd = raw_columns(cells)
     frame, bad = typed(raw, fill)
     bad = bad | odd
-    flagged = frame.filter(bad)["row"] if bool(bad.any()) else pl.Series("row", [], pl.Int64)
-    if suffix in (".jsonl", ".ndjson"):
-        wanted = pl.concat([flagged, undecoded]).sort()
-        chosen = lines.filter(pl.col("row").is_in(wanted.implode()))
-        items = json_items(chosen.iter_rows())
-    else:
-        items = _cells(cells, flagged, 2 if suffix == ".csv" else None)
+    items = _cells(cells, _flagged(frame, bad), 2 if suffix == ".csv" else None)
+    return _with_exact(frame, bad, items, fill)
+
+
+def read_documents(texts: pl.Series, fill: Fill) -> pl.DataFrame:
+    """The typed roster of documents held as JSON texts, numbered by position: read exactly
+    as a JSON Lines file of them would be, with no file written (the impact of an amendment
+    reads the stored documents of the open cases so)."""
+    # A line break between a document's tokens would end its line in a file.
+    lines = texts.str.replace_all("\n", " ", literal=True).alias("line").to_frame()
+    return _typed_lines(lines.with_row_index("row"), fill)
+
+
+def _typed_lines(lines: pl.DataFrame, fill: Fill) -> pl.DataFrame:
+    raw, odd, undecoded, lines = read_jsonl(lines)
+    frame, bad = typed(raw, fill)
+    bad = bad | odd
+    wanted = pl.concat([_flagged(frame, bad), undecoded]).sort()
+    chosen = lines.filter(pl.col("row").is_in(wanted.implode()))
+    return _with_exact(frame, bad, json_items(chosen.iter_rows()), fill)
+
+
+def _flagged(frame: pl.DataFrame, bad: pl.Series) -> pl.Series:
+    return frame.filter(bad)["row"] if bool(bad.any()) else pl.Series("row", [], pl.Int64)
+
+
+def _with_exact(
+    frame: pl.DataFrame,
+    bad: pl.Series,
+    items: Iterator[tuple[int, int | None, object]],
+    fill: Fill,
+) -> pl.DataFrame:
+    """The roster with its flagged rows replaced by the exact parser's reading of them."""
     rows, numbers, problems, more = exact_rows(items, fill)
     if problems:
         raise RosterError(problems, more)

@@ -8,8 +8,6 @@ value for a free-text field, or that Polars cannot decode with the document's ty
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 from polars.exceptions import ComputeError, SchemaError
 
@@ -144,10 +142,10 @@ def _decode(lines: pl.DataFrame) -> tuple[list[pl.DataFrame], list[int]]:
     return first + second, failed_first + failed_second
 
 
-def read_jsonl(path: Path) -> tuple[pl.DataFrame, pl.Series, pl.Series, pl.DataFrame]:
-    """Raw roster columns of the lines Polars can decode, which of them to parse exactly,
-    the rows of lines it cannot decode, and every (row, line). Empty lines are skipped."""
-    lines = pl.read_lines(path, row_index_name="row")
+def read_jsonl(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.Series, pl.DataFrame]:
+    """Raw roster columns of the lines (`row`, `line`) Polars can decode, which of them to
+    parse exactly, the rows of lines it cannot decode, and every (row, line). Empty lines are
+    skipped."""
     lines = lines.with_columns(pl.col("row").cast(pl.Int64)).filter(pl.col("line") != "")
     chunks, failed = _decode(lines)
     frame = (
