@@ -12,6 +12,7 @@ from repatria.domain.errors import NotFound
 from repatria.entrypoints.web import consent_record as bilingual
 from repatria.entrypoints.web import pdf
 from repatria.entrypoints.web.deps import RecordId, Uow, User
+from repatria.entrypoints.web.event_names import event_name
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.vocabulary import words
 from repatria.i18n import current_language, format_date, format_datetime
@@ -144,7 +145,7 @@ def case_summary(case_id: RecordId, uow: Uow, principal: User) -> Response:
             [
                 (
                     format_datetime(e.occurred_at),
-                    e.command,
+                    event_name(e.command)[:1].upper() + event_name(e.command)[1:],
                     e.actor,
                     e.reason,
                     e.legal_basis,
