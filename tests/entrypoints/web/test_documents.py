@@ -40,7 +40,7 @@ def test_the_case_summary_gives_the_legal_basis_and_the_covering_checkpoint(
     text = _flat(pdf_text(browser_for("mx-reviewer"), f"/cases/{case_id}/summary.pdf"))
     assert "Case summary US-MX-" in text and "Ortega Salas, Julio" in text
     assert "Legal basis" in text and "us-mx-1976" in text and "allowed" in text
-    assert "CaseConsentVerified" in text
+    assert "Consent verified" in text  # the timeline says its events in words
     assert "Covering checkpoint" in text and f"checkpoint of {size} events" in text
 
 
