@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Role
-from tests.web.conftest import csrf_of, post_step
+from tests.web.conftest import VERSION, csrf_of, post_step
 from tests.web.scenarios import add_user, demo_case, treaty_case
 
 Browsers = Callable[[str | None], TestClient]
@@ -145,6 +145,26 @@ def test_a_stale_form_is_a_409_page_that_says_to_reload(
     assert response.status_code == 409 and "Reload the page" in response.text
 
 
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_step_stopped_by_a_row_held_elsewhere_is_a_503_page_that_says_to_try_again(
+    browser_for: Browsers, container: Container, backend: str
+) -> None:
+    # PostgreSQL: another transaction holds the case's row past the writer's lock timeout.
+    case_id = treaty_case(container)
+    officer = browser_for("us-case-officer")
+    page = officer.get(f"/cases/{case_id}").text
+    version = VERSION.search(page)
+    assert version, page
+    data = {"command": "submit", "version": version[1], "reason": "", "csrf_token": csrf_of(page)}
+    with container.engine.connect() as other:
+        other.execute(select(t.cases).where(t.cases.c.id == case_id).with_for_update())
+        response = officer.post(f"/cases/{case_id}/steps", data=data)
+        other.rollback()
+    assert response.status_code == 503, response.text
+    assert "Try again in a moment" in response.text and "nothing was written" in response.text
+    assert 'id="case-state">draft<' in officer.get(f"/cases/{case_id}").text
+
+
 def test_a_date_that_does_not_read_in_a_step_form_comes_back_typed_with_the_reason_beside_it(
     browser_for: Browsers, container: Container
 ) -> None:
@@ -152,7 +172,13 @@ def test_a_date_that_does_not_read_in_a_step_form_comes_back_typed_with_the_reas
     officer = browser_for("us-case-officer")
     token = csrf_of(officer.get(f"/cases/{case_id}").text)
     for on in ("2025-02-30", "not a date", "99999999999999999999"):
-        data = {"command": "submit", "version": "1", "on": on, "reason": "typed", "csrf_token": token}
+        data = {
+            "command": "submit",
+            "version": "1",
+            "on": on,
+            "reason": "typed",
+            "csrf_token": token,
+        }
         response = officer.post(f"/cases/{case_id}/steps", data=data)
         assert response.status_code == 422, on
         form = response.text.split('aria-label="submit"', 1)[1].split("</form>", 1)[0]

@@ -18,6 +18,7 @@ from repatria.domain.errors import (
     NotEligible,
     NotFound,
     PermissionDenied,
+    StorageBusy,
 )
 from repatria.domain.lifecycle import TransitionNotAllowed
 from repatria.entrypoints.api.errors import field_path
@@ -137,6 +138,8 @@ def problem_of(exc: Exception) -> Problem | None:
         ]
         detail = _("Some fields are not valid.")
         return Problem(422, _("Check the form"), detail, _advice(422), fields)
+    if isinstance(exc, StorageBusy):  # a row held by another change past the lock timeout
+        return Problem(503, _("Try again in a moment"), said(exc), _("Go back and try again."))
     if isinstance(exc, Conflict | DomainError):
         return Problem(409, _("Conflict"), said(exc), _advice(409))
     if isinstance(exc, LawDataError):
