@@ -322,6 +322,11 @@ class FakeCases:
         self._uow.work.consents[hearing.id] = hearing
         self._uow.wrote("consents", hearing.id)
 
+    def last_consent_hearing(self, case_id: int) -> ConsentVerification | None:
+        """The latest consent verification hearing recorded on the case, or None."""
+        hearings = [c for c in self._uow.work.consents.values() if c.case_id == case_id]
+        return max(hearings, key=lambda c: c.id or 0, default=None)
+
     def add_notice(self, notice: Notice) -> None:
         """Store a notice served on the person; it has its id afterwards."""
         notice.id = self._uow.new_id()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 
 import pytest
@@ -10,7 +11,9 @@ from repatria.domain.cases import CaseState
 from repatria.domain.errors import InvalidInput, NotFound, PermissionDenied
 from repatria.services import cases
 from repatria.services.commands import OpenCase
-from tests.fakes import FakeStore, FakeUnitOfWork
+from repatria.services.ports.cases import Cases
+from repatria.services.ports.people import People
+from tests.fakes import FakeCases, FakePeople, FakeStore, FakeUnitOfWork
 from tests.services.fake_cases import MX_OFFICER, US_OFFICER, US_REVIEWER, recorded_person
 
 
@@ -70,3 +73,22 @@ def test_only_a_case_officer_opens_a_case() -> None:
 def test_the_fake_says_which_repository_it_does_not_keep() -> None:
     with FakeUnitOfWork() as uow, pytest.raises(NotImplementedError, match="no movements"):
         uow.movements.in_flight_to("MX")
+
+
+@pytest.mark.parametrize(("port", "fake"), [(Cases, FakeCases), (People, FakePeople)])
+def test_the_fake_keeps_every_method_of_the_port_with_its_parameters(
+    port: type, fake: type
+) -> None:
+    declared = {
+        name: inspect.signature(member)
+        for name, member in vars(port).items()
+        if callable(member) and not name.startswith("_")
+    }
+    kept = {name: inspect.signature(getattr(fake, name, None) or _absent) for name in declared}
+    assert {name: list(s.parameters) for name, s in kept.items()} == {
+        name: list(s.parameters) for name, s in declared.items()
+    }
+
+
+def _absent() -> None:
+    """Stands in for a method the fake lacks (no parameters, so the comparison names it)."""
