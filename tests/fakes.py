@@ -89,7 +89,7 @@ class FakeUnitOfWork(RecordsEvents):
         self._written: set[tuple[str, int]] = set()  # what this unit added or changed
         self.cases: cases.Cases = FakeCases(self)
         self.people: people.People = FakePeople(self)
-        self.amendments: amendments.Amendments = FakeAmendments(self)
+        self.amendments: amendments.Amendments = cast(Any, FakeAmendments(self))
         self.accounts: accounts.Accounts = _missing("accounts")
         self.idempotency: idempotency.Idempotency = _missing("idempotency")
         self.movements: movements.Movements = _missing("movements")
@@ -234,6 +234,8 @@ class _Missing:
         self._name = name
 
     def __getattr__(self, attribute: str) -> NoReturn:
+        if attribute.startswith("_"):  # copy, pickle and the like probe for these
+            raise AttributeError(attribute)
         raise NotImplementedError(
             f"FakeUnitOfWork keeps no {self._name} repository (uow.{self._name}.{attribute}): "
             "test this use case on the database"
@@ -479,10 +481,15 @@ class FakePeople:
 
 
 class FakeAmendments:
-    """The approved amendments the law in force reads, in memory (none unless a test adds)."""
+    """The approved amendments the law in force reads, in memory (none unless a test adds
+    them to the store); the rest of the amendments repository is not kept."""
 
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
+
+    def __getattr__(self, attribute: str) -> NoReturn:
+        getattr(_Missing("amendments"), attribute)
+        raise AssertionError  # never reached: _Missing raises
 
     def approved(self) -> list[LawAmendment]:
         """Every approved amendment, in the order it takes effect."""
