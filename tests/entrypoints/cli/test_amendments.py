@@ -94,3 +94,55 @@ def test_as_known_on_must_be_a_date(repatria: Run, tmp_path: Path) -> None:
     document.write_text(json.dumps(EXAMPLE), encoding="utf-8")
     result = repatria("assess", str(document), "--as-known-on", "yesterday")
     assert result.exit_code == 2 and "as_known_on" in result.stderr
+
+
+def _approved_ten_years(repatria: Run, tmp_path: Path) -> None:
+    number = _proposed(repatria, tmp_path)
+    _ok(repatria("law", "approve", number, "--as", "us-admin"))
+
+
+def test_assess_reads_the_approved_amendments_only_when_asked(
+    repatria: Run, tmp_path: Path
+) -> None:
+    _approved_ten_years(repatria, tmp_path)
+    document = tmp_path / "example.json"
+    document.write_text(json.dumps(EXAMPLE), encoding="utf-8")
+    shipped = json.loads(_ok(repatria("assess", str(document))))
+    in_force = json.loads(_ok(repatria("assess", str(document), "--with-approved-amendments")))
+    assert shipped["allowed"] is True and "law_digest" not in shipped
+    assert in_force["allowed"] is False and in_force["law_digest"]
+    failing = {c["rule"] for c in in_force["checks"] if c["outcome"] == "fail"}
+    assert "us-mx-1976/remaining-sentence" in failing
+
+
+def test_screen_reads_the_approved_amendments_only_when_asked(
+    repatria: Run, tmp_path: Path
+) -> None:
+    _approved_ten_years(repatria, tmp_path)
+    roster = tmp_path / "roster.jsonl"
+    roster.write_text(json.dumps(EXAMPLE) + "\n", encoding="utf-8")
+    found = {}
+    for name, extra in (("shipped", []), ("in force", ["--with-approved-amendments"])):
+        out = tmp_path / f"{name}.jsonl"
+        _ok(repatria("screen", str(roster), "--out", str(out), *extra))
+        [found[name]] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert found["shipped"]["allowed"] is True
+    assert found["in force"]["allowed"] is False
+    assert found["in force"]["grounds"] == "REMAINING_SENTENCE"
+
+
+def test_law_show_lists_an_approved_value_only_when_asked(
+    repatria: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "250")  # the tables' cells whole
+    _approved_ten_years(repatria, tmp_path)
+    shipped = _ok(repatria("law", "show", "us-mx-1976"))
+    in_force = _ok(repatria("law", "show", "us-mx-1976", "--with-approved-amendments"))
+    assert "ten-year minimum" not in shipped.lower()
+    assert "(local)" in in_force and "ten-year minimum" in in_force.lower()
+
+
+def test_the_help_says_which_law_is_read(repatria: Run) -> None:
+    for command in (["assess"], ["screen"], ["law", "show"]):
+        said = " ".join(_ok(repatria(*command, "--help")).split())
+        assert "REPATRIA_LAW_DIR" in said and "--with-approved-amendments" in said

@@ -43,6 +43,26 @@ def _fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+WITH_APPROVED_AMENDMENTS = (
+    "Also apply the amendments approved in this installation's database that are in effect"
+    " today (repatria law history). Without it: the shipped law and REPATRIA_LAW_DIR only,"
+    " and no database is read."
+)
+
+
+def law_in_the_database(known_on: date | None = None) -> LawCatalog:
+    """The law this installation's database has in force today (the shipped law,
+    REPATRIA_LAW_DIR and the amendments approved in the application), or as it knew it on
+    a day; DatabaseNotMigrated for a database not at the newest migration."""
+    container = build()
+    container.ensure_migrated()
+    try:
+        with container.uow(read_only=True) as uow:
+            return law_in_force.catalog_of(uow, known_on=known_on)
+    finally:
+        container.dispose()
+
+
 @law_app.command("check")
 def check_command(
     list_caveats: Annotated[
@@ -107,11 +127,22 @@ def _print_local(catalog: LawCatalog, local_dir: Path) -> None:
 
 
 @law_app.command("show")
-def show_command(authority_id: Annotated[str, typer.Argument(help="An authority id.")]) -> None:
-    """Print an authority's parties, rules and parameters with their citations; an entry
-    added by this installation's amendments is marked (local)."""
+def show_command(
+    authority_id: Annotated[str, typer.Argument(help="An authority id.")],
+    with_approved_amendments: Annotated[
+        bool, typer.Option("--with-approved-amendments", help=WITH_APPROVED_AMENDMENTS)
+    ] = False,
+) -> None:
+    """Print an authority's parties, rules and parameters with their citations, by the
+    shipped law and REPATRIA_LAW_DIR (not the amendments approved in the application's
+    database, unless --with-approved-amendments); an entry this installation added is
+    marked (local)."""
     try:
-        catalog = load_layered(get_settings().law_dir)
+        catalog = (
+            law_in_the_database()
+            if with_approved_amendments
+            else load_layered(get_settings().law_dir)
+        )
         shipped = load_layered(None)
     except LawDataError as exc:
         raise _fail(str(exc), 1) from None
@@ -192,11 +223,16 @@ def test_command(
         raise typer.Exit(1)
 
 
-def assess_file_command(path: Path, as_known_on: str | None = None) -> None:
+def assess_file_command(
+    path: Path, as_known_on: str | None = None, *, with_approved_amendments: bool = False
+) -> None:
     """Print the verdict on one JSON document; exit 2 naming the field if it is invalid.
-    `as_known_on`: the verdict Repatria would have given that day, by the law it knew then
-    (the shipped and local law without what was learned later, and the amendments approved
-    in the database that had taken effect by then)."""
+
+    By the shipped law and REPATRIA_LAW_DIR, reading no database; `with_approved_amendments`:
+    by the law in force in the database today (its approved amendments too), with its
+    digest. `as_known_on`: the verdict Repatria would have given that day, by the law it knew
+    then (the shipped and local law without what was learned later, and the amendments
+    approved in the database that had taken effect by then)."""
     try:
         text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -205,18 +241,18 @@ def assess_file_command(path: Path, as_known_on: str | None = None) -> None:
         document = parse_document(load_json(text))
     except InvalidDocument as exc:
         raise _fail(f"{exc.field}: {exc.reason}", 2) from None
-    if as_known_on is None:
+    if as_known_on is None and not with_approved_amendments:
         print(json.dumps(assess(document).to_json(), ensure_ascii=False))
         return
-    try:
-        day = date.fromisoformat(as_known_on)
-    except ValueError:
-        raise _fail(f"as_known_on: {as_known_on!r} is not a date (YYYY-MM-DD)", 2) from None
-    container = build()
-    container.ensure_migrated()
-    with container.uow(read_only=True) as uow:
-        catalog = law_in_force.catalog_of(uow, known_on=day)
+    day = None
+    if as_known_on is not None:
+        try:
+            day = date.fromisoformat(as_known_on)
+        except ValueError:
+            raise _fail(f"as_known_on: {as_known_on!r} is not a date (YYYY-MM-DD)", 2) from None
+    catalog = law_in_the_database(known_on=day)
     verdict = assess(document, None, catalog).to_json()
-    verdict["as_known_on"] = day.isoformat()
+    if day is not None:
+        verdict["as_known_on"] = day.isoformat()
     verdict["law_digest"] = catalog.digest
     print(json.dumps(verdict, ensure_ascii=False))

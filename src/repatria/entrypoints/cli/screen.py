@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from repatria.entrypoints.cli.law import WITH_APPROVED_AMENDMENTS, law_in_the_database
 from repatria.law.countries import country_problem
 from repatria.screening import screen
 from repatria.screening.results import RESULT_SUFFIXES, summary, write_results
@@ -96,9 +97,16 @@ def screen_command(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Date (YYYY-MM-DD) where none is given.")
     ] = None,
+    with_approved_amendments: Annotated[
+        bool, typer.Option("--with-approved-amendments", help=WITH_APPROVED_AMENDMENTS)
+    ] = False,
 ) -> None:
-    """Screen a roster: one result row per (row, authority, destination), and a summary."""
+    """Screen a roster: one result row per (row, authority, destination), and a summary.
+
+    By the shipped law and REPATRIA_LAW_DIR, with no database, unless
+    --with-approved-amendments adds the amendments approved in the database."""
     _check_options(out, from_state, to_state, as_of)
+    catalog = law_in_the_database() if with_approved_amendments else None
     fill = Fill(authority, from_state, to_state, as_of)
     started = time.perf_counter()
     with Progress(
@@ -115,7 +123,7 @@ def screen_command(
         except RosterError as exc:
             raise _report(exc) from None
         progress.update(task, advance=1, description=f"screening {frame.height:,} row(s)")
-        results = screen(frame)
+        results = screen(frame, catalog)
         progress.update(task, advance=1, description=f"writing {out.name}")
         write_results(results, out)
         progress.update(task, advance=1)
