@@ -68,7 +68,7 @@ def test_a_step_taken_through_the_form_appears_on_the_timeline(
     response = post_step(browser_for("us-case-officer"), case_id, "submit")
     assert response.status_code == 200, response.text
     assert 'id="case-state">screening<' in response.text
-    assert "CaseSubmitted" in response.text
+    assert "<strong>Submitted for screening</strong>" in response.text  # the timeline
 
 
 def test_the_case_page_shows_every_check_with_its_citation(
@@ -184,5 +184,5 @@ def test_a_date_that_does_not_read_in_a_step_form_comes_back_typed_with_the_reas
         form = response.text.split('aria-label="submit"', 1)[1].split("</form>", 1)[0]
         assert f'value="{on}"' in form and ">typed</textarea>" in form
         reason = form.split('id="e-step-submit-on">', 1)[1].split("</span>", 1)[0]
-        assert "is not a date such as Dec 7, 2026" in reason, reason
+        assert reason == "must be a date, such as Dec 7, 2026", reason
     assert 'id="case-state">draft<' in officer.get(f"/cases/{case_id}").text

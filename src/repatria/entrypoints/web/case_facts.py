@@ -66,6 +66,14 @@ def assert_facts(
         case_facts.assert_facts(uow, principal, case_id, AssertCaseFacts.model_validate(values))
     except KEPT as refused:
         page = lambda: case_page(uow, principal, case_id)  # noqa: E731
-        return form_back(request, uow, refused, form="facts", typed=typed, page=page)
+        return form_back(
+            request,
+            uow,
+            refused,
+            form="facts",
+            typed=typed,
+            page=page,
+            dates=("request_received_on", "approvals_us_state"),
+        )
     uow.commit()
     return back_to(case_id, "facts")

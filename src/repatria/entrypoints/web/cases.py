@@ -16,7 +16,10 @@ from repatria.domain.transitions import APPROVALS, may_take, prepared_it
 from repatria.domain.workflow import REQUIRED_ADVISEMENTS, ConsentGiver, FearOutcome, VerifierRole
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, back_to
+from repatria.entrypoints.web.kept_forms import KEPT
+from repatria.entrypoints.web.people import person_page  # where the form to open a case is
 from repatria.entrypoints.web.plain_words import check_rows
+from repatria.entrypoints.web.refused_forms import form_back
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.stage import stage_of
@@ -136,6 +139,7 @@ def case_list(
 
 @router.post("/cases")
 def open_case(
+    request: Request,
     uow: Uow,
     principal: User,
     person_id: Annotated[int, Form(ge=1, le=2**63 - 1)],
@@ -143,16 +147,22 @@ def open_case(
     from_state: Short,
     to_state: Short,
 ) -> Response:
-    """Open a case for a person (case officers)."""
-    command = OpenCase.model_validate(
-        {
-            "person_id": person_id,
-            "authority": authority,
-            "from_state": from_state,
-            "to_state": to_state,
-        }
-    )
-    case = cases.open_case(uow, principal, command)
+    """Open a case for a person (case officers); refused, the person's page comes back with
+    the form as typed."""
+    typed = {"authority": authority, "to_state": to_state}
+    try:
+        command = OpenCase.model_validate(
+            {
+                "person_id": person_id,
+                "authority": authority,
+                "from_state": from_state,
+                "to_state": to_state,
+            }
+        )
+        case = cases.open_case(uow, principal, command)
+    except KEPT as refused:
+        page = lambda: person_page(uow, principal, person_id)  # noqa: E731
+        return form_back(request, uow, refused, form="open_case", typed=typed, page=page)
     uow.commit()
     assert case.id is not None
     return back_to(case.id, "opened")

@@ -64,7 +64,9 @@ def verify_consent(
         hearing = _record(uow, principal, case_id, version, typed, ticked)
     except KEPT as refused:
         page = lambda: case_page(uow, principal, case_id)  # noqa: E731
-        return form_back(request, uow, refused, form="consent", typed=typed, page=page)
+        return form_back(
+            request, uow, refused, form="consent", typed=typed, page=page, dates=("verified_on",)
+        )
     uow.commit()
     if hearing.record.missing_advisements():
         return back_to(case_id, "consent_incomplete")

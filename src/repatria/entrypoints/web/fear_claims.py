@@ -39,6 +39,14 @@ def raise_fear_claim(
         fear_claims.add_fear_claim(uow, principal, case_id, command)
     except KEPT as refused:
         page = lambda: case_page(uow, principal, case_id)  # noqa: E731
-        return form_back(request, uow, refused, form="fear_claim", typed=typed, page=page)
+        return form_back(
+            request,
+            uow,
+            refused,
+            form="fear_claim",
+            typed=typed,
+            page=page,
+            dates=("raised_on", "decided_on"),
+        )
     uow.commit()
     return back_to(case_id, "fear_claim")

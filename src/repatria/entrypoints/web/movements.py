@@ -15,7 +15,8 @@ from repatria.domain.errors import InvalidInput, PermissionDenied
 from repatria.domain.movements import FAR_FROM_PLAN_DAYS, MOVEMENT_STEPS, Movement
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short
-from repatria.entrypoints.web.kept_forms import KEPT, reasons
+from repatria.entrypoints.web.kept_forms import KEPT
+from repatria.entrypoints.web.refused_forms import form_back
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.stage import possessive
@@ -58,8 +59,6 @@ def _list_context(uow: Uow, principal: User, page: int) -> dict[str, Any]:
         "pages": max(1, -(-found.total // PAGE_SIZE)),
         "may_plan": principal.role is Role.CASE_OFFICER,
         "authorities": sorted(AUTHORITY_IDS),
-        "typed": {},
-        "errors": {},
     }
 
 
@@ -173,19 +172,18 @@ def plan(
             }
         )
         movement = movements.plan(uow, principal, command)
-    except KEPT as exc:
-        # Back to the form as typed, each reason beside its field; nothing was stored.
-        uow.close()  # rolled back: nothing of it is kept
-        context = _list_context(uow, principal, 1)
+    except KEPT as refused:
         typed = {
             "authority": authority,
             "to_state": to_state,
             "seats": str(seats),
             "planned_departure": planned_departure,
         }
-        errors = reasons(exc, {"from_state": "to_state", "body": "to_state"})
-        context.update(typed=typed, errors=errors)
-        return render(request, "movements/list.html", context, status_code=422)
+        page = lambda: ("movements/list.html", _list_context(uow, principal, 1))  # noqa: E731
+        aliases = {"from_state": "to_state", "body": "to_state"}
+        return form_back(
+            request, uow, refused, form="plan", typed=typed, page=page, aliases=aliases
+        )
     uow.commit()
     return RedirectResponse(f"/movements/{movement.id}", status_code=303)
 

@@ -13,9 +13,11 @@ from repatria.domain.accounts import Role
 from repatria.domain.people import HoldKind, OffenseCategory, ProtectionKind
 from repatria.entrypoints.web.deps import PAGE_SIZE, Page, RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, given
-from repatria.entrypoints.web.kept_forms import KEPT, reasons
+from repatria.entrypoints.web.kept_forms import KEPT
+from repatria.entrypoints.web.refused_forms import form_back
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
+from repatria.entrypoints.web.typed_dates import as_iso
 from repatria.law import AUTHORITY_IDS
 from repatria.services import cases, people, safeguards
 from repatria.services.commands import HoldIn, ProtectionOrderIn, RecordPerson, UpdatePerson
@@ -60,8 +62,6 @@ def _list_context(
         "query": query,
         "may_record": principal.role is Role.CASE_OFFICER,
         "categories": list(OffenseCategory),
-        "typed": {},
-        "errors": {},
     }
     return context
 
@@ -83,6 +83,11 @@ PERSON_FIELDS = {
 @router.get("/people/{person_id}")
 def person_detail(request: Request, person_id: RecordId, uow: Uow, principal: User) -> Response:
     """One person: nationality, identifiers, sentences, orders, holds and cases."""
+    return render(request, *person_page(uow, principal, person_id))
+
+
+def person_page(uow: Uow, principal: User, person_id: int) -> tuple[str, dict[str, Any]]:
+    """The person page's template and context (a refused form shows it again, as typed)."""
     person = people.get_or_raise(uow, principal, person_id)
     their_cases = cases.list_cases(uow, principal, limit=100, offset=0, person_id=person_id)
     holding_officer = (
@@ -96,7 +101,7 @@ def person_detail(request: Request, person_id: RecordId, uow: Uow, principal: Us
         "hold_kinds": list(HoldKind),
         "protection_kinds": list(ProtectionKind),
     }
-    return render(request, "people/detail.html", context)
+    return "people/detail.html", context
 
 
 @router.post("/people")
@@ -121,7 +126,7 @@ def record_person(
         "given_names": given_names,
         "held_by_state": principal.state,
         "citizenships": [{"country": citizenship}],
-        **given(birth_date=birth_date),
+        **given(birth_date=as_iso(birth_date)),
     }
     if identifier_scheme.strip() and identifier_value.strip():
         body["identifiers"] = [{"scheme": identifier_scheme, "value": identifier_value}]
@@ -131,16 +136,13 @@ def record_person(
                 "offense": offense,
                 "offense_category": offense_category,
                 "jurisdiction": principal.state,
-                "start_date": sentence_start,
+                "start_date": as_iso(sentence_start),
                 **given(length_days=sentence_days),
             }
         ]
     try:
         person = people.record(uow, principal, RecordPerson.model_validate(body))
-    except KEPT as exc:
-        # Back to the form as typed, each reason beside its field; nothing was stored.
-        uow.close()  # rolled back: nothing of it is kept
-        context = _list_context(uow, principal, 1, "", "")
+    except KEPT as refused:
         typed = {
             "family_name": family_name,
             "given_names": given_names,
@@ -153,14 +155,24 @@ def record_person(
             "sentence_start": sentence_start,
             "sentence_days": sentence_days,
         }
-        context.update(typed=typed, errors=reasons(exc, PERSON_FIELDS))
-        return render(request, "people/list.html", context, status_code=422)
+        page = lambda: ("people/list.html", _list_context(uow, principal, 1, "", ""))  # noqa: E731
+        return form_back(
+            request,
+            uow,
+            refused,
+            form="person",
+            typed=typed,
+            page=page,
+            dates=("birth_date", "sentence_start"),
+            aliases=PERSON_FIELDS,
+        )
     uow.commit()
     return RedirectResponse(f"/people/{person.id}", status_code=303)
 
 
 @router.post("/people/{person_id}/holds")
 def add_hold(
+    request: Request,
     person_id: RecordId,
     uow: Uow,
     principal: User,
@@ -170,16 +182,22 @@ def add_hold(
     reference: Short = "",
 ) -> Response:
     """Record a court hold: every open case of the person stops at once."""
-    command = HoldIn.model_validate(
-        {"kind": kind, "issued_on": issued_on, "court": court, "reference": reference}
-    )
-    safeguards.add_hold(uow, principal, person_id, command)
+    typed = {"kind": kind, "issued_on": issued_on, "court": court, "reference": reference}
+    try:
+        command = HoldIn.model_validate({**typed, "issued_on": as_iso(issued_on)})
+        safeguards.add_hold(uow, principal, person_id, command)
+    except KEPT as refused:
+        page = lambda: person_page(uow, principal, person_id)  # noqa: E731
+        return form_back(
+            request, uow, refused, form="hold", typed=typed, page=page, dates=("issued_on",)
+        )
     uow.commit()
     return RedirectResponse(f"/people/{person_id}", status_code=303)
 
 
 @router.post("/people/{person_id}/protection-orders")
 def add_protection_order(
+    request: Request,
     person_id: RecordId,
     uow: Uow,
     principal: User,
@@ -189,16 +207,22 @@ def add_protection_order(
     issued_by: Short = "",
 ) -> Response:
     """Record a withholding or CAT order: every open case to that country stops at once."""
-    command = ProtectionOrderIn.model_validate(
-        {"kind": kind, "country": country, "issued_on": issued_on, "issued_by": issued_by}
-    )
-    safeguards.add_protection_order(uow, principal, person_id, command)
+    typed = {"kind": kind, "country": country, "issued_on": issued_on, "issued_by": issued_by}
+    try:
+        command = ProtectionOrderIn.model_validate({**typed, "issued_on": as_iso(issued_on)})
+        safeguards.add_protection_order(uow, principal, person_id, command)
+    except KEPT as refused:
+        page = lambda: person_page(uow, principal, person_id)  # noqa: E731
+        return form_back(
+            request, uow, refused, form="protection", typed=typed, page=page, dates=("issued_on",)
+        )
     uow.commit()
     return RedirectResponse(f"/people/{person_id}", status_code=303)
 
 
 @router.post("/people/{person_id}")
 def correct_person(
+    request: Request,
     person_id: RecordId,
     uow: Uow,
     principal: User,
@@ -207,15 +231,23 @@ def correct_person(
     given_names: Short,
     birth_date: Short = "",
 ) -> Response:
-    """Correct identity facts; refused (409) if someone changed the person meanwhile."""
-    command = UpdatePerson.model_validate(
-        {
-            "version": version,
-            "family_name": family_name,
-            "given_names": given_names,
-            "birth_date": birth_date or None,
-        }
-    )
-    people.update(uow, principal, person_id, command)
+    """Correct identity facts; refused (409) if someone changed the person meanwhile, the
+    form coming back as typed."""
+    typed = {"family_name": family_name, "given_names": given_names, "birth_date": birth_date}
+    try:
+        command = UpdatePerson.model_validate(
+            {
+                "version": version,
+                "family_name": family_name,
+                "given_names": given_names,
+                "birth_date": as_iso(birth_date) or None,
+            }
+        )
+        people.update(uow, principal, person_id, command)
+    except KEPT as refused:
+        page = lambda: person_page(uow, principal, person_id)  # noqa: E731
+        return form_back(
+            request, uow, refused, form="correct", typed=typed, page=page, dates=("birth_date",)
+        )
     uow.commit()
     return RedirectResponse(f"/people/{person_id}", status_code=303)

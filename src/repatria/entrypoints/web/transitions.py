@@ -45,7 +45,9 @@ def take_step(
     except (ValidationError, InvalidInput) as refused:
         page = lambda: case_page(uow, principal, case_id)  # noqa: E731
         typed = {"reason": reason, "on": on}
-        return form_back(request, uow, refused, form=f"step-{command}", typed=typed, page=page)
+        return form_back(
+            request, uow, refused, form=f"step-{command}", typed=typed, page=page, dates=("on",)
+        )
 
 
 def _take(
