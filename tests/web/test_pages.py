@@ -72,7 +72,8 @@ def test_the_dashboard_lists_the_cases_waiting_for_the_role(
     assert f'href="/cases/{case_id}"' in waiting("us-reviewer")
     assert f'href="/cases/{case_id}"' not in waiting("mx-reviewer")
     recent = browser_for("mx-reviewer").get("/dashboard").text.split('id="h-events"', 1)[1]
-    assert "<td>CaseScreened</td>" in recent  # a US→MX case is in Mexico's scope too
+    # a US→MX case is in Mexico's scope too
+    assert "<td>Screened: eligible on the facts</td>" in recent
 
 
 def test_the_person_page_shows_their_facts_and_cases(

@@ -37,7 +37,7 @@ def test_a_case_officer_opens_a_case_moves_it_one_step_and_sees_the_event(
     expect(page.locator("#case-state")).to_have_text("screening")
     expect(page.get_by_role("status")).to_contain_text("Done: submit")
     timeline = page.locator("#timeline")
-    expect(timeline).to_contain_text("CaseSubmitted")
+    expect(timeline).to_contain_text("Submitted for screening")
     expect(timeline.locator("li").last).to_contain_text("by us-case-officer")
     expect(page.get_by_role("table", name="Every check, with its citation")).to_be_visible()
     screenshot(page, "case-page")

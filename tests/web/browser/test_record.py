@@ -29,11 +29,13 @@ def test_an_auditor_filters_the_events_and_opens_one_proof(
     page.get_by_role("button", name="Filter").click()
     rows = page.locator("#events tbody tr")
     expect(rows.first).to_contain_text("CaseSubmitted")
-    commands = [row.locator("td").nth(2).inner_text() for row in rows.all()]
+    commands = [row.locator("td").nth(2).locator("code").inner_text() for row in rows.all()]
     assert commands and set(commands) == {"CaseSubmitted"}, commands
+    expect(rows.first).to_contain_text("Submitted for screening")
     screenshot(page, "record-events")
     rows.first.get_by_role("link", name="inclusion proof").click()
-    expect(page.locator("#proved-event")).to_contain_text("CaseSubmitted on case")
+    proved = page.locator("#proved-event")
+    expect(proved).to_contain_text("(CaseSubmitted): submitted for screening on case")
     page.get_by_role("link", name="Back to the case").click()
     expect(page).to_have_url(re.compile(r"/cases/\d+#event-\d+$"))
 
