@@ -163,7 +163,7 @@ def test_the_facility_administrator_records_a_facility_with_units_and_cells(
     assert "<dt>Cells, beds</dt><dd>4 cells, 13 beds</dd>" in page.text
 
 
-def test_a_facility_form_line_that_does_not_read_is_a_422_page_naming_the_line(
+def test_a_facility_form_line_that_does_not_read_comes_back_as_typed_naming_the_line(
     browser_for: Browsers,
 ) -> None:
     admin = browser_for("sv-facility-admin")
@@ -171,9 +171,10 @@ def test_a_facility_form_line_that_does_not_read_is_a_422_page_naming_the_line(
     data = {"code": "bad", "name": "Bad", "cells": "A, Wing A, a, 3, 14", "csrf_token": ""}
     response = admin.post("/facilities", data={**data, "csrf_token": csrf_of(form.text)})
     assert response.status_code == 422
-    assert (
-        "<code>cells</code>" in response.text and "line 1: 9 to 10 values, not 5" in response.text
-    )
+    reason = response.text.split('id="e-facility-cells">', 1)[1].split("</span>", 1)[0]
+    assert reason == "line 1: 9 to 10 values, not 5"
+    assert ">A, Wing A, a, 3, 14</textarea>" in response.text
+    assert 'id="facility-code" name="code" type="text" value="bad"' in response.text
     assert "Test facility bad" not in admin.get("/facilities").text
 
 
@@ -249,6 +250,28 @@ def test_a_dry_run_allocation_through_the_form_stores_nothing(browser_for: Brows
     )
     assert result.status_code == 200 and "Dry run: nothing was stored." in result.text
     assert "1 placed" in result.text
+    assert f'href="/people/{person}"' not in admin.get(f"{facility}/stays").text
+
+
+def test_a_refused_allocation_form_comes_back_as_typed_and_places_nobody(
+    browser_for: Browsers,
+) -> None:
+    admin, officer = browser_for("sv-facility-admin"), browser_for("sv-case-officer")
+    facility = record_facility(admin, "kept", "A, Wing A, a, 1, 14, 0, 4, min, shared")
+    person = record_person(officer, "Kept")
+    form = admin.get(f"{facility}/allocations/new")
+    typed = {"on": "31/31/2026", "arrivals": f"{person}, min", "keep_apart": "1, 2, 3"}
+    result = admin.post(
+        f"{facility}/allocations",
+        data={**typed, "dry_run": "yes", "csrf_token": csrf_of(form.text)},
+    )
+    assert result.status_code == 422
+    kept = result.text.split('id="allocation-form"', 1)[1].split("</form>", 1)[0]
+    assert 'role="alert"' in kept and 'value="31/31/2026"' in kept
+    assert f">{person}, min</textarea>" in kept and ">1, 2, 3</textarea>" in kept
+    assert 'id="a-dry" name="dry_run" type="checkbox" value="yes" checked' in kept
+    assert "line 1: 2 values, not 3" in kept.split('id="e-allocation-keep_apart">', 1)[1]
+    assert "must be a date, such as" in kept.split('id="e-allocation-on">', 1)[1]
     assert f'href="/people/{person}"' not in admin.get(f"{facility}/stays").text
 
 

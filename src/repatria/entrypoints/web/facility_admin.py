@@ -21,8 +21,11 @@ from repatria.domain.places import FacilityRecord
 from repatria.domain.reference_data import space_standards
 from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, given
+from repatria.entrypoints.web.kept_forms import KEPT
+from repatria.entrypoints.web.refused_forms import form_back
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
+from repatria.entrypoints.web.typed_dates import as_iso
 from repatria.i18n import N_
 from repatria.services import allocation, clock, contracts, facilities, views
 from repatria.services.facility_commands import Allocate, CreateFacility
@@ -80,12 +83,17 @@ def units_from(text: str) -> list[dict[str, Any]]:
 def new_facility(request: Request, principal: User) -> Response:
     """The form to record a facility of the user's state (facility administrators)."""
     require(principal, Action.MANAGE_FACILITIES)
+    return render(request, *_new_facility_page())
+
+
+def _new_facility_page() -> tuple[str, dict[str, Any]]:
     context = {"standards": sorted(space_standards()), "cell_fields": ", ".join(CELL_FIELDS)}
-    return render(request, "facilities/new.html", context)
+    return "facilities/new.html", context
 
 
 @router.post("/facilities")
 def create_facility(
+    request: Request,
     uow: Uow,
     principal: User,
     code: Short,
@@ -94,16 +102,36 @@ def create_facility(
     standard: Short = "CPT",
     declared_capacity: Short = "",
 ) -> Response:
-    """Record a facility with its units and cells; then show it."""
-    body = {
+    """Record a facility with its units and cells; then show it. Refused, the form comes
+    back as typed, each reason beside its field."""
+    typed = {
         "code": code,
         "name": name,
-        "state": principal.state,
+        "cells": cells,
         "standard": standard,
-        "units": units_from(cells),
-        **given(declared_capacity=declared_capacity),
+        "declared_capacity": declared_capacity,
     }
-    facility = facilities.create(uow, principal, CreateFacility.model_validate(body))
+    try:
+        body = {
+            "code": code,
+            "name": name,
+            "state": principal.state,
+            "standard": standard,
+            "units": units_from(cells),
+            **given(declared_capacity=declared_capacity),
+        }
+        facility = facilities.create(uow, principal, CreateFacility.model_validate(body))
+    except KEPT as refused:
+        aliases = {"units": "cells"}
+        return form_back(
+            request,
+            uow,
+            refused,
+            form="facility",
+            typed=typed,
+            page=_new_facility_page,
+            aliases=aliases,
+        )
     uow.commit()
     return RedirectResponse(f"/facilities/{facility.id}", status_code=303)
 
@@ -115,13 +143,13 @@ def arrivals_from(text: str) -> list[dict[str, Any]]:
     for number, values in rows("arrivals", text, 2, 7):
         person_id, level, release_on, group, source, recorded_on, verified = values
         arrival: dict[str, Any] = {"person_id": person_id, "security_level": level}
-        arrival.update(given(release_on=release_on))
+        arrival.update(given(release_on=as_iso(release_on)))
         if group:
             if verified.lower() not in ("yes", "no"):
                 raise InvalidInput(
                     "arrivals", N_("line %(number)s: verified must be yes or no"), number=number
                 )
-            affiliation = {"group": group, "source": source, "recorded_on": recorded_on}
+            affiliation = {"group": group, "source": source, "recorded_on": as_iso(recorded_on)}
             arrival["affiliation"] = {**affiliation, "verified": verified.lower() == "yes"}
         arrivals.append(arrival)
     return arrivals
@@ -165,6 +193,12 @@ def chosen_arrivals(values: list[str]) -> list[dict[str, Any]]:
 @router.get("/facilities/{facility_id}/allocations/new")
 def new_allocation(request: Request, facility_id: RecordId, uow: Uow, principal: User) -> Response:
     """The form to place arriving people in the facility's cells (its administrators)."""
+    return render(request, *_allocation_page(uow, principal, facility_id))
+
+
+def _allocation_page(
+    uow: UnitOfWork, principal: Principal, facility_id: int
+) -> tuple[str, dict[str, Any]]:
     facility = facilities.get_or_raise(uow, principal, facility_id)
     facilities.require_operator(principal, facility)
     _, cells = facilities.structure(uow, facility)
@@ -176,7 +210,7 @@ def new_allocation(request: Request, facility_id: RecordId, uow: Uow, principal:
         "levels": sorted({cell.security_level for cell in cells}),
         "today": clock.today().isoformat(),
     }
-    return render(request, "facilities/allocate.html", context)
+    return "facilities/allocate.html", context
 
 
 @router.post("/facilities/{facility_id}/allocations")
@@ -195,17 +229,35 @@ def allocate(
     keep_together: Lines = "",
     dry_run: Short = "",
 ) -> Response:
-    """Place the arrivals; show who went where, and who could not be placed and why."""
-    body = {
+    """Place the arrivals; show who went where, and who could not be placed and why. A form
+    that does not read comes back as typed, each reason beside its field."""
+    typed = {
         "on": on,
-        "arrivals": chosen_arrivals(arrival or []) + arrivals_from(arrivals),
-        "rivalries": pairs_from("rivalries", rivalries),
-        "keep_apart": pairs_from("keep_apart", keep_apart),
-        "keep_together": pairs_from("keep_together", keep_together),
-        "dry_run": dry_run == "yes",
-        **given(standard=standard, contract_id=contract_id),
+        "arrival": " ".join(arrival or []),
+        "arrivals": arrivals,
+        "standard": standard,
+        "contract_id": contract_id,
+        "rivalries": rivalries,
+        "keep_apart": keep_apart,
+        "keep_together": keep_together,
+        "dry_run": dry_run,
     }
-    outcome = allocation.run(uow, principal, facility_id, Allocate.model_validate(body))
+    try:
+        body = {
+            "on": as_iso(on),
+            "arrivals": chosen_arrivals(arrival or []) + arrivals_from(arrivals),
+            "rivalries": pairs_from("rivalries", rivalries),
+            "keep_apart": pairs_from("keep_apart", keep_apart),
+            "keep_together": pairs_from("keep_together", keep_together),
+            "dry_run": dry_run == "yes",
+            **given(standard=standard, contract_id=contract_id),
+        }
+        outcome = allocation.run(uow, principal, facility_id, Allocate.model_validate(body))
+    except KEPT as refused:
+        page = lambda: _allocation_page(uow, principal, facility_id)  # noqa: E731
+        return form_back(
+            request, uow, refused, form="allocation", typed=typed, page=page, dates=("on",)
+        )
     if not outcome.dry_run:
         uow.commit()
     mentioned = [p.person_id for p in (*outcome.placed, *outcome.moved)]
