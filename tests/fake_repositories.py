@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 from collections.abc import Collection
+from datetime import UTC
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from repatria.domain.amendments import LawAmendment
 from repatria.domain.assessments import Assessment
-from repatria.domain.cases import Case
+from repatria.domain.cases import Case, CaseState
 from repatria.domain.events import Event
 from repatria.domain.people import Person
 from repatria.domain.workflow import ConsentVerification, Decision, FearClaim, Notice
-from repatria.services.ports.cases import CaseFilter, EngineRecords, TimelineEntry
+from repatria.services.ports.cases import CaseFilter, EngineRecords, OpenCases, TimelineEntry
 from repatria.services.ports.people import PeopleFilter, SentenceTerm
 
 if TYPE_CHECKING:
@@ -133,6 +135,30 @@ class FakeCases:
         """The latest consent verification hearing recorded on the case, or None."""
         hearings = [c for c in self._uow.work.consents.values() if c.case_id == case_id]
         return max(hearings, key=lambda c: c.id or 0, default=None)
+
+    def open_with_documents(self, closed: Collection[CaseState]) -> OpenCases:
+        """Every case in none of the closed states, by id, with its latest document."""
+        work = self._uow.work
+        found = OpenCases([], [], [], [], [], [])
+        for case_id in sorted(work.cases):
+            case = work.cases[case_id]
+            if case.state in closed:
+                continue
+            assessed = [a for a in work.assessments.values() if a.case_id == case_id]
+            latest = max(assessed, key=lambda a: a.id or 0, default=None)
+            found.case_ids.append(case_id)
+            found.references.append(case.reference)
+            found.senders.append(case.from_state)
+            found.receivers.append(case.to_state)
+            departure = case.departure_at
+            found.departures.append(departure.astimezone(UTC).date() if departure else None)
+            found.documents.append(json.dumps(latest.document) if latest else None)
+        return found
+
+    def open_among(self, case_ids: Collection[int], closed: Collection[CaseState]) -> set[int]:
+        """Those of the cases that are in none of the closed states."""
+        work = self._uow.work.cases
+        return {i for i in case_ids if i in work and work[i].state not in closed}
 
     def add_notice(self, notice: Notice) -> None:
         """Store a notice served on the person; it has its id afterwards."""

@@ -8,9 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import or_, select
 
-from repatria.adapters.db import tables as t
 from repatria.domain.access import Action, require, sees_everything
 from repatria.domain.accounts import Principal
 from repatria.domain.amendments import (
@@ -98,8 +96,7 @@ def propose(uow: UnitOfWork, principal: Principal, command: ProposeAmendment) ->
         proposed_at=utcnow(),
         reason=command.reason,
     )
-    uow.session.add(amendment)
-    uow.session.flush()
+    uow.amendments.add(amendment)
     uow.record(
         principal,
         "ProposeLawAmendment",
@@ -131,7 +128,7 @@ def decide(
     amendment.decided_at = utcnow()
     amendment.decision_reason = command.reason
     amendment.effective_on = effective_on
-    uow.session.flush()
+    uow.amendments.update(amendment)
     uow.record(
         principal,
         "ApproveLawAmendment" if command.approve else "RejectLawAmendment",
@@ -166,7 +163,7 @@ def visible(principal: Principal, amendment: LawAmendment) -> bool:
 
 def get_or_raise(uow: UnitOfWork, principal: Principal, amendment_id: int) -> LawAmendment:
     """An amendment the principal may see (404 otherwise)."""
-    found = uow.session.get(LawAmendment, amendment_id)
+    found = uow.amendments.get(amendment_id)
     if found is None or not visible(principal, found):
         raise NotFound("law amendment", amendment_id)
     return found
@@ -174,22 +171,12 @@ def get_or_raise(uow: UnitOfWork, principal: Principal, amendment_id: int) -> La
 
 def list_amendments(uow: UnitOfWork, principal: Principal | None) -> list[LawAmendment]:
     """Every amendment the principal may see, newest first (the operator sees all)."""
-    c = t.law_amendments.c
-    query = select(LawAmendment).order_by(c.proposed_at.desc(), c.id.desc())
-    if principal is not None and not sees_everything(principal):
-        query = query.where(
-            or_(c.status == AmendmentStatus.APPROVED.value, c.state == principal.state)
-        )
-    return list(uow.session.scalars(query))
+    if principal is None or sees_everything(principal):
+        return uow.amendments.listed()
+    return uow.amendments.listed(principal.state)
 
 
 def usernames(uow: UnitOfWork, amendments: list[LawAmendment]) -> dict[int, str]:
     """The usernames of the people who proposed and decided these amendments."""
     ids = {a.proposed_by for a in amendments} | {a.decided_by for a in amendments}
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return {}
-    rows = uow.session.execute(
-        select(t.users.c.id, t.users.c.username).where(t.users.c.id.in_(wanted))
-    )
-    return {int(row.id): str(row.username) for row in rows}
+    return uow.accounts.usernames({i for i in ids if i is not None})

@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-
-from repatria.adapters.db import tables as t
 from repatria.domain.cases import Case, CaseState
 from repatria.law.document import parse_document
 from repatria.law.engine import assess
@@ -43,15 +40,8 @@ def _grounds(verdict: dict[str, Any]) -> list[str]:
 
 def _departed_at(uow: UnitOfWork, case: Case) -> datetime | None:
     """When the movement that carried the case departed (the case's own time otherwise)."""
-    m, e = t.movements.c, t.manifest_entries.c
-    found = uow.session.scalar(
-        select(m.departed_at)
-        .join(t.manifest_entries, e.movement_id == m.id)
-        .where(e.case_id == case.id, e.removed_at.is_(None), m.departed_at.is_not(None))
-        .order_by(m.departed_at.desc())
-        .limit(1)
-    )
-    return found or case.departure_at
+    assert case.id is not None
+    return uow.movements.departure_of(case.id) or case.departure_at
 
 
 def at_departure(uow: UnitOfWork, case: Case) -> Hindsight | None:

@@ -10,18 +10,17 @@ from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
-from sqlalchemy import DateTime, Text, cast, func, select, type_coerce
 
-from repatria.adapters.db import tables as t
 from repatria.domain.access import sees_everything
 from repatria.domain.accounts import Principal
 from repatria.domain.amendments import LawAmendment
-from repatria.domain.cases import Case, CaseState
+from repatria.domain.cases import CaseState
 from repatria.law.catalog import LawCatalog
 from repatria.screening import screen
 from repatria.screening.changes import changed_rules
 from repatria.screening.roster import Fill, read_documents
 from repatria.services import case_documents, clock, law_in_force
+from repatria.services.ports.cases import OpenCases
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 # A case in one of these states is settled: no amendment changes what happened to it.
@@ -34,28 +33,6 @@ CLOSED = frozenset(
         CaseState.CANCELLED,
     }
 )
-
-
-@dataclass(frozen=True)
-class OpenCases:
-    """The open cases column by column, each with the document of its latest assessment (the
-    facts it was judged on): columns, so that 100,000 of them cost no object each."""
-
-    case_ids: list[int]
-    references: list[str]
-    senders: list[str]
-    receivers: list[str]
-    departures: list[date | None]  # the planned departure's day (UTC)
-    documents: list[str]  # the JSON texts, as stored: they go to the roster reader as they are
-
-    def involving(self, state: str) -> OpenCases:
-        """The cases from or to this state."""
-        kept = [
-            i
-            for i, (sender, receiver) in enumerate(zip(self.senders, self.receivers, strict=True))
-            if state in (sender, receiver)
-        ]
-        return OpenCases(*([column[i] for i in kept] for column in _columns(self)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,89 +70,35 @@ class Change:
 
 
 def open_cases(uow: UnitOfWork) -> OpenCases:
-    """Every open case with the document of its latest assessment, read in columns (one
-    query); a case never assessed (a draft) with the document its records give today."""
-    c, a = t.cases.c, t.assessments.c
-    # The latest assessment of each case, found by the case (its index on case_id): a
-    # correlated subquery reads the cases in order, where grouping every assessment first
-    # took twice as long (SQLite, 100,000 cases).
-    latest = (
-        select(func.max(t.assessments.c.id))
-        .where(t.assessments.c.case_id == c.id)
-        .correlate(t.cases)
-        .scalar_subquery()
-    )
-    query = (
-        select(
-            c.id,
-            c.reference,
-            c.from_state,
-            c.to_state,
-            # Read as the driver gives it, converted to UTC days in one go below: the column's
-            # type would convert each of 100,000 moments in Python.
-            type_coerce(c.departure_at, DateTime(timezone=True)),
-            cast(a.document, Text).label("document"),
-        )
-        .join(t.assessments, a.id == latest)
-        .where(c.state.not_in([state.value for state in CLOSED]))
-        .order_by(c.id)
-    )
-    rows = uow.session.execute(query).all()
-    ids, references, senders, receivers, departures, documents = (
-        [row[i] for row in rows] for i in range(6)
-    )
-    # A moment without a zone (SQLite) is UTC, as stored; one with a zone is converted.
-    days = pl.Series(departures, dtype=pl.Datetime("us", "UTC")).dt.date().to_list()
-    found = OpenCases(ids, references, senders, receivers, days, documents)
-    return _merged(found, _never_assessed(uow))
+    """Every open case with the document of its latest assessment, read in columns; a case
+    never assessed (a draft) with the document its records give today (there are few)."""
+    found = uow.cases.open_with_documents(CLOSED)
+    today = clock.today()
+    for position, document in enumerate(found.documents):
+        if document is None:
+            case = uow.cases.get(found.case_ids[position])
+            assert case is not None  # listed in this transaction
+            built = case_documents.build_document(case_documents.load_records(uow, case), today)
+            found.documents[position] = json.dumps(built, separators=(",", ":"))
+    return found
 
 
-def _merged(first: OpenCases, second: OpenCases) -> OpenCases:
-    """Both sets of cases in the order of their ids."""
-    if not second.case_ids:
-        return first
-    order = sorted(
-        range(len(first.case_ids) + len(second.case_ids)),
-        key=(first.case_ids + second.case_ids).__getitem__,
-    )
-    columns = [
-        [(left + right)[i] for i in order]
-        for left, right in zip(_columns(first), _columns(second), strict=True)
+def _involving(found: OpenCases, state: str) -> OpenCases:
+    """The cases from or to this state."""
+    kept = [
+        i
+        for i, (sender, receiver) in enumerate(zip(found.senders, found.receivers, strict=True))
+        if state in (sender, receiver)
     ]
-    return OpenCases(*columns)
-
-
-def _columns(found: OpenCases) -> list[list[Any]]:
-    return [
+    columns: tuple[list[Any], ...] = (
         found.case_ids,
         found.references,
         found.senders,
         found.receivers,
         found.departures,
         found.documents,
-    ]
-
-
-def _never_assessed(uow: UnitOfWork) -> OpenCases:
-    """Open cases with no assessment yet (drafts, removals before their first step), their
-    documents built from their records one by one: there are few of them."""
-    c, a = t.cases.c, t.assessments.c
-    assessed = select(a.case_id).where(a.case_id.is_not(None))
-    query = select(Case).where(
-        c.state.not_in([state.value for state in CLOSED]), c.id.not_in(assessed)
     )
-    today = clock.today()
-    found = OpenCases([], [], [], [], [], [])
-    for case in uow.session.scalars(query):
-        assert case.id is not None
-        document = case_documents.build_document(case_documents.load_records(uow, case), today)
-        found.case_ids.append(case.id)
-        found.references.append(case.reference)
-        found.senders.append(case.from_state)
-        found.receivers.append(case.to_state)
-        found.departures.append(case.departure_at.date() if case.departure_at else None)
-        found.documents.append(json.dumps(document, separators=(",", ":")))
-    return found
+    return OpenCases(*([column[i] for i in kept] for column in columns))
 
 
 def compare(
@@ -274,7 +197,7 @@ def impact(
     without, with_it = laws(uow, amendment)
     found = open_cases(uow)
     if not sees_everything(principal):
-        found = found.involving(principal.state)
+        found = _involving(found, principal.state)
     return compare(found, without, with_it, on or clock.today())
 
 
@@ -303,33 +226,18 @@ def announce(uow: UnitOfWork, principal: Principal, *, on: date | None = None) -
             )
             recorded += 1
         amendment.announced_at = utcnow()
-    uow.session.flush()
+        uow.amendments.update(amendment)
     return recorded
 
 
 def recent_effects(uow: UnitOfWork, principal: Principal, days: int = 30) -> list[dict[str, Any]]:
     """The open cases of the principal's state an amendment changed when it took effect in
     the last `days` days, newest first (its officers' dashboards list them)."""
-    e, c = t.events.c, t.cases.c
     since = utcnow() - timedelta(days=days)
-    query = (
-        select(e.subject_id, e.after, e.states, e.recorded_at)
-        .where(e.command == "LawAmendmentTookEffect", e.recorded_at >= since)
-        .order_by(e.seq.desc())
-        .limit(500)
-    )
-    found = []
-    for row in uow.session.execute(query):
-        if not (sees_everything(principal) or principal.state in (row.states or [])):
-            continue
-        after = dict(row.after or {})
-        found.append({**after, "case_id": int(row.subject_id), "recorded_at": row.recorded_at})
-    open_ids = set(
-        uow.session.scalars(
-            select(c.id).where(
-                c.id.in_([item["case_id"] for item in found]),
-                c.state.not_in([state.value for state in CLOSED]),
-            )
-        )
-    )
-    return [item for item in found if item["case_id"] in open_ids]
+    found = [
+        {**(event.after or {}), "case_id": int(event.subject_id), "recorded_at": event.recorded_at}
+        for event in uow.audit.recorded_since("LawAmendmentTookEffect", since, limit=500)
+        if sees_everything(principal) or principal.state in event.states
+    ]
+    still_open = uow.cases.open_among({item["case_id"] for item in found}, CLOSED)
+    return [item for item in found if item["case_id"] in still_open]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from repatria.domain.audit_checkpoints import Checkpoint
 from repatria.domain.audit_verify import LogShape
@@ -37,6 +37,17 @@ class StrayRow:
 
     id: int
     seq: int | None
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """What an event recorded about its subject: its id, what it says after, and the states
+    it names."""
+
+    subject_id: str
+    after: dict[str, Any] | None
+    states: list[str]
+    recorded_at: datetime
 
 
 class AuditLog(Protocol):
@@ -109,4 +120,8 @@ class AuditLog(Protocol):
 
     def answer_checkpoint_requests(self, size: int, at: datetime) -> int:
         """Mark answered every pending request whose own event is in the signed tree."""
+        ...
+
+    def recorded_since(self, command: str, since: datetime, *, limit: int) -> list[RecordedEvent]:
+        """The events of one command recorded since a moment, newest first, at most `limit`."""
         ...

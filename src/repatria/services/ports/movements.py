@@ -63,3 +63,8 @@ class Movements(Protocol):
         """Everyone aboard a movement to a state that has not arrived yet (planned, manifest
         locked or departed)."""
         ...
+
+    def departure_of(self, case_id: int) -> datetime | None:
+        """When the latest movement that departed with the case aboard departed (None: none
+        has)."""
+        ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from repatria.adapters.db import tables as t
 from repatria.domain.amendments import AmendmentStatus, LawAmendment
@@ -23,6 +23,28 @@ class SqlAmendments:
     def approved(self) -> list[LawAmendment]:
         """Every approved amendment, in the order it takes effect (then of approval)."""
         return list(self._uow.session.scalars(_approved()))
+
+    def get(self, amendment_id: int) -> LawAmendment | None:
+        """The amendment, or None; a change to it is stored with `update`."""
+        return self._uow.session.get(LawAmendment, amendment_id)
+
+    def add(self, amendment: LawAmendment) -> None:
+        """Store a proposed amendment; it has its id afterwards."""
+        self._uow.session.add(amendment)
+        self._uow.session.flush()
+
+    def update(self, amendment: LawAmendment) -> None:
+        """Store the changes made to the amendment now (a decision, its announcement)."""
+        self._uow.session.flush()
+
+    def listed(self, state: str | None = None) -> list[LawAmendment]:
+        """Every amendment, newest proposal first; with a state, only those approved (law for
+        everyone) and that state's proposals and rejections."""
+        c = t.law_amendments.c
+        query = select(LawAmendment).order_by(c.proposed_at.desc(), c.id.desc())
+        if state is not None:
+            query = query.where(or_(c.status == AmendmentStatus.APPROVED.value, c.state == state))
+        return list(self._uow.session.scalars(query))
 
 
 @functools.cache

@@ -14,7 +14,7 @@ from repatria.domain.audit_checkpoints import Checkpoint
 from repatria.domain.audit_verify import LogShape
 from repatria.domain.checkpoint_requests import CheckpointRequest
 from repatria.domain.events import Event
-from repatria.services.ports.audit import LogHead, SignedNote, StrayRow
+from repatria.services.ports.audit import LogHead, RecordedEvent, SignedNote, StrayRow
 
 if TYPE_CHECKING:
     from repatria.adapters.db.unit_of_work import SqlUnitOfWork
@@ -155,6 +155,20 @@ class SqlAuditLog:
             .returning(requests.c.id)
         )
         return len(self._uow.session.execute(statement).all())
+
+    def recorded_since(self, command: str, since: datetime, *, limit: int) -> list[RecordedEvent]:
+        """The events of one command recorded since a moment, newest first, at most `limit`."""
+        e = t.events.c
+        query = (
+            select(e.subject_id, e.after, e.states, e.recorded_at)
+            .where(e.command == command, e.recorded_at >= since)
+            .order_by(e.seq.desc())
+            .limit(limit)
+        )
+        return [
+            RecordedEvent(str(row.subject_id), row.after, list(row.states or []), row.recorded_at)
+            for row in self._uow.session.execute(query)
+        ]
 
 
 def _request(row: Any) -> CheckpointRequest:

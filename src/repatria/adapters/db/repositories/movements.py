@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select
@@ -93,3 +94,19 @@ class SqlMovements:
             )
         )
         return [OnTheWay(person_id, leaves, sender) for person_id, leaves, sender in rows]
+
+    def departure_of(self, case_id: int) -> datetime | None:
+        """When the latest movement that departed with the case aboard departed (None: none
+        has)."""
+        departed: datetime | None = self._uow.session.scalar(
+            select(_movements.departed_at)
+            .join(t.manifest_entries, _manifest.movement_id == _movements.id)
+            .where(
+                _manifest.case_id == case_id,
+                _manifest.removed_at.is_(None),
+                _movements.departed_at.is_not(None),
+            )
+            .order_by(_movements.departed_at.desc())
+            .limit(1)
+        )
+        return departed
