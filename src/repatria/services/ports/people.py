@@ -44,8 +44,7 @@ class People(Protocol):
         """Store a new person with their details; they have their ids afterwards."""
 
     def update(self, person: Person) -> None:
-        """Store the changes made to the person now (their details too); Conflict if someone
-        else changed them."""
+        """Store the changes to the person and their details now; Conflict if someone else did."""
 
     def holder_of(self, scheme: str, value: str) -> int | None:
         """The id of the person this identifier belongs to, or None."""

@@ -36,8 +36,7 @@ class SqlPeople:
         session.flush()
 
     def update(self, person: Person) -> None:
-        """Store the changes made to the person now (their details too); Conflict if someone
-        else changed them."""
+        """Store the changes to the person and their details now; Conflict if someone else did."""
         self._uow.session.flush()
 
     def holder_of(self, scheme: str, value: str) -> int | None:
