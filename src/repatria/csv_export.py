@@ -31,17 +31,27 @@ def write_csv(
     rows: Iterable[Mapping[str, object]],
     *,
     lineterminator: str = "\r\n",
+    titles: Mapping[str, str] | None = None,
 ) -> None:
-    """Write a header line and the rows, every cell made safe by `safe_cell`."""
+    """Write a header line and the rows, every cell made safe by `safe_cell`. The header
+    names the columns as `columns` does (the stable machine header), or by `titles` (the
+    reader's words) where given."""
     writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator=lineterminator)
-    writer.writeheader()
+    if titles is None:
+        writer.writeheader()
+    else:
+        writer.writerow({name: safe_cell(titles.get(name, name)) for name in columns})
     writer.writerows({name: safe_cell(value) for name, value in row.items()} for row in rows)
 
 
 def csv_text(
-    columns: Sequence[str], rows: Iterable[Mapping[str, object]], *, lineterminator: str = "\r\n"
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, object]],
+    *,
+    lineterminator: str = "\r\n",
+    titles: Mapping[str, str] | None = None,
 ) -> str:
     """The CSV of `write_csv` as a string (for a response body)."""
     buffer = io.StringIO()
-    write_csv(buffer, columns, rows, lineterminator=lineterminator)
+    write_csv(buffer, columns, rows, lineterminator=lineterminator, titles=titles)
     return buffer.getvalue()

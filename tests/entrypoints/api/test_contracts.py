@@ -329,3 +329,20 @@ def test_only_finance_of_the_payer_or_host_records_a_contract(
     assert client_for("mx-finance").post("/api/v1/contracts", json=body).status_code == 403
     mexico = client_for("mx-finance").get("/api/v1/contracts")
     assert all(c["reference"] != "us-sv-2025" for c in _ok(mexico)["items"])
+
+
+def test_the_invoice_csv_names_its_columns_in_words_when_asked_and_by_name_otherwise(
+    client_for: Clients, annex: int
+) -> None:
+    terms = contract(client_for, annex)
+    place(client_for, annex, terms["id"], held_person(client_for, "W"), "2027-04-01")
+    url = f"/api/v1/contracts/{terms['id']}/invoices/2027-04.csv"
+    finance = client_for("us-finance")
+    spanish = {"Accept-Language": "es-SV"}
+    worded = finance.get(f"{url}?header=words", headers=spanish).text.splitlines()
+    named = finance.get(url, headers=spanish).text.splitlines()
+    assert worded[0] == "Contrato,Mes,Concepto,Persona,Días de internamiento,Importe,Moneda"
+    assert named[0] == "contract,month,item,person_id,days,amount,currency"
+    assert worded[1:] == named[1:]
+    refused = finance.get(f"{url}?header=spanish")
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "header"

@@ -88,3 +88,23 @@ def test_only_the_anonymous_statistics_page_may_be_cached_by_others(
     assert "set-cookie" not in public.headers
     signed_in = browser_for("us-case-officer").get("/statistics")
     assert signed_in.headers["cache-control"] == "no-store"
+
+
+def test_the_statistics_csv_the_page_links_names_its_columns_in_the_readers_language(
+    browser_for: Browsers,
+) -> None:
+    reader = browser_for(None)
+    page = reader.get("/statistics", headers={"Accept-Language": "es-MX"}).text
+    assert 'href="/statistics.csv?header=words"' in page
+    spanish = reader.get("/statistics.csv?header=words", headers={"Accept-Language": "es-MX"})
+    english = reader.get("/statistics.csv?header=words", headers={"Accept-Language": "en"})
+    machine = reader.get("/statistics.csv", headers={"Accept-Language": "es-MX"})
+    first = {name: r.text.splitlines()[0] for name, r in [("es", spanish), ("en", english)]}
+    assert first == {
+        "es": "Medida,Año,Fundamento jurídico,Desde,Hacia,Cifra",
+        "en": "Measure,Year,Authority,From,To,Count",
+    }
+    assert machine.text.splitlines()[0] == "measure,year,authority,from_state,to_state,count"
+    # The cells are the same whichever header names them.
+    assert spanish.text.splitlines()[1:] == machine.text.splitlines()[1:]
+    assert "Accept-Language" in spanish.headers["vary"]

@@ -10,6 +10,8 @@ from fastapi.responses import Response
 from repatria.csv_export import csv_text
 from repatria.domain.contracts import ContractRecord
 from repatria.domain.money import Invoice
+from repatria.entrypoints.api import csv_headers
+from repatria.entrypoints.api.csv_headers import Header
 from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
 from repatria.entrypoints.api.idempotency import Idempotent
 from repatria.entrypoints.api.responses import CSV, FORBIDDEN, NOT_FOUND, refusals
@@ -115,13 +117,22 @@ def invoices(contract_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> ob
     responses=CSV,
 )
 def invoice_csv(
-    contract_id: RecordId, month: Month, principal: CurrentPrincipal, uow: Uow
+    contract_id: RecordId,
+    month: Month,
+    principal: CurrentPrincipal,
+    uow: Uow,
+    header: Header = "names",
 ) -> Response:
-    """The month's invoice as CSV: a line per person, the lump sum when due, and the total."""
+    """The month's invoice as CSV: a line per person, the lump sum when due, and the total
+    (its header in the reader's words with ?header=words)."""
     contract, bill = contracts.invoice(uow, principal, contract_id, contracts.parse_month(month))
     filename = f"invoice-{contract.reference}-{month}.csv"
     return Response(
-        csv_text(contracts.INVOICE_COLUMNS, contracts.invoice_rows(contract, bill)),
+        csv_text(
+            contracts.INVOICE_COLUMNS,
+            contracts.invoice_rows(contract, bill),
+            titles=csv_headers.titles(contracts.INVOICE_COLUMNS, header),
+        ),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

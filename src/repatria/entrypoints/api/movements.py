@@ -10,6 +10,8 @@ from pydantic import BaseModel
 
 from repatria.csv_export import csv_text
 from repatria.domain.movements import Movement
+from repatria.entrypoints.api import csv_headers
+from repatria.entrypoints.api.csv_headers import Header
 from repatria.entrypoints.api.deps import CurrentPrincipal, Limit, Offset, RecordId, Uow
 from repatria.entrypoints.api.idempotency import Idempotent
 from repatria.entrypoints.api.responses import CSV, FORBIDDEN
@@ -125,13 +127,19 @@ def step(
     response_class=Response,
     responses=CSV,
 )
-def manifest_csv(movement_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> Response:
-    """The manifest as a CSV file."""
+def manifest_csv(
+    movement_id: RecordId, principal: CurrentPrincipal, uow: Uow, header: Header = "names"
+) -> Response:
+    """The manifest as a CSV file (its header in the reader's words with ?header=words)."""
     movement = movements.get_or_raise(uow, principal, movement_id)
     rows = movements.manifest_rows(uow, movement)
     filename = f"manifest-{movement.authority}-{movement.sequence}.csv"
     return Response(
-        csv_text(movements.MANIFEST_COLUMNS, rows),
+        csv_text(
+            movements.MANIFEST_COLUMNS,
+            rows,
+            titles=csv_headers.titles(movements.MANIFEST_COLUMNS, header),
+        ),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -8,6 +8,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from repatria.csv_export import csv_text
+from repatria.entrypoints.api import csv_headers
+from repatria.entrypoints.api.csv_headers import Header
 from repatria.entrypoints.api.deps import CurrentPrincipal, RecordId, Uow
 from repatria.entrypoints.api.responses import CSV
 from repatria.services import savings
@@ -56,12 +58,19 @@ def savings_json(report: MovementSavings) -> dict[str, Any]:
     response_class=Response,
     responses=CSV,
 )
-def savings_csv(movement_id: RecordId, principal: CurrentPrincipal, uow: Uow) -> Response:
-    """The savings as CSV: a line per person aboard, then the total."""
+def savings_csv(
+    movement_id: RecordId, principal: CurrentPrincipal, uow: Uow, header: Header = "names"
+) -> Response:
+    """The savings as CSV: a line per person aboard, then the total (its header in the
+    reader's words with ?header=words)."""
     report = savings.of_movement(uow, principal, movement_id)
     filename = f"savings-{report.movement.authority}-{report.movement.sequence}.csv"
     return Response(
-        csv_text(savings.SAVINGS_COLUMNS, savings.rows(report)),
+        csv_text(
+            savings.SAVINGS_COLUMNS,
+            savings.rows(report),
+            titles=csv_headers.titles(savings.SAVINGS_COLUMNS, header),
+        ),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -8,6 +8,8 @@ from typing import Any
 from fastapi import Request, Response
 
 from repatria.csv_export import csv_text
+from repatria.entrypoints.api import csv_headers
+from repatria.entrypoints.api.csv_headers import Header
 from repatria.entrypoints.web import charts
 from repatria.entrypoints.web.deps import MaybeUser, Uow
 from repatria.entrypoints.web.rendering import render
@@ -53,16 +55,18 @@ def statistics_page(request: Request, uow: Uow, principal: MaybeUser) -> Respons
 
 
 @router.get("/statistics.csv")
-def statistics_csv(uow: Uow) -> Response:
-    """The same counts as CSV (UTF-8, one header line)."""
-    return Response(
-        csv_text(COLUMNS, published_rows(uow), lineterminator="\n"),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": 'attachment; filename="repatria-statistics.csv"',
-            "Cache-Control": "public, max-age=300",
-        },
-    )
+def statistics_csv(uow: Uow, header: Header = "names") -> Response:
+    """The same counts as CSV (UTF-8, one header line: the columns' names, or with
+    ?header=words the reader's words, as the page links it)."""
+    worded = csv_headers.titles(COLUMNS, header)
+    text = csv_text(COLUMNS, published_rows(uow), lineterminator="\n", titles=worded)
+    headers = {
+        "Content-Disposition": 'attachment; filename="repatria-statistics.csv"',
+        "Cache-Control": "public, max-age=300",
+    }
+    if worded is not None:  # the words depend on the reader's language
+        headers["Vary"] = "Accept-Language, Cookie"
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
 
 
 @router.get("/statistics/transfers.svg")
