@@ -83,3 +83,36 @@ def test_law_test_exits_one_on_a_failing_scenario(tmp_path: Path) -> None:
     )
     result = runner.invoke(law_app, ["test", str(tmp_path)])
     assert result.exit_code == 1 and "FAIL" in result.stdout
+
+
+def test_assess_gives_the_reasons_in_spanish_with_language_es() -> None:
+    from repatria.entrypoints.cli.main import app
+
+    english = json.loads(runner.invoke(app, ["assess", str(EXAMPLE)]).stdout)
+    spanish = runner.invoke(app, ["assess", str(EXAMPLE), "--language", "es"])
+    assert spanish.exit_code == 0
+    said = json.loads(spanish.stdout)
+    # The same verdict, check by check; only the reasons change language.
+    assert [(c["rule"], c["outcome"], c["citation"]) for c in said["checks"]] == [
+        (c["rule"], c["outcome"], c["citation"]) for c in english["checks"]
+    ]
+    held = next(c for c in said["checks"] if c["outcome"] != "pass")
+    assert held["reason"] != next(c for c in english["checks"] if c["outcome"] != "pass")["reason"]
+    assert "orden" in held["reason"] or "suspend" in held["reason"], held["reason"]
+
+
+def test_assess_takes_its_language_from_repatria_language_and_refuses_another() -> None:
+    from repatria.entrypoints.cli.main import app
+
+    by_setting = runner.invoke(app, ["assess", str(EXAMPLE)], env={"REPATRIA_LANGUAGE": "es-MX"})
+    by_option = runner.invoke(app, ["assess", str(EXAMPLE), "--language", "es"])
+    assert by_setting.stdout == by_option.stdout
+    refused = runner.invoke(app, ["assess", str(EXAMPLE), "--language", "fr"])
+    assert refused.exit_code == 2 and "--language: 'fr' is not one of en, es" in refused.stderr
+
+
+def test_law_show_gives_the_spanish_title_and_says_whether_it_is_official() -> None:
+    result = runner.invoke(law_app, ["show", "inter-american-1993", "--language", "es"])
+    assert result.exit_code == 0
+    assert "En español: Convención Interamericana" in result.stdout
+    assert "(título oficial" in result.stdout or "no es el título oficial" in result.stdout

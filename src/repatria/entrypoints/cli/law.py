@@ -19,6 +19,7 @@ from repatria.law.catalog import DATA_DIR, LawCatalog, load_catalog_from, load_l
 from repatria.law.document import load_json, parse_document
 from repatria.law.engine import assess
 from repatria.law.errors import InvalidDocument, LawDataError
+from repatria.law.language import ENGLISH, LANGUAGES, Language, language_of
 from repatria.law.review import caveats, completeness
 from repatria.law.scenarios import load_scenarios, run_scenario
 from repatria.services import law_in_force
@@ -48,6 +49,25 @@ WITH_APPROVED_AMENDMENTS = (
     " today (repatria law history). Without it: the shipped law and REPATRIA_LAW_DIR only,"
     " and no database is read."
 )
+
+
+LanguageOption = Annotated[
+    str,
+    typer.Option(
+        "--language",
+        envvar="REPATRIA_LANGUAGE",
+        help="The language of the reasons (and of an instrument's title): en or es (es-MX,"
+        " es-SV ...); outcomes, grounds, rule ids and citations are the same in both.",
+    ),
+]
+
+
+def chosen_language(code: str) -> Language:
+    """The language --language (or REPATRIA_LANGUAGE) names; exit 2 for any other."""
+    primary = code.strip().lower().replace("_", "-").split("-")[0]
+    if primary not in LANGUAGES:
+        raise _fail(f"--language: {code!r} is not one of {', '.join(LANGUAGES)}", 2)
+    return language_of(primary)
 
 
 def law_in_the_database(known_on: date | None = None) -> LawCatalog:
@@ -132,6 +152,7 @@ def show_command(
     with_approved_amendments: Annotated[
         bool, typer.Option("--with-approved-amendments", help=WITH_APPROVED_AMENDMENTS)
     ] = False,
+    language: LanguageOption = ENGLISH,
 ) -> None:
     """Print an authority's parties, rules and parameters with their citations, by the
     shipped law and REPATRIA_LAW_DIR (not the amendments approved in the application's
@@ -152,6 +173,10 @@ def show_command(
             f"unknown authority {authority_id!r}; known: {', '.join(catalog.authorities)}", 2
         )
     _out().print(f"[bold]{authority.id}[/] — {authority.title}\n{authority.citation.render()}")
+    spanish = authority.title_es
+    if chosen_language(language) == "es" and spanish is not None:
+        kind = "título oficial" if spanish.official else "traducción, no es el título oficial"
+        _out().print(f"En español: {spanish.text} ({kind}; {spanish.source})", highlight=False)
     listed = authority.party_list
     per = f" ({listed.source})" if listed else ""
     _out().print(f"Party list: {completeness(authority)}{per}")
@@ -224,7 +249,11 @@ def test_command(
 
 
 def assess_file_command(
-    path: Path, as_known_on: str | None = None, *, with_approved_amendments: bool = False
+    path: Path,
+    as_known_on: str | None = None,
+    *,
+    with_approved_amendments: bool = False,
+    language: Language = ENGLISH,
 ) -> None:
     """Print the verdict on one JSON document; exit 2 naming the field if it is invalid.
 
@@ -242,7 +271,7 @@ def assess_file_command(
     except InvalidDocument as exc:
         raise _fail(f"{exc.field}: {exc.reason}", 2) from None
     if as_known_on is None and not with_approved_amendments:
-        print(json.dumps(assess(document).to_json(), ensure_ascii=False))
+        print(json.dumps(assess(document, language=language).to_json(), ensure_ascii=False))
         return
     day = None
     if as_known_on is not None:
@@ -251,7 +280,7 @@ def assess_file_command(
         except ValueError:
             raise _fail(f"as_known_on: {as_known_on!r} is not a date (YYYY-MM-DD)", 2) from None
     catalog = law_in_the_database(known_on=day)
-    verdict = assess(document, None, catalog).to_json()
+    verdict = assess(document, None, catalog, language=language).to_json()
     if day is not None:
         verdict["as_known_on"] = day.isoformat()
     verdict["law_digest"] = catalog.digest

@@ -21,7 +21,13 @@ from repatria.entrypoints.cli.cases import cases_app
 from repatria.entrypoints.cli.errors import INVALID_INPUT, cli_errors, fail, stderr
 from repatria.entrypoints.cli.facilities import allocate_command, facilities_app, money_app
 from repatria.entrypoints.cli.federation import federation_command
-from repatria.entrypoints.cli.law import WITH_APPROVED_AMENDMENTS, assess_file_command, law_app
+from repatria.entrypoints.cli.law import (
+    WITH_APPROVED_AMENDMENTS,
+    LanguageOption,
+    assess_file_command,
+    chosen_language,
+    law_app,
+)
 from repatria.entrypoints.cli.movements import movements_app
 from repatria.entrypoints.cli.peers import exchange_app, peers_app
 from repatria.entrypoints.cli.people import people_commands
@@ -134,15 +140,21 @@ def assess(
     with_approved_amendments: Annotated[
         bool, typer.Option("--with-approved-amendments", help=WITH_APPROVED_AMENDMENTS)
     ] = False,
+    language: LanguageOption = "en",
 ) -> None:
     """Print the legal engine's verdict on one proposed movement (exit 0 for any verdict).
 
     A FILE is judged by the shipped law and REPATRIA_LAW_DIR, with no database, unless
-    --with-approved-amendments or --as-known-on asks for the law in the database."""
+    --with-approved-amendments or --as-known-on asks for the law in the database. The
+    reasons are in --language (REPATRIA_LANGUAGE); a replay prints the stored verdict, whose
+    reasons the record keeps in English."""
+    chosen = chosen_language(language)
     if (file is None) == (replay is None):
         raise fail("give either FILE or --replay ID", INVALID_INPUT)
     if file is not None:
-        assess_file_command(file, as_known_on, with_approved_amendments=with_approved_amendments)
+        assess_file_command(
+            file, as_known_on, with_approved_amendments=with_approved_amendments, language=chosen
+        )
         return
     assert replay is not None
     container = build()
