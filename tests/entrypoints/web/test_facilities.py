@@ -90,6 +90,33 @@ def test_a_finance_officer_records_a_contract_through_the_form(browser_for: Brow
     assert "Record a custody contract" not in browser_for("us-case-officer").get("/contracts").text
 
 
+def test_a_refused_contract_comes_back_as_typed_with_the_dates_as_the_page_writes_them(
+    browser_for: Browsers,
+) -> None:
+    finance = browser_for("us-finance")
+    listing = finance.get("/contracts")
+    typed = {
+        "reference": "us-sv-kept",
+        "payer_state": "US",
+        "host_state": "SV",
+        "fee_basis": "per_person_day",
+        "fee": "52.50",
+        "starts_on": "Jan 1, 2026",
+        "ends_on": "Dec 31, 2025",  # before it starts: refused
+        "funding_source": "test appropriation",
+        "csrf_token": csrf_of(listing.text),
+    }
+    refused = finance.post("/contracts", data=typed)
+    assert refused.status_code == 422
+    form = refused.text.split('id="contract-form"', 1)[1].split("</form>", 1)[0]
+    assert 'role="alert"' in form and 'value="Jan 1, 2026"' in form
+    assert 'value="Dec 31, 2025"' in form and 'value="test appropriation"' in form
+    assert 'value="per_person_day" selected' in form
+    assert "us-sv-kept" not in finance.get("/contracts").text.split('id="contract-form"', 1)[0]
+    recorded = finance.post("/contracts", data={**typed, "ends_on": "12/31/2026"})
+    assert recorded.status_code == 200 and "Contract us-sv-kept" in recorded.text
+
+
 def test_the_facility_administrator_ends_a_stay_and_occupancy_falls(
     browser_for: Browsers,
 ) -> None:
@@ -347,3 +374,26 @@ def test_the_facility_forms_and_the_forecast_are_accessible(browser_for: Browser
     facility = _first(admin.get("/facilities").text, "/facilities")
     assert_accessible(admin.get(facility).text)
     assert_accessible(admin.get(f"{facility}/allocations/new").text)
+
+
+def test_a_refused_payment_comes_back_as_typed_beside_its_month(
+    browser_for: Browsers, container: Container
+) -> None:
+    with container.uow() as uow:
+        contract, started = uow.session.execute(
+            select(t.custody_contracts.c.id, t.custody_contracts.c.starts_on)
+        ).one()
+    finance = browser_for("us-finance")
+    page = finance.get(f"/contracts/{contract}")
+    month = f"{started:%Y-%m}"
+    data = {"paid_on": "Dec 31, 2099", "reference": "TR-9", "csrf_token": csrf_of(page.text)}
+    refused = finance.post(f"/contracts/{contract}/invoices/{month}/payment", data=data)
+    assert refused.status_code == 422
+    form = refused.text.split(f'aria-label="Record the payment of {month}"', 1)[1]
+    form = form.split("</form>", 1)[0]
+    assert 'role="alert"' in form and 'value="Dec 31, 2099"' in form and 'value="TR-9"' in form
+    assert "in the future" in form.split(f'id="e-pay-{month}-paid_on">', 1)[1]
+    paid = finance.post(
+        f"/contracts/{contract}/invoices/{month}/payment", data={**data, "paid_on": "1/15/2026"}
+    )
+    assert paid.status_code == 200 and "paid on Jan 15, 2026 (TR-9)" in paid.text

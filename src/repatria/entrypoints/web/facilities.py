@@ -18,9 +18,12 @@ from repatria.domain.reference_data import space_standards
 from repatria.entrypoints.web import charts, facility_admin
 from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, given
+from repatria.entrypoints.web.kept_forms import KEPT
+from repatria.entrypoints.web.refused_forms import form_back
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.security import SVG_POLICY
+from repatria.entrypoints.web.typed_dates import as_iso
 from repatria.i18n import format_date
 from repatria.i18n import gettext as _
 from repatria.services import (
@@ -208,6 +211,10 @@ def _svg(content: bytes) -> Response:
 @router.get("/contracts")
 def contract_list(request: Request, uow: Uow, principal: User) -> Response:
     """Custody contracts the user's state pays for or hosts, with room under each cap."""
+    return render(request, *_contracts_page(uow, principal))
+
+
+def _contracts_page(uow: Uow, principal: User) -> tuple[str, dict[str, Any]]:
     rows = []
     for contract in contracts.list_contracts(uow, principal):
         admitted = contracts.admitted(uow, contract)
@@ -224,11 +231,12 @@ def contract_list(request: Request, uow: Uow, principal: User) -> Response:
         "fee_bases": list(FeeBasis),
         "facilities": facilities.list_facilities(uow, principal),
     }
-    return render(request, "facilities/contracts.html", context)
+    return "facilities/contracts.html", context
 
 
 @router.post("/contracts")
 def create_contract(
+    request: Request,
     uow: Uow,
     principal: User,
     reference: Short,
@@ -253,14 +261,23 @@ def create_contract(
         "fee_basis": fee_basis,
         "fee": fee,
         "currency": currency.upper(),
-        "starts_on": starts_on,
-        "ends_on": ends_on,
+        "starts_on": as_iso(starts_on),
+        "ends_on": as_iso(ends_on),
         "funding_source": funding_source,
         "citation": citation,
         "url": url,
         **given(cap_people=cap_people, facility_id=facility_id),
     }
-    contract = contracts.create(uow, principal, CreateContract.model_validate(body))
+    try:
+        contract = contracts.create(uow, principal, CreateContract.model_validate(body))
+    except KEPT as refused:
+        typed = {**body, "starts_on": starts_on, "ends_on": ends_on, "currency": currency}
+        typed.update(cap_people=cap_people, facility_id=facility_id)
+        page = lambda: _contracts_page(uow, principal)  # noqa: E731
+        dates = ("starts_on", "ends_on")
+        return form_back(
+            request, uow, refused, form="contract", typed=typed, page=page, dates=dates
+        )
     uow.commit()
     return RedirectResponse(f"/contracts/{contract.id}", status_code=303)
 
@@ -274,6 +291,13 @@ def contract_detail(
     done: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     """A contract with each month's invoice so far (person-days, total, paid or not)."""
+    return render(request, *contract_page(uow, principal, contract_id, done))
+
+
+def contract_page(
+    uow: Uow, principal: User, contract_id: int, done: str = ""
+) -> tuple[str, dict[str, Any]]:
+    """The contract page's template and context (a refused payment shows it again)."""
     contract = contracts.get_or_raise(uow, principal, contract_id)
     assert contract.id is not None
     admitted = contracts.admitted(uow, contract)
@@ -292,7 +316,7 @@ def contract_detail(
         "paid_now": done == "paid",
         "today": clock.today().isoformat(),
     }
-    return render(request, "facilities/contract.html", context)
+    return "facilities/contract.html", context
 
 
 # Only a movement that left saves anything: a planned one may still not go.

@@ -6,14 +6,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Path, Response
+from fastapi import Path, Request, Response
 from fastapi.responses import RedirectResponse
 
 from repatria.domain.errors import InvalidInput
 from repatria.entrypoints.web import pdf
 from repatria.entrypoints.web.deps import RecordId, Uow, User
+from repatria.entrypoints.web.facilities import contract_page
 from repatria.entrypoints.web.forms import Short
+from repatria.entrypoints.web.kept_forms import KEPT
+from repatria.entrypoints.web.refused_forms import form_back
 from repatria.entrypoints.web.routing import web_router
+from repatria.entrypoints.web.typed_dates import as_iso
 from repatria.i18n import N_, format_date, format_money
 from repatria.i18n import gettext as _
 from repatria.services import contracts, invoice_payments, views
@@ -36,6 +40,7 @@ def _first_day(month: str) -> date:
 
 @router.post("/contracts/{contract_id}/invoices/{month}/payment")
 def record_payment(
+    request: Request,
     contract_id: RecordId,
     month: Month,
     uow: Uow,
@@ -43,9 +48,19 @@ def record_payment(
     paid_on: Short,
     reference: Short,
 ) -> Response:
-    """Mark a month's invoice paid (the paying state's finance officers)."""
-    command = RecordPayment.model_validate({"paid_on": paid_on, "reference": reference})
-    invoice_payments.record(uow, principal, contract_id, _first_day(month), command)
+    """Mark a month's invoice paid (the paying state's finance officers); refused, the
+    contract's page comes back with the payment as typed."""
+    first = _first_day(month)
+    typed = {"paid_on": paid_on, "reference": reference}
+    try:
+        command = RecordPayment.model_validate({"paid_on": as_iso(paid_on), "reference": reference})
+        invoice_payments.record(uow, principal, contract_id, first, command)
+    except KEPT as refused:
+        page = lambda: contract_page(uow, principal, contract_id)  # noqa: E731
+        form = f"pay-{first:%Y-%m}"
+        return form_back(
+            request, uow, refused, form=form, typed=typed, page=page, dates=("paid_on",)
+        )
     uow.commit()
     return RedirectResponse(f"/contracts/{contract_id}?done=paid", status_code=303)
 
