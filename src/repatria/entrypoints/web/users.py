@@ -4,6 +4,8 @@ user is a 404 page and nothing changes (services.users)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 
@@ -11,6 +13,8 @@ from repatria.domain.access import OPERATOR_GRANTED
 from repatria.domain.errors import NotFound
 from repatria.entrypoints.web.deps import Administrator, RecordId, Uow
 from repatria.entrypoints.web.forms import Text
+from repatria.entrypoints.web.kept_forms import KEPT
+from repatria.entrypoints.web.refused_forms import form_back
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.services import accounts, security_keys, users
@@ -21,6 +25,12 @@ router = web_router()
 def _page(
     request: Request, uow: Uow, principal: Administrator, user_id: int, one_time: str = ""
 ) -> Response:
+    return render(request, *_user_page(uow, principal, user_id, one_time))
+
+
+def _user_page(
+    uow: Uow, principal: Administrator, user_id: int, one_time: str = ""
+) -> tuple[str, dict[str, Any]]:
     user = users.get_or_raise(uow, principal, user_id)
     context = {
         "user": user,
@@ -32,7 +42,7 @@ def _page(
         "managed": user.role not in OPERATOR_GRANTED,
         "one_time": one_time,
     }
-    return render(request, "users/detail.html", context)
+    return "users/detail.html", context
 
 
 def _back(user_id: int) -> Response:
@@ -47,20 +57,30 @@ def user_page(request: Request, user_id: RecordId, uow: Uow, principal: Administ
 
 @router.post("/admin/users/{user_id}/deactivate")
 def deactivate(
-    user_id: RecordId, uow: Uow, principal: Administrator, reason: Text = ""
+    request: Request, user_id: RecordId, uow: Uow, principal: Administrator, reason: Text = ""
 ) -> Response:
     """Stop the user signing in; every session and token of theirs ends at once."""
-    users.deactivate(uow, principal, user_id, reason.strip())
+    try:
+        users.deactivate(uow, principal, user_id, reason.strip())
+    except KEPT as refused:
+        page = lambda: _user_page(uow, principal, user_id)  # noqa: E731
+        typed = {"reason": reason}
+        return form_back(request, uow, refused, form="deactivate", typed=typed, page=page)
     uow.commit()
     return _back(user_id)
 
 
 @router.post("/admin/users/{user_id}/reactivate")
 def reactivate(
-    user_id: RecordId, uow: Uow, principal: Administrator, reason: Text = ""
+    request: Request, user_id: RecordId, uow: Uow, principal: Administrator, reason: Text = ""
 ) -> Response:
     """Let a deactivated user sign in again (the tokens ended stay ended)."""
-    users.reactivate(uow, principal, user_id, reason.strip())
+    try:
+        users.reactivate(uow, principal, user_id, reason.strip())
+    except KEPT as refused:
+        page = lambda: _user_page(uow, principal, user_id)  # noqa: E731
+        typed = {"reason": reason}
+        return form_back(request, uow, refused, form="reactivate", typed=typed, page=page)
     uow.commit()
     return _back(user_id)
 
