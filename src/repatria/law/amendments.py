@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from repatria.law.errors import LawDataError
 from repatria.law.files import LawFile, parse_file, read_law_files, refusal
-from repatria.law.known import known_then
+from repatria.law.known import known_then, refuse_first_values_learned_later
 from repatria.law.schema import (
     DATA,
     Agreement,
@@ -96,6 +96,7 @@ def apply_local(
         _refuse_strays(local_dir)
         found = read_law_files(local_dir)
     found += extra
+    refuse_first_values_learned_later(found)
     if known_on is not None:
         # The digest is then of what was known that day; an amendment all of whose entries
         # were learned later is left out whole.

@@ -19,7 +19,7 @@ from repatria.law.expr import Env, Expr, Movement
 from repatria.law.facts import ContextFacts
 from repatria.law.files import LawFile, parse_file, read_law_files
 from repatria.law.held import AmendmentText
-from repatria.law.known import known_then
+from repatria.law.known import known_then, refuse_first_values_learned_later
 from repatria.law.schema import Authority, Rule, RuleSet
 from repatria.law.validation import check_references
 
@@ -77,6 +77,7 @@ def load_catalog_from(
     caching). `known_on`: the law as this installation knew it that day, without the entries
     and amendments it learned of later."""
     shipped = read_law_files(base)
+    refuse_first_values_learned_later(shipped)
     if known_on is not None:
         shipped = [f for file in shipped if (f := known_then(file, known_on)) is not None]
         amendments = [a for a in amendments if a.known_from is None or a.known_from <= known_on]

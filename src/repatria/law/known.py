@@ -4,9 +4,11 @@ installation learned of it (`known_from`); the law as known on an earlier day le
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from repatria.law.errors import LawDataError
 from repatria.law.files import LawFile
 
 
@@ -18,6 +20,32 @@ def _known(entry: Any, day: date) -> bool:
         except ValueError:
             return True  # not a date: the schema refuses it, naming the line
     return not isinstance(learned, date) or learned <= day
+
+
+def refuse_first_values_learned_later(files: Sequence[LawFile]) -> None:
+    """LawDataError for a `known_from` on the first value of a parameter: the law as known
+    before that day would have no value of it at all (a value learned late follows one known
+    until then, which the law as known earlier keeps). An amendment (`amends:`) adds values
+    after the shipped ones, so its first value is never a parameter's first."""
+    for file in files:
+        raw = file.raw
+        if not isinstance(raw, dict) or "amends" in raw:
+            continue
+        parameters = raw.get("parameters")
+        for name, parameter in (parameters if isinstance(parameters, dict) else {}).items():
+            values = parameter.get("values") if isinstance(parameter, dict) else None
+            first = values[0] if isinstance(values, list) and values else None
+            learned = first.get("known_from") if isinstance(first, dict) else None
+            if learned is None:
+                continue
+            where = ["parameters", name, "values", 0, "known_from"]
+            raise LawDataError(
+                file.label,
+                f"parameters.{name}.values.0.known_from: the first value of {name} cannot be"
+                f" learned later than it applies: the law as known before {learned} would have"
+                " no value of it (leave known_from out, or add it to a later value)",
+                file.line(where),
+            )
 
 
 def known_then(file: LawFile, day: date) -> LawFile | None:
