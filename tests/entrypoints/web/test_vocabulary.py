@@ -46,8 +46,35 @@ SHOWN = (
 
 @pytest.mark.parametrize("kind", SHOWN, ids=lambda kind: kind.__name__)
 def test_every_value_shown_has_a_name(kind: type[enum.Enum]) -> None:
-    missing = [member.value for member in kind if member.value not in vocabulary.NAMES]
+    named = set(vocabulary.NAMES) | set(vocabulary.LAW_WORDS)
+    missing = [member.value for member in kind if member.value not in named]
     assert not missing
+
+
+@pytest.mark.parametrize(
+    ("code", "english", "spanish"),
+    [
+        ("waived", "waived", "dispensado"),
+        ("drug_trafficking", "drug trafficking", "delito contra la salud (narcotráfico)"),
+        ("guardian", "guardian", "el tutor"),
+    ],
+)
+def test_an_outcome_an_offence_and_who_consents_are_named_as_the_law_names_them(
+    code: str, english: str, spanish: str
+) -> None:
+    # One definition (law/terms.py), the words the engine's reasons use too.
+    with i18n.use_locale("en_US"):
+        assert vocabulary.words(code) == english
+    with i18n.use_locale("es_MX"):
+        assert vocabulary.words(code) == spanish
+
+
+def test_the_legal_officer_is_named_in_english_and_in_spanish() -> None:
+    with i18n.use_locale("en_US"):
+        english = vocabulary.role_name("legal_officer")
+    with i18n.use_locale("es_SV"):
+        spanish = vocabulary.role_name("legal_officer")
+    assert (english, spanish) == ("legal officer", "asesor jurídico")
 
 
 def test_every_step_of_both_lifecycles_has_a_name() -> None:

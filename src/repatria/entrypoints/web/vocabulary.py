@@ -7,8 +7,11 @@ test_vocabulary.py), so a new stage cannot appear untranslated.
 
 from __future__ import annotations
 
-from repatria.domain.errors import DomainError, Words
+from repatria.domain.errors import DomainError
+from repatria.domain.errors import Words as Naming
 from repatria.i18n import N_, current_language, gettext
+from repatria.law import terms
+from repatria.law.language import Words, language_of
 
 ROLES = {
     "case_officer": N_("case officer"),
@@ -78,22 +81,6 @@ STEPS = {
 }
 
 KINDS = {
-    # outcomes of a check
-    "pass": N_("pass"),
-    "fail": N_("fail"),
-    "unknown": N_("unknown"),
-    "waived": N_("waived"),
-    # offence categories
-    "drug_trafficking": N_("drug trafficking"),
-    "violent": N_("violent"),
-    "sexual": N_("sexual"),
-    "property": N_("property"),
-    "fraud": N_("fraud"),
-    "firearms": N_("firearms"),
-    "immigration": N_("immigration"),
-    "political": N_("political"),
-    "military": N_("military"),
-    "other": N_("other"),
     # protection orders and holds
     "withholding": N_("withholding"),
     "cat_withholding": N_("CAT withholding"),
@@ -104,10 +91,6 @@ KINDS = {
     "habeas_pending": N_("habeas pending"),
     # decisions, consent and fear claims
     "approve": N_("approve"),
-    "person": N_("person"),
-    "parent": N_("parent"),
-    "guardian": N_("guardian"),
-    "court": N_("court"),
     "magistrate_judge": N_("magistrate judge"),
     "district_judge": N_("district judge"),
     "designated_officer": N_("designated officer"),
@@ -199,6 +182,7 @@ SUMMARIES = (
 # What an event of the record is about (its subject_type).
 SUBJECTS = {
     "case": N_("case"),
+    "checkpoint_request": N_("request for a signed checkpoint"),
     "credential": N_("token"),
     "custody_contract": N_("custody contract"),
     "facility": N_("facility"),
@@ -231,11 +215,16 @@ THINGS = {
 }
 
 NAMES = {**KINDS, **STEPS, **STAGES, **ROLES}
+# The law's own words for a check's outcome, an offence and who consents: defined once, in
+# English and Spanish, where the engine's reasons take them (law/terms.py).
+LAW_WORDS: dict[str, Words] = {**terms.OUTCOMES, **terms.OFFENSES, **terms.CONSENT_GIVERS}
 
 
 def words(value: object) -> str:
     """A fixed value's name in the reader's language (snake_case as words if it has none)."""
     key = str(getattr(value, "value", value))
+    if key in LAW_WORDS:
+        return LAW_WORDS[key](language_of(current_language()))
     name = NAMES.get(key)
     return gettext(name) if name else key.replace("_", " ")
 
@@ -273,7 +262,7 @@ def term(value: str) -> str:
     return gettext(ACTIONS[code]) if code in ACTIONS else words(code)
 
 
-def refusal_words() -> Words | None:
+def refusal_words() -> Naming | None:
     """How a refusal shown now names its Terms: the reader's words, or (in English) the codes
     it has always said."""
     return None if current_language() == "en" else term
