@@ -145,3 +145,26 @@ def test_a_form_missing_what_its_kind_needs_names_the_field(browser_for: Browser
     }
     response = officer.post("/law/amendments", data=form, follow_redirects=False)
     assert response.status_code == 422 and "parameter" in response.text
+
+
+def test_a_refused_common_amendment_comes_back_as_typed(browser_for: Browsers) -> None:
+    officer = browser_for("us-legal-officer")
+    form = {
+        "title": "A value",
+        "kind": "value",
+        "target": "us-mx-1976",
+        "on": "Jan 1, 2026",
+        "basis": "policy",
+        "citation_title": "An order",
+        "source": "read for this test",
+        "verified": "yes",
+        "csrf_token": csrf_of(officer.get("/law/amendments").text),
+    }
+    response = officer.post("/law/amendments", data=form, follow_redirects=False)
+    assert response.status_code == 422
+    kept = response.text.split('id="common-form"', 1)[1].split("</form>", 1)[0]
+    assert 'role="alert"' in kept and 'value="Jan 1, 2026"' in kept
+    assert 'value="value" selected' in kept and 'value="policy" selected' in kept
+    assert ">read for this test</textarea>" in kept and 'value="yes" checked' in kept
+    alert = kept.split('role="alert"', 1)[1].split("</p>", 1)[0]
+    assert "parameter: required for a new value" in alert

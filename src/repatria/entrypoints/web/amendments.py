@@ -3,18 +3,21 @@ with its YAML and its impact on open cases, and the forms to propose and decide.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 
 from repatria.domain.access import Action, allowed
-from repatria.domain.amendments import AmendmentStatus
+from repatria.domain.amendments import AmendmentStatus, LawAmendment
 from repatria.domain.errors import InvalidInput
 from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, Text, form_date
+from repatria.entrypoints.web.kept_forms import KEPT
+from repatria.entrypoints.web.refused_forms import form_back
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
+from repatria.entrypoints.web.typed_dates import as_iso
 from repatria.i18n import N_
 from repatria.services import amendments, clock, impact
 from repatria.services.amendment_forms import AmendmentForm, overlay
@@ -27,13 +30,17 @@ Overlay = Annotated[str, Form(max_length=MAX_TEXT)]
 @router.get("/law/amendments")
 def list_page(request: Request, uow: Uow, principal: User) -> Response:
     """Every amendment the user may see, with who proposed and decided it and when."""
+    return render(request, *_list_page(uow, principal))
+
+
+def _list_page(uow: Uow, principal: User) -> tuple[str, dict[str, Any]]:
     found = amendments.list_amendments(uow, principal)
     context = {
         "amendments": found,
         "names": amendments.usernames(uow, found),
         "may_propose": allowed(principal, Action.PROPOSE_LAW),
     }
-    return render(request, "amendments/list.html", context)
+    return "amendments/list.html", context
 
 
 @router.post("/law/amendments")
@@ -49,11 +56,34 @@ async def propose(
 ) -> Response:
     """Propose an overlay, uploaded or typed, or one of the common amendments by its form
     (`kind`: party, value, ruling); refused with the file, line and reason."""
+    fields = await request.form()
+    typed = {k: v for k, v in fields.items() if isinstance(v, str) and k != "csrf_token"}
+    try:
+        found = await _propose(uow, principal, title, reason, text, file, kind, typed)
+    except KEPT as refused:
+        page = lambda: _list_page(uow, principal)  # noqa: E731
+        form = "common" if kind else "yaml"
+        return form_back(request, uow, refused, form=form, typed=typed, page=page, dates=("on",))
+    uow.commit()
+    return RedirectResponse(f"/law/amendments/{found.id}", status_code=303)
+
+
+async def _propose(
+    uow: Uow,
+    principal: User,
+    title: str,
+    reason: str,
+    text: str,
+    file: UploadFile | None,
+    kind: str,
+    typed: dict[str, str],
+) -> LawAmendment:
     file_name = "amendment.yaml"
     if kind:
-        fields = await request.form()
         known = set(AmendmentForm.model_fields) - {"kind"}
-        given = {name: str(value) for name, value in fields.items() if name in known and value}
+        given = {name: value for name, value in typed.items() if name in known and value}
+        if "on" in given:
+            given["on"] = as_iso(given["on"])
         form = AmendmentForm.model_validate(
             {**given, "kind": kind, "verified": "verified" in given}
         )
@@ -65,14 +95,16 @@ async def propose(
         except UnicodeDecodeError:
             raise InvalidInput("file", N_("%(file)s is not UTF-8 text"), file=file_name) from None
     command = ProposeAmendment(title=title, file_name=file_name, text=text, reason=reason)
-    found = amendments.propose(uow, principal, command)
-    uow.commit()
-    return RedirectResponse(f"/law/amendments/{found.id}", status_code=303)
+    return amendments.propose(uow, principal, command)
 
 
 @router.get("/law/amendments/{amendment_id}")
 def detail_page(request: Request, amendment_id: RecordId, uow: Uow, principal: User) -> Response:
     """An amendment: its YAML, its review, and the open cases it changes."""
+    return render(request, *_detail_page(uow, principal, amendment_id))
+
+
+def _detail_page(uow: Uow, principal: User, amendment_id: int) -> tuple[str, dict[str, Any]]:
     found = amendments.get_or_raise(uow, principal, amendment_id)
     context = {
         "amendment": found,
@@ -84,11 +116,12 @@ def detail_page(request: Request, amendment_id: RecordId, uow: Uow, principal: U
         and principal.user_id != found.proposed_by,
         "today": clock.today(),
     }
-    return render(request, "amendments/detail.html", context)
+    return "amendments/detail.html", context
 
 
 @router.post("/law/amendments/{amendment_id}/decision")
 def decide(
+    request: Request,
     amendment_id: RecordId,
     uow: Uow,
     principal: User,
@@ -96,10 +129,16 @@ def decide(
     effective_on: Short = "",
     reason: Text = "",
 ) -> Response:
-    """Approve (from the day given) or reject another person's amendment."""
+    """Approve (from the day given) or reject another person's amendment; refused, the page
+    comes back with the decision's fields as typed."""
     approve = decision == "approve"
-    day = form_date("effective_on", effective_on) if approve and effective_on else None
-    command = DecideAmendment(approve=approve, effective_on=day, reason=reason)
-    amendments.decide(uow, principal, amendment_id, command)
+    try:
+        day = form_date("effective_on", effective_on) if approve and effective_on else None
+        command = DecideAmendment(approve=approve, effective_on=day, reason=reason)
+        amendments.decide(uow, principal, amendment_id, command)
+    except KEPT as refused:
+        page = lambda: _detail_page(uow, principal, amendment_id)  # noqa: E731
+        typed = {"effective_on": effective_on, "reason": reason}
+        return form_back(request, uow, refused, form="decision", typed=typed, page=page)
     uow.commit()
     return RedirectResponse(f"/law/amendments/{amendment_id}", status_code=303)
