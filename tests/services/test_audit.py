@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import ValidationError
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
@@ -16,14 +17,15 @@ from repatria.adapters.db import audit_hashing
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
 from repatria.domain import merkle
-from repatria.domain.accounts import Principal
+from repatria.domain.accounts import Principal, Role
 from repatria.domain.audit import canonical_json, event_leaf
 from repatria.domain.audit_checkpoints import key_id, public_key_from_hex, sign_checkpoint
 from repatria.domain.events import Event
-from repatria.services import audit, audit_keys, audit_verify
+from repatria.services import audit, audit_keys, audit_verify, checkpoint_requests
 from repatria.services.audit import SigningKey, VerifyReport
 from repatria.services.unit_of_work import utcnow
 from repatria.settings import Settings
+from tests.services.exchange.fakes import ExchangeStore, ExchangeUnitOfWork
 
 ACTOR = Principal.system("test")
 
@@ -707,3 +709,78 @@ def test_production_refuses_to_start_without_a_witness_file(tmp_path: Path) -> N
         audit_public_key_file=key,
     )
     assert audit_keys.witness_path(settings) == witness
+
+
+# The same use cases on the in-memory unit of work (tests/services/exchange/fakes.py), where the
+# record is the events its units committed: no database, one test run.
+
+
+def memory_key(tmp_path: Path) -> SigningKey:
+    return SigningKey(Ed25519PrivateKey.generate(), tmp_path / "audit.pem", generated=True)
+
+
+def recorded_in_memory(count: int) -> ExchangeStore:
+    store = ExchangeStore()
+    with ExchangeUnitOfWork(store) as uow:
+        for number in range(count):
+            uow.record(
+                ACTOR,
+                "OpenCase",
+                "case",
+                number,
+                after={"state": "draft", "number": number},
+                reason=f"reason {number}",
+                states=["US", "MX"],
+            )
+        uow.commit()
+    return store
+
+
+def test_in_memory_a_signed_checkpoint_is_witnessed_and_proves_each_event(
+    tmp_path: Path,
+) -> None:
+    store, key, witness = recorded_in_memory(5), memory_key(tmp_path), tmp_path / "witness.log"
+    with ExchangeUnitOfWork(store) as uow:
+        report = audit.sign(uow, "memory", key, witness, note_origin="US")
+    assert report.intact and report.new_checkpoint is not None
+    assert report.new_checkpoint.tree_size == 5
+    assert [c.tree_size for c in audit_keys.read_witness(witness) or []] == [5]
+    assert list(store.tables.notes) == [5]  # the signed note peers receive
+    third = store.events[2].id
+    assert third is not None
+    with ExchangeUnitOfWork(store) as uow:
+        proof = audit.event_proof(uow, ACTOR, third, key.public_key)
+        assert audit.log_size(uow) == 5
+    assert proof["leaf_index"] == 2 and merkle.verify_inclusion_document(proof)
+
+
+def test_in_memory_an_event_changed_after_its_checkpoint_is_found_and_nothing_is_signed(
+    tmp_path: Path,
+) -> None:
+    store, key, witness = recorded_in_memory(6), memory_key(tmp_path), tmp_path / "witness.log"
+    with ExchangeUnitOfWork(store) as uow:
+        audit.sign(uow, "memory", key, witness)
+    store.events[3].reason = "a reason never recorded"
+    with ExchangeUnitOfWork(store) as uow:
+        report = audit.sign(uow, "memory", key, witness)
+    assert report.finding is not None and report.new_checkpoint is None
+    assert "the checkpoint of size 6 does not match the events" in report.finding.problem
+    assert [c.tree_size for c in store.tables.signed] == [6]
+
+
+def test_in_memory_a_checkpoint_request_is_answered_by_the_checkpoint_that_holds_it(
+    tmp_path: Path,
+) -> None:
+    store, key, witness = recorded_in_memory(3), memory_key(tmp_path), tmp_path / "witness.log"
+    auditor = Principal(7, "mx-auditor", Role.AUDITOR, 2, "MX")
+    with ExchangeUnitOfWork(store) as uow:
+        asked = checkpoint_requests.request(uow, auditor, "before the quarterly review")
+        uow.commit()
+    with ExchangeUnitOfWork(store) as uow:
+        assert checkpoint_requests.pending(uow) == 1
+        report = audit.sign(uow, "memory", key, witness)
+    assert report.new_checkpoint is not None and report.new_checkpoint.tree_size == 4
+    with ExchangeUnitOfWork(store) as uow:
+        [answered] = checkpoint_requests.list_requests(uow, auditor)
+        assert checkpoint_requests.pending(uow) == 0
+    assert (answered.id, answered.answered_by_size) == (asked, 4)

@@ -1,12 +1,15 @@
-"""The exchange's repositories in memory (`uow.peers`, `uow.messages`), on the in-memory unit of
-work of tests/fakes.py, for fast use-case tests of peers and the inbox without a database.
+"""The exchange's repositories and the record's in memory (`uow.peers`, `uow.messages`,
+`uow.audit`), on the in-memory unit of work of tests/fakes.py, for fast use-case tests of peers,
+the inbox and the record's checkpoints and proofs without a database.
 
 What the exchange keeps lives in one `ExchangeTables` held by the store under a single key, so
 the fake unit of work's own rules apply to it unchanged: a unit sees what was committed when it
 began and its own changes, a savepoint undoes what an exception left it with, and nothing of a
 unit left without commit remains. A unique key the database would refuse (a message id, a
 peer's sequence number) is refused with Conflict, as the adapter translates the driver's
-IntegrityError.
+IntegrityError. The record is the events the store's units committed, in order: an event's
+place in that list is its seq, and its leaf is laid out as the unit of work's append lays it out
+(domain/audit.py); nothing can be stored outside it or derived otherwise in memory.
 """
 
 from __future__ import annotations
@@ -18,7 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from repatria.domain import merkle
+from repatria.domain.audit import event_leaf
+from repatria.domain.audit_checkpoints import Checkpoint
+from repatria.domain.audit_verify import LogShape, hash_chunk, sizes_in_chunk
+from repatria.domain.checkpoint_requests import CheckpointRequest
 from repatria.domain.errors import Conflict
+from repatria.domain.events import Event
+from repatria.services.ports.audit import LogHead, SignedNote, StrayRow
 from repatria.services.ports.messages import Incoming, Outgoing
 from repatria.services.ports.peers import PinnedKey, SeenCheckpoint, StoredPeer
 from tests.fakes import FakeStore, FakeUnitOfWork
@@ -72,6 +82,9 @@ class ExchangeTables:
     checkpoints: list[Kept] = field(default_factory=list)
     outbox: list[Queued] = field(default_factory=list)
     inbox: list[Received] = field(default_factory=list)
+    signed: list[Checkpoint] = field(default_factory=list)  # our own checkpoints
+    notes: dict[int, str] = field(default_factory=dict)  # and their signed notes, by size
+    requests: list[CheckpointRequest] = field(default_factory=list)  # checkpoints asked for
 
 
 @dataclass
@@ -87,7 +100,7 @@ class ExchangeStore(FakeStore):
 
 
 class ExchangeUnitOfWork(FakeUnitOfWork):
-    """The in-memory unit of work with `uow.peers` and `uow.messages` kept too."""
+    """The in-memory unit of work with `uow.peers`, `uow.messages` and `uow.audit` kept too."""
 
     store: ExchangeStore
 
@@ -95,6 +108,7 @@ class ExchangeUnitOfWork(FakeUnitOfWork):
         super().__init__(store if store is not None else ExchangeStore())
         self.peers = FakePeers(self)
         self.messages = FakeMessages(self)
+        self.audit = FakeAuditLog(self)
 
     def _begin(self) -> None:
         super()._begin()
@@ -307,3 +321,98 @@ class FakeMessages:
 
     def _queued(self, message: int) -> Queued:
         return next(q for q in self._uow.writing().outbox if q.out.id == message)
+
+
+class FakeAuditLog:
+    """The audit repository (services/ports/audit.py) in memory: the committed events are the
+    log (`record`'s events join it at commit, as the adapter appends them)."""
+
+    def __init__(self, uow: ExchangeUnitOfWork) -> None:
+        self._uow = uow
+
+    def head(self) -> LogHead | None:
+        leaves = self.leaf_hashes(self.size())
+        return LogHead(len(leaves), merkle.tree_hash(leaves) if leaves else merkle.EMPTY_ROOT)
+
+    def size(self) -> int:
+        return len(self._uow.store.events)
+
+    def event(self, event_id: int) -> Event | None:
+        for seq, event in enumerate(self._uow.store.events):
+            if event.id == event_id:
+                found = copy.deepcopy(event)
+                found.seq = seq  # type: ignore[attr-defined]  # as the mapping adds it
+                return found
+        return None
+
+    def leaf_hashes(self, size: int) -> list[bytes]:
+        return [merkle.leaf_hash(leaf) for leaf in self._leaves()[:size]]
+
+    def checkpoints(self) -> list[Checkpoint]:
+        return sorted(self._uow.reading().signed, key=lambda c: c.tree_size)
+
+    def latest_checkpoint(self) -> Checkpoint | None:
+        return max(self._uow.reading().signed, key=lambda c: c.tree_size, default=None)
+
+    def checkpoint_at(self, tree_size: int) -> Checkpoint | None:
+        return next((c for c in self._uow.reading().signed if c.tree_size == tree_size), None)
+
+    def keep_checkpoint(self, checkpoint: Checkpoint) -> None:
+        if self.checkpoint_at(checkpoint.tree_size) is not None:
+            raise Conflict(f"a checkpoint of size {checkpoint.tree_size} is already stored")
+        self._uow.writing().signed.append(checkpoint)
+
+    def latest_note(self) -> SignedNote | None:
+        notes = self._uow.reading().notes
+        return SignedNote(max(notes), notes[max(notes)]) if notes else None
+
+    def keep_note(self, tree_size: int, note: str) -> None:
+        self._uow.writing().notes[tree_size] = note
+
+    def hash_rows(
+        self, database_url: str, size: int, sizes: list[int], workers: int | None
+    ) -> LogShape:
+        leaves = self._leaves()[:size]
+        rows = [
+            (event.id, seq, merkle.leaf_hash(leaf), leaf)
+            for seq, (event, leaf) in enumerate(zip(self._uow.store.events, leaves, strict=False))
+        ]
+        chunk = max(1 << (max(size, 1) - 1).bit_length(), 1)
+        return LogShape(chunk, [hash_chunk(rows, 0, size, sizes_in_chunk(0, chunk, size, sizes))])
+
+    def add_checkpoint_request(self, requested_by: int, reason: str, at: datetime) -> int:
+        tables = self._uow.writing()
+        request_id = len(tables.requests) + 1
+        # No accounts in memory: the requester is named by their user id.
+        tables.requests.append(CheckpointRequest(request_id, at, str(requested_by), reason))
+        return request_id
+
+    def checkpoint_requests(self, limit: int) -> list[CheckpointRequest]:
+        newest_first = sorted(self._uow.reading().requests, key=lambda r: -r.id)
+        answered = [r.id for r in newest_first if not r.pending][:limit]
+        return [r for r in newest_first if r.pending or r.id in answered]
+
+    def answer_checkpoint_requests(self, size: int, at: datetime) -> int:
+        in_tree = {
+            event.subject_id
+            for event in self._uow.store.events[:size]
+            if (event.command, event.subject_type) == ("RequestCheckpoint", "checkpoint_request")
+        }
+        tables = self._uow.writing()
+        answered = 0
+        for index, request in enumerate(tables.requests):
+            if request.pending and str(request.id) in in_tree:
+                tables.requests[index] = dataclasses.replace(
+                    request, answered_by_size=size, answered_at=at
+                )
+                answered += 1
+        return answered
+
+    def first_stray_row(self) -> StrayRow | None:
+        return None  # every event in memory has its place in the log
+
+    def derivation_problem(self) -> str | None:
+        return None  # nothing is derived in memory: an event is its fields
+
+    def _leaves(self) -> list[bytes]:
+        return [event_leaf(event, seq) for seq, event in enumerate(self._uow.store.events)]
