@@ -146,7 +146,10 @@ def lift_hold(
         command,
         "HoldLifted",
         [person.held_by_state],
-        names=("hold", "hold", "lifted"),
+        refusals=(
+            N_("hold %(id)s was already lifted on %(day)s"),
+            N_("before the hold was issued on %(day)s"),
+        ),
     )
     return hold
 
@@ -171,7 +174,10 @@ def terminate_protection_order(
         command,
         "ProtectionOrderTerminated",
         [person.held_by_state, order.country],
-        names=("protection order", "order", "terminated"),
+        refusals=(
+            N_("protection order %(id)s was already terminated on %(day)s"),
+            N_("before the order was issued on %(day)s"),
+        ),
     )
     return order
 
@@ -187,17 +193,18 @@ def _end(
     event: str,
     states: list[str],
     *,
-    names: tuple[str, str, str],
+    refusals: tuple[str, str],
 ) -> None:
     """End a hold or protection order on a day, with its event: not twice, not before it began.
 
-    `names` are what the messages call it in full and short, and the verb for its ending."""
-    noun, short, verb = names
+    `refusals` say, for this kind of order, that it already ended and that the day is before
+    it was issued (whole sentences, marked for translation)."""
+    already, too_early = refusals
     ended_on = getattr(safeguard, field)
     if ended_on is not None:
-        raise Conflict(f"{noun} {safeguard.id} was already {verb} on {ended_on}")
+        raise Conflict(already, id=safeguard.id, day=ended_on)
     if day < safeguard.issued_on:
-        raise InvalidInput(field, f"before the {short} was issued on {safeguard.issued_on}")
+        raise InvalidInput(field, too_early, day=safeguard.issued_on)
     before = snapshot(safeguard)
     setattr(safeguard, field, day)
     person.updated_at = utcnow()
