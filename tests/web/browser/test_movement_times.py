@@ -90,7 +90,9 @@ def test_the_receiving_officer_confirms_arrival_with_its_time_never_before_depar
     long_ago = "2020-01-01T08:00"
     page.get_by_label("Arrived at").fill(long_ago)
     page.get_by_role("button", name="Confirm arrival").click()
-    expect(page.get_by_role("alert")).to_contain_text("before the departure")
+    expect(page.get_by_role("alert")).to_contain_text("everything typed is kept")
+    expect(page.locator("#e-step-confirm_arrival-at")).to_contain_text("before the departure")
+    expect(page.get_by_label("Arrived at")).to_have_value(long_ago)
     page.goto(f"/movements/{movement_id}")
     expect(page.locator("#movement-state")).to_have_text("departed")
     page.get_by_role("button", name="Confirm arrival").click()  # the time shown: now

@@ -71,6 +71,12 @@ def movement_detail(
     done: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     """A movement with every manifest entry, aboard or taken off with the reason."""
+    return render(request, *_detail_page(uow, principal, movement_id, done))
+
+
+def _detail_page(
+    uow: Uow, principal: User, movement_id: int, done: str = ""
+) -> tuple[str, dict[str, Any]]:
     movement = movements.get_or_raise(uow, principal, movement_id)
     officer = principal.role is Role.CASE_OFFICER
     steps = [
@@ -96,7 +102,7 @@ def movement_detail(
         "now": _minute(utcnow()),
         "done": _(DONE[done]) if done in DONE else "",
     }
-    return render(request, "movements/detail.html", context)
+    return "movements/detail.html", context
 
 
 @router.get("/movements/{movement_id}/depart")
@@ -105,6 +111,10 @@ def confirm_departure(
 ) -> Response:
     """Before the departure is recorded: who is aboard, the time, and a warning when today is
     far from the planned day (the sending state's case officers)."""
+    return render(request, *_depart_page(uow, principal, movement_id))
+
+
+def _depart_page(uow: Uow, principal: User, movement_id: int) -> tuple[str, dict[str, Any]]:
     movement = movements.get_or_raise(uow, principal, movement_id)
     require(principal, Action.OPEN_CASE)
     if principal.state != movement.from_state:
@@ -117,7 +127,7 @@ def confirm_departure(
         "warning": off_plan(movement, utcnow()),
         "now": _minute(utcnow()),
     }
-    return render(request, "movements/depart.html", context)
+    return "movements/depart.html", context
 
 
 def who_moves_next(movement: Movement) -> str:
@@ -203,6 +213,7 @@ def add_case(
 
 @router.post("/movements/{movement_id}/steps")
 def step(
+    request: Request,
     movement_id: RecordId,
     uow: Uow,
     principal: User,
@@ -210,9 +221,17 @@ def step(
     version: Annotated[int, Form(ge=1, le=2**31 - 1)],
     at: Short = "",
 ) -> Response:
-    """Lock, depart, confirm arrival or close; at lock and departure everyone is re-checked."""
-    asked = {"command": command, "version": version, "at": _moment_typed(at)}
-    _, removals = movements.step(uow, principal, movement_id, MovementStep.model_validate(asked))
+    """Lock, depart, confirm arrival or close; at lock and departure everyone is re-checked.
+    A time refused comes back as typed, beside its field (the departure on its own page)."""
+    try:
+        asked = {"command": command, "version": version, "at": _moment_typed(at)}
+        taken = MovementStep.model_validate(asked)
+        _, removals = movements.step(uow, principal, movement_id, taken)
+    except KEPT as refused:
+        builder = _depart_page if command == "depart" else _detail_page
+        page = lambda: builder(uow, principal, movement_id)  # noqa: E731
+        form = f"step-{command}"
+        return form_back(request, uow, refused, form=form, typed={"at": at}, page=page)
     uow.commit()
     done = f"{command}_removed" if removals else command
     return RedirectResponse(f"/movements/{movement_id}?done={done}", status_code=303)
