@@ -21,7 +21,8 @@ from repatria.law.held import AmendmentText
 from repatria.services import amendments, clock, impact
 from repatria.services.amendments import DecideAmendment, ProposeAmendment
 from repatria.services.assessments import EXAMPLE
-from repatria.services.impact import OpenCases, compare
+from repatria.services.impact import compare
+from repatria.services.ports.cases import OpenCases
 from tests.amendment_texts import COLOMBIA_ACCEDES, TEN_YEARS
 
 EXAMPLE_DAY = date(2025, 4, 11)
