@@ -500,3 +500,18 @@ def test_a_step_waiting_for_a_lock_does_not_hold_up_the_health_check(
     assert answers[0].status_code in ((200,) if backend == "sqlite" else (200, 503)), answers[
         0
     ].text
+
+
+def test_a_step_not_drawn_from_the_stage_is_explained_in_spanish_with_its_citation(
+    client_for: Clients, treaty_case: int
+) -> None:
+    officer = client_for("us-case-officer")
+    url = f"/api/v1/cases/{treaty_case}/transitions"
+    body = {"command": "schedule", "reason": ""}
+    english = officer.post(url, json=body)
+    spanish = officer.post(url, json=body, headers={"Accept-Language": "es-MX"})
+    assert english.status_code == spanish.status_code == 409
+    assert english.json()["detail"].startswith("schedule is not possible from draft")
+    assert spanish.json()["detail"].startswith("no es posible")
+    assert "borrador" in spanish.json()["detail"]
+    assert spanish.json().get("citation") == english.json().get("citation")

@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import NotAuthenticated, PermissionDenied
+from repatria.i18n import N_
 from repatria.services import accounts
 from repatria.services.unit_of_work import UnitOfWork
 
@@ -70,7 +71,7 @@ def get_principal(
     with container.uow(read_only=True) as reader:
         principal = accounts.authenticate(reader, raw)
     if principal.read_only and request.method not in ("GET", "HEAD"):
-        raise PermissionDenied("this API token is read-only: it may change nothing")
+        raise PermissionDenied(N_("this API token is read-only: it may change nothing"))
     return principal
 
 

@@ -80,6 +80,18 @@ def _worded(exc: DomainError) -> str:
     return said(exc)
 
 
+def _step_refused(exc: NotEligible | TransitionNotAllowed) -> str:
+    """A refused step in the request's language, as the error page says it (the checks and
+    the citation beside it keep theirs); the domain's words in English."""
+    if i18n.current_language() == "en":
+        return str(exc)
+    # Here, not at the top: the web package imports this module as it starts.
+    from repatria.entrypoints.web.errors import problem_of
+
+    problem = problem_of(exc)
+    return problem.detail if problem else str(exc)
+
+
 def methods_at(app: FastAPI, path: str) -> list[str]:
     """Every method some route serves at this path."""
     found: set[str] = set()
@@ -128,11 +140,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(NotEligible)
     async def _not_eligible(_: Request, exc: NotEligible) -> JSONResponse:
-        return refusal(409, ErrorOut(detail=str(exc), checks=exc.checks, verdict=exc.assessment))
+        detail = _step_refused(exc)
+        return refusal(409, ErrorOut(detail=detail, checks=exc.checks, verdict=exc.assessment))
 
     @app.exception_handler(TransitionNotAllowed)
     async def _not_drawn(_: Request, exc: TransitionNotAllowed) -> JSONResponse:
-        return refusal(409, ErrorOut(detail=str(exc), citation=exc.citation or None))
+        return refusal(409, ErrorOut(detail=_step_refused(exc), citation=exc.citation or None))
 
     @app.exception_handler(TooManyAttempts)
     async def _throttled(_: Request, exc: TooManyAttempts) -> JSONResponse:
