@@ -4,7 +4,7 @@ shared/DESIGN.md §4, pasted as JSON) and replay a stored assessment on today's 
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Form, Request, Response
 from fastapi.responses import RedirectResponse
@@ -12,7 +12,9 @@ from fastapi.responses import RedirectResponse
 from repatria import i18n
 from repatria.domain.errors import InvalidInput
 from repatria.entrypoints.web.deps import RecordId, Uow, User
+from repatria.entrypoints.web.kept_forms import KEPT
 from repatria.entrypoints.web.plain_words import check_rows
+from repatria.entrypoints.web.refused_forms import form_back
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.i18n import N_
@@ -28,24 +30,36 @@ EXAMPLE = assessments.EXAMPLE
 @router.get("/assessments/new")
 def assessment_form(request: Request, principal: User) -> Response:
     """A form to assess one proposed movement, prefilled with an example document."""
-    example = json.dumps(EXAMPLE, indent=2)
-    return render(request, "assessments/new.html", {"document": example})
+    return render(request, *_form_page())
+
+
+def _form_page() -> tuple[str, dict[str, Any]]:
+    return "assessments/new.html", {"document": json.dumps(EXAMPLE, indent=2)}
 
 
 @router.post("/assessments")
 def assess(
-    uow: Uow, principal: User, document: Annotated[str, Form(max_length=100_000)]
+    request: Request, uow: Uow, principal: User, document: Annotated[str, Form(max_length=100_000)]
 ) -> Response:
-    """Assess the document, store the verdict with its legal basis, and show it."""
+    """Assess the document, store the verdict with its legal basis, and show it; refused,
+    the form comes back with the document as pasted and what is wrong in it."""
+    try:
+        assessment = assessments.record(uow, principal, _parsed(document))
+    except KEPT as refused:
+        typed = {"document": document}
+        return form_back(request, uow, refused, form="assessment", typed=typed, page=_form_page)
+    uow.commit()
+    return RedirectResponse(f"/assessments/{assessment.id}", status_code=303)
+
+
+def _parsed(document: str) -> dict[str, Any]:
     try:  # as strictly as the API and `repatria assess`: a key given twice is refused
         parsed = load_json(document)
     except InvalidDocument as exc:
         raise InvalidInput(exc.field, exc.reason) from None
     if not isinstance(parsed, dict):
         raise InvalidInput("document", N_("must be a JSON object"))
-    assessment = assessments.record(uow, principal, parsed)
-    uow.commit()
-    return RedirectResponse(f"/assessments/{assessment.id}", status_code=303)
+    return parsed
 
 
 @router.get("/assessments/{assessment_id}")
