@@ -3,20 +3,25 @@ reached is tried again after delays that double, the later messages waiting behi
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from sqlalchemy import select
 
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container, build
 from repatria.domain.accounts import Principal
-from repatria.services.exchange import delivery, outbox, peers
+from repatria.services.exchange import delivery, envelopes, outbox, peers
 from repatria.services.unit_of_work import utcnow
 from repatria.settings import Settings, get_settings
 from tests.entrypoints.api.federation import free_port
+from tests.services.exchange.fakes import ExchangeStore, ExchangeUnitOfWork
 from tests.services.exchange.sender import Sender
 
 OPERATOR = Principal.system("operator")
@@ -70,3 +75,66 @@ def test_an_unreachable_peer_is_tried_again_after_doubling_delays_in_order(us: C
                 select(t.exchange_outbox.c.next_attempt_at).where(t.exchange_outbox.c.seq == 1)
             )
     assert next_try == due + timedelta(seconds=4)  # the delay doubled
+
+
+def test_in_memory_each_peer_gets_its_messages_in_order_and_a_stopped_one_none(
+    tmp_path: Path,
+) -> None:
+    """On the in-memory unit of work (tests/services/exchange/fakes.py), with the peers'
+    inboxes answered by httpx's MockTransport: Mexico's inbox is busy once, then takes all."""
+    key_file = tmp_path / "exchange.pem"
+    key_file.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()
+        )
+    )
+    settings = get_settings().model_copy(
+        update={"exchange_state": "US", "exchange_key_file": key_file}
+    )
+    store = ExchangeStore()
+    with ExchangeUnitOfWork(store) as uow:
+        for state, port in (("MX", 9), ("GT", 10)):
+            other = Sender(state=state, recipient="US")
+            peers.add(
+                uow,
+                OPERATOR,
+                state,
+                f"http://127.0.0.1:{port}",
+                keys=[(other.key.public_hex, None)],
+                checkpoint_keys=[(other.checkpoint_public_hex, None)],
+            )
+        for state, n in (("MX", 1), ("GT", 1), ("MX", 2), ("MX", 3)):
+            body = {"on": "2026-12-01", "reason": f"withdrawn {n}"}
+            outbox.send(uow, OPERATOR, settings, state, "withdrawal", f"R-{state}-{n}", body)
+        peers.halt(uow, OPERATOR, "GT", "GT's log was rewritten")
+        uow.commit()
+    posted: list[tuple[str, int]] = []
+
+    def inbox(request: httpx.Request) -> httpx.Response:
+        claims = envelopes.peek(json.loads(request.content)["envelope"]).claims
+        posted.append((request.url.host + f":{request.url.port}", claims["seq"]))
+        return httpx.Response(503 if len(posted) == 1 else 200, json={"result": "accepted"})
+
+    start = utcnow()
+    with httpx.Client(transport=httpx.MockTransport(inbox)) as client:
+        busy = delivery.deliver(
+            lambda: ExchangeUnitOfWork(store), settings, client, now=lambda: start
+        )
+        later = start + delivery.retry_delay(settings, 1)
+        taken = delivery.deliver(
+            lambda: ExchangeUnitOfWork(store), settings, client, now=lambda: later
+        )
+    assert (busy.delivered, list(busy.failures)) == (0, ["MX"])
+    assert (taken.delivered, taken.failures) == (3, {})
+    assert posted == [
+        ("127.0.0.1:9", 1),
+        ("127.0.0.1:9", 1),
+        ("127.0.0.1:9", 2),
+        ("127.0.0.1:9", 3),
+    ]
+    waiting = [
+        (q.peer_state, q.out.seq, q.out.attempts)
+        for q in store.tables.outbox
+        if q.delivered_at is None
+    ]
+    assert waiting == [("GT", 1, 0)]  # the stopped exchange keeps its message, unsent
