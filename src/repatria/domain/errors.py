@@ -43,6 +43,20 @@ class DomainError(Exception):
         return gettext(self.message, **_worded(self.params, words))
 
 
+class InvalidValue(ValueError):
+    """A command's own check refusing a value (raised in a pydantic validator, which keeps it
+    as the error's cause): a whole sentence with named placeholders, like a DomainError."""
+
+    def __init__(self, message: str, /, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
+
+    def said(self) -> str:
+        """The refusal in the current language."""
+        return gettext(self.message, **self.params)
+
+
 class NotFound(DomainError):
     """The thing does not exist, or the user may not know that it exists."""
 

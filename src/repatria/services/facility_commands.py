@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from repatria.domain.errors import InvalidValue
 from repatria.domain.facilities import Occupancy
 from repatria.domain.money import FeeBasis
 from repatria.domain.reference_data import space_standards
@@ -45,7 +46,9 @@ def _amount_written(most: int, integer_digits: int) -> Callable[[object], object
         if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
             raise ValueError(N_('write an amount with a fraction as text, such as "12.50"'))
         if isinstance(value, str) and not re.fullmatch(pattern, value):
-            raise ValueError(f"must be an amount from 0 to {most} with at most two decimals")
+            raise InvalidValue(
+                N_("must be an amount from 0 to %(most)s with at most two decimals"), most=most
+            )
         return value
 
     return as_written
@@ -96,7 +99,10 @@ def standard_code(value: str) -> str:
     """A known space standard's code, upper case."""
     code = value.strip().upper()
     if code not in space_standards():
-        raise ValueError(f"unknown space standard; known: {', '.join(sorted(space_standards()))}")
+        raise InvalidValue(
+            N_("unknown space standard; known: %(known)s"),
+            known=", ".join(sorted(space_standards())),
+        )
     return code
 
 

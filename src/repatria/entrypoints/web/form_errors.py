@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from repatria.domain.errors import InvalidValue
 from repatria.entrypoints.web import typed_dates
 from repatria.i18n import gettext as _
 
@@ -40,5 +41,6 @@ def reason(error: Any) -> str:
         return _("is not in the expected form")
     if kind == "value_error" and context.get("error") is not None:
         # A command's own check: its sentence, marked where it is raised (services/commands.py).
-        return _(str(context["error"]))
+        refused = context["error"]
+        return refused.said() if isinstance(refused, InvalidValue) else _(str(refused))
     return str(error.get("msg", _("is not valid")))
