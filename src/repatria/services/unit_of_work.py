@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import Any, Protocol, Self
 
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import PermissionDenied
@@ -34,10 +34,6 @@ from repatria.services.ports import (
     people,
     views,
 )
-
-if TYPE_CHECKING:  # going (issue 18): the services that still reach SQLAlchemy through these
-    from sqlalchemy import Connection
-    from sqlalchemy.orm import Session
 
 
 def utcnow() -> datetime:
@@ -98,13 +94,6 @@ class UnitOfWork(Protocol):
     audit: audit.AuditLog
     views: views.Views
     amendments: amendments.Amendments
-
-    @property
-    def session(self) -> Session:  # going (issue 18): use the repositories
-        ...
-
-    def connection(self) -> Connection:  # going (issue 18): use the repositories
-        ...
 
     def __enter__(self) -> Self: ...
 
