@@ -131,3 +131,16 @@ def test_a_read_only_token_made_on_the_account_page_reads_and_changes_nothing(
     assert api.get("/api/v1/cases", headers=headers).status_code == 200
     person = {"family_name": "Read", "given_names": "Only", "held_by_state": "US"}
     assert api.post("/api/v1/people", json=person, headers=headers).status_code == 403
+
+
+def test_a_refused_token_comes_back_as_typed(browser_for: Callable[[str], TestClient]) -> None:
+    officer = browser_for("us-case-officer")
+    page = officer.get("/account").text
+    data = {"name": "laptop", "days": "400", "read_only": "yes", "csrf_token": csrf_of(page)}
+    refused = officer.post("/account/tokens", data=data)
+    assert refused.status_code == 422
+    kept = refused.text.split('id="token-form"', 1)[1].split("</form>", 1)[0]
+    assert 'value="laptop"' in kept and 'value="400"' in kept and 'value="yes" checked' in kept
+    reason = kept.split('id="e-token-days">', 1)[1].split("</span>", 1)[0]
+    assert reason == "must be a whole number from 1 to 366"
+    assert 'id="new-token"' not in refused.text

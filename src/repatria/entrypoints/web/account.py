@@ -3,7 +3,7 @@ their security keys: security_keys.py)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
@@ -21,6 +21,8 @@ from repatria.entrypoints.web.deps import (
     optional_principal,
 )
 from repatria.entrypoints.web.forms import Short
+from repatria.entrypoints.web.kept_forms import KEPT
+from repatria.entrypoints.web.refused_forms import form_back
 from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.second_factor import elsewhere
@@ -31,6 +33,7 @@ from repatria.services import login as signing_in
 from repatria.services.passwords import MIN_LENGTH
 
 router = web_router()
+MAX_TOKEN_DAYS = 366
 Password = Annotated[str, Form(max_length=200)]
 LABELS = {
     "username": N_("Username"),
@@ -51,6 +54,18 @@ def account_page(
     status: int = 200,
 ) -> Response:
     """The account page; a new token or new recovery codes are shown on it once."""
+    template, context = _account_context(request, uow, principal, new_token, new_codes, key_error)
+    return render(request, template, context, status)
+
+
+def _account_context(
+    request: Request,
+    uow: Uow,
+    principal: User,
+    new_token: str = "",
+    new_codes: list[str] | None = None,
+    key_error: str = "",
+) -> tuple[str, dict[str, Any]]:
     assert principal.user_id is not None
     context = {
         "tokens": accounts.list_own_tokens(uow, principal),
@@ -61,7 +76,7 @@ def account_page(
         "key_error": key_error,
         "elsewhere": elsewhere(request, request.app.state.container.settings),
     }
-    return render(request, "account/index.html", context, status)
+    return "account/index.html", context
 
 
 @router.get("/account")
@@ -77,13 +92,26 @@ def create_token(
     principal: User,
     container: AppContainer,
     name: Short,
-    days: Annotated[int, Form(ge=1, le=366)] = 30,
+    days: Short = "30",
     read_only: Short = "",
 ) -> Response:
-    """Issue an API token; it is shown once, on this page, and never again."""
-    _, raw = accounts.issue_api_token(
-        uow, principal, principal.username, name.strip(), days, read_only=read_only == "yes"
-    )
+    """Issue an API token; it is shown once, on this page, and never again. Refused, the form
+    comes back as typed, the reason beside its field."""
+    typed = {"name": name, "days": days, "read_only": read_only}
+    try:
+        if not days.strip().isdigit() or not 1 <= int(days) <= MAX_TOKEN_DAYS:
+            raise InvalidInput("days", N_("must be a whole number from 1 to 366"))
+        _, raw = accounts.issue_api_token(
+            uow,
+            principal,
+            principal.username,
+            name.strip(),
+            int(days),
+            read_only=read_only == "yes",
+        )
+    except KEPT as refused:
+        page = lambda: _account_context(request, uow, principal)  # noqa: E731
+        return form_back(request, uow, refused, form="token", typed=typed, page=page)
     uow.commit()
     return account_page(request, uow, principal, raw)
 
