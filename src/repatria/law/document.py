@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from repatria.i18n import N_
 from repatria.law.document_parts import (
     AgreedException,
     Approvals,
@@ -46,20 +47,21 @@ class AssessmentDocument(BaseModel):
     exceptions: list[AgreedException] | None = None
 
 
+# Marked for translation: the web and the API say them in the reader's language.
 _PLAIN_WORDS = {
-    "missing": "is required",
-    "extra_forbidden": "is not a known field",
-    "bool_type": "must be true or false",
-    "int_type": "must be a whole number",
-    "float_type": "must be a number",
-    "string_type": "must be a string",
-    "list_type": "must be a list",
-    "model_type": "must be an object",
-    "model_attributes_type": "must be an object",
+    "missing": N_("is required"),
+    "extra_forbidden": N_("is not a known field"),
+    "bool_type": N_("must be true or false"),
+    "int_type": N_("must be a whole number"),
+    "float_type": N_("must be a number"),
+    "string_type": N_("must be a string"),
+    "list_type": N_("must be a list"),
+    "model_type": N_("must be an object"),
+    "model_attributes_type": N_("must be an object"),
     "literal_error": "",
     "greater_than": "",
     "greater_than_equal": "",
-    "string_too_short": "must not be empty",
+    "string_too_short": N_("must not be empty"),
 }
 
 

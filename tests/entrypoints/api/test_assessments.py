@@ -175,3 +175,14 @@ def test_without_spanish_first_the_reasons_are_in_english(client_for: Clients, h
     answer = _ok(response, 201)
     assert response.headers["Content-Language"] == "en"
     assert answer["checks"] == engine.assess(parse_document(EXAMPLE)).to_json()["checks"]
+
+
+def test_an_invalid_document_is_refused_in_spanish_naming_the_field(client_for: Clients) -> None:
+    officer = client_for("mx-case-officer")
+    document = {"authority": "us-mx-1976", "from": "US", "to": "MX", "as_of": "2025-04-11"}
+    url, unknown = "/api/v1/assessments", {**document, "colour": 1}
+    spanish = officer.post(url, json=unknown, headers={"Accept-Language": "es-MX"})
+    english = officer.post(url, json=unknown)
+    assert spanish.status_code == english.status_code == 422
+    assert spanish.json()["errors"] == [{"field": "colour", "reason": "no es un campo conocido"}]
+    assert english.json()["errors"] == [{"field": "colour", "reason": "is not a known field"}]
