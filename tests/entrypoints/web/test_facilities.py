@@ -139,6 +139,28 @@ def test_the_facility_administrator_ends_a_stay_and_occupancy_falls(
     assert 'action="/facilities/' not in browser_for("us-finance").get(f"{facility}/stays").text
 
 
+def test_the_day_a_stay_ends_is_typed_in_spanish_and_a_day_that_does_not_read_comes_back(
+    browser_for: Browsers,
+) -> None:
+    admin = browser_for("sv-facility-admin")
+    admin.headers["Accept-Language"] = "es-SV"
+    facility = _first(admin.get("/facilities").text, "/facilities")
+    stays = admin.get(f"{facility}/stays")
+    release = re.search(r'action="(/facilities/\d+/stays/(\d+)/release)"', stays.text)
+    assert release, "no stay to end"
+    token = csrf_of(stays.text)
+    refused = admin.post(release.group(1), data={"on": "31/02/2026", "csrf_token": token})
+    assert refused.status_code == 422
+    assert 'value="31/02/2026"' in refused.text
+    reason = refused.text.split(f'id="e-release-{release.group(2)}-on">', 1)[1]
+    assert reason.startswith("debe ser una fecha, como 7 dic 2026")
+    today = clock.today()
+    months = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"]
+    spanish = f"{today.day} {months[today.month - 1]} {today.year}"
+    confirm = admin.post(release.group(1), data={"on": spanish, "csrf_token": token})
+    assert confirm.status_code == 200 and f'name="on" value="{today.isoformat()}"' in confirm.text
+
+
 def record_facility(admin: TestClient, code: str, cells: str, standard: str = "CPT") -> str:
     """Record a facility through the form; the address of its page."""
     form = admin.get("/facilities/new")

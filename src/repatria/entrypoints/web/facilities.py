@@ -132,6 +132,12 @@ def stays_page(
     done: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     """Every occupied cell with the people held in it today, and a form to end each stay."""
+    return render(request, *_stays_page(uow, principal, facility_id, standard, done))
+
+
+def _stays_page(
+    uow: Uow, principal: User, facility_id: int, standard: str = "", done: str = ""
+) -> tuple[str, dict[str, Any]]:
     facility, chosen, rows = facilities.occupancy(
         uow, principal, facility_id, standard=_standard(standard), on=clock.today()
     )
@@ -145,7 +151,7 @@ def stays_page(
         "today": clock.today().isoformat(),
         "released": done == "released",
     }
-    return render(request, "facilities/stays.html", context)
+    return "facilities/stays.html", context
 
 
 @router.post("/facilities/{facility_id}/stays/{stay_id}/release")
@@ -161,7 +167,12 @@ def release_stay(
 ) -> Response:
     """End a stay: the person leaves the cell on that day (the day itself is not counted).
     The first post asks to confirm, naming the person; the confirmed one ends it."""
-    command = ReleaseStay.model_validate({"on": on, "reason": reason})
+    try:
+        command = ReleaseStay.model_validate({"on": as_iso(on), "reason": reason})
+    except KEPT as refused:  # the day does not read: the stays again, the day as typed
+        page = lambda: _stays_page(uow, principal, facility_id)  # noqa: E731
+        form, typed = f"release-{stay_id}", {"on": on}
+        return form_back(request, uow, refused, form=form, typed=typed, page=page, dates=("on",))
     if confirmed != "yes":
         stay = facilities.operated_stay(uow, principal, facility_id, stay_id)
         context = {
