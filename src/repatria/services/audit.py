@@ -17,6 +17,7 @@ from repatria.domain.audit import event_leaf_hash, require_audit_reader
 from repatria.domain.audit_checkpoints import Checkpoint, sign_checkpoint
 from repatria.domain.errors import Conflict, InvalidInput, NotFound
 from repatria.domain.events import Event
+from repatria.i18n import N_
 from repatria.services.audit_keys import SigningKey, append_witness, checkpoint_out, read_witness
 from repatria.services.audit_verify import VerifyReport, same_checkpoint, verify
 from repatria.services.exchange import witness as exchange_witness
@@ -83,7 +84,9 @@ def list_checkpoints(uow: UnitOfWork, principal: Principal) -> list[Checkpoint]:
 def _leaf_hashes(uow: UnitOfWork, size: int) -> list[bytes]:
     leaves = uow.audit.leaf_hashes(size)
     if len(leaves) != size:
-        raise Conflict("the stored log does not match its checkpoints: run `repatria audit verify`")
+        raise Conflict(
+            N_("the stored log does not match its checkpoints: run `repatria audit verify`")
+        )
     return leaves
 
 
@@ -112,17 +115,24 @@ def event_proof(
     checkpoint = _checkpoint_at(uow, None)
     if checkpoint.tree_size <= seq:
         raise Conflict(
-            f"event {event_id} is newer than the latest checkpoint ({checkpoint.tree_size} "
-            "events): sign one with `repatria audit checkpoint`"
+            N_(
+                "event %(event)s is newer than the latest checkpoint (%(size)s events): sign one"
+                " with `repatria audit checkpoint`"
+            ),
+            event=event_id,
+            size=checkpoint.tree_size,
         )
     leaves = _leaf_hashes(uow, checkpoint.tree_size)
     if event_leaf_hash(event, seq) != leaves[seq]:
         raise Conflict(
-            f"event {event_id} does not match its leaf hash: run `repatria audit verify`"
+            N_("event %(event)s does not match its leaf hash: run `repatria audit verify`"),
+            event=event_id,
         )
     levels = merkle.tree_levels(leaves)
     if levels[-1][0] != checkpoint.root_hash:
-        raise Conflict("the stored log does not match its checkpoint: run `repatria audit verify`")
+        raise Conflict(
+            N_("the stored log does not match its checkpoint: run `repatria audit verify`")
+        )
     return {
         "event_id": event_id,
         "leaf_index": seq,
@@ -145,10 +155,12 @@ def consistency(
     require_audit_reader(principal)
     checkpoint = _checkpoint_at(uow, tree_size)
     if not 0 <= from_size <= tree_size:
-        raise InvalidInput("from", f"must be between 0 and {tree_size}")
+        raise InvalidInput("from", N_("must be between 0 and %(size)s"), size=tree_size)
     leaves = _leaf_hashes(uow, tree_size)
     if merkle.tree_hash(leaves) != checkpoint.root_hash:
-        raise Conflict("the stored log does not match its checkpoint: run `repatria audit verify`")
+        raise Conflict(
+            N_("the stored log does not match its checkpoint: run `repatria audit verify`")
+        )
     earlier = uow.audit.checkpoint_at(from_size)
     return {
         "from_size": from_size,

@@ -8,6 +8,7 @@ from typing import Any
 
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import InvalidInput
+from repatria.i18n import N_
 from repatria.services.ports.idempotency import Remembered
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
@@ -31,7 +32,7 @@ def lookup(uow: UnitOfWork, principal: Principal, key: str, print_: str) -> Stor
     if stored is None:
         return None
     if stored.fingerprint != print_:
-        raise InvalidInput("Idempotency-Key", "already used for a different request")
+        raise InvalidInput("Idempotency-Key", N_("already used for a different request"))
     return StoredAnswer(stored.status_code, stored.body)
 
 
