@@ -158,7 +158,10 @@ def _refuse_if_key_needed(
     )
     uow.commit()
     raise SecurityKeyRequired(
-        f"{reason}: sign in on the web pages (API tokens are made on the account page)"
+        N_(
+            "a security key is required, and can be presented only in the browser: sign in on"
+            " the web pages (API tokens are made on the account page)"
+        )
     )
 
 

@@ -53,9 +53,9 @@ def require_key(
     assert user.id is not None
     enrol = not security_keys.has_keys(uow, user.id)
     message = (
-        "register a security key before signing in: your role requires one"
+        N_("register a security key before signing in: your role requires one")
         if enrol
-        else "present your security key to finish signing in"
+        else N_("present your security key to finish signing in")
     )
     raise SecurityKeyRequired(message, raw, enrol=enrol)
 
