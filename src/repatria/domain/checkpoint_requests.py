@@ -9,6 +9,7 @@ from datetime import datetime
 from repatria.domain.access import Action, require
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import InvalidInput
+from repatria.i18n import N_
 
 REASON_MAX = 500
 
@@ -36,5 +37,5 @@ def checked_reason(principal: Principal, reason: str) -> str:
     require(principal, Action.REQUEST_CHECKPOINT)
     text = " ".join(reason.split())
     if len(text) > REASON_MAX:
-        raise InvalidInput("reason", f"is too long (at most {REASON_MAX} characters)")
+        raise InvalidInput("reason", N_("is too long (at most %(n)s characters)"), n=REASON_MAX)
     return text

@@ -74,7 +74,7 @@ def remaining_years(transfer_day: date, release_day: date) -> Decimal:
 def savings(years_left: Decimal, rate: CostRate) -> Decimal:
     """What the sending side no longer spends: years left times its yearly rate, to the cent."""
     if years_left < 0:
-        raise InvalidInput("years_left", "cannot be negative")
+        raise InvalidInput("years_left", N_("cannot be negative"))
     return to_cents(years_left * rate.annual)
 
 

@@ -40,7 +40,7 @@ class MovementStepNotAllowed(Conflict):
 def next_state(command: str, current: MovementState) -> MovementState:
     """Where a command takes a movement, or MovementStepNotAllowed."""
     if command not in MOVEMENT_STEPS:
-        raise MovementStepNotAllowed(f"no movement command {command!r}")
+        raise MovementStepNotAllowed(N_("no movement command %(command)s"), command=repr(command))
     source, target = MOVEMENT_STEPS[command]
     if current is not source:
         raise MovementStepNotAllowed(

@@ -19,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from repatria.domain.errors import InvalidInput, NotFound
 from repatria.domain.facilities import SharedRule, SpaceStandard
 from repatria.domain.money import CostRate
+from repatria.i18n import N_
 
 
 class DuplicateKeyError(yaml.constructor.ConstructorError):
@@ -183,7 +184,7 @@ def space_standard(code: str, on: date) -> SpaceStandard:
     """The figures of a standard as in force on a date."""
     dated = space_standards().get(code.upper())
     if dated is None:
-        raise InvalidInput("standard", f"unknown space standard {code!r}")
+        raise InvalidInput("standard", N_("unknown space standard %(code)s"), code=repr(code))
     in_force = [v for v in dated if v.effective <= on]
     if not in_force:
         raise NotFound("space standard", f"{code} in force on {on.isoformat()}")

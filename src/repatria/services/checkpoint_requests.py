@@ -8,6 +8,7 @@ from repatria.domain.accounts import Principal
 from repatria.domain.audit import require_audit_reader
 from repatria.domain.checkpoint_requests import CheckpointRequest, checked_reason
 from repatria.domain.errors import PermissionDenied
+from repatria.i18n import N_
 from repatria.services.unit_of_work import UnitOfWork, utcnow
 
 SHOWN_ANSWERED = 5  # answered requests the record page lists below the pending ones
@@ -18,7 +19,7 @@ def request(uow: UnitOfWork, principal: Principal, reason: str = "") -> int:
     the request's id. The signing command answers it with a checkpoint that covers it."""
     text = checked_reason(principal, reason)
     if principal.user_id is None:  # the operator signs at once: `repatria audit checkpoint`
-        raise PermissionDenied("the operator signs with `repatria audit checkpoint` instead")
+        raise PermissionDenied(N_("the operator signs with `repatria audit checkpoint` instead"))
     request_id = uow.audit.add_checkpoint_request(principal.user_id, text, utcnow())
     states = [] if principal.state == "*" else [principal.state]
     uow.record(

@@ -59,7 +59,7 @@ def login(
     _refuse_if_switched_off(uow, user, passwords_off, address)
     if user.must_change_password:
         uow.commit()
-        raise PasswordChangeRequired("set a new password first (POST /api/v1/auth/password)")
+        raise PasswordChangeRequired(N_("set a new password first (POST /api/v1/auth/password)"))
     if not presents_key:
         _refuse_if_key_needed(uow, user, key_roles, address)
     second_factor.require_key(uow, user, key_roles)
@@ -109,7 +109,9 @@ def issue_token_with_password(
     _refuse_if_switched_off(uow, user, passwords_off, "cli")
     if user.must_change_password:
         uow.commit()
-        raise PasswordChangeRequired("set a new password first (repatria users change-password)")
+        raise PasswordChangeRequired(
+            N_("set a new password first (repatria users change-password)")
+        )
     _refuse_if_key_needed(uow, user, key_roles, "cli")
     credential, raw = issue_api_token(
         uow, principal_of(user), username, name, days, read_only=read_only

@@ -222,7 +222,9 @@ def finish_assertion(
         )
     except (WebAuthnException, NotAuthenticated, ValueError, KeyError, TypeError) as exc:
         _refused(uow, user, "FailSecurityKey", str(exc))
-        raise NotAuthenticated(f"the security key's answer was refused: {exc}") from exc
+        raise NotAuthenticated(
+            N_("the security key's answer was refused: %(problem)s"), problem=exc
+        ) from exc
     uow.accounts.key_used(key.id, verified.new_sign_count, utcnow())
     return key.name
 

@@ -21,6 +21,7 @@ from repatria.entrypoints.api.deps import SESSION_COOKIE
 from repatria.entrypoints.web import security
 from repatria.entrypoints.web.deps import Uow, User, optional_principal
 from repatria.entrypoints.web.routing import web_router
+from repatria.i18n import N_
 from repatria.services import languages
 
 router = web_router()
@@ -83,7 +84,9 @@ def choose_language(
     """The header's switch, signed out: read the site in this language on this browser."""
     chosen = i18n.supported(language)
     if chosen is None:
-        raise InvalidInput("language", f"must be one of {', '.join(i18n.LANGUAGES)}")
+        raise InvalidInput(
+            "language", N_("must be one of %(choices)s"), choices=", ".join(i18n.LANGUAGES)
+        )
     return _back(next, chosen.split("_")[0])
 
 
