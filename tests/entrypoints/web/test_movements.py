@@ -59,7 +59,10 @@ def test_a_movement_is_planned_filled_and_completed_through_the_forms(
     arrived = move(browser_for("mx-case-officer"), movement, "confirm_arrival")
     assert 'id="movement-state">arrived</span>' in arrived
     case_page = officer.get(f"/cases/{case_id}").text
-    assert 'id="case-state">completed<' in case_page and "CaseArrivalConfirmed" in case_page
+    assert (
+        'id="case-state">completed<' in case_page
+        and "<strong>Arrival confirmed</strong>" in case_page
+    )
 
 
 def test_another_state_cannot_see_the_movement(browser_for: Browsers) -> None:
