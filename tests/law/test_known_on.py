@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from repatria.law.catalog import DATA_DIR, load_catalog_from
+from repatria.law.catalog import DATA_DIR, load_catalog, load_catalog_from
 from repatria.law.document import parse_document
 from repatria.law.engine import assess
 from repatria.law.errors import LawDataError
@@ -130,3 +130,14 @@ def test_the_shipped_proclamation_is_known_from_the_day_it_was_made_public() -> 
         return found.value
 
     assert nations(date(2025, 3, 14)) == [] and nations(date(2025, 3, 15)) == ["VE"]
+
+
+def test_days_between_two_learnings_share_one_catalog_and_its_digest() -> None:
+    # The shipped law learned Proclamation 10903 on 15 March 2025: every earlier day has the
+    # same law as known, loaded once; that day has another.
+    first, second = load_catalog((), date(2025, 3, 1)), load_catalog((), date(2025, 3, 14))
+    learned = load_catalog((), date(2025, 3, 15))
+    assert first is second and first is not learned
+    assert first.digest == load_catalog_from(DATA_DIR, None, (), date(2025, 3, 1)).digest
+    assert learned.digest == load_catalog_from(DATA_DIR, None, (), date(2025, 3, 15)).digest
+    assert learned.digest != first.digest

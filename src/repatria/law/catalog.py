@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from repatria.law.expr import Env, Expr, Movement
 from repatria.law.facts import ContextFacts
 from repatria.law.files import LawFile, parse_file, read_law_files
 from repatria.law.held import AmendmentText
-from repatria.law.known import known_then, refuse_first_values_learned_later
+from repatria.law.known import known_then, learning_days, refuse_first_values_learned_later
 from repatria.law.schema import Authority, Rule, RuleSet
 from repatria.law.validation import check_references
 
@@ -139,8 +139,8 @@ def load_catalog(
     """The law of this installation: the shipped law, its local amendments, if any, and the
     approved amendments the services read from the database (`services/law_in_force.py`)."""
     local = _local_law[0]()
-    if known_on is not None and not _learned_after(known_on, local, amendments):
-        known_on = None  # nothing was learned since: the law in force, loaded once
+    if known_on is not None:
+        known_on = _same_law_day(known_on, local, amendments)
     return load_layered(local, tuple(amendments), known_on)
 
 
@@ -149,14 +149,20 @@ def _shipped_files() -> list[LawFile]:
     return read_law_files(DATA_DIR)
 
 
-def _learned_after(day: date, local: Path | None, amendments: Sequence[AmendmentText]) -> bool:
-    """Whether any entry or amendment was learned after the day (else the law known that day
-    is the law known now, and one cached catalog answers both)."""
-    if any(a.known_from is not None and a.known_from > day for a in amendments):
-        return True
+def _same_law_day(
+    day: date, local: Path | None, amendments: Sequence[AmendmentText]
+) -> date | None:
+    """The day that stands for every day with the same law as known on `day`: the law as
+    known changes only when an entry or amendment is learned, so one cached catalog answers
+    the whole span (None: nothing was learned since, the law known now)."""
     files = _shipped_files() + (read_law_files(local) if local and local.is_dir() else [])
     files += [amendment.law_file() for amendment in amendments]
-    return any(known_then(file, day) is not file for file in files)
+    learned = {a.known_from for a in amendments if a.known_from is not None}
+    learned = learned.union(*(learning_days(file) for file in files))
+    if not any(learned_on > day for learned_on in learned):
+        return None
+    before = [learned_on for learned_on in learned if learned_on <= day]
+    return max(before) if before else min(learned) - timedelta(days=1)
 
 
 def authorities_in_force(from_state: str, to_state: str, as_of: date) -> list[str]:

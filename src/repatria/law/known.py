@@ -48,6 +48,30 @@ def refuse_first_values_learned_later(files: Sequence[LawFile]) -> None:
             )
 
 
+def learning_days(file: LawFile) -> set[date]:
+    """The days on which entries of the file were learned (`known_from`, as `known_then`
+    reads it): the law as known on a day changes only on these."""
+    raw = file.raw
+    if not isinstance(raw, dict):
+        return set()
+    entries = list(raw.get("parties") or []) if isinstance(raw.get("parties"), list) else []
+    parameters = raw.get("parameters")
+    for parameter in (parameters if isinstance(parameters, dict) else {}).values():
+        values = parameter.get("values") if isinstance(parameter, dict) else None
+        entries += values if isinstance(values, list) else []
+    found = set()
+    for entry in entries:
+        learned = entry.get("known_from") if isinstance(entry, dict) else None
+        if isinstance(learned, str):
+            try:
+                learned = date.fromisoformat(learned)
+            except ValueError:
+                continue  # not a date: the schema refuses it, naming the line
+        if isinstance(learned, date):
+            found.add(learned)
+    return found
+
+
 def known_then(file: LawFile, day: date) -> LawFile | None:
     """The file without the entries learned after the day (the same file if none was); None
     for an amendment (`amends:`) all of whose entries were learned later."""
