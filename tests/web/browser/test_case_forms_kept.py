@@ -8,11 +8,13 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
+from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
+from tests.entrypoints.web.test_facilities import record_person
 from tests.web.browser.conftest import screenshot
 from tests.web.browser.test_plain_words import demo_case_in
 
@@ -126,3 +128,30 @@ def test_a_refused_hearing_keeps_every_answer_typed(sign_in: SignIn, container: 
             select(t.consent_verifications.c.id).where(t.consent_verifications.c.case_id == case_id)
         ).all()
     assert hearings == []
+
+
+def test_a_refused_allocation_keeps_the_arrivals_chosen_and_places_nobody(
+    sign_in: SignIn, container: Container, browser_for: Callable[[str], TestClient]
+) -> None:
+    record_person(browser_for("sv-case-officer"), "Expected")  # held by SV, in no cell
+    with container.uow() as uow:
+        facility = uow.session.scalar(select(t.facilities.c.id).where(t.facilities.c.state == "SV"))
+        held = uow.session.scalar(select(func.count()).select_from(t.stays))
+    page = sign_in("sv-facility-admin")
+    page.goto(f"/facilities/{facility}/allocations/new")
+    form = page.locator("#allocation-form")
+    chosen = form.locator("select[name=arrival]").first
+    level = chosen.locator("option").nth(1).get_attribute("value")
+    assert level
+    chosen.select_option(level)
+    form.get_by_label("Arrival day").fill("31/31/2026")
+    form.get_by_label("Rival groups").fill("G1, G2")
+    form.get_by_role("button", name="Allocate").click()
+    form = page.locator("#allocation-form")
+    expect(form.get_by_role("alert")).to_contain_text("Nobody was placed")
+    expect(form.locator("#e-allocation-on")).to_contain_text("must be a date")
+    expect(form.get_by_label("Arrival day")).to_have_value("31/31/2026")
+    expect(form.locator("select[name=arrival]").first).to_have_value(level)
+    expect(form.get_by_label("Rival groups")).to_have_value("G1, G2")
+    with container.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(t.stays)) == held
