@@ -34,10 +34,6 @@ class Kept:
         """True when the option was the one chosen (a select, a radio button)."""
         return self.value(form, name, default) == str(option)
 
-    def ticked(self, form: str, name: str, default: bool = False) -> bool:
-        """True when the checkbox was ticked (or is ticked by default on a fresh form)."""
-        return self.typed.get(name) == "on" if self.refused(form) else default
-
     def error(self, form: str, name: str) -> str:
         """Why the field was refused, or ""."""
         return self.errors.get(name, "") if self.refused(form) else ""
@@ -46,10 +42,11 @@ class Kept:
         """The field's aria attributes: invalid and described by its reason (and hint)."""
         ids = [f"e-{form}-{name}"] if self.error(form, name) else []
         ids += [f"h-{form}-{name}"] if hint else []
-        invalid = ' aria-invalid="true"' if self.error(form, name) else ""
         if not ids:
             return Markup("")
-        return Markup('{} aria-describedby="{}"').format(Markup(invalid), " ".join(ids))
+        if self.error(form, name):
+            return Markup(' aria-invalid="true" aria-describedby="{}"').format(" ".join(ids))
+        return Markup(' aria-describedby="{}"').format(" ".join(ids))
 
     def whole(self, form: str) -> str:
         """The reason no single field owns (a stale version, a rule about the whole form)."""
