@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from repatria.domain.errors import Conflict, StorageBusy
+from repatria.i18n import N_
 
-CHANGED_MEANWHILE = (
+CHANGED_MEANWHILE = N_(
     "someone else changed this record at the same time: nothing was written; reload and retry"
 )
-ALREADY_STORED = (
+ALREADY_STORED = N_(
     "the change conflicts with what is stored (or a request with the same Idempotency-Key "
     "is being processed): nothing was written; reload and retry"
 )
