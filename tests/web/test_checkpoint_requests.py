@@ -49,7 +49,10 @@ def test_an_auditors_request_is_pending_with_who_asked_until_a_checkpoint_covers
         ).one()
     assert tuple(event) == ("us-auditor", "before the court hearing")
 
+    dashboard = browser_for("mx-admin").get("/dashboard").text
+    assert "1 signed checkpoint asked for waits for the signing command." in dashboard
     size = sign_checkpoint(container)
+    assert 'id="checkpoints-waiting"' not in browser_for("mx-admin").get("/dashboard").text
     answered = requests_table(browser_for("us-auditor").get("/record").text)
     assert "Waiting for the signing command" not in answered
     assert f"Signed: the checkpoint of {size:,} events" in answered

@@ -14,7 +14,7 @@ from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.stage import country, who_acts_next
 from repatria.law.errors import LawDataError
-from repatria.services import clock, deadlines, impact, views
+from repatria.services import checkpoint_requests, clock, deadlines, impact, views
 
 router = web_router()
 
@@ -52,6 +52,7 @@ def dashboard(request: Request, uow: Uow, principal: User) -> Response:
         "record": {
             "size": views.log_size(uow),
             "checkpoint": views.latest_checkpoint(uow),
+            "waiting": checkpoint_requests.pending(uow),  # asked for, not yet signed
         }
         if principal.role in (Role.AUDITOR, Role.ADMIN)
         else None,
