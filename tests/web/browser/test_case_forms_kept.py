@@ -155,3 +155,25 @@ def test_a_refused_allocation_keeps_the_arrivals_chosen_and_places_nobody(
     expect(form.get_by_label("Rival groups")).to_have_value("G1, G2")
     with container.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(t.stays)) == held
+
+
+def test_a_facility_whose_cells_do_not_read_comes_back_as_typed(
+    sign_in: SignIn, container: Container
+) -> None:
+    page = sign_in("sv-facility-admin")
+    page.goto("/facilities/new")
+    form = page.locator("#facility-form")
+    expect(form).to_contain_text("letters, digits, dots, dashes; up to 40 characters")
+    form.get_by_label("Code").fill("wing-b.2")
+    form.get_by_label("Name").fill("Wing B")
+    form.get_by_label("Space standard the operator chose").select_option("ICRC")
+    form.get_by_label("Units and cells").fill("B, Wing B, b, 2, 14")
+    form.get_by_role("button", name="Record the facility").click()
+    form = page.locator("#facility-form")
+    expect(form.locator("#e-facility-cells")).to_contain_text("line 1: 9 to 10 values, not 5")
+    expect(form.get_by_label("Code")).to_have_value("wing-b.2")
+    expect(form.get_by_label("Space standard the operator chose")).to_have_value("ICRC")
+    expect(form.get_by_label("Units and cells")).to_have_value("B, Wing B, b, 2, 14")
+    form.get_by_label("Units and cells").fill("B, Wing B, b, 2, 14, 0, 2, min, shared")
+    form.get_by_role("button", name="Record the facility").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Wing B")
