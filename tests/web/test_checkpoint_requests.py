@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from repatria.adapters.db import tables as t
 from repatria.bootstrap import Container
+from repatria.entrypoints.cli.audit import answer_requests
+from repatria.services import audit_keys
 from tests.web.conftest import csrf_of
 from tests.web.scenarios import sign_checkpoint
 
@@ -79,3 +81,16 @@ def test_a_case_officer_may_not_ask_and_nothing_is_recorded(
     assert refused.status_code == 403
     with container.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(t.checkpoint_requests)) == 0
+
+
+def test_the_watching_signing_command_answers_a_request_on_its_next_round(
+    browser_for: Browsers, container: Container
+) -> None:
+    key = audit_keys.load_signing_key(container.settings)
+    answer_requests(container, key, every=0, rounds=1)  # nothing asked: nothing signed
+    with container.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(t.audit_checkpoints)) == 0
+    ask(browser_for("us-auditor"), "watched")
+    answer_requests(container, key, every=0, rounds=1)
+    page = requests_table(browser_for("us-auditor").get("/record").text)
+    assert "Waiting for the signing command" not in page and "Signed: the checkpoint of" in page

@@ -105,16 +105,27 @@ def checkpoint(
         stderr.print(f"note: generated a development checkpoint key at {key.path}")
     _sign_once(container, key, start_witness=start_witness)
     try:
-        while watch:
-            time.sleep(watch)
-            with container.uow() as uow:
-                waiting = checkpoint_requests.pending(uow)
-            if waiting:
-                stderr.print(f"{waiting} checkpoint request(s) pending: signing")
-                _sign_once(container, key, start_witness=False)
+        if watch:
+            answer_requests(container, key, every=watch)
     except KeyboardInterrupt:
         pass
     container.dispose()
+
+
+def answer_requests(
+    container: Container, key: audit_keys.SigningKey, *, every: float, rounds: int | None = None
+) -> None:
+    """Every `every` seconds (`rounds` times, or until interrupted), sign a checkpoint if one
+    was asked for on the record page and is not yet signed."""
+    done = 0
+    while rounds is None or done < rounds:
+        time.sleep(every)
+        done += 1
+        with container.uow() as uow:
+            waiting = checkpoint_requests.pending(uow)
+        if waiting:
+            stderr.print(f"{waiting} checkpoint request(s) pending: signing")
+            _sign_once(container, key, start_witness=False)
 
 
 def _sign_once(container: Container, key: audit_keys.SigningKey, *, start_witness: bool) -> None:
