@@ -6,35 +6,21 @@ column derived otherwise."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from repatria.bootstrap import Container
 from repatria.domain import merkle
 from repatria.domain.accounts import Principal
 from repatria.domain.audit import event_leaf_hash
 from repatria.domain.audit_checkpoints import sign_checkpoint
 from repatria.domain.errors import Conflict
-from repatria.services.unit_of_work import UnitOfWork
-from tests.services.exchange.fakes import ExchangeStore, ExchangeUnitOfWork
+from tests.adapters.db.repositories.conftest import Units
 
-Units = Callable[[], UnitOfWork]
 pytestmark = pytest.mark.parametrize("backend", ["sqlite", "postgresql", "memory"], indirect=True)
 ACTOR = Principal.system("test")
 SIGNED_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def units(backend: str, request: pytest.FixtureRequest) -> Units:
-    """Units of work on the test's database, or in memory, sharing what they commit."""
-    if backend == "memory":
-        store = ExchangeStore()
-        return lambda: ExchangeUnitOfWork(store)
-    container: Container = request.getfixturevalue("container")
-    return lambda: container.uow()
 
 
 def _record(units: Units, count: int) -> list[int]:

@@ -4,35 +4,20 @@ it, and a page of it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
-from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal, Role
 from repatria.domain.cases import CaseState
 from repatria.services import cases, people
 from repatria.services.commands import OpenCase, RecordPerson
 from repatria.services.ports.cases import CaseFilter
 from repatria.services.ports.people import PeopleFilter
-from repatria.services.unit_of_work import UnitOfWork
-from tests.fakes import FakeStore, FakeUnitOfWork
+from tests.adapters.db.repositories.conftest import Units
 from tests.treaty_case import MEXICAN
 
-Units = Callable[[], UnitOfWork]
 # Each test on each database and in memory (the test names its databases itself: conftest.py).
 pytestmark = pytest.mark.parametrize("backend", ["sqlite", "postgresql", "memory"], indirect=True)
 US_OFFICER = Principal(None, "us-officer", Role.CASE_OFFICER, None, "US")
-
-
-@pytest.fixture
-def units(backend: str, request: pytest.FixtureRequest) -> Units:
-    """Units of work on the test's database, or in memory, sharing what they commit."""
-    if backend == "memory":
-        store = FakeStore()
-        return lambda: FakeUnitOfWork(store)
-    container: Container = request.getfixturevalue("container")
-    return lambda: container.uow()
 
 
 def _opened(units: Units, family_name: str, to_state: str = "MX") -> tuple[int, int, str]:

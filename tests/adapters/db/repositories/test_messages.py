@@ -5,29 +5,16 @@ and by sequence number, each received once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from repatria.bootstrap import Container
 from repatria.domain.errors import Conflict
 from repatria.services.unit_of_work import UnitOfWork
-from tests.services.exchange.fakes import ExchangeStore, ExchangeUnitOfWork
+from tests.adapters.db.repositories.conftest import Units
 
-Units = Callable[[], UnitOfWork]
 pytestmark = pytest.mark.parametrize("backend", ["sqlite", "postgresql", "memory"], indirect=True)
 AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def units(backend: str, request: pytest.FixtureRequest) -> Units:
-    """Units of work on the test's database, or in memory, sharing what they commit."""
-    if backend == "memory":
-        store = ExchangeStore()
-        return lambda: ExchangeUnitOfWork(store)
-    container: Container = request.getfixturevalue("container")
-    return lambda: container.uow()
 
 
 def _queue(uow: UnitOfWork, peer_state: str, seq: int, size: int | None = None) -> None:

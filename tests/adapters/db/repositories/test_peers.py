@@ -5,30 +5,16 @@ inbound sequence held and moved, and the newest checkpoint a peer showed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
 
-from repatria.bootstrap import Container
 from repatria.domain.errors import Conflict
-from repatria.services.unit_of_work import UnitOfWork
-from tests.services.exchange.fakes import ExchangeStore, ExchangeUnitOfWork
+from tests.adapters.db.repositories.conftest import Units
 
-Units = Callable[[], UnitOfWork]
 pytestmark = pytest.mark.parametrize("backend", ["sqlite", "postgresql", "memory"], indirect=True)
 ADDED = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 ENVELOPE_KEY, CHECKPOINT_KEY, SUCCESSOR = "a" * 64, "b" * 64, "c" * 64
-
-
-@pytest.fixture
-def units(backend: str, request: pytest.FixtureRequest) -> Units:
-    """Units of work on the test's database, or in memory, sharing what they commit."""
-    if backend == "memory":
-        store = ExchangeStore()
-        return lambda: ExchangeUnitOfWork(store)
-    container: Container = request.getfixturevalue("container")
-    return lambda: container.uow()
 
 
 def _add_us(units: Units, next_in_seq: int = 1) -> None:
