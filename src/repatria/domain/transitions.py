@@ -76,11 +76,12 @@ def check_actor(
     `preparers`: who, by the record, prepared the decision the step takes."""
     if principal.role not in transition.roles:
         roles = ", ".join(sorted(r.value for r in transition.roles))
-        raise PermissionDenied(
-            N_("%(step)s needs the role %(roles)s"),
-            step=Term(transition.command),
-            roles=Term(roles),
+        needs = (
+            N_("%(step)s needs the role %(roles)s")
+            if len(transition.roles) == 1
+            else N_("%(step)s needs one of the roles %(roles)s")
         )
+        raise PermissionDenied(needs, step=Term(transition.command), roles=Term(roles))
     wanted = acting_states(case, transition)
     if principal.state not in wanted:
         raise PermissionDenied(
