@@ -1,10 +1,12 @@
 """The API document tells the truth: Schemathesis, every check, finds nothing.
 
 The run `schemathesis run --checks all` makes against a served demo with a case officer's
-token, in process against the application on the demo data (SQLite), bounded and seeded: every
-answer has a documented status, content type, headers and body; a request the document allows
-is accepted, one it forbids is refused. Settings shared with the command line, such as the few
-operations whose bodies have rules JSON Schema cannot state, come from schemathesis.toml.
+token, in process against the application on the demo data (SQLite), bounded and seeded: no
+answer is a server error; every answer has a documented status, content type, headers and
+body; a request the document allows is accepted, one it forbids is refused; every operation,
+signed in, gets past authentication at least once. Settings shared with the command line,
+such as the few operations whose bodies have rules JSON Schema cannot state, come from
+schemathesis.toml.
 """
 
 from __future__ import annotations
@@ -72,12 +74,21 @@ def test_every_check_of_schemathesis_passes_for_a_case_officer(
     failures: list[str] = []
     errors: list[str] = []
     tested = 0
+    statuses: dict[str, set[int]] = {}
     for event in from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
             failures += _failures(event)
             tested += len(event.recorder.cases)
+            seen = statuses.setdefault(event.recorder.label, set())
+            for interaction in event.recorder.interactions.values():
+                if interaction.response is not None:
+                    seen.add(interaction.response.status_code)
         elif isinstance(event, events.NonFatalError | events.FatalError):
             errors.append(str(getattr(event, "info", None) or getattr(event, "exception", "")))
     assert not errors, "\n".join(errors)
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(sorted(set(failures)))
     assert tested > 1000, tested  # every operation was exercised, not skipped
+    operations = [result.ok().label for result in schema.get_all_operations()]
+    assert len(operations) >= 12
+    # Signed in, every operation got past authentication at least once.
+    assert not [label for label in operations if not statuses.get(label, set()) - {401}]
