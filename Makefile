@@ -66,8 +66,11 @@ typecheck: install-test ## mypy (strict on domain, law and screening)
 contracts: install-test ## The import-layer contract (import-linter)
 	$(BIN)/lint-imports
 
+# Three workers on two cores: the browser, server and PostgreSQL tests wait on other processes,
+# and a third worker fills those waits (the whole suite, measured back to back on an idle
+# 2-core machine: 6 min 1 s with two workers, 4 min 40 s with three, 5 min 20 s with four).
 unit: install-test browser ## The whole pytest suite, on SQLite and a real PostgreSQL it starts itself
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 3 -q
 
 quick: install-test ## The pytest suite without the browser and PostgreSQL tests
 	$(BIN)/pytest -n 2 -q -m "$(QUICK_TESTS)"

@@ -99,7 +99,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark what needs more than Python: `postgresql` (the test's database is PostgreSQL) and
-    `browser` (tests/web/browser/), so that `make check` can leave them out."""
+    `browser` (tests/web/browser/), so that `make check` can leave them out. Then the `slow`
+    tests go first: started last, one of them (up to a minute) would run alone at the end
+    while the other workers sat idle."""
     browser = TESTS / "web" / "browser"
     for item in items:
         callspec = getattr(item, "callspec", None)
@@ -107,6 +109,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.postgresql)
         if browser in item.path.resolve().parents:
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: in order
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ from repatria.screening.roster import Fill, read_roster
 from tests.screening.documents import csv_cells, documents, near_favourable
 from tests.screening.expected import expected_rows
 
+pytestmark = pytest.mark.slow
 ROSTERS = st.lists(st.one_of(documents(), near_favourable()), min_size=1, max_size=20)
 # An example screens a whole roster against every authority, most of a second of fixed cost
 # whatever the roster's size: 40 rosters of up to 20 documents a run (the profile's 100 x 2/5),

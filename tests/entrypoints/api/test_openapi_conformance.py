@@ -55,6 +55,7 @@ def _failures(event: events.ScenarioFinished) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_every_check_of_schemathesis_passes_for_a_case_officer(
     app: Any, container: Container
