@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import PositiveInt, field_validator, model_validator
+from pydantic import Field, PositiveInt, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from repatria.domain.accounts import Role
@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     token_days: int = 30
     # A request body larger than this is refused (413) before anything reads it.
     max_body_bytes: PositiveInt = 1024 * 1024
+    # The threads a server process runs its database work in at once (anyio's default is 40).
+    # Python runs one at a time: more, and each request waits behind the others for its turn
+    # (docs/decisions/0008-eight-threads-a-worker.md).
+    threads: Annotated[int, Field(ge=2, le=256)] = 8
     # argon2id's cost for new password hashes: passes over memory, and the memory in KiB (the
     # defaults are argon2-cffi's: about a quarter of a second and 64 MiB). Production refuses
     # less than OWASP's minimum; the test suite sets them low so that signing in is cheap.

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -47,8 +46,8 @@ class WriterGate:
     Writers meet at a lock in the database anyway (SQLite's write lock, the log head's row
     on PostgreSQL); waiting here, asleep, they do not take the GIL from the one that holds it
     (docs/decisions/0002-plain-threads-and-a-writer-lock.md). A unit of work takes its turn
-    when it first touches the database and gives it back at its commit or end; the web
-    pages take one for the request (`slot`)."""
+    when it first touches the database and gives it back at its commit or end, API command
+    and form alike."""
 
     def __init__(self, limit: int, timeout_s: float = 30.0) -> None:
         self._slots = threading.BoundedSemaphore(limit)
@@ -62,15 +61,6 @@ class WriterGate:
     def release(self) -> None:
         """Give the slot back (from any thread)."""
         self._slots.release()
-
-    @contextmanager
-    def slot(self) -> Iterator[None]:
-        """Hold a slot for the block, waiting up to the timeout for one."""
-        self.acquire()
-        try:
-            yield
-        finally:
-            self.release()
 
 
 class UnitOfWork(Protocol):

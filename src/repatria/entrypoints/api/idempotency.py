@@ -9,8 +9,9 @@ from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal
-from repatria.entrypoints.api.deps import CurrentPrincipal, Uow
+from repatria.entrypoints.api.deps import AppContainer, CurrentPrincipal
 from repatria.services import idempotency
 from repatria.services.idempotency import StoredAnswer
 from repatria.services.unit_of_work import UnitOfWork
@@ -54,7 +55,7 @@ class Idempotency:
 
 async def get_idempotency(
     principal: CurrentPrincipal,
-    uow: Uow,
+    container: AppContainer,
     fingerprint: Annotated[str, Depends(_fingerprint)],
     key: Annotated[
         str | None,
@@ -73,12 +74,23 @@ async def get_idempotency(
     """Look the key up; a key seen before ends the request with the first answer.
 
     Without a key nothing is looked up, so the request stays on the event loop; with one,
-    the lookup runs in the thread pool, inside the command's own transaction."""
+    the lookup runs in the thread pool, in a reading unit of work of its own: the command's
+    turn to write is taken with its work, in its own hop (api.app.limit_threads). A second
+    request under the key while the first is still at work finds nothing stored yet; its
+    answer, stored under the same key at its commit, is refused by the key's uniqueness,
+    and it ends with 409 having changed nothing (as the IETF draft says)."""
     if key:
-        stored = await run_in_threadpool(idempotency.lookup, uow, principal, key, fingerprint)
+        stored = await run_in_threadpool(_lookup, container, principal, key, fingerprint)
         if stored is not None:
             raise AnswerReplayed(stored)
     return Idempotency(principal, key, fingerprint)
+
+
+def _lookup(
+    container: Container, principal: Principal, key: str, fingerprint: str
+) -> StoredAnswer | None:
+    with container.uow(read_only=True) as reader:
+        return idempotency.lookup(reader, principal, key, fingerprint)
 
 
 Idempotent = Annotated[Idempotency, Depends(get_idempotency)]

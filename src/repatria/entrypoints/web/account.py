@@ -18,7 +18,7 @@ from repatria.entrypoints.web.deps import (
     RecordId,
     Uow,
     User,
-    optional_principal,
+    signed_in,
 )
 from repatria.entrypoints.web.forms import Short
 from repatria.entrypoints.web.kept_forms import KEPT
@@ -174,7 +174,7 @@ def change_password(
     Its own units of work, not the page's, as signing in: the password is checked outside
     any writer's turn (services/login.py)."""
     with container.uow(read_only=True) as reader:
-        principal = optional_principal(request, reader)  # a signed-in user changes their own
+        principal = signed_in(request, reader)  # a signed-in user changes their own
     name = principal.username if principal else username.strip()
     if new_password != new_password_again:
         reason = _("does not match the new password")

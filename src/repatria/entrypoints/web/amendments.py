@@ -3,13 +3,15 @@ with its YAML and its impact on open cases, and the forms to propose and decide.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from repatria.domain.access import Action, allowed
-from repatria.domain.amendments import AmendmentStatus, LawAmendment
+from repatria.domain.amendments import AmendmentStatus
 from repatria.domain.errors import InvalidInput
 from repatria.entrypoints.web.deps import RecordId, Uow, User
 from repatria.entrypoints.web.forms import Short, Text, form_date
@@ -55,47 +57,63 @@ async def propose(
     kind: Short = "",
 ) -> Response:
     """Propose an overlay, uploaded or typed, or one of the common amendments by its form
-    (`kind`: party, value, ruling); refused with the file, line and reason."""
+    (`kind`: party, value, ruling); refused with the file, line and reason. The form and
+    the upload are read here; the proposal is checked against the law and stored in the
+    thread pool, never on the event loop."""
     fields = await request.form()
     typed = {k: v for k, v in fields.items() if isinstance(v, str) and k != "csrf_token"}
+    upload = None
+    if not kind and file is not None and file.filename:
+        upload = (file.filename, await file.read(MAX_TEXT + 1))
+    proposal = Proposal(title, reason, text, kind, typed, upload)
+    return await run_in_threadpool(_propose_page, request, uow, principal, proposal)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What the form sent: a title and reason, and the YAML typed, uploaded (the file's name
+    and bytes) or made from the fields of a common amendment (`kind`)."""
+
+    title: str
+    reason: str
+    text: str
+    kind: str
+    typed: dict[str, str]
+    upload: tuple[str, bytes] | None
+
+
+def _propose_page(request: Request, uow: Uow, principal: User, proposal: Proposal) -> Response:
     try:
-        found = await _propose(uow, principal, title, reason, text, file, kind, typed)
+        found = amendments.propose(uow, principal, _command(proposal))
     except KEPT as refused:
         page = lambda: _list_page(uow, principal)  # noqa: E731
-        form = "common" if kind else "yaml"
+        form = "common" if proposal.kind else "yaml"
+        typed = proposal.typed
         return form_back(request, uow, refused, form=form, typed=typed, page=page, dates=("on",))
     uow.commit()
     return RedirectResponse(f"/law/amendments/{found.id}", status_code=303)
 
 
-async def _propose(
-    uow: Uow,
-    principal: User,
-    title: str,
-    reason: str,
-    text: str,
-    file: UploadFile | None,
-    kind: str,
-    typed: dict[str, str],
-) -> LawAmendment:
-    file_name = "amendment.yaml"
-    if kind:
+def _command(proposal: Proposal) -> ProposeAmendment:
+    file_name, text = "amendment.yaml", proposal.text
+    if proposal.kind:
         known = set(AmendmentForm.model_fields) - {"kind"}
-        given = {name: value for name, value in typed.items() if name in known and value}
+        given = {name: value for name, value in proposal.typed.items() if name in known and value}
         if "on" in given:
             given["on"] = as_iso(given["on"])
         form = AmendmentForm.model_validate(
-            {**given, "kind": kind, "verified": "verified" in given}
+            {**given, "kind": proposal.kind, "verified": "verified" in given}
         )
         text, file_name = overlay(form), f"{form.kind}-{form.target}.yaml"
-    elif file is not None and file.filename:
-        file_name = file.filename
+    elif proposal.upload is not None:
+        file_name, raw = proposal.upload
         try:
-            text = (await file.read(MAX_TEXT + 1)).decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise InvalidInput("file", N_("%(file)s is not UTF-8 text"), file=file_name) from None
-    command = ProposeAmendment(title=title, file_name=file_name, text=text, reason=reason)
-    return amendments.propose(uow, principal, command)
+    return ProposeAmendment(
+        title=proposal.title, file_name=file_name, text=text, reason=proposal.reason
+    )
 
 
 @router.get("/law/amendments/{amendment_id}")

@@ -23,12 +23,15 @@ PAGE_SIZE = 25
 def get_uow(
     request: Request, container: Annotated[Container, Depends(get_container)]
 ) -> Iterator[UnitOfWork]:
-    """One unit of work for the page; a reading one for GET and HEAD."""
+    """One unit of work for the page; a reading one for GET and HEAD. A form's waits for its
+    turn to write (WriterGate) when it first touches the database, as an API command's does,
+    and gives it back at its commit: never held from one hop to the thread pool to the next,
+    where the threads could all be waiting for it (api.app.limit_threads)."""
     if request.method in ("GET", "HEAD"):
         with container.uow(read_only=True) as uow:
             yield uow
         return
-    with container.writers.slot(), container.uow() as uow:  # see WriterGate
+    with container.uow(gated=True) as uow:
         yield uow
 
 
@@ -36,8 +39,8 @@ Uow = Annotated[UnitOfWork, Depends(get_uow)]
 AppContainer = Annotated[Container, Depends(get_container)]
 
 
-def optional_principal(request: Request, uow: Uow) -> Principal | None:
-    """The signed-in user, or None (public pages show a lighter navigation)."""
+def signed_in(request: Request, uow: UnitOfWork) -> Principal | None:
+    """The signed-in user, read in `uow`, or None; their language chosen for the page."""
     raw = request.cookies.get(SESSION_COOKIE)
     if not raw:
         return None
@@ -53,6 +56,16 @@ def optional_principal(request: Request, uow: Uow) -> Principal | None:
     if not i18n.supported(request.query_params.get("lang")):
         i18n.set_locale(i18n.choose(principal.language, cookie, accept, principal.state))
     return principal
+
+
+def optional_principal(request: Request, uow: Uow, container: AppContainer) -> Principal | None:
+    """The signed-in user, or None (public pages show a lighter navigation). A form's user is
+    read in a reading unit of work of its own, so that the form's turn to write is taken
+    with its work, in the page's own hop to the thread pool."""
+    if request.method in ("GET", "HEAD"):
+        return signed_in(request, uow)
+    with container.uow(read_only=True) as reader:
+        return signed_in(request, reader)
 
 
 def require_principal(

@@ -19,7 +19,7 @@ from repatria import i18n
 from repatria.domain.errors import InvalidInput
 from repatria.entrypoints.api.deps import SESSION_COOKIE
 from repatria.entrypoints.web import security
-from repatria.entrypoints.web.deps import Uow, User, optional_principal
+from repatria.entrypoints.web.deps import Uow, User, signed_in
 from repatria.entrypoints.web.routing import web_router
 from repatria.i18n import N_
 from repatria.services import languages
@@ -99,7 +99,7 @@ def switch_language(request: Request, uow: Uow, language: Language, next: Next =
         chosen = i18n.current_locale()
     code = chosen.split("_")[0]
     if request.cookies.get(SESSION_COOKIE):
-        principal = optional_principal(request, uow)
+        principal = signed_in(request, uow)
         if principal is not None and not principal.read_only:
             languages.set_language(uow, principal, code)
             uow.commit()

@@ -16,7 +16,7 @@ from repatria.bootstrap import Container
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import InvalidInput
 from repatria.entrypoints.web.account import account_page
-from repatria.entrypoints.web.deps import AppContainer, RecordId, Uow, User, optional_principal
+from repatria.entrypoints.web.deps import AppContainer, RecordId, Uow, User, signed_in
 from repatria.entrypoints.web.errors import LoginRequired
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.second_factor import ChallengeId, Credential
@@ -39,7 +39,7 @@ def registration_options(uow: Uow, principal: User, container: AppContainer) -> 
 def _signed_in(request: Request, container: Container) -> tuple[Principal, bool]:
     # Who is signed in, and whether they have a key, read without a writer's turn.
     with container.uow(read_only=True) as reader:
-        principal = optional_principal(request, reader)
+        principal = signed_in(request, reader)
         if principal is None or principal.user_id is None:
             raise LoginRequired
         return principal, security_keys.has_keys(reader, principal.user_id)
