@@ -87,7 +87,7 @@ def _field(location: tuple[int | str, ...]) -> str:
 def parse_document(raw: object) -> AssessmentDocument:
     """Parse a raw JSON value into a document; InvalidDocument names the first bad field."""
     if not isinstance(raw, dict):
-        raise InvalidDocument("document", "must be a JSON object")
+        raise InvalidDocument("document", N_("must be a JSON object"))
     try:
         document = AssessmentDocument.model_validate(raw)
     except ValidationError as exc:
@@ -100,13 +100,15 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for key, value in pairs:
         if key in found:
-            raise InvalidDocument(key, "appears twice in the same object")
+            raise InvalidDocument(key, N_("appears twice in the same object"))
         found[key] = value
     return found
 
 
 def _no_constant(name: str) -> float:
-    raise InvalidDocument("document", f"not valid JSON ({name} is not a JSON number)")
+    raise InvalidDocument(
+        "document", N_("not valid JSON (%(name)s is not a JSON number)"), name=name
+    )
 
 
 def load_json(text: str | bytes) -> object:
@@ -116,5 +118,9 @@ def load_json(text: str | bytes) -> object:
         return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise InvalidDocument(
-            "document", f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+            "document",
+            N_("not valid JSON (%(problem)s at line %(line)s, column %(column)s)"),
+            problem=exc.msg,
+            line=exc.lineno,
+            column=exc.colno,
         ) from None

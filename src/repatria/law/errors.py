@@ -4,12 +4,18 @@ from __future__ import annotations
 
 
 class InvalidDocument(Exception):
-    """An assessment document that cannot be assessed; names the first bad field."""
+    """An assessment document that cannot be assessed; names the first bad field.
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
+    `reason` is a template marked for translation (N_) with its `params`, as the domain's
+    InvalidInput takes them, so that the web and the API can say it in the reader's
+    language; `.reason` is it filled in, in English."""
+
+    def __init__(self, field: str, reason: str, /, **params: object) -> None:
         self.field = field
-        self.reason = reason
+        self.template = reason
+        self.params = params
+        self.reason = reason % params if params else reason
+        super().__init__(f"{field}: {self.reason}")
 
 
 class LawDataError(Exception):

@@ -65,7 +65,7 @@ def _parsed(document: dict[str, Any]) -> AssessmentDocument:
     try:
         return parse_document(document)
     except InvalidDocument as exc:
-        raise InvalidInput(exc.field, exc.reason) from None
+        raise InvalidInput(exc.field, exc.template, **exc.params) from None
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ def _parsed(document: str) -> dict[str, Any]:
     try:  # as strictly as the API and `repatria assess`: a key given twice is refused
         parsed = load_json(document)
     except InvalidDocument as exc:
-        raise InvalidInput(exc.field, exc.reason) from None
+        raise InvalidInput(exc.field, exc.template, **exc.params) from None
     if not isinstance(parsed, dict):
         raise InvalidInput("document", N_("must be a JSON object"))
     return parsed

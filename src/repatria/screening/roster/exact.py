@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from repatria.i18n import N_
 from repatria.law.document import AssessmentDocument, load_json, parse_document
 from repatria.law.errors import InvalidDocument
 from repatria.screening.documents import document_row
@@ -62,7 +63,7 @@ def _filled(raw: dict[str, Any], fill: Fill) -> tuple[dict[str, Any], bool]:
 def parse_row(raw: object, fill: Fill) -> tuple[AssessmentDocument, bool]:
     """Parse one raw document as `repatria assess` does (InvalidDocument names the field)."""
     if not isinstance(raw, dict):
-        raise InvalidDocument("document", "must be a JSON object")
+        raise InvalidDocument("document", N_("must be a JSON object"))
     document, every = _filled(raw, fill)
     return parse_document(document), every
 
