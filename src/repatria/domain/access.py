@@ -86,6 +86,12 @@ def sees_everything(principal: Principal) -> bool:
     return principal.role is Role.AUDITOR or principal.state == "*"
 
 
+def scope_of(principal: Principal) -> str | None:
+    """The state whose records the principal sees (those from, to, held or kept by it), or
+    None when they see everything: what a repository's query is narrowed by."""
+    return None if sees_everything(principal) else principal.state
+
+
 def sees_states(principal: Principal, states: Iterable[str]) -> bool:
     """True when a record touching these states is in the principal's scope."""
     return sees_everything(principal) or principal.state in set(states)

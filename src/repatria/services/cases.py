@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from repatria.domain.access import Action, require, sees_everything, sees_states
+from repatria.domain.access import Action, require, scope_of, sees_states
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import Case, CaseState, initial_state
 from repatria.domain.errors import InvalidInput, NotFound, PermissionDenied
@@ -161,7 +161,7 @@ def list_cases(
 ) -> Page[Case]:
     """A page of the cases involving the principal's state, filtered, newest first."""
     which = CaseFilter(
-        involving=None if sees_everything(principal) else principal.state,
+        involving=scope_of(principal),
         state=state,
         authority=authority,
         person_id=person_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from repatria.domain.access import Action, require, sees_everything, sees_states
+from repatria.domain.access import Action, require, scope_of, sees_states
 from repatria.domain.accounts import Principal
 from repatria.domain.contracts import ContractRecord
 from repatria.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -35,7 +35,7 @@ def find(uow: UnitOfWork, principal: Principal, key: str) -> ContractRecord:
 
 def list_contracts(uow: UnitOfWork, principal: Principal) -> list[ContractRecord]:
     """Contracts the principal's state pays or hosts, newest start first."""
-    return uow.contracts.seen_by(None if sees_everything(principal) else principal.state)
+    return uow.contracts.seen_by(scope_of(principal))
 
 
 def create(uow: UnitOfWork, principal: Principal, command: CreateContract) -> ContractRecord:

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from repatria.domain.access import scope_of
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import Case, CaseState
 from repatria.law.catalog import load_catalog
 from repatria.services import assessments, case_documents, cases
 from repatria.services.case_documents import build_document
 from repatria.services.unit_of_work import UnitOfWork
-from repatria.services.views import scope_of
 
 S = CaseState
 # The states in which each time limit has been met: a decision is taken once the receiving

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from repatria.domain.access import Action, require, sees_everything, sees_states
+from repatria.domain.access import Action, require, scope_of, sees_states
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from repatria.domain.facilities import (
@@ -54,7 +54,7 @@ def find(uow: UnitOfWork, principal: Principal, key: str) -> FacilityRecord:
 
 def list_facilities(uow: UnitOfWork, principal: Principal) -> list[FacilityRecord]:
     """Facilities the principal's state runs or pays for custody in, by code."""
-    return uow.facilities.seen_by(None if sees_everything(principal) else principal.state)
+    return uow.facilities.seen_by(scope_of(principal))
 
 
 def require_operator(principal: Principal, facility: FacilityRecord | CreateFacility) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from repatria.domain.access import Action, require, sees_everything, sees_states
+from repatria.domain.access import Action, require, scope_of, sees_states
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import CaseState
 from repatria.domain.errors import (
@@ -297,7 +297,7 @@ def list_movements(
     uow: UnitOfWork, principal: Principal, *, limit: int, offset: int
 ) -> Page[Movement]:
     """Movements involving the principal's state, newest first."""
-    state = None if sees_everything(principal) else principal.state
+    state = scope_of(principal)
     items, total = uow.movements.page(state, limit=limit, offset=offset)
     return Page(items, total, limit, offset)
 

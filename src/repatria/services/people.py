@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from repatria.domain.access import Action, require, sees_everything
+from repatria.domain.access import Action, require, scope_of
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import Conflict, NotFound, PermissionDenied
 from repatria.domain.people import (
@@ -38,16 +38,10 @@ class Page(Generic[T]):
 
 def get_or_raise(uow: UnitOfWork, principal: Principal, person_id: int) -> Person:
     """The person, if the principal may see them; otherwise NotFound (existence must not leak)."""
-    person = uow.people.get(person_id, seen_by=_seen_by(principal))
+    person = uow.people.get(person_id, seen_by=scope_of(principal))
     if person is None:
         raise NotFound("person", person_id)
     return person
-
-
-def _seen_by(principal: Principal) -> str | None:
-    """The state whose people the principal sees (those it holds or has a case about), or
-    None for one who sees everyone."""
-    return None if sees_everything(principal) else principal.state
 
 
 def _build(command: RecordPerson) -> dict[str, Any]:
@@ -161,7 +155,7 @@ def list_people(
 ) -> Page[Person]:
     """A page of the people the principal may see, filtered, ordered by id."""
     which = PeopleFilter(
-        seen_by=_seen_by(principal),
+        seen_by=scope_of(principal),
         citizenship=citizenship,
         held_by_state=held_by_state,
         name=name,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from repatria.domain.access import scope_of
 from repatria.domain.accounts import Principal
 from repatria.domain.cases import Case
 from repatria.domain.people import Person
 from repatria.services.unit_of_work import UnitOfWork
-from repatria.services.views import scope_of
 
 MOST = 25  # per kind; the lists page further
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from repatria.domain.access import sees_everything
+from repatria.domain.access import scope_of
 from repatria.domain.accounts import Principal
 from repatria.domain.assessments import Assessment
 from repatria.domain.cases import Case, CaseState
@@ -30,11 +30,6 @@ CLOSED_STATES = frozenset(
         CaseState.CANCELLED,
     }
 )
-
-
-def scope_of(principal: Principal) -> str | None:
-    """The state whose records the principal sees, or None when they see everything."""
-    return None if sees_everything(principal) else principal.state
 
 
 def demo_logins(uow: UnitOfWork) -> list[dict[str, str]]:

@@ -121,7 +121,7 @@ def answer_requests(
     while rounds is None or done < rounds:
         time.sleep(every)
         done += 1
-        with container.uow() as uow:
+        with container.uow(read_only=True) as uow:  # on SQLite, no write lock to count
             waiting = checkpoint_requests.pending(uow)
         if waiting:
             stderr.print(f"{waiting} checkpoint request(s) pending: signing")

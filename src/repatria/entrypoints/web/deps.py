@@ -2,41 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 
 from repatria import i18n
-from repatria.bootstrap import Container
 from repatria.domain.access import Action, require
 from repatria.domain.accounts import Principal
 from repatria.domain.errors import NotAuthenticated
-from repatria.entrypoints.api.deps import MAX_ID, SESSION_COOKIE, get_container
+
+# A page's unit of work is an API request's (api.deps.get_uow): a reading one for GET and
+# HEAD; a form's takes its turn to write with its work, never from one hop to the next.
+from repatria.entrypoints.api.deps import MAX_ID, SESSION_COOKIE
+from repatria.entrypoints.api.deps import AppContainer as AppContainer
+from repatria.entrypoints.api.deps import Uow as Uow
 from repatria.entrypoints.web.errors import LoginRequired
 from repatria.services import accounts
 from repatria.services.unit_of_work import UnitOfWork
 
 PAGE_SIZE = 25
-
-
-def get_uow(
-    request: Request, container: Annotated[Container, Depends(get_container)]
-) -> Iterator[UnitOfWork]:
-    """One unit of work for the page; a reading one for GET and HEAD. A form's waits for its
-    turn to write (WriterGate) when it first touches the database, as an API command's does,
-    and gives it back at its commit: never held from one hop to the thread pool to the next,
-    where the threads could all be waiting for it (api.app.limit_threads)."""
-    if request.method in ("GET", "HEAD"):
-        with container.uow(read_only=True) as uow:
-            yield uow
-        return
-    with container.uow(gated=True) as uow:
-        yield uow
-
-
-Uow = Annotated[UnitOfWork, Depends(get_uow)]
-AppContainer = Annotated[Container, Depends(get_container)]
 
 
 def signed_in(request: Request, uow: UnitOfWork) -> Principal | None:

@@ -70,10 +70,3 @@ def test_checkpoints_and_notes_are_kept_once_each_and_found_by_size(units: Units
     assert latest is not None and latest.tree_size == 9 and latest.signed_by(key.public_key())
     assert at_six is not None and at_six.root_hash == bytes([6]) * 32
     assert note is not None and (note.tree_size, note.note) == (9, "note 9")
-
-
-def test_an_intact_log_has_no_stray_row_and_no_column_derived_otherwise(units: Units) -> None:
-    _record(units, 2)
-    with units() as uow:
-        assert uow.audit.first_stray_row() is None
-        assert uow.audit.derivation_problem() is None
