@@ -136,13 +136,16 @@ class FakeCases:
         hearings = [c for c in self._uow.work.consents.values() if c.case_id == case_id]
         return max(hearings, key=lambda c: c.id or 0, default=None)
 
-    def open_with_documents(self, closed: Collection[CaseState]) -> OpenCases:
-        """Every case in none of the closed states, by id, with its latest document."""
+    def open_with_documents(
+        self, closed: Collection[CaseState], involving: str | None = None
+    ) -> OpenCases:
+        """Every case in none of the closed states (and from or to `involving`), by id,
+        with its latest document."""
         work = self._uow.work
         found = OpenCases([], [], [], [], [], [])
         for case_id in sorted(work.cases):
             case = work.cases[case_id]
-            if case.state in closed:
+            if case.state in closed or involving not in (None, case.from_state, case.to_state):
                 continue
             assessed = [a for a in work.assessments.values() if a.case_id == case_id]
             latest = max(assessed, key=lambda a: a.id or 0, default=None)

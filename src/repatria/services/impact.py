@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from repatria.domain.access import sees_everything
+from repatria.domain.access import scope_of, sees_everything
 from repatria.domain.accounts import Principal
 from repatria.domain.amendments import LawAmendment
 from repatria.domain.cases import CaseState
@@ -69,10 +69,11 @@ class Change:
         }
 
 
-def open_cases(uow: UnitOfWork) -> OpenCases:
-    """Every open case with the document of its latest assessment, read in columns; a case
-    never assessed (a draft) with the document its records give today (there are few)."""
-    found = uow.cases.open_with_documents(CLOSED)
+def open_cases(uow: UnitOfWork, involving: str | None = None) -> OpenCases:
+    """Every open case (from or to the state `involving`, where given) with the document of
+    its latest assessment, read in columns; a case never assessed (a draft) with the document
+    its records give today (there are few)."""
+    found = uow.cases.open_with_documents(CLOSED, involving)
     today = clock.today()
     for position, document in enumerate(found.documents):
         if document is None:
@@ -81,24 +82,6 @@ def open_cases(uow: UnitOfWork) -> OpenCases:
             built = case_documents.build_document(case_documents.load_records(uow, case), today)
             found.documents[position] = json.dumps(built, separators=(",", ":"))
     return found
-
-
-def _involving(found: OpenCases, state: str) -> OpenCases:
-    """The cases from or to this state."""
-    kept = [
-        i
-        for i, (sender, receiver) in enumerate(zip(found.senders, found.receivers, strict=True))
-        if state in (sender, receiver)
-    ]
-    columns: tuple[list[Any], ...] = (
-        found.case_ids,
-        found.references,
-        found.senders,
-        found.receivers,
-        found.departures,
-        found.documents,
-    )
-    return OpenCases(*([column[i] for i in kept] for column in columns))
 
 
 def compare(
@@ -195,9 +178,7 @@ def impact(
     """The open cases the amendment changes, as of `on` (today) and each planned departure;
     the principal sees the changes to cases of its state (auditors and the operator, all)."""
     without, with_it = laws(uow, amendment)
-    found = open_cases(uow)
-    if not sees_everything(principal):
-        found = _involving(found, principal.state)
+    found = open_cases(uow, scope_of(principal))
     return compare(found, without, with_it, on or clock.today())
 
 

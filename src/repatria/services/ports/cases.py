@@ -129,9 +129,11 @@ class Cases(Protocol):
     def last_consent_hearing(self, case_id: int) -> ConsentVerification | None:
         """The latest consent verification hearing recorded on the case, or None."""
 
-    def open_with_documents(self, closed: Collection[CaseState]) -> OpenCases:
-        """Every case in none of the closed states, in the order of their ids, with the
-        document of its latest assessment."""
+    def open_with_documents(
+        self, closed: Collection[CaseState], involving: str | None = None
+    ) -> OpenCases:
+        """Every case in none of the closed states (from or to the state `involving`, where
+        given), in the order of their ids, with the document of its latest assessment."""
 
     def open_among(self, case_ids: Collection[int], closed: Collection[CaseState]) -> set[int]:
         """Those of the cases that are in none of the closed states."""

@@ -57,6 +57,18 @@ def test_a_page_of_cases_is_newest_first_filtered_and_counted(units: Units) -> N
         assert uow.cases.page(CaseFilter(involving="FR"), limit=10, offset=0) == ([], 0)
 
 
+def test_the_open_cases_an_amendment_is_weighed_against_are_those_of_the_readers_state(
+    units: Units,
+) -> None:
+    ids = [_opened(units, name, to_state)[1] for name, to_state in (("A", "MX"), ("B", "SV"))]
+    with units() as uow:
+        assert uow.cases.open_with_documents({CaseState.COMPLETED}).case_ids == ids
+        salvadoran = uow.cases.open_with_documents({CaseState.COMPLETED}, involving="SV")
+        assert (salvadoran.case_ids, salvadoran.receivers) == ([ids[1]], ["SV"])
+        assert uow.cases.open_with_documents({CaseState.COMPLETED}, involving="US").case_ids == ids
+        assert uow.cases.open_with_documents({CaseState.COMPLETED}, involving="FR").case_ids == []
+
+
 def test_a_person_is_seen_by_their_holder_and_by_a_state_a_case_of_theirs_involves(
     units: Units,
 ) -> None:

@@ -172,10 +172,12 @@ class SqlCases:
         session.add(record)
         session.flush()
 
-    def open_with_documents(self, closed: Collection[CaseState]) -> OpenCases:
-        """Every case in none of the closed states, in the order of their ids, with the
-        document of its latest assessment (read in columns: the impact of an amendment reads
-        100,000 of them)."""
+    def open_with_documents(
+        self, closed: Collection[CaseState], involving: str | None = None
+    ) -> OpenCases:
+        """Every case in none of the closed states (from or to the state `involving`, where
+        given), in the order of their ids, with the document of its latest assessment (read
+        in columns: the impact of an amendment reads 100,000 of them)."""
         c, a = t.cases.c, t.assessments.c
         query = (
             select(
@@ -192,6 +194,8 @@ class SqlCases:
             .where(c.state.not_in([state.value for state in closed]))
             .order_by(c.id)
         )
+        if involving is not None:
+            query = query.where(or_(c.from_state == involving, c.to_state == involving))
         rows = self._uow.session.execute(query).all()
         ids, references, senders, receivers, departures, documents = (
             [row[i] for row in rows] for i in range(6)
