@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -155,14 +156,21 @@ def _same_law_day(
     """The day that stands for every day with the same law as known on `day`: the law as
     known changes only when an entry or amendment is learned, so one cached catalog answers
     the whole span (None: nothing was learned since, the law known now)."""
+    learned = _learning_days(local, tuple(amendments))
+    if not learned or learned[-1] <= day:
+        return None
+    known = bisect_right(learned, day)  # how many were learned by that day
+    return learned[known - 1] if known else learned[0] - timedelta(days=1)
+
+
+@lru_cache(maxsize=16)
+def _learning_days(local: Path | None, amendments: tuple[AmendmentText, ...]) -> tuple[date, ...]:
+    """Every day an entry or amendment of this law was learned, in order: read once per
+    directory and amendments, as the catalogs themselves are (`load_layered`)."""
     files = _shipped_files() + (read_law_files(local) if local and local.is_dir() else [])
     files += [amendment.law_file() for amendment in amendments]
     learned = {a.known_from for a in amendments if a.known_from is not None}
-    learned = learned.union(*(learning_days(file) for file in files))
-    if not any(learned_on > day for learned_on in learned):
-        return None
-    before = [learned_on for learned_on in learned if learned_on <= day]
-    return max(before) if before else min(learned) - timedelta(days=1)
+    return tuple(sorted(learned.union(*(learning_days(file) for file in files))))
 
 
 def authorities_in_force(from_state: str, to_state: str, as_of: date) -> list[str]:
