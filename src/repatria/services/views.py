@@ -71,11 +71,6 @@ def last_event(uow: UnitOfWork, subject_type: str, subject_id: int) -> EventMark
     return uow.views.last_event(subject_type, subject_id)
 
 
-def log_size(uow: UnitOfWork) -> int:
-    """Events in the record, by the log head."""
-    return uow.views.log_size()
-
-
 def recent_events(uow: UnitOfWork, principal: Principal, limit: int = 10) -> list[EventLine]:
     """The newest events the principal may see."""
     return uow.views.events(scope_of(principal), limit=limit)

@@ -14,7 +14,7 @@ from repatria.entrypoints.web.rendering import render
 from repatria.entrypoints.web.routing import web_router
 from repatria.entrypoints.web.stage import country, who_acts_next
 from repatria.law.errors import LawDataError
-from repatria.services import checkpoint_requests, clock, deadlines, impact, views
+from repatria.services import audit, checkpoint_requests, clock, deadlines, impact, views
 
 router = web_router()
 
@@ -50,7 +50,7 @@ def dashboard(request: Request, uow: Uow, principal: User) -> Response:
         "week_start": start.date(),
         "occupancy": facilities.occupancy_summary(uow, principal),
         "record": {
-            "size": views.log_size(uow),
+            "size": audit.log_size(uow),
             "checkpoint": views.latest_checkpoint(uow),
             "waiting": checkpoint_requests.pending(uow),  # asked for, not yet signed
         }

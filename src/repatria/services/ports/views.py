@@ -94,10 +94,6 @@ class Views(Protocol):
         """The newest event recorded about a subject."""
         ...
 
-    def log_size(self) -> int:
-        """Events in the record, by the log head."""
-        ...
-
     def events(
         self,
         scope: str | None,

@@ -75,10 +75,6 @@ class SqlViews:
         row = self._uow.session.execute(_LAST_EVENT, key).first()
         return None if row is None else EventMark(row.id, row.seq, row.command)
 
-    def log_size(self) -> int:
-        """Events in the record, by the log head."""
-        return int(self._uow.session.scalar(_LOG_SIZE) or 0)
-
     def events(
         self,
         scope: str | None,
@@ -307,7 +303,6 @@ _LAST_EVENT = (
     .order_by(t.events.c.seq.desc())
     .limit(1)
 )
-_LOG_SIZE = select(func.max(t.audit_log_head.c.size))
 _EVENT_LINES = select(
     t.events.c.id,
     t.events.c.seq,
