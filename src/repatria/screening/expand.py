@@ -8,7 +8,7 @@ import polars as pl
 from repatria.law import AUTHORITY_IDS
 from repatria.law.catalog import LawCatalog
 from repatria.law.checks.parties import binds
-from repatria.screening.compile import Columns, condition
+from repatria.screening.compile import ENGINE, Columns, condition
 from repatria.screening.fields import COUNTRY
 
 SOURCE = "_source"  # the position of a target's document in the roster
@@ -57,7 +57,7 @@ def targets_for_all(roster: pl.DataFrame, catalog: LawCatalog) -> pl.DataFrame:
         bound = condition(binds(authority), Columns(authority, catalog))
         bits = bits | (bound.cast(pl.UInt64) * (1 << index))
     # Lazily, so that Polars computes each party chart's look-up once (common subexpressions).
-    contexts = contexts.lazy().select("_key", bits.alias("_bits")).collect()
+    contexts = contexts.lazy().select("_key", bits.alias("_bits")).collect(engine=ENGINE)
     found = pairs.join(contexts, on="_key", how="left", maintain_order="left")["_bits"]
     # Each set of authorities that occurs, as the list of their codes (a null code for none).
     patterns = found.unique().sort().to_list()

@@ -11,7 +11,7 @@ import polars as pl
 from repatria.law import AUTHORITY_IDS
 from repatria.law.catalog import LawCatalog, load_catalog
 from repatria.law.facts import ContextFacts
-from repatria.screening.compile import OUTCOME_NAMES
+from repatria.screening.compile import ENGINE, OUTCOME_NAMES
 from repatria.screening.derived import with_derived
 from repatria.screening.evaluate import (
     GROUND_BITS,
@@ -132,7 +132,7 @@ def _masks(parts: list[_Part], count: int) -> pl.Series:
     ]
     # One authority after another: each query already uses every core, and running them all
     # at once (collect_all) was measured 40% slower on 2 cores (bench/screen.py).
-    computed = (query.collect() for query in queries)
+    computed = (query.collect(engine=ENGINE) for query in queries)
     masks = np.zeros(count, dtype=np.uint32)
     for part in parts:
         found = next(computed)["_mask"] if part.outcomes is not None else part.fixed
@@ -197,7 +197,7 @@ def rule_outcomes(
             part.name,
             part.targets,
             part.rules,
-            part.outcomes.collect() if part.outcomes is not None else None,
+            part.outcomes.collect(engine=ENGINE) if part.outcomes is not None else None,
         )
         for part in _parts(prepared, targets, names, catalog, facts or ContextFacts())
     ]
