@@ -8,7 +8,8 @@ policy rather than read from the code:
 - without credentials the API answers 401 and a page sends the browser to sign in.
 
 A route added without a rule, or a rule left behind by a removed route, fails
-`test_every_route_has_a_rule`. Each rule is then tried on a fresh demo database by a user of
+`test_every_route_has_a_rule`. Each rule is then tried on a fresh copy of the demo database
+(with the few records the demo lacks, made once for the module) by a user of
 each of the 8 roles from each kind of state the rule tells apart (the US, Mexico and El
 Salvador: one whose users act, one whose users only see, one that does not see the record),
 and by an anonymous caller; those refused go first and must record nothing. Authorization
@@ -18,7 +19,9 @@ does not depend on storage, so this runs on SQLite only.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,12 +35,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from repatria.adapters.db import tables as t
-from repatria.bootstrap import Container
+from repatria.bootstrap import Container, build
 from repatria.domain.accounts import CredentialKind, Principal, Role, User
 from repatria.entrypoints.api.deps import SESSION_COOKIE
 from repatria.entrypoints.web import security
 from repatria.services import accounts, clock
 from repatria.services.demo import demo_logins
+from repatria.settings import get_settings
+from tests.conftest import CHEAP_PASSWORD_HASHING
 
 BASE_URL = "https://testserver"
 USERS = [(username, Role(role), state) for username, role, state in demo_logins()]
@@ -863,11 +868,6 @@ def expected(rule: Rule, role: Role | None, state: str | None, method: str, d: D
     return ok
 
 
-@pytest.fixture
-def database_content() -> str:
-    return "demo"
-
-
 def test_every_route_has_a_rule(app: Any) -> None:
     served = {
         (method, route.path)
@@ -879,28 +879,6 @@ def test_every_route_has_a_rule(app: Any) -> None:
     stale = sorted(RULES.keys() - served)
     assert not missing, f"routes without an authorization rule: {missing}"
     assert not stale, f"rules for routes the application no longer serves: {stale}"
-
-
-@pytest.fixture(autouse=True)
-def _audit_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """A signing key, so the record's checkpoints and proofs can be served."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import (
-        Encoding,
-        NoEncryption,
-        PrivateFormat,
-        PublicFormat,
-    )
-
-    path = tmp_path / "audit-key.pem"
-    key = Ed25519PrivateKey.generate()
-    path.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
-    monkeypatch.setenv("REPATRIA_AUDIT_KEY_FILE", str(path))
-    public = tmp_path / "audit-ed25519.pub"
-    public.write_bytes(
-        key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
-    )
-    monkeypatch.setenv("REPATRIA_AUDIT_PUBLIC_KEY_FILE", str(public))
 
 
 def _clerk(container: Container) -> int:
@@ -954,16 +932,95 @@ class World:
     tokens: dict[str, str]
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """The demo database with what the rules name besides the demo, made once for the module:
+    each test works on a copy of its files (database, signing keys, witness)."""
+
+    directory: Path
+    ids: dict[str, int | str]
+    tokens: dict[str, str]
+
+
+FILES = ("repatria.sqlite3", "audit-key.pem", "audit-ed25519.pub", "audit-witness.log")
+
+
+def _environment(directory: Path) -> dict[str, str]:
+    """The settings the `settings` fixture gives a test, on the files in `directory`."""
+    return {
+        "REPATRIA_DATABASE_URL": f"sqlite:///{directory / FILES[0]}",
+        "REPATRIA_AUDIT_KEY_FILE": str(directory / FILES[1]),
+        "REPATRIA_AUDIT_PUBLIC_KEY_FILE": str(directory / FILES[2]),
+        "REPATRIA_AUDIT_WITNESS_FILE": str(directory / FILES[3]),
+        "REPATRIA_ENV": "test",
+        "REPATRIA_SECRET_KEY": "matrix-" + uuid.uuid4().hex,
+        "REPATRIA_REQUIRE_SECURITY_KEY_ROLES": "",
+        **CHEAP_PASSWORD_HASHING,
+    }
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory, sqlite_demo_template: Path) -> Prepared:
+    """A US clerk with a token of its own, a fear claim, a signed checkpoint (with its key and
+    witness), an amendment under review, and a session token for each demo user, on the demo
+    data: made once, as building them for each of the 160 tests took most of its time."""
+    directory = tmp_path_factory.mktemp("matrix")
+    shutil.copy(sqlite_demo_template, directory / FILES[0])
+    _write_audit_key(directory / FILES[1], directory / FILES[2])
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [name for name in os.environ if name.startswith("REPATRIA_")]:
+            patch.delenv(name)
+        for name, value in _environment(directory).items():
+            patch.setenv(name, value)
+        get_settings.cache_clear()
+        container = build(get_settings())
+        try:
+            clerk_token = _clerk(container)
+            demo = demo_records(container)
+            demo.ids["clerk_token"] = clerk_token
+            demo.ids["fear_claim"] = _fear_claim(container, int(demo["ve_case"]))
+            demo.ids["checkpoint"] = _checkpoint(container)
+            demo.ids["amendment"] = _amendment(container)
+            tokens = _tokens(container)
+        finally:
+            container.dispose()
+            get_settings.cache_clear()
+    return Prepared(directory, demo.ids, tokens)
+
+
 @pytest.fixture
-def world(app: Any, container: Container) -> World:
-    clerk_token = _clerk(container)
-    demo = demo_records(container)
-    demo.ids["clerk_token"] = clerk_token
-    demo.ids["fear_claim"] = _fear_claim(container, int(demo["ve_case"]))
-    demo.ids["checkpoint"] = _checkpoint(container)
-    demo.ids["amendment"] = _amendment(container)
+def database_url(prepared: Prepared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A copy of the prepared files, which the test's settings point at."""
+    for name in FILES:
+        shutil.copy(prepared.directory / name, tmp_path / name)
+    environment = _environment(tmp_path)
+    # The settings fixture names the witness file tmp_path/audit-witness.log, as FILES does.
+    for name in ("REPATRIA_AUDIT_KEY_FILE", "REPATRIA_AUDIT_PUBLIC_KEY_FILE"):
+        monkeypatch.setenv(name, environment[name])
+    return environment["REPATRIA_DATABASE_URL"]
+
+
+@pytest.fixture
+def world(app: Any, container: Container, prepared: Prepared) -> World:
     client = TestClient(app, base_url=BASE_URL, follow_redirects=False)
-    return World(client, container, demo, _tokens(container))
+    return World(client, container, Demo(dict(prepared.ids)), prepared.tokens)
+
+
+def _write_audit_key(private: Path, public: Path) -> None:
+    """A signing key, so the record's checkpoints and proofs can be served."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+        PublicFormat,
+    )
+
+    key = Ed25519PrivateKey.generate()
+    private.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    public.write_bytes(
+        key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    )
 
 
 def _fear_claim(container: Container, case_id: int) -> int:
