@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -339,7 +340,7 @@ def test_a_peer_that_rewrote_its_log_is_caught_and_the_exchange_with_it_stops(
     fork = Instance("US", f"sqlite:///{fork_file}", us.directory, us.port)
     seed_sending_review(fork, 6, today)
     _copy_outbox(us, fork)
-    shutil.move(fork_file, us_file)
+    _backup(fork_file, us_file)
     Path(us.settings().audit_witness_file or "").unlink()
     assert sign_checkpoint(us, build) > witnessed
     united_states.start()
@@ -362,7 +363,9 @@ def test_a_peer_that_rewrote_its_log_is_caught_and_the_exchange_with_it_stops(
 
 
 def _backup(source: Path, target: Path) -> None:
-    with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
+    """Copy a SQLite database into another, page by page (SQLite's backup), closing both: the
+    target's write-ahead log then holds nothing of what it held before."""
+    with closing(sqlite3.connect(source)) as origin, closing(sqlite3.connect(target)) as copy:
         origin.backup(copy)
 
 
