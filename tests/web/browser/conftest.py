@@ -20,6 +20,13 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
+from sqlalchemy import select
+
+from repatria.adapters.db import tables as t
+from repatria.bootstrap import Container
+from repatria.domain.accounts import User
+from repatria.entrypoints.api.deps import SESSION_COOKIE
+from repatria.services import accounts
 
 CHROMIUM = Path("/usr/bin/chromium")
 # No sandbox as root; no background traffic, which a closed network refuses.
@@ -102,14 +109,31 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
 
 
 @pytest.fixture
-def sign_in(page: Page) -> Callable[[str], Page]:
-    """Sign the page in through the login form as a demo user."""
+def sign_in(page: Page, container: Container, live_server: str) -> Callable[[str], Page]:
+    """Sign the page in as a demo user and open the dashboard: the session the login form
+    opens once the password is right (`accounts.open_session`), set as its cookie. The form
+    itself is driven where signing in is what a test is about (test_account.py, test_oidc.py,
+    test_security_keys.py); elsewhere it cost two page loads a test."""
 
     def login(username: str) -> Page:
-        page.goto("/login")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill("repatria-demo")
-        page.get_by_role("button", name="Sign in").click()
+        with container.uow() as uow:
+            user = uow.session.scalar(select(User).where(t.users.c.username == username))
+            assert user is not None, username
+            raw = accounts.open_session(uow, user, hours=8)
+            uow.commit()
+        page.context.add_cookies(
+            [
+                {
+                    "name": SESSION_COOKIE,
+                    "value": raw,
+                    "url": live_server,
+                    "httpOnly": True,
+                    "secure": True,
+                    "sameSite": "Lax",
+                }
+            ]
+        )
+        page.goto("/dashboard")
         expect(page).to_have_title("Dashboard — Repatria")
         return page
 
