@@ -27,6 +27,8 @@ from repatria.services.unit_of_work import utcnow
 from repatria.settings import Settings
 from tests.services.exchange.fakes import ExchangeStore, ExchangeUnitOfWork
 
+pytestmark = pytest.mark.storage  # SQLite and PostgreSQL: what it tests differs by database
+
 ACTOR = Principal.system("test")
 
 

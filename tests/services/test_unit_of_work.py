@@ -17,6 +17,8 @@ from repatria.domain.accounts import Principal
 from repatria.domain.errors import StorageBusy
 from repatria.services.unit_of_work import WriterGate
 
+pytestmark = pytest.mark.storage  # SQLite and PostgreSQL: what it tests differs by database
+
 ACTOR = Principal.system("test")
 
 

@@ -24,6 +24,8 @@ from tests.entrypoints.api.federation import free_port
 from tests.services.exchange.fakes import ExchangeStore, ExchangeUnitOfWork
 from tests.services.exchange.sender import Sender
 
+pytestmark = pytest.mark.storage  # SQLite and PostgreSQL: what it tests differs by database
+
 OPERATOR = Principal.system("operator")
 
 

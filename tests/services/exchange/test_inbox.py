@@ -22,6 +22,8 @@ from repatria.services.exchange.keys import ExchangeKey
 from repatria.settings import Settings, get_settings
 from tests.services.exchange.sender import Sender, transfer_request
 
+pytestmark = pytest.mark.storage  # SQLite and PostgreSQL: what it tests differs by database
+
 OPERATOR = Principal.system("operator")
 
 

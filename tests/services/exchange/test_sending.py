@@ -20,6 +20,8 @@ from repatria.services.unit_of_work import utcnow
 from repatria.settings import Settings, get_settings
 from tests.services.exchange.sender import Sender
 
+pytestmark = pytest.mark.storage  # SQLite and PostgreSQL: what it tests differs by database
+
 
 @pytest.fixture
 def database_content() -> str:
