@@ -69,8 +69,11 @@ contracts: install-test ## The import-layer contract (import-linter)
 # Three workers on two cores: the browser, server and PostgreSQL tests wait on other processes,
 # and a third worker fills those waits (the whole suite, measured back to back on an idle
 # 2-core machine: 6 min 1 s with two workers, 4 min 40 s with three, 5 min 20 s with four).
+# PYTHONDONTWRITEBYTECODE is cleared for the tests: the workers and the servers and commands
+# the tests start (some twenty Python processes) each compiled every module again without the
+# bytecode cache, about five seconds of a worker's start.
 unit: install-test browser ## The whole pytest suite, on SQLite and a real PostgreSQL it starts itself
-	$(BIN)/pytest -n 3 -q
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n 3 -q
 
 quick: install-test ## The pytest suite without the browser and PostgreSQL tests
 	$(BIN)/pytest -n 2 -q -m "$(QUICK_TESTS)"
