@@ -31,9 +31,9 @@ OUTCOME_NAMES = ("pass", "fail", "unknown", "waived")
 OUTCOME_CODES = {name: code for code, name in enumerate(OUTCOME_NAMES)}
 OUTCOME = pl.UInt8
 # Polars' in-memory engine for every query of the screening: its default ("auto") picks the
-# streaming engine, which bench/screen.py measured slower here (1,000,000 documents: 1.72 s
-# against 1.25 s, and more memory) and which costs twice as much on a roster of twenty (an
-# amendment's impact, a small file): the expressions are wide, the frames already in memory.
+# streaming engine, which bench/screen.py measured slower here (1,000,000 documents: 1.61 s
+# against 1.23 s) and which costs twice as much on a roster of twenty (an amendment's impact,
+# a small file): the expressions are wide, the frames already in memory (decision 0009).
 ENGINE: Final = "in-memory"
 
 # Lists of country codes spread by position into plain columns once per document (`_citizenship0`
