@@ -311,21 +311,29 @@ def empty_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: P
     return _fresh_url(backend, request, tmp_path, "empty")
 
 
+def repatria_environment(database_url: str, directory: Path) -> dict[str, str]:
+    """The REPATRIA_* variables a test runs with: its database, its own audit witness file in
+    `directory`, cheap password hashing and a secret of its own."""
+    return {
+        "REPATRIA_DATABASE_URL": database_url,
+        "REPATRIA_AUDIT_WITNESS_FILE": str(directory / "audit-witness.log"),
+        "REPATRIA_ENV": "test",
+        "REPATRIA_SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
+        **CHEAP_PASSWORD_HASHING,
+        # No role needs a security key unless a test says so (tests/web/browser/
+        # test_security_keys.py and the services' tests of it): the others sign in with a password.
+        "REPATRIA_REQUIRE_SECURITY_KEY_ROLES": "",
+    }
+
+
 @pytest.fixture
 def settings(
     database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> Iterator[Settings]:
     """Settings pointing at the fresh database, also seen by get_settings() and the CLI; the
     audit witness file is the test's own (on PostgreSQL it would be ./data/'s)."""
-    monkeypatch.setenv("REPATRIA_DATABASE_URL", database_url)
-    monkeypatch.setenv("REPATRIA_AUDIT_WITNESS_FILE", str(tmp_path / "audit-witness.log"))
-    monkeypatch.setenv("REPATRIA_ENV", "test")
-    monkeypatch.setenv("REPATRIA_SECRET_KEY", "test-secret-" + uuid.uuid4().hex)
-    for name, value in CHEAP_PASSWORD_HASHING.items():
+    for name, value in repatria_environment(database_url, tmp_path).items():
         monkeypatch.setenv(name, value)
-    # No role needs a security key unless a test says so (tests/web/browser/test_security_keys.py
-    # and the services' tests of it): the other tests sign in with a password alone.
-    monkeypatch.setenv("REPATRIA_REQUIRE_SECURITY_KEY_ROLES", "")
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()

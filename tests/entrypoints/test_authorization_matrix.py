@@ -42,7 +42,7 @@ from repatria.entrypoints.web import security
 from repatria.services import accounts, clock
 from repatria.services.demo import demo_logins
 from repatria.settings import get_settings
-from tests.conftest import CHEAP_PASSWORD_HASHING
+from tests.conftest import repatria_environment
 
 BASE_URL = "https://testserver"
 USERS = [(username, Role(role), state) for username, role, state in demo_logins()]
@@ -946,16 +946,11 @@ FILES = ("repatria.sqlite3", "audit-key.pem", "audit-ed25519.pub", "audit-witnes
 
 
 def _environment(directory: Path) -> dict[str, str]:
-    """The settings the `settings` fixture gives a test, on the files in `directory`."""
+    """What the `settings` fixture gives a test, on the files in `directory`, with the key."""
     return {
-        "REPATRIA_DATABASE_URL": f"sqlite:///{directory / FILES[0]}",
+        **repatria_environment(f"sqlite:///{directory / FILES[0]}", directory),
         "REPATRIA_AUDIT_KEY_FILE": str(directory / FILES[1]),
         "REPATRIA_AUDIT_PUBLIC_KEY_FILE": str(directory / FILES[2]),
-        "REPATRIA_AUDIT_WITNESS_FILE": str(directory / FILES[3]),
-        "REPATRIA_ENV": "test",
-        "REPATRIA_SECRET_KEY": "matrix-" + uuid.uuid4().hex,
-        "REPATRIA_REQUIRE_SECURITY_KEY_ROLES": "",
-        **CHEAP_PASSWORD_HASHING,
     }
 
 
@@ -994,7 +989,6 @@ def database_url(prepared: Prepared, tmp_path: Path, monkeypatch: pytest.MonkeyP
     for name in FILES:
         shutil.copy(prepared.directory / name, tmp_path / name)
     environment = _environment(tmp_path)
-    # The settings fixture names the witness file tmp_path/audit-witness.log, as FILES does.
     for name in ("REPATRIA_AUDIT_KEY_FILE", "REPATRIA_AUDIT_PUBLIC_KEY_FILE"):
         monkeypatch.setenv(name, environment[name])
     return environment["REPATRIA_DATABASE_URL"]
